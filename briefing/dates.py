@@ -1,0 +1,110 @@
+"""The publication date a seed states near its top, as precise as it states it."""
+
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+
+from dateutil import parser as dateutil_parser
+
+from .model import Line, PublishedDate
+from .rules import load
+
+# Two defaults that differ in every field: a field that comes out different was not in the text.
+PROBE_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 12, 28))
+PLAUSIBLE_YEARS = range(1900, 2101)
+
+
+@dataclass
+class DateRule:
+    name: str
+    where: str  # "prefix" or "line"
+    pattern: re.Pattern
+    dayfirst: bool
+
+
+@dataclass
+class DateFound:
+    """What a date rule found on a line: the date (None if impossible), its text, what is left."""
+
+    line_index: int
+    statement: str
+    rest: str
+    date: PublishedDate | None
+    warning: str = ""
+
+
+def date_rules() -> list[DateRule]:
+    return [
+        DateRule(rule["name"], rule["where"], re.compile(rule["pattern"], re.IGNORECASE),
+                 rule.get("dayfirst", False))
+        for rule in load("dates")["rule"]
+    ]
+
+
+def find_published_date(lines: list[Line]) -> DateFound | None:
+    """The first date statement among the first lines of a seed, or None."""
+    rules = date_rules()
+    for index, line in enumerate(lines[: load("dates")["search_lines"]]):
+        for rule in rules:
+            found = match_rule(rule, line.text, index)
+            if found:
+                return found
+    return None
+
+
+def match_rule(rule: DateRule, text: str, index: int) -> DateFound | None:
+    match = rule.pattern.search(text)
+    if not match:
+        return None
+    rest = text[match.end():].strip() if rule.where == "prefix" else ""
+    statement = text[: match.end()].strip() if rule.where == "prefix" else text
+    try:
+        date = parse_date(match.group("date"), rule.dayfirst)
+    except ValueError as error:
+        return DateFound(index, statement, rest, None,
+                         f"impossible date {match.group('date')!r} ({error}): left undated")
+    if date is None:
+        return None
+    return DateFound(index, statement, rest, date)
+
+
+def parse_date(text: str, dayfirst: bool = False) -> PublishedDate | None:
+    """Parse a date with its precision; None if it is not a date, ValueError if it cannot exist.
+
+    >>> parse_date("27.08.2021", dayfirst=True).iso()
+    '2021-08-27'
+    >>> parse_date("July 2021").iso()
+    '2021-07'
+    """
+    text = text.strip().rstrip(".,")
+    if not re.search(r"\d{2}", text):
+        return None
+    parsed = [probe_parse(text, dayfirst, default) for default in PROBE_DEFAULTS]
+    if parsed[0] is None or parsed[1] is None:
+        return None
+    first, second = parsed
+    if first.year != second.year or first.year not in PLAUSIBLE_YEARS:
+        return None
+    if first.month != second.month:
+        return PublishedDate(first.date().replace(month=1, day=1), "year")
+    if first.day != second.day:
+        return PublishedDate(first.date().replace(day=1), "month")
+    return PublishedDate(first.date(), "day")
+
+
+def probe_parse(text: str, dayfirst: bool, default: datetime) -> datetime | None:
+    """dateutil's reading of `text` with missing fields taken from `default`.
+
+    Raises ValueError for a date whose fields are all there but cannot exist (30 February).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unknown time-zone names such as PKT
+        try:
+            return dateutil_parser.parse(text, dayfirst=dayfirst, default=default)
+        except dateutil_parser.ParserError as error:
+            if "out of range" in str(error) or "must be in" in str(error):
+                raise ValueError(str(error).split(":")[0]) from error
+            return None
+        except OverflowError:
+            return None

@@ -1,0 +1,71 @@
+"""Bytes as a scraper saved them → clean text with Unix line endings."""
+
+import codecs
+import unicodedata
+
+import ftfy
+
+
+class UnreadableSeed(Exception):
+    """A seed that holds no article: empty, blank or binary. The message says which."""
+
+
+# Tried in order; cp1252 before latin-1 because it maps 0x91–0x94 to curly quotes.
+FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+BINARY_CONTROL_SHARE = 0.05
+
+
+def decode_seed(data: bytes) -> tuple[str, list[str]]:
+    """Decode a seed's bytes; return the text and warnings about what had to be repaired."""
+    if not data:
+        raise UnreadableSeed("empty file")
+    if looks_binary(data):
+        raise UnreadableSeed("binary file (not text)")
+    text, warnings = decode_bytes(data)
+    repaired, steps = ftfy.fix_encoding_and_explain(text)
+    if steps:
+        warnings.append("repaired mis-decoded characters (mojibake)")
+    text = normalise_newlines(unicodedata.normalize("NFC", repaired))
+    if not text.strip():
+        raise UnreadableSeed("blank file (only whitespace)")
+    return text, warnings
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters mean this is not a text file."""
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = data[:4096]
+    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    return controls > BINARY_CONTROL_SHARE * len(sample)
+
+
+def decode_bytes(data: bytes) -> tuple[str, list[str]]:
+    """UTF-8 (with or without BOM, or UTF-16 with BOM), else Windows-1252, else Latin-1."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), replacement_warning(data, encoding)
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            return data.decode(encoding), [f"not UTF-8: read as {encoding}"]
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")
+
+
+def replacement_warning(data: bytes, encoding: str) -> list[str]:
+    """A warning when some bytes did not decode and became U+FFFD."""
+    bad = data.decode(encoding, errors="replace").count("\ufffd") - data.decode(
+        encoding, errors="ignore").count("\ufffd")
+    return [f"{bad} undecodable byte(s) replaced with \ufffd"] if bad else []
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF; no-break spaces and tabs become plain spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\u00a0", " ").replace("\t", "    ")

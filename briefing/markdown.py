@@ -1,0 +1,77 @@
+"""A Briefing written as Markdown for Pelican, its seed text always literal.
+
+Seed text never reaches Markdown, Jinja or Pelican as syntax:
+- body paragraphs are HTML-escaped inside `<p id="p-N">` blocks, which Markdown passes through
+  untouched (so `# x`, `*x*`, `[x](y)` and `<script>` stay characters, and each paragraph has an
+  anchor);
+- fields Pelican treats as HTML (title, summary) are HTML-escaped too; every other field is
+  plain text that the theme's autoescaping templates escape;
+- every value is one line, so no seed text can start a metadata line of its own.
+"""
+
+import hashlib
+import html
+
+from .model import Briefing
+
+CHECKSUM_KEY = "Checksum"
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def tag_name(tag: str) -> str:
+    """Commas and semicolons separate tags in Pelican metadata, so they cannot be inside one."""
+    return one_line(tag.replace(",", " ").replace(";", " "))
+
+
+def render(briefing: Briefing, source_copy: str) -> str:
+    """The Markdown file for a briefing, ending with a checksum line that detects hand edits."""
+    fields = [
+        ("Title", escape(briefing.title)),
+        ("Date", briefing.date.iso() if briefing.date else ""),
+        ("Slug", briefing.slug),
+        ("Source", briefing.source),
+        ("Author", briefing.author),
+        ("Summary", escape(briefing.summary)),
+        ("Tags", ", ".join(tag_name(tag) for tag in briefing.tags if tag_name(tag))),
+        ("Seed", briefing.seed_name),
+        ("Seed_copy", source_copy),
+        ("Title_from", briefing.title_from),
+        ("Dateline", briefing.dateline),
+        ("Caption", briefing.caption),
+        ("Credit", briefing.credit),
+    ]
+    lines = [f"{key}: {one_line(value)}" for key, value in fields if one_line(value)]
+    lines += list_field("Removed", [f"[{item.reason}] {item.text}" for item in briefing.removed])
+    lines += list_field("Warnings", briefing.warnings)
+    body = "\n\n".join(
+        f'<p id="p-{number}">{escape(paragraph)}</p>'
+        for number, paragraph in enumerate(briefing.paragraphs, start=1)
+    )
+    text = "\n".join(lines) + "\n\n" + body + "\n"
+    return f"{CHECKSUM_KEY}: {checksum(text)}\n{text}"
+
+
+def list_field(key: str, values: list[str]) -> list[str]:
+    """A multi-line metadata field: continuation lines are indented four spaces."""
+    values = [one_line(value) for value in values if one_line(value)]
+    if not values:
+        return []
+    return [f"{key}: {values[0]}"] + [f"    {value}" for value in values[1:]]
+
+
+def checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def edited_by_hand(existing: str) -> bool:
+    """Whether a file this converter wrote was changed since (its checksum no longer matches)."""
+    first, _, rest = existing.partition("\n")
+    key, _, value = first.partition(": ")
+    return key != CHECKSUM_KEY or checksum(rest) != value.strip()

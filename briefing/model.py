@@ -1,0 +1,62 @@
+"""The records passed between conversion stages."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class Line:
+    """One logical line of a seed: a paragraph, a heading-like line or a scrap of debris."""
+
+    text: str
+    block: int  # index of the blank-line-separated block it came from
+    number: int  # 1-based line number in the seed where it starts
+
+
+@dataclass
+class Removed:
+    """A piece of the seed kept out of the body, with the reason a reader is shown."""
+
+    reason: str
+    text: str
+    line: int = 0  # where in the seed it was, so the list reads in the seed's order
+
+
+@dataclass
+class PublishedDate:
+    """A date as precise as the seed states it: day, month or year."""
+
+    value: date
+    precision: str  # "day" | "month" | "year"
+
+    def iso(self) -> str:
+        """The date cut to its precision: 2021-10-24, 2021-10 or 2021."""
+        full = self.value.isoformat()
+        return {"day": full, "month": full[:7], "year": full[:4]}[self.precision]
+
+
+@dataclass
+class Briefing:
+    """Everything the converter learnt about one seed."""
+
+    seed_name: str
+    title: str = ""
+    title_from: str = ""  # "title line" | "lede" | "seed name"
+    date: PublishedDate | None = None
+    source: str = ""
+    dateline: str = ""
+    author: str = ""
+    caption: str = ""
+    credit: str = ""
+    summary: str = ""
+    tags: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    slug: str = ""
+    seed_text: str = ""
+
+    def remove(self, reason: str, text: str, line: int = 0) -> None:
+        """Record text kept out of the body; blank scraps are not worth a line."""
+        if text.strip():
+            self.removed.append(Removed(reason, text.strip(), line))

@@ -1,0 +1,221 @@
+"""One seed → one Briefing: the stages in order.
+
+Each stage takes pieces of the seed out of the running and says where they went: the body,
+a metadata field, or the "removed from the source" list with a reason. A piece of text is never
+dropped without a record (see `Briefing.removed`).
+"""
+
+import re
+from dataclasses import dataclass
+
+from . import boilerplate, sources
+from .dates import find_published_date
+from .decode import decode_seed
+from .headline import headline_from_lede
+from .keywords import keyword_tags
+from .model import Briefing, Line
+from .segment import split_lines
+from .text import split_sentences, word_count
+
+PROSE_MIN_WORDS = 25  # a line this long is article text, whatever it ends with
+SENTENCE_MIN_WORDS = 6  # … or this long when it ends like a sentence
+TITLE_MIN_WORDS = 3
+TITLE_MAX_WORDS = 25
+TITLE_SEARCH_LINES = 3
+SUMMARY_MAX_WORDS = 60
+PROSE_END = re.compile(r"[.!?…][\"”’')]*$")
+
+
+@dataclass
+class Piece:
+    """A logical line still waiting for a place; `kind` is set once a stage claims it."""
+
+    text: str
+    number: int
+    kind: str = ""
+
+
+def convert_seed(seed_name: str, data: bytes) -> Briefing:
+    """Everything about one seed. Raises decode.UnreadableSeed for a seed with no text."""
+    text, warnings = decode_seed(data)
+    briefing = Briefing(seed_name=seed_name, seed_text=text, warnings=list(warnings))
+    pieces = [Piece(line.text, line.number) for line in split_lines(text)]
+    take_published_date(briefing, pieces)
+    take_glued_scraps(briefing, pieces)
+    take_boilerplate_lines(briefing, pieces)
+    take_captions_and_credits(briefing, pieces)
+    take_title_line(briefing, pieces)
+    mark_prose(pieces)
+    take_header(briefing, pieces)
+    take_trailer(briefing, pieces)
+    take_promo_labels(briefing, pieces)
+    take_body(briefing, pieces)
+    finish(briefing)
+    return briefing
+
+
+def waiting(pieces: list[Piece]) -> list[Piece]:
+    return [piece for piece in pieces if not piece.kind]
+
+
+def claim(briefing: Briefing, piece: Piece, reason: str) -> None:
+    """Take a whole piece out of the body, recording why."""
+    piece.kind = reason
+    briefing.remove(reason, piece.text, piece.number)
+
+
+def take_published_date(briefing: Briefing, pieces: list[Piece]) -> None:
+    found = find_published_date([Line(piece.text, 0, piece.number) for piece in pieces])
+    if not found:
+        return
+    piece = pieces[found.line_index]
+    briefing.date = found.date
+    if found.warning:
+        briefing.warnings.append(found.warning)
+    briefing.remove("publication date" if found.date else "unreadable date", found.statement,
+                    piece.number)
+    if found.rest:
+        piece.text = found.rest
+    else:
+        piece.kind = "date"
+
+
+def take_glued_scraps(briefing: Briefing, pieces: list[Piece]) -> None:
+    for piece in waiting(pieces):
+        piece.text, scraps = boilerplate.split_glued(piece.text)
+        for reason, scrap in scraps:
+            briefing.remove(reason, scrap, piece.number)
+        if not piece.text:
+            piece.kind = "glued"
+
+
+def take_boilerplate_lines(briefing: Briefing, pieces: list[Piece]) -> None:
+    for piece in waiting(pieces):
+        reason = boilerplate.boilerplate_reason(piece.text)
+        if reason:
+            claim(briefing, piece, reason)
+
+
+def take_captions_and_credits(briefing: Briefing, pieces: list[Piece]) -> None:
+    for piece in waiting(pieces):
+        if sources.is_credit(piece.text):
+            credit = re.sub(r"^[^:]*credit:\s*|^Photo:\s*", "", piece.text, flags=re.IGNORECASE)
+            briefing.credit = briefing.credit or credit
+            claim(briefing, piece, "photo credit")
+        elif sources.is_caption(piece.text):
+            briefing.caption = briefing.caption or piece.text
+            claim(briefing, piece, "photo caption")
+
+
+def take_title_line(briefing: Briefing, pieces: list[Piece]) -> None:
+    """A 'Title – Publisher' line near the top gives the title and the source."""
+    for piece in waiting(pieces)[:TITLE_SEARCH_LINES]:
+        split = sources.split_title_line(piece.text)
+        if split and word_count(split[0]) <= TITLE_MAX_WORDS and not PROSE_END.search(split[0]):
+            briefing.title, briefing.source = split
+            briefing.title_from = "title line"
+            claim(briefing, piece, "title line")
+            return
+
+
+def is_prose(text: str) -> bool:
+    words = word_count(text)
+    return words >= PROSE_MIN_WORDS or (words >= SENTENCE_MIN_WORDS and bool(PROSE_END.search(text)))
+
+
+def mark_prose(pieces: list[Piece]) -> None:
+    for piece in waiting(pieces):
+        if is_prose(piece.text):
+            piece.kind = "prose"
+
+
+def take_header(briefing: Briefing, pieces: list[Piece]) -> None:
+    """Lines above the first paragraph: a plain title line, a byline, section labels."""
+    for piece in pieces:
+        if piece.kind == "prose":
+            return
+        if piece.kind:
+            continue
+        author = sources.find_byline(piece.text)
+        if author:
+            briefing.author = briefing.author or author
+            claim(briefing, piece, "byline")
+        elif not briefing.title and is_title_like(piece.text):
+            briefing.title, briefing.title_from = piece.text, "title line"
+            claim(briefing, piece, "title line")
+        else:
+            claim(briefing, piece, "section label")
+
+
+def is_title_like(text: str) -> bool:
+    letters_words = [word for word in text.split() if re.search(r"[^\W\d_]", word)]
+    return (TITLE_MIN_WORDS <= len(letters_words) <= TITLE_MAX_WORDS
+            and not PROSE_END.search(text.rstrip("?!")) )
+
+
+def take_trailer(briefing: Briefing, pieces: list[Piece]) -> None:
+    """Lines after the last paragraph: a tag line, related headlines."""
+    prose = [index for index, piece in enumerate(pieces) if piece.kind == "prose"]
+    after = pieces[prose[-1] + 1:] if prose else []
+    for piece in after:
+        if piece.kind:
+            continue
+        tags = boilerplate.parse_tag_line(piece.text)
+        if tags and not briefing.tags:
+            briefing.tags = tags
+            claim(briefing, piece, "tag line")
+        elif boilerplate.looks_like_headline(piece.text):
+            claim(briefing, piece, "related headline")
+
+
+def take_promo_labels(briefing: Briefing, pieces: list[Piece]) -> None:
+    """A short line just before boilerplate is that block's label ('diplomatic letter')."""
+    for piece, following in zip(pieces, pieces[1:]):
+        if (not piece.kind and following.kind and following.kind != "prose"
+                and word_count(piece.text) <= 4 and not PROSE_END.search(piece.text)):
+            claim(briefing, piece, f"{following.kind} label")
+
+
+def take_body(briefing: Briefing, pieces: list[Piece]) -> None:
+    first_body_line = 0
+    for piece in pieces:
+        if piece.kind in ("", "prose"):
+            piece.kind = "body"
+            first_body_line = first_body_line or piece.number
+            briefing.paragraphs.append(piece.text)
+    if briefing.paragraphs:
+        split = sources.split_dateline(briefing.paragraphs[0])
+        if split:
+            place, agency, rest = split
+            briefing.dateline = place
+            briefing.source = briefing.source or agency
+            briefing.remove("dateline", briefing.paragraphs[0][: len(briefing.paragraphs[0]) - len(rest)],
+                            first_body_line)
+            briefing.paragraphs[0] = rest
+
+
+def finish(briefing: Briefing) -> None:
+    """Derived fields: title from the lede, summary, tags from the text."""
+    briefing.removed.sort(key=lambda item: item.line)  # stable: scraps keep their order
+    if not briefing.title and briefing.paragraphs:
+        briefing.title, briefing.title_from = headline_from_lede(briefing.paragraphs[0]), "lede"
+    if not briefing.title:
+        briefing.title, briefing.title_from = briefing.seed_name, "seed name"
+        briefing.warnings.append("no title line and no paragraph to make a headline from")
+    if not briefing.paragraphs:
+        briefing.warnings.append("no article text found: everything looked like boilerplate")
+    briefing.summary = make_summary(briefing.paragraphs)
+    if not briefing.tags:
+        briefing.tags = keyword_tags(briefing.paragraphs)
+
+
+def make_summary(paragraphs: list[str]) -> str:
+    """The lede's first sentences, whole, up to about SUMMARY_MAX_WORDS words."""
+    if not paragraphs:
+        return ""
+    kept: list[str] = []
+    for sentence in split_sentences(paragraphs[0]):
+        if kept and word_count(" ".join(kept + [sentence])) > SUMMARY_MAX_WORDS:
+            break
+        kept.append(sentence)
+    return " ".join(kept)

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Convert a folder of raw news clippings (seeds) into Markdown briefings for Pelican.
+
+Example:
+    python scripts/convert.py seeds content
+    python scripts/convert.py ~/clippings /tmp/content --strict
+
+Prints one line per seed (date, title, source, lines removed, warnings) and a summary.
+Exit status: 0 on success; 1 when a seed was skipped or warned and --strict is given, or when a
+generated file was edited by hand (see --keep-edits); 2 on bad arguments.
+"""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from briefing.convert import EditedByHand, convert_folder, format_report  # noqa: E402
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="example: python scripts/convert.py seeds content",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("seed_dir", metavar="SEEDDIR", type=Path, help="folder of seed .txt files")
+    parser.add_argument("content_dir", metavar="CONTENTDIR", type=Path,
+                        help="Pelican content folder; briefings go to CONTENTDIR/briefings/")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 if any seed was skipped or gave a warning")
+    edits = parser.add_mutually_exclusive_group()
+    edits.add_argument("--keep-edits", action="store_true",
+                       help="leave generated files that were edited by hand as they are")
+    edits.add_argument("--overwrite-edits", action="store_true",
+                       help="replace generated files even if they were edited by hand")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.ERROR)
+    if not args.seed_dir.is_dir():
+        print(f"error: seed folder {args.seed_dir} does not exist or is not a folder", file=sys.stderr)
+        return 2
+    try:
+        report = convert_folder(args.seed_dir, args.content_dir, args.keep_edits, args.overwrite_edits)
+    except EditedByHand as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    lines = format_report(report)
+    print("\n".join(lines[-1:] if args.quiet else lines))
+    if not report.briefings and not report.skipped:
+        print(f"warning: no seed files (*.txt) in {args.seed_dir}", file=sys.stderr)
+    return 1 if args.strict and report.warning_count else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
