@@ -1,0 +1,57 @@
+"""Pelican settings for the briefing site (local builds; publishconf.py adds publishing)."""
+
+SITENAME = "Briefings"
+SITESUBTITLE = "Who did what, when, and where each claim comes from"
+SITEURL = ""
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+PATH = "content"
+THEME = "theme"
+
+# Site-local plugins, one concern each; listed explicitly so no installed plugin loads itself.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["briefing_reader", "crosslinks", "structured_data"]
+
+# Generated briefings are articles; hand-written pages live in content/pages; the plain-text
+# copies of the seeds are copied as they are.
+ARTICLE_PATHS = ["briefings"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["sources"]
+
+# Every URL ends at a file, so the site works from file:// as well as from a web server.
+RELATIVE_URLS = True
+ARTICLE_URL = ARTICLE_SAVE_AS = "briefings/{slug}.html"
+PAGE_URL = PAGE_SAVE_AS = "pages/{slug}.html"
+TAG_URL = TAG_SAVE_AS = "tag/{slug}.html"
+TAGS_URL = TAGS_SAVE_AS = "tags.html"
+INDEX_SAVE_AS = "index.html"
+DIRECT_TEMPLATES = ["index", "tags", "chronology"]
+CHRONOLOGY_URL = CHRONOLOGY_SAVE_AS = "chronology.html"
+# No category, author or period-archive pages: briefings are found by tag, entity and date.
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DEFAULT_CATEGORY = "Briefings"
+DEFAULT_PAGINATION = False
+HOME_LATEST = 12  # briefings listed in full on the home page
+
+# Feeds need an absolute URL: publishconf.py turns them on.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+TYPOGRIFY = True
+# The converter writes title and summary as escaped HTML already: no Markdown inside metadata.
+FORMATTED_FIELDS = []
+# Autoescape: every metadata field except content, title and summary is plain text from a seed.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+RELATED_MAX = 5  # related briefings listed on each briefing page
+
+# Same seeds, same settings, same bytes: no build times in the output.
+OUTPUT_SOURCES = False
+DELETE_OUTPUT_DIRECTORY = False
+CACHE_CONTENT = False

@@ -1,0 +1,1 @@
+from .briefing_reader import register  # noqa: F401

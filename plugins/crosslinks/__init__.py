@@ -1,0 +1,1 @@
+from .crosslinks import register  # noqa: F401

@@ -1,0 +1,1 @@
+from .structured_data import register  # noqa: F401

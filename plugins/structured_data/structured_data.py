@@ -1,0 +1,45 @@
+"""Plain-text titles and a schema.org NewsArticle (JSON-LD) for every briefing.
+
+Typogrify leaves markup in titles (`<span class="caps">US</span>`); `plain_title` is the text
+for `<title>`, meta tags and JSON-LD. Templates serialise `article.jsonld` with `tojson`, which
+escapes `<`, `>` and `&`, so no seed text can close the script element.
+"""
+
+from markupsafe import Markup
+from pelican import signals
+
+
+def plain_text(html: str) -> str:
+    """Markup → the text a reader sees (tags stripped, entities decoded, spaces collapsed)."""
+    return Markup(html).striptags()
+
+
+def news_article(article) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.plain_title,
+        "url": article.url,
+    }
+    if not getattr(article, "undated", False):
+        data["datePublished"] = article.iso_date
+    if getattr(article, "source", ""):
+        data["publisher"] = {"@type": "Organization", "name": article.source}
+    if getattr(article, "plain_summary", ""):
+        data["description"] = article.plain_summary
+    mentions = [{"@type": "Thing", "name": tag.name, "url": tag.url}
+                for tag in getattr(article, "tags", [])]
+    if mentions:
+        data["mentions"] = mentions
+    return data
+
+
+def add_structured_data(generator) -> None:
+    for article in generator.articles:
+        article.plain_title = plain_text(article.title)
+        article.plain_summary = plain_text(getattr(article, "summary", "") or "")
+        article.jsonld = news_article(article)
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(add_structured_data)
