@@ -10,8 +10,9 @@ from pelican import signals
 
 
 def plain_text(html: str) -> str:
-    """Markup → the text a reader sees (tags stripped, entities decoded, spaces collapsed)."""
-    return Markup(html).striptags()
+    """Markup → the text a reader sees: tags stripped, entities decoded, typogrify's no-break
+    spaces (widont) turned back into plain spaces."""
+    return Markup(html).striptags().replace("\u00a0", " ")
 
 
 def news_article(article) -> dict:
