@@ -1,0 +1,108 @@
+"""Converting a folder: bad seeds skipped with a reason, edits protected, stale files removed."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing.convert import EditedByHand, convert_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+CONVERT = [sys.executable, str(ROOT / "scripts" / "convert.py")]
+
+
+@pytest.fixture
+def seed_dir(tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", folder)
+    return folder
+
+
+def run(*args):
+    return subprocess.run(CONVERT + [str(a) for a in args], capture_output=True, text=True)
+
+
+def test_one_markdown_file_per_seed_with_a_report_line_each(seed_dir, tmp_path):
+    result = run(seed_dir, tmp_path / "content")
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "content" / "briefings").glob("*.md"))) == 5
+    for seed in seed_dir.iterdir():
+        assert seed.name in result.stdout
+    assert "5 seeds: 5 converted, 0 skipped" in result.stdout
+
+
+def test_bad_seeds_are_skipped_by_name_and_reason_and_the_rest_built(seed_dir, tmp_path):
+    (seed_dir / "empty.txt").write_bytes(b"")
+    (seed_dir / "blank.txt").write_bytes(b"  \n\n ")
+    (seed_dir / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    result = run(seed_dir, tmp_path / "content")
+    assert result.returncode == 0
+    assert "SKIP  empty.txt  empty file" in result.stdout
+    assert "SKIP  blank.txt  blank file" in result.stdout
+    assert "SKIP  image.txt  binary file" in result.stdout
+    assert len(list((tmp_path / "content" / "briefings").glob("*.md"))) == 5
+    assert run(seed_dir, tmp_path / "content", "--strict").returncode == 1
+
+
+def test_help_documents_itself():
+    result = run("--help")
+    assert result.returncode == 0 and "SEEDDIR" in result.stdout and "example:" in result.stdout
+
+
+def test_missing_seed_folder_is_a_clear_error(tmp_path):
+    result = run(tmp_path / "nowhere", tmp_path / "content")
+    assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_slugs_are_stable_across_runs(seed_dir, tmp_path):
+    first = convert_folder(seed_dir, tmp_path / "a")
+    second = convert_folder(seed_dir, tmp_path / "b")
+    assert [b.slug for b in first.briefings] == [b.slug for b in second.briefings]
+    assert len({b.slug for b in first.briefings}) == 5
+
+
+def test_colliding_titles_get_distinct_slugs(seed_dir, tmp_path):
+    shutil.copy(seed_dir / "003_453a01e2ae8e6135.txt", seed_dir / "005_copy.txt")
+    report = convert_folder(seed_dir, tmp_path / "content")
+    slugs = [b.slug for b in report.briefings]
+    assert len(set(slugs)) == len(slugs) == 6
+
+
+def test_unchanged_files_are_not_rewritten(seed_dir, tmp_path):
+    convert_folder(seed_dir, tmp_path / "content")
+    assert convert_folder(seed_dir, tmp_path / "content").written == 0
+
+
+def test_hand_edits_are_never_overwritten_silently(seed_dir, tmp_path):
+    content = tmp_path / "content"
+    convert_folder(seed_dir, content)
+    edited = sorted((content / "briefings").glob("*.md"))[0]
+    edited.write_text(edited.read_text("utf-8").replace("</p>", " (editor's note)</p>", 1), "utf-8")
+    with pytest.raises(EditedByHand, match=edited.name):
+        convert_folder(seed_dir, content)
+    result = run(seed_dir, content)
+    assert result.returncode == 1 and edited.name in result.stderr
+    assert convert_folder(seed_dir, content, keep_edits=True).kept_edits == [str(edited)]
+    assert "(editor's note)" in edited.read_text("utf-8")
+    convert_folder(seed_dir, content, overwrite_edits=True)
+    assert "(editor's note)" not in edited.read_text("utf-8")
+
+
+def test_briefings_of_removed_seeds_are_deleted(seed_dir, tmp_path):
+    content = tmp_path / "content"
+    convert_folder(seed_dir, content)
+    (seed_dir / "003_453a01e2ae8e6135.txt").unlink()
+    report = convert_folder(seed_dir, content)
+    assert report.deleted == 2  # the briefing and its source copy
+    assert len(list((content / "briefings").glob("*.md"))) == 4
+
+
+def test_hand_written_markdown_is_left_alone(seed_dir, tmp_path):
+    content = tmp_path / "content"
+    (content / "briefings").mkdir(parents=True)
+    mine = content / "briefings" / "my-own.md"
+    mine.write_text("Title: Mine\nDate: 2020-01-01\n\nWritten by hand.\n", "utf-8")
+    convert_folder(seed_dir, content)
+    assert mine.exists()
