@@ -17,8 +17,9 @@ PORT ?= 8000
 BIND ?= 127.0.0.1
 CONVERTOPTS ?=
 
-# Pelican logs an ERROR and still exits 0; --fatal errors makes a broken build fail.
-PELICAN_BUILD = $(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" --fatal errors $(PELICANOPTS)
+# Builds into a temporary folder and swaps it in only on success; Pelican runs with
+# --fatal errors, because it logs an ERROR and still exits 0 by default.
+PELICAN_BUILD = $(PYTHON) scripts/build.py "$(INPUTDIR)" "$(OUTPUTDIR)"
 
 .PHONY: help install html convert serve devserver publish clean test
 
@@ -37,7 +38,7 @@ convert: install  ## Convert SEEDDIR into INPUTDIR/briefings
 	$(PYTHON) scripts/convert.py "$(SEEDDIR)" "$(INPUTDIR)" $(CONVERTOPTS)
 
 html: convert  ## Convert the seeds and build the site into OUTPUTDIR
-	$(PELICAN_BUILD) -s "$(CONFFILE)"
+	$(PELICAN_BUILD) -s "$(CONFFILE)" -- $(PELICANOPTS)
 
 serve: html  ## Build, then serve OUTPUTDIR on http://127.0.0.1:PORT
 	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(BIND)
@@ -46,7 +47,7 @@ devserver: convert  ## Build, serve and rebuild when content, theme or settings 
 	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(BIND) $(PELICANOPTS)
 
 publish: convert  ## Build for static hosting with publishconf.py (needs SITEURL=https://…)
-	$(PELICAN_BUILD) -s "$(PUBLISHCONF)"
+	$(PELICAN_BUILD) -s "$(PUBLISHCONF)" -- $(PELICANOPTS)
 
 clean:  ## Remove the built site and the generated Markdown
 	rm -rf "$(OUTPUTDIR)" "$(INPUTDIR)/briefings" "$(INPUTDIR)/sources"

@@ -47,3 +47,34 @@ def test_partial_date_is_not_completed_from_today(tmp_path):
     assert build_site(seeds, tmp_path).returncode == 0
     page = (tmp_path / "output" / "briefings" / "border-talks-stall-in-doha.html").read_text("utf-8")
     assert '<time class="dt-published" datetime="2022-03">March 2022</time>' in page
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
+    seeds = tmp_path / "clippings"
+    seeds.mkdir()
+    (seeds / "one.txt").write_text(
+        "Taliban retake district – Dawn\n\nPublished: 3 March 2022\n\n"
+        "Taliban fighters retook the Spin Boldak district on Monday after heavy fighting.\n", "utf-8")
+    assert build_site(seeds, tmp_path).returncode == 0
+    before = tree(tmp_path / "output")
+    broken = tmp_path / "content" / "briefings" / "broken.md"
+    broken.write_text("Date: 2021-01-01\n\nNo title, so Pelican logs an error.\n", "utf-8")
+    result = build_site(seeds, tmp_path)
+    assert result.returncode != 0 and "left as it was" in result.stderr
+    assert tree(tmp_path / "output") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clippings", "content", "output"]
+
+
+def test_tags_that_slugify_alike_get_distinct_pages(tmp_path):
+    seeds = tmp_path / "clippings"
+    seeds.mkdir()
+    (seeds / "code.txt").write_text(
+        "Engineers debate systems code – Dawn\n\nPublished: 3 March 2022\n\n"
+        "Engineers met in Lahore to talk about systems code for a full day of meetings.\n\n"
+        "C++, C#, Lahore\n", "utf-8")
+    result = build_site(seeds, tmp_path)
+    assert result.returncode == 0
+    assert "slugify to 'c'" in result.stdout + result.stderr and "code.txt" in result.stdout + result.stderr
+    titles = {(tmp_path / "output" / "tag" / name).read_text("utf-8").split("<h1>")[1].split("</h1>")[0]
+              for name in ("c.html", "c-2.html")}
+    assert titles == {"Tag: C#", "Tag: C++"}

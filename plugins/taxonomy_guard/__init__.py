@@ -1,0 +1,1 @@
+from .taxonomy_guard import register  # noqa: F401

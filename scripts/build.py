@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Build the site with Pelican into a temporary folder, then swap it into place.
+
+A failed build (any ERROR logged, or a crash) leaves OUTPUTDIR exactly as it was: readers never
+get a half-written site.
+
+Example:
+    python scripts/build.py content output -s pelicanconf.py
+    python scripts/build.py content /tmp/site -s publishconf.py -- --verbose
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="example: python scripts/build.py content output -s pelicanconf.py",
+    )
+    parser.add_argument("input_dir", metavar="INPUTDIR", type=Path, help="Pelican content folder")
+    parser.add_argument("output_dir", metavar="OUTPUTDIR", type=Path, help="where the site goes")
+    parser.add_argument("-s", "--settings", type=Path, required=True, help="pelicanconf.py or publishconf.py")
+    own, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
+    args = parser.parse_args(own)
+    args.pelican_args = extra  # further options for pelican, after --
+    return args
+
+
+def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str]) -> int:
+    """Run Pelican into OUTPUTDIR's sibling `.OUTPUTDIR.partial`; swap it in only on success."""
+    partial = output_dir.with_name(f".{output_dir.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    command = [sys.executable, "-m", "pelican", str(input_dir), "-o", str(partial),
+               "-s", str(settings), "--fatal", "errors", *pelican_args]
+    status, problems = run_and_collect(command)
+    if problems:
+        print(f"\n{len(problems)} problem(s) logged by the build:", file=sys.stderr)
+        for level, message in problems:
+            print(f"  {level}: {message}", file=sys.stderr)
+    if status != 0:
+        shutil.rmtree(partial, ignore_errors=True)
+        print(f"build failed (pelican exit {status}): {output_dir} left as it was", file=sys.stderr)
+        return status
+    swap_into_place(partial, output_dir)
+    return 0
+
+
+LOG_LINE = re.compile(r"\b(ERROR|WARNING|CRITICAL)\s+(.*?)(?:\s{2,}[\w.]+\.py:\d+)?\s*$")
+
+
+def run_and_collect(command: list[str]) -> tuple[int, list[tuple[str, str]]]:
+    """Run Pelican, passing its output through, and collect its warnings and errors."""
+    environment = {**os.environ, "COLUMNS": "400"}  # keep each log record on one line
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, env=environment)
+    problems = []
+    for line in process.stdout:
+        sys.stdout.write(line)
+        match = LOG_LINE.search(line)
+        if match:
+            problems.append((match.group(1), match.group(2)))
+    return process.wait(), problems
+
+
+def swap_into_place(partial: Path, output_dir: Path) -> None:
+    old = output_dir.with_name(f".{output_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if output_dir.exists():
+        output_dir.rename(old)
+    partial.rename(output_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if not args.input_dir.is_dir():
+        print(f"error: content folder {args.input_dir} does not exist", file=sys.stderr)
+        return 2
+    args.output_dir.parent.mkdir(parents=True, exist_ok=True)
+    return build(args.input_dir, args.output_dir.resolve(), args.settings, args.pelican_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

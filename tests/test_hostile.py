@@ -1,0 +1,120 @@
+"""Hostile seeds: HTML, Markdown, Jinja and Pelican syntax come out as literal text, everywhere.
+
+No seed can run a script, add a link, choose where a file is written, hide a briefing or pick
+a template.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import build_site
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "seeds"
+HOSTILE_FIXTURES = ["hostile_html_script.txt", "hostile_jinja_template.txt",
+                    "hostile_markdown_syntax.txt", "hostile_pelican_metadata.txt"]
+
+# Seeds whose very first lines look like Pelican metadata, and a title line full of markup.
+CRAFTED = {
+    "metadata_first.txt": "Title: Injected title\nStatus: draft\nSave_as: ../../pwned.html\n"
+                          "Template: page\nSlug: ../../escape\n\nPublished: 2 May 2022\n\n"
+                          "Officials in Kabul said the talks would resume after the holiday, "
+                          "according to a statement issued on Monday.\n",
+    "markup_title.txt": "<script>alert('title')</script> Taliban talks <b>stall</b> – Dawn\n\n"
+                        "Published: 3 May 2022\n\n"
+                        "Negotiators in Doha failed to agree on a ceasefire, a spokesman said, "
+                        "as talks ended without a date for the next round.\n\n"
+                        "<iframe src=\"https://example.com\"></iframe> was in the source too.\n",
+}
+LITERALS = {
+    "hostile_html_script.txt": ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"],
+    "hostile_jinja_template.txt": ["{{ x }}", "{% for item in items %}"],
+    "hostile_markdown_syntax.txt": ["# Statement from the central media office",
+                                    "**Breaking**", "[link](javascript:alert(1))"],
+    "hostile_pelican_metadata.txt": ["Title: Pakistan Army promotion board 2023", "Status: draft",
+                                     "Save_as: ../../index.html", "{filename}/secret.md"],
+    "metadata_first.txt": ["Title: Injected title", "Save_as: ../../pwned.html", "Template: page"],
+    "markup_title.txt": ['<iframe src="https://example.com"></iframe>'],
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("hostile")
+    seeds = workdir / "seeds"
+    seeds.mkdir()
+    for name in HOSTILE_FIXTURES:
+        shutil.copy(FIXTURES / name, seeds / name)
+    for name, text in CRAFTED.items():
+        (seeds / name).write_text(text, "utf-8")
+    result = build_site(seeds, workdir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return workdir
+
+
+def briefing_soups(output: Path) -> dict[str, BeautifulSoup]:
+    soups = {}
+    for path in sorted((output / "briefings").glob("*.html")):
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        soups[soup.select_one(".provenance a").get_text()] = soup
+    return soups
+
+
+def normalise(text: str) -> str:
+    """Undo typogrify's typography so literal seed text can be compared."""
+    for curly, plain in {"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "}.items():
+        text = text.replace(curly, plain)
+    return " ".join(text.split())
+
+
+def test_every_hostile_seed_is_published_as_a_briefing(hostile_site):
+    soups = briefing_soups(hostile_site / "output")
+    assert sorted(soups) == sorted(HOSTILE_FIXTURES + list(CRAFTED))
+
+
+def test_hostile_text_appears_literally_on_the_page(hostile_site):
+    for seed, soup in briefing_soups(hostile_site / "output").items():
+        page_text = normalise(soup.select_one("main").get_text(" "))
+        for literal in LITERALS[seed]:
+            assert normalise(literal) in page_text, (seed, literal)
+
+
+def test_no_seed_markup_becomes_live_html(hostile_site):
+    for page in sorted((hostile_site / "output").rglob("*.html")):
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        for script in soup.find_all("script"):
+            assert script.get("type") == "application/ld+json" or script.get("src"), page
+        assert not soup.find_all(["iframe", "img", "object", "embed"]), page
+        assert len(soup.find_all("h1")) == 1, page
+        for element in soup.find_all(True):
+            assert not any(attr.startswith("on") for attr in element.attrs), (page, element)
+            assert not str(element.get("href", "")).lower().startswith(("javascript:", "data:text")), page
+        content = soup.select_one(".e-content")
+        if content:
+            assert not content.find_all(["a", "strong", "em", "b", "h2", "h3"]), page
+
+
+def test_metadata_lines_in_a_seed_choose_nothing(hostile_site):
+    output = hostile_site / "output"
+    assert not list(hostile_site.rglob("pwned.html"))
+    assert not list(output.rglob("escape*"))
+    soup = briefing_soups(output)["metadata_first.txt"]
+    assert soup.select_one("article.briefing")  # rendered with the article template, not "page"
+    assert "Injected title" not in soup.select_one("h1").get_text()
+    markdown = next((hostile_site / "content" / "briefings").glob("*.md")).parent
+    for path in markdown.glob("*.md"):
+        header = path.read_text("utf-8").split("\n\n", 1)[0]
+        keys = {line.split(":", 1)[0] for line in header.splitlines() if not line.startswith("    ")}
+        assert not keys & {"Status", "Save_as", "Template", "Url"}, path
+
+
+def test_json_ld_and_title_carry_the_literal_title(hostile_site):
+    soup = briefing_soups(hostile_site / "output")["markup_title.txt"]
+    data = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert normalise(data["headline"]) == "<script>alert('title')</script> Taliban talks <b>stall</b>"
+    assert "<script>" in soup.title.get_text()
+    assert soup.select_one("h1").get_text().startswith("<script>")
+    assert data["publisher"]["name"] == "Dawn"
