@@ -78,3 +78,35 @@ def test_tags_that_slugify_alike_get_distinct_pages(tmp_path):
     titles = {(tmp_path / "output" / "tag" / name).read_text("utf-8").split("<h1>")[1].split("</h1>")[0]
               for name in ("c.html", "c-2.html")}
     assert titles == {"Tag: C#", "Tag: C++"}
+
+
+def test_make_serve_builds_then_serves_on_loopback(tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from conftest import ROOT
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "-C", str(ROOT), "serve", f"SEEDDIR={SEEDS}",
+         f"INPUTDIR={tmp_path / 'content'}", f"OUTPUTDIR={tmp_path / 'output'}", f"PORT={port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        page = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/chronology.html", timeout=2) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert page is not None and "<h1>Chronology</h1>" in page
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
