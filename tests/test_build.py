@@ -6,6 +6,18 @@ from pathlib import Path
 from conftest import SEEDS, build_site
 
 
+DISTRICT_SEED = ("Taliban retake district – Dawn\n\nPublished: 3 March 2022\n\n"
+                 "Taliban fighters retook the Spin Boldak district on Monday after heavy fighting.\n")
+
+
+def one_seed_folder(tmp_path: Path, name: str, text: str) -> Path:
+    """A folder of clippings holding one seed."""
+    seeds = tmp_path / "clippings"
+    seeds.mkdir()
+    (seeds / name).write_text(text, "utf-8")
+    return seeds
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -16,11 +28,7 @@ def test_same_seeds_give_a_byte_identical_site(site, tmp_path):
 
 
 def test_any_folder_of_clippings_builds(tmp_path):
-    seeds = tmp_path / "clippings"
-    seeds.mkdir()
-    (seeds / "one.txt").write_text(
-        "Taliban retake district – Dawn\n\nPublished: 3 March 2022\n\n"
-        "Taliban fighters retook the Spin Boldak district on Monday after heavy fighting.\n", "utf-8")
+    seeds = one_seed_folder(tmp_path, "one.txt", DISTRICT_SEED)
     result = build_site(seeds, tmp_path)
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "output" / "briefings" / "taliban-retake-district.html").read_text("utf-8")
@@ -39,22 +47,15 @@ def test_a_build_error_fails_the_build(tmp_path):
 
 
 def test_partial_date_is_not_completed_from_today(tmp_path):
-    seeds = tmp_path / "clippings"
-    seeds.mkdir()
-    (seeds / "month.txt").write_text(
-        "Border talks stall in Doha – Dawn\n\nMarch 2022\n\n"
-        "Talks between the two sides stalled in Doha after a week of meetings.\n", "utf-8")
+    seeds = one_seed_folder(tmp_path, "month.txt", "Border talks stall in Doha – Dawn\n\nMarch 2022\n\n"
+                            "Talks between the two sides stalled in Doha after a week of meetings.\n")
     assert build_site(seeds, tmp_path).returncode == 0
     page = (tmp_path / "output" / "briefings" / "border-talks-stall-in-doha.html").read_text("utf-8")
     assert '<time class="dt-published" datetime="2022-03">March 2022</time>' in page
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
-    seeds = tmp_path / "clippings"
-    seeds.mkdir()
-    (seeds / "one.txt").write_text(
-        "Taliban retake district – Dawn\n\nPublished: 3 March 2022\n\n"
-        "Taliban fighters retook the Spin Boldak district on Monday after heavy fighting.\n", "utf-8")
+    seeds = one_seed_folder(tmp_path, "one.txt", DISTRICT_SEED)
     assert build_site(seeds, tmp_path).returncode == 0
     before = tree(tmp_path / "output")
     broken = tmp_path / "content" / "briefings" / "broken.md"
@@ -66,12 +67,9 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
 
 
 def test_tags_that_slugify_alike_get_distinct_pages(tmp_path):
-    seeds = tmp_path / "clippings"
-    seeds.mkdir()
-    (seeds / "code.txt").write_text(
-        "Engineers debate systems code – Dawn\n\nPublished: 3 March 2022\n\n"
-        "Engineers met in Lahore to talk about systems code for a full day of meetings.\n\n"
-        "C++, C#, Lahore\n", "utf-8")
+    seeds = one_seed_folder(tmp_path, "code.txt", "Engineers debate systems code – Dawn\n\n"
+                            "Published: 3 March 2022\n\nEngineers met in Lahore to talk about systems "
+                            "code for a full day of meetings.\n\nC++, C#, Lahore\n")
     result = build_site(seeds, tmp_path)
     assert result.returncode == 0
     assert "slugify to 'c'" in result.stdout + result.stderr and "code.txt" in result.stdout + result.stderr
