@@ -363,9 +363,13 @@ def recurring_names(spans: list[Span]) -> dict[str, str]:
 
 
 def merge_surnames(entities: dict[str, Entity], spans: list[Span]) -> None:
-    """'Avery said' after 'General Thomas Avery': the surname is the same person."""
-    people = [e for e in entities.values() if e.type == "person" and not e.known and " " in e.name]
-    for entity in people:
+    """'Avery said' after 'General Thomas Avery', 'Ghani told' after 'Ashraf Ghani': the surname
+    is the same person, unless another entity of the briefing has that word in its name."""
+    other_words = {word for e in entities.values() if e.type != "person" for word in e.name.split()}
+    for entity in [e for e in entities.values() if e.type == "person" and " " in e.name]:
         surname = entity.name.split()[-1]
-        entity.forms += [surname] if surname not in entity.forms else []
-        entities.pop(surname.casefold(), None)
+        shared = sum(surname in e.name.split() for e in entities.values() if e.type == "person") > 1
+        if surname not in entity.forms and not shared and surname not in other_words:
+            entity.forms.append(surname)
+        if not entity.known:
+            entities.pop(surname.casefold(), None)
