@@ -60,8 +60,11 @@ def rules() -> dict:
 
 
 def in_capitals(form: str) -> bool:
-    """'US', 'IS-K', 'U.S.': matched only as written, or 'us' and 'is' would be names."""
-    return form.upper() == form and any(char.isalpha() for char in form)
+    """'US', 'IS-K', 'U.S.', 'LeT', 'DoD': matched only as written, or 'us', 'is' and 'let'
+    would be names."""
+    capitals = sum(char.isupper() for char in form)
+    return (form.upper() == form and capitals > 0) or (" " not in form and capitals >= 2
+                                                        and "-" not in form)
 
 
 @cache
@@ -194,15 +197,14 @@ def bare(match: re.Match) -> str:
 
 def discover(sentence: str, taken: list[Span]) -> list[Span]:
     """Names in one sentence that the gazetteer does not know, each with the cue that types it."""
-    found = []
+    found = places_before_heads(sentence, taken)
     for run in capitalised_runs(sentence):
-        run = [word for word in run if not overlaps(word.start(), word.end(), taken)]
+        run = [word for word in run if not overlaps(word.start(), word.end(), taken + found)]
         for piece in contiguous(run, sentence):
             span = classify(piece, sentence)
             if span:
                 found.append(span)
-    found += places_before_heads(sentence, taken + found)
-    return found
+    return sorted(found, key=lambda span: span.start)
 
 
 def contiguous(run: list[re.Match], sentence: str) -> list[list[re.Match]]:
@@ -258,10 +260,14 @@ def span_of(run: list[re.Match], sentence: str, kind: str) -> Span:
 
 def is_demonym(run: list[re.Match], after: str) -> bool:
     """'Afghan soil', 'Iranian officials': an adjective of nationality, not a place."""
-    word = bare(run[-1])
     following = re.match(r"\s+([a-z]+)", after)
-    return (len(run) == 1 and any(word.endswith(ending) for ending in rules()["demonym_endings"])
+    return (len(run) == 1 and looks_like_demonym(bare(run[-1]))
             and following is not None and following.group(1) not in FUNCTION_WORDS)
+
+
+def looks_like_demonym(word: str) -> bool:
+    return (any(word.endswith(ending) for ending in rules()["demonym_endings"])
+            and not any(word.endswith(ending) for ending in rules()["place_endings"]))
 
 
 FUNCTION_WORDS = frozenset("on in at and or to of for by with from the a an as after before but "
@@ -275,7 +281,9 @@ def places_before_heads(sentence: str, taken: list[Span]) -> list[Span]:
     found = []
     for match in re.finditer(rf"(?<![\w’'])({name}(?: and {name})?) (?:{heads})\b", sentence):
         start, end = match.span(1)
-        if not overlaps(start, end, taken) and match.group(1).split()[0] not in not_names():
+        words = match.group(1).split()
+        if (not overlaps(start, end, taken) and words[0] not in not_names()
+                and not (len(words) == 1 and looks_like_demonym(words[0]))):
             found.append(Span(start, end, match.group(1), "place", match.group(1), False))
     return found
 

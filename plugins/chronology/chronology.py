@@ -1,9 +1,9 @@
 """The chronology of events told by the briefings, merged across briefings, and its timeline.
 
 Each briefing's `events` metadata (read by plugins/entities) holds dated sentences. Events on the
-same date that share an actor (a person or organisation, or else a place) are one event told by
-several briefings, shown once with all its sources. The template context gets `events` (newest
-first) and `timeline` (an SVG); each article gets `events`, each entity its own slice.
+same date that share an actor (see `same_event`) are one event told by several briefings, shown
+once with all its sources. The template context gets `events` (newest first) and `timeline`
+(an SVG); each article gets `events`, each entity its own slice.
 """
 
 from collections import defaultdict
@@ -62,11 +62,15 @@ class Event:
         return [source.article for source in self.sources]
 
 
-def key_actors(event: Event) -> set[str]:
-    """What makes two same-day reports the same event: the people and organisations in it,
-    or its places when it names no one."""
-    agents = {entity.slug for entity in event.actors if entity.type != "place"}
-    return agents or {entity.slug for entity in event.actors}
+def same_event(one: Event, other: Event) -> bool:
+    """Two reports of one date are one event when they share a person or organisation, or share
+    a place and one of them names no person or organisation at all."""
+    def agents(event):
+        return {entity.slug for entity in event.actors if entity.type != "place"}
+    shared = {e.slug for e in one.actors} & {e.slug for e in other.actors}
+    if not shared:
+        return False
+    return bool(agents(one) & agents(other)) or not agents(one) or not agents(other)
 
 
 def read_events(articles, entities_by_name: dict) -> list[Event]:
@@ -88,7 +92,7 @@ def merge_events(events: list[Event]) -> list[Event]:
     by_date: dict[str, list[Event]] = defaultdict(list)
     for event in events:
         group = by_date[event.iso_date]
-        same = next((other for other in group if key_actors(other) & key_actors(event)
+        same = next((other for other in group if same_event(other, event)
                      and event.articles[0] not in other.articles), None)
         if same:
             same.sources += event.sources

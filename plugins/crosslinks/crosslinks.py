@@ -43,9 +43,6 @@ def feature_weights(articles) -> dict[str, float]:
     return {key: math.log((total + 1) / count) for key, count in counts.items()}
 
 
-tag_weights = feature_weights  # the name tests and older callers use
-
-
 def build_index(articles) -> dict[str, list]:
     index: dict[str, list] = defaultdict(list)
     for article in articles:
