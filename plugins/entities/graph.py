@@ -9,8 +9,9 @@ organisation, diamond place) and by a legend, not by colour alone; every node an
 import math
 from html import escape
 
-WIDTH, HEIGHT = 720, 560
+WIDTH, HEIGHT = 720, 480
 RADIUS = 200
+EDGES_PER_NODE = 3  # only the strongest lines are drawn, or a small corpus is a solid web
 SHAPES = {"person": "circle", "organisation": "square", "place": "diamond"}
 
 
@@ -34,15 +35,17 @@ def cooccurrence_svg(entities, pairs: dict, limit: int) -> str:
     for index, entity in enumerate(chosen):
         angle = 2 * math.pi * index / len(chosen) - math.pi / 2
         position[entity.slug] = (centre_x + RADIUS * math.cos(angle), centre_y + RADIUS * math.sin(angle))
-    heaviest = max(pairs.values())
+    shown = sorted(((pair, count) for pair, count in pairs.items()
+                    if pair[0] in position and pair[1] in position),
+                   key=lambda item: (-item[1], item[0]))[:EDGES_PER_NODE * len(chosen)]
+    heaviest = max(count for _, count in shown)
     lines = []
-    for (first, second), count in sorted(pairs.items()):
-        if first in position and second in position:
-            (x1, y1), (x2, y2) = position[first], position[second]
-            names = f"{by_slug(chosen, first).name} and {by_slug(chosen, second).name}"
-            lines.append(f'<line class="edge" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                         f'stroke-width="{0.5 + 3.5 * count / heaviest:.2f}"><title>{escape(names)}: '
-                         f'{count} shared {"briefing" if count == 1 else "briefings"}</title></line>')
+    for (first, second), count in sorted(shown):
+        (x1, y1), (x2, y2) = position[first], position[second]
+        names = f"{by_slug(chosen, first).name} and {by_slug(chosen, second).name}"
+        lines.append(f'<line class="edge" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                     f'stroke-width="{0.5 + 3.5 * count / heaviest:.2f}"><title>{escape(names)}: '
+                     f'{count} shared {"briefing" if count == 1 else "briefings"}</title></line>')
     nodes = []
     for entity in chosen:
         x, y = position[entity.slug]
@@ -58,8 +61,8 @@ def cooccurrence_svg(entities, pairs: dict, limit: int) -> str:
             f'aria-labelledby="graph-title graph-desc" xmlns="http://www.w3.org/2000/svg">'
             f'<title id="graph-title">Entities that appear together</title>'
             f'<desc id="graph-desc">The {len(chosen)} most mentioned entities; a line joins two '
-            f'named in the same briefing, thicker for more shared briefings. The list below gives '
-            f'the same pairs as text.</desc>'
+            f'named in the same briefing (the {len(shown)} strongest pairs), thicker for more shared '
+            f'briefings. The list below gives the strongest pairs as text.</desc>'
             f'{"".join(lines)}{"".join(nodes)}{legend}</svg>')
 
 
