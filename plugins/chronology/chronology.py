@@ -121,8 +121,9 @@ def add_chronology(generator) -> None:
     for entity in entities:
         entity.events = []
     for event in reversed(events):  # oldest first on briefing and entity pages
-        for article in dict.fromkeys(event.articles):
-            article.events.append(event)
+        for article in event.articles:
+            if event not in article.events:
+                article.events.append(event)
         for actor in event.actors:
             actor.events.append(event)
     generator.context["events"] = events
