@@ -131,9 +131,15 @@ def is_after(event: PublishedDate, published: PublishedDate | None) -> bool:
 
 
 def sentence_actors(sentence: str, entities: list[Entity]) -> list[str]:
-    """Canonical names of the entities a sentence names, in the briefing's order."""
-    return [entity.name for entity in entities
-            if any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", sentence) for form in entity.forms)]
+    """Canonical names of the entities a sentence names, in the briefing's order. The longest
+    spelling wins, so "US Central Command" is CENTCOM and not also the United States."""
+    owner = {form: entity.name for entity in reversed(entities) for form in entity.forms}
+    if not owner:
+        return []
+    forms = sorted(owner, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
+    named = {owner[match.group()] for match in pattern.finditer(sentence)}
+    return [entity.name for entity in entities if entity.name in named]
 
 
 def events_in(text: str, anchor: str, briefing: Briefing) -> list[Event]:

@@ -29,6 +29,7 @@ class Score:
     matched: int = 0
     misses: list = field(default_factory=list)
     extras: list = field(default_factory=list)
+    actors: "Score | None" = None  # for events: the actors of matched events, scored alike
 
     @property
     def precision(self) -> float:
@@ -62,7 +63,7 @@ def score_entities() -> dict[str, Score]:
 def score_events() -> Score:
     """An event matches when its sentence holds the annotated quote and the date and precision
     agree; `planned` disagreements are listed in extras as ('planned', …)."""
-    score = Score()
+    score = Score(actors=Score())
     for name, expected in annotated("events").items():
         events = annotated_briefing(name).events
         score.found += len(events)
@@ -75,6 +76,10 @@ def score_events() -> Score:
             if hit:
                 unmatched.remove(hit)
                 score.matched += 1
+                want, got = set(hit["actors"]), set(event.actors)
+                score.actors.found += len(got)
+                score.actors.expected += len(want)
+                score.actors.matched += len(want & got)
                 if hit.get("planned", False) != event.planned:
                     score.extras.append(("planned", name, hit["quote"]))
             else:

@@ -64,3 +64,5 @@ def test_precision_and_recall_on_hand_annotated_texts():
     assert score.precision >= PRECISION_FLOOR, (report, score.extras)
     assert score.recall >= RECALL_FLOOR, (report, score.misses)
     assert not [extra for extra in score.extras if extra[0] == "planned"], score.extras
+    # the entities each event names (measured: precision 0.99, recall 0.97)
+    assert score.actors.precision >= 0.9 and score.actors.recall >= 0.9, vars(score.actors)
