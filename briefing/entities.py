@@ -120,7 +120,7 @@ def word_set(key: str) -> frozenset[str]:
 
 
 @cache
-def cue_pattern(key: str, prefix: str = "") -> re.Pattern:
+def cue_pattern(key: str) -> re.Pattern:
     """Text ending with one of the cues of `key` (then spaces, maybe a comma)."""
     cues = sorted(rules()[key], key=len, reverse=True)
     alternatives = "|".join(cue if "\\" in cue else re.escape(cue) for cue in cues)
@@ -224,7 +224,8 @@ def classify(run: list[re.Match], sentence: str) -> Span | None:
     if len(run) >= 2 and bare(run[-1]).casefold() in heads and not is_title_part(bare(run[0])):
         return span_of(run, sentence, "organisation")
     titled = False
-    while run and is_title_part(bare(run[0])):
+    while run and (is_title_part(bare(run[0])) or (  # "Chinese Foreign Minister Wang Yi"
+            len(run) > 1 and looks_like_demonym(bare(run[0])) and is_title_part(bare(run[1])))):
         titled = titled or is_title(bare(run[0]))
         run = run[1:]
     while len(run) > 1 and is_title_part(bare(run[-1])):
@@ -243,14 +244,21 @@ def classify(run: list[re.Match], sentence: str) -> Span | None:
     elif cue_pattern("organisation_cues").search(before) or re.match(
             rf"\s*,\s*an?\s+(?:[\w-]+\s+){{0,3}}(?:{rules()['organisation_appositives']})\b", after):
         kind = "organisation"
-    elif re.search(r"(?<![\w.])(?:" + "|".join(map(re.escape, rules()["place_cues"])) + r")\s+$",
-                   before) and not is_demonym(run, after):
+    elif place_cue().search(before) and not is_demonym(run, after):
         kind = "place"
     elif words >= 2 and not is_demonym(run, after):
         kind = "recurring?"  # typed only if the name comes back (see find_entities)
     else:
         return None
     return span_of(run, sentence, kind)
+
+
+@cache
+def place_cue() -> re.Pattern:
+    """Text ending with 'in', 'near', 'from the direction of' … (case as written: 'In' opens a
+    sentence, where a capitalised name is not trusted)."""
+    cues = "|".join(map(re.escape, rules()["place_cues"]))
+    return re.compile(rf"(?<![\w.])(?:{cues})\s+$")
 
 
 def span_of(run: list[re.Match], sentence: str, kind: str) -> Span:

@@ -35,6 +35,8 @@ def entities_of(*paragraphs, title=""):
     # discovered from titles and roles, without any list of names
     ("Defence Minister Khawaja Asif met General Frank McKenzie in Rawalpindi.",
      [("Khawaja Asif", "person", False), ("Frank McKenzie", "person", False), ("Rawalpindi", "place", True)]),
+    ("Chinese Foreign Minister Wang Yi welcomed the International Monetary Fund loan.",
+     [("Wang Yi", "person", False), ("International Monetary Fund", "organisation", False)]),
     ("Police spokesman Sajid Iqbal said the attackers fled towards Lakki Marwat.",
      [("Sajid Iqbal", "person", False), ("Lakki Marwat", "place", False)]),
     ("A United Nations spokeswoman, Maria Lindqvist, spoke in New York.",
