@@ -1,5 +1,7 @@
 """Pelican settings for the briefing site (local builds; publishconf.py adds publishing)."""
 
+from pathlib import Path
+
 SITENAME = "Briefings"
 SITESUBTITLE = "Who did what, when, and where each claim comes from"
 SITEURL = ""
@@ -10,7 +12,7 @@ THEME = "theme"
 
 # Site-local plugins, one concern each; listed explicitly so no installed plugin loads itself.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["briefing_reader", "taxonomy_guard", "crosslinks", "structured_data"]
+PLUGINS = ["briefing_reader", "taxonomy_guard", "entities", "chronology", "crosslinks", "structured_data"]
 
 # Generated briefings are articles; hand-written pages live in content/pages; the plain-text
 # copies of the seeds are copied as they are.
@@ -50,6 +52,10 @@ FORMATTED_FIELDS = []
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
 RELATED_MAX = 5  # related briefings listed on each briefing page
+
+# Entity pages (plugins/entities): the gazetteer gives known actors' descriptions and aliases.
+ENTITY_URL = ENTITY_SAVE_AS = "entity/{slug}.html"
+ENTITY_GAZETTEER = str(Path(__file__).resolve().parent / "briefing" / "data" / "gazetteer.toml")
 
 # Same seeds, same settings, same bytes: no build times in the output.
 OUTPUT_SOURCES = False

@@ -12,7 +12,7 @@ Seed text never reaches Markdown, Jinja or Pelican as syntax:
 import hashlib
 import html
 
-from .model import Briefing
+from .model import Briefing, Entity, Event
 
 CHECKSUM_KEY = "Checksum"
 
@@ -49,6 +49,8 @@ def render(briefing: Briefing, source_copy: str) -> str:
     ]
     lines = [f"{key}: {one_line(value)}" for key, value in fields if one_line(value)]
     lines += list_field("Removed", [f"[{item.reason}] {item.text}" for item in briefing.removed])
+    lines += list_field("Entities", [entity_line(entity) for entity in briefing.entities])
+    lines += list_field("Events", [event_line(event) for event in briefing.events])
     lines += list_field("Warnings", briefing.warnings)
     body = "\n\n".join(
         f'<p id="p-{number}">{escape(paragraph)}</p>'
@@ -56,6 +58,27 @@ def render(briefing: Briefing, source_copy: str) -> str:
     )
     text = "\n".join(lines) + "\n\n" + body + "\n"
     return f"{CHECKSUM_KEY}: {checksum(text)}\n{text}"
+
+
+def entity_line(entity: Entity) -> str:
+    """'TTP (organisation): Tehreek-e-Taliban Pakistan; TTP': name, type, the spellings used.
+
+    An editor may fix a type, delete a line or add one; plugins/entities reads it back.
+    """
+    marker = "" if entity.known else ", discovered"
+    forms = "; ".join(form.replace(";", " ") for form in entity.forms)
+    return f"{entity.name} ({entity.type}{marker}): {forms}"
+
+
+def event_line(event: Event) -> str:
+    """'2021-10-23 | p-1 | on Saturday | CNN; Pakistan | CNN reported on Saturday …'.
+
+    Date (YYYY-MM-DD, YYYY-MM or YYYY, then "planned" for an announcement), paragraph anchor,
+    the words that give the date, the actors, the sentence (last, so it may contain anything).
+    """
+    date = event.date.iso() + (" planned" if event.planned else "")
+    actors = "; ".join(event.actors)
+    return " | ".join([date, event.anchor, event.expression.replace("|", " "), actors, event.sentence])
 
 
 def list_field(key: str, values: list[str]) -> list[str]:

@@ -36,6 +36,29 @@ class PublishedDate:
 
 
 @dataclass
+class Entity:
+    """A person, organisation or place a briefing names, as the briefing writes it."""
+
+    name: str  # canonical (gazetteer) name, or the name as written for a discovered one
+    type: str  # "person" | "organisation" | "place"
+    forms: list[str] = field(default_factory=list)  # the spellings used in this briefing
+    known: bool = True  # False: discovered in the text, not in the gazetteer
+    count: int = 0  # mentions in this briefing
+
+
+@dataclass
+class Event:
+    """Something the text says happened (or will happen) at a date it gives or implies."""
+
+    date: PublishedDate
+    sentence: str
+    anchor: str  # where in the briefing: "p-3" (a paragraph) or "photo" (the caption)
+    actors: list[str] = field(default_factory=list)  # canonical entity names in the sentence
+    planned: bool = False  # announced, still to come when the briefing was published
+    expression: str = ""  # the words that give the date ("on Saturday", "in February 2020")
+
+
+@dataclass
 class Briefing:
     """Everything the converter learnt about one seed."""
 
@@ -55,6 +78,8 @@ class Briefing:
     warnings: list[str] = field(default_factory=list)
     slug: str = ""
     seed_text: str = ""
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
     def remove(self, reason: str, text: str, line: int = 0) -> None:
         """Record text kept out of the body; blank scraps are not worth a line."""

@@ -12,7 +12,9 @@ from . import boilerplate, sources
 from .dates import find_published_date
 from .decode import decode_seed
 from .headline import headline_from_lede
-from .keywords import keyword_tags
+from .entities import find_entities
+from .events import find_events
+from .keywords import entity_tags
 from .model import Briefing, Line
 from .segment import split_lines
 from .text import split_sentences, word_count
@@ -195,7 +197,7 @@ def take_body(briefing: Briefing, pieces: list[Piece]) -> None:
 
 
 def finish(briefing: Briefing) -> None:
-    """Derived fields: title from the lede, summary, tags from the text."""
+    """Derived fields: title from the lede, summary, entities, events, tags from the text."""
     briefing.removed.sort(key=lambda item: item.line)  # stable: scraps keep their order
     if not briefing.title and briefing.paragraphs:
         briefing.title, briefing.title_from = headline_from_lede(briefing.paragraphs[0]), "lede"
@@ -205,8 +207,10 @@ def finish(briefing: Briefing) -> None:
     if not briefing.paragraphs:
         briefing.warnings.append("no article text found: everything looked like boilerplate")
     briefing.summary = make_summary(briefing.paragraphs)
+    briefing.entities = find_entities(briefing)
+    briefing.events = find_events(briefing)
     if not briefing.tags:
-        briefing.tags = keyword_tags(briefing.paragraphs)
+        briefing.tags = entity_tags(briefing.entities)
 
 
 def make_summary(paragraphs: list[str]) -> str:

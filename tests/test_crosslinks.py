@@ -1,4 +1,5 @@
-"""Related briefings: rare shared tags count most; never the briefing itself; reasons given."""
+"""Related briefings: rare shared entities and tags count most, nearness in time a little;
+never the briefing itself; reasons given."""
 
 import sys
 from datetime import datetime, timezone
@@ -7,15 +8,21 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
-from crosslinks.crosslinks import build_index, link_neighbours_in_time, related_for, tag_weights  # noqa: E402
+from crosslinks.crosslinks import (build_index, feature_weights, link_neighbours_in_time,  # noqa: E402
+                                   related_for)
 
 
 def tag(name):
     return SimpleNamespace(name=name, slug=name.lower())
 
 
-def article(slug, tags, day=1, undated=False):
+def entity(name):
+    return SimpleNamespace(name=name, slug=name.lower())
+
+
+def article(slug, tags, day=1, undated=False, entities=()):
     return SimpleNamespace(slug=slug, tags=[tag(t) for t in tags], undated=undated,
+                           entities=[entity(e) for e in entities],
                            date=datetime(2021, 1, day, tzinfo=timezone.utc))
 
 
@@ -25,14 +32,14 @@ def test_rare_shared_tags_rank_first():
     rare = article("rare", ["TTP"])
     others = [article(f"x{i}", ["Pakistan"]) for i in range(5)]
     articles = [a, common, rare, *others]
-    related = related_for(a, build_index(articles), tag_weights(articles), 500, 3)
+    related = related_for(a, build_index(articles), feature_weights(articles), 500, 3)
     assert related[0]["article"] is rare and related[0]["shared"] == ["TTP"]
     assert all(item["article"] is not a for item in related)
 
 
 def test_briefings_sharing_nothing_are_not_related():
     a, b = article("a", ["Kabul"]), article("b", ["Lahore"])
-    assert related_for(a, build_index([a, b]), tag_weights([a, b]), 500, 5) == []
+    assert related_for(a, build_index([a, b]), feature_weights([a, b]), 500, 5) == []
 
 
 def test_neighbours_in_time_skip_undated():
@@ -40,3 +47,34 @@ def test_neighbours_in_time_skip_undated():
     link_neighbours_in_time([second, undated, first])
     assert first.later is second and second.earlier is first
     assert undated.earlier is None and undated.later is None
+
+
+def test_shared_entities_are_reasons_and_a_tag_naming_one_counts_once():
+    a = article("a", ["TTP"], entities=["TTP", "Islamabad", "Pakistan"])
+    b = article("b", ["TTP"], entities=["TTP", "Islamabad", "Pakistan"])
+    c = article("c", [], entities=["Pakistan"])
+    articles = [a, b, c]
+    related = related_for(a, build_index(articles), feature_weights(articles), 500, 5)
+    assert [item["article"] for item in related] == [b, c]
+    assert related[0]["shared"] == ["Islamabad", "TTP", "Pakistan"]  # rarest first, TTP once
+
+
+def test_nearness_in_time_breaks_even_scores():
+    a = article("a", [], day=10, entities=["Kabul"])
+    far = article("far", [], day=1, entities=["Kabul"])
+    near = article("near", [], day=11, entities=["Kabul"])
+    undated = article("undated", [], undated=True, entities=["Kabul"])
+    articles = [a, far, undated, near]
+    related = related_for(a, build_index(articles), feature_weights(articles), 500, 5, 0.5, 180)
+    assert [item["article"].slug for item in related] == ["near", "far", "undated"]
+    assert related[0]["score"] > related[1]["score"] > related[2]["score"]
+
+
+def test_cost_grows_with_what_is_shared_not_with_every_pair():
+    """A briefing is only compared with the briefings in its postings lists."""
+    lonely = article("lonely", [], entities=["Zhob"])
+    crowd = [article(f"x{i}", [], entities=["Kabul"]) for i in range(2000)]
+    articles = [lonely, *crowd]
+    index = build_index(articles)
+    assert related_for(lonely, index, feature_weights(articles), 500, 5) == []
+    assert len(index["entity:kabul"]) == 2000 and index["entity:zhob"] == [lonely]

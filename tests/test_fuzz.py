@@ -10,7 +10,8 @@ from briefing.pipeline import convert_seed
 from test_pipeline import uncovered
 
 ALLOWED_KEYS = {"checksum", "title", "date", "slug", "source", "author", "summary", "tags", "seed",
-                "seed_copy", "title_from", "dateline", "caption", "credit", "removed", "warnings"}
+                "seed_copy", "title_from", "dateline", "caption", "credit", "removed", "warnings",
+                "entities", "events"}
 
 SNIPPETS = ["<script>alert(1)</script>", "# Heading", "**bold**", "[x](javascript:y)", "{{ x }}",
             "{% if %}", "Title: t", "Save_as: ../x.html", "Status: draft", "{filename}/a.md",

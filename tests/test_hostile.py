@@ -94,7 +94,10 @@ def test_no_seed_markup_becomes_live_html(hostile_site):
             assert not str(element.get("href", "")).lower().startswith(("javascript:", "data:text")), page
         content = soup.select_one(".e-content")
         if content:
-            assert not content.find_all(["a", "strong", "em", "b", "h2", "h3"]), page
+            assert not content.find_all(["strong", "em", "b", "h2", "h3"]), page
+            for link in content.find_all("a"):  # only the site's own links to entity pages
+                assert link.get("class") == ["entity-link"], (page, link)
+                assert link["href"].startswith("../entity/") and link["href"].endswith(".html"), page
 
 
 def test_metadata_lines_in_a_seed_choose_nothing(hostile_site):

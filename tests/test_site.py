@@ -52,7 +52,9 @@ def test_json_ld_news_article_is_plain_text(briefing_pages):
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Pakistan, US join hands against Pakistan’s Taliban"
     assert data["publisher"]["name"] == "The Diplomat"
-    assert all(m["url"].startswith("tag/") for m in data["mentions"])
+    mentions = {m["name"]: m for m in data["mentions"]}
+    assert mentions["TTP"] == {"@type": "Organization", "name": "TTP", "url": "entity/ttp.html"}
+    assert mentions["Ned Price"]["@type"] == "Person" and mentions["Torkham"]["@type"] == "Place"
     assert text(page.select_one("title")).startswith("Pakistan, US join hands against Pakistan’s Taliban")
     assert "<span" not in page.select_one("title").string
     assert "span" not in page.select_one('meta[name="description"]')["content"]
@@ -89,7 +91,7 @@ def test_previous_and_next_in_time(briefing_pages):
 
 def test_chronology_lists_by_date_with_undated_last(pages):
     page = pages("chronology.html")
-    entries = page.select("main li")
+    entries = page.select("main .published-section li")
     datetimes = [li.select_one("time")["datetime"] for li in entries if li.select_one("time")]
     assert datetimes == sorted(datetimes, reverse=True) and len(datetimes) == 4
     assert entries[-1].select_one(".undated") is not None

@@ -1,9 +1,12 @@
 """Cross-links between briefings: related briefings with their reasons, and neighbours in time.
 
-Related briefings share tags; a rare tag counts for more than a common one (inverse document
-frequency). Candidates come from an inverted index (tag → briefings), so a briefing is only
-compared with briefings it shares something with, never with every other one. Tags shared by
-more than RELATED_MAX_POSTINGS briefings are too common to suggest a link on their own.
+Related briefings share entities and tags; a rare one counts for more than a common one
+(inverse document frequency), and a briefing close in time gets a little more. Candidates come
+from an inverted index (entity or tag → briefings), so a briefing is only compared with
+briefings it shares something with, never with every other one: the cost grows with the number
+of briefings, not with its square. Keys shared by more than RELATED_MAX_POSTINGS briefings are
+too common to suggest a link on their own. Each link keeps its reason: the names it shares,
+rarest first ("shares TTP, Islamabad").
 """
 
 import math
@@ -11,52 +14,72 @@ from collections import defaultdict
 
 from pelican import signals
 
-DEFAULTS = {"RELATED_MAX": 5, "RELATED_MAX_POSTINGS": 500}
+DEFAULTS = {"RELATED_MAX": 5, "RELATED_MAX_POSTINGS": 500, "RELATED_TIME_WEIGHT": 0.5,
+            "RELATED_TIME_SCALE_DAYS": 180}
 
 
 def setting(generator, name):
     return generator.settings.get(name, DEFAULTS[name])
 
 
-def tag_weights(articles) -> dict[str, float]:
-    """Inverse document frequency of each tag slug over the briefings."""
+def features(article) -> dict[str, str]:
+    """What a briefing can share with another, key → name: its entities, then its tags (a tag
+    that names one of its entities is the same thing, counted once)."""
+    keys = {f"entity:{entity.slug}": entity.name for entity in getattr(article, "entities", [])}
+    names = {name.casefold() for name in keys.values()}
+    for tag in getattr(article, "tags", []):
+        if tag.name.casefold() not in names:
+            keys[f"tag:{tag.slug}"] = tag.name
+    return keys
+
+
+def feature_weights(articles) -> dict[str, float]:
+    """Inverse document frequency of each entity and tag over the briefings."""
     counts: dict[str, int] = defaultdict(int)
     for article in articles:
-        for slug in {tag.slug for tag in getattr(article, "tags", [])}:
-            counts[slug] += 1
+        for key in features(article):
+            counts[key] += 1
     total = len(articles)
-    return {slug: math.log((total + 1) / count) for slug, count in counts.items()}
+    return {key: math.log((total + 1) / count) for key, count in counts.items()}
 
 
 def build_index(articles) -> dict[str, list]:
     index: dict[str, list] = defaultdict(list)
     for article in articles:
-        for slug in {tag.slug for tag in getattr(article, "tags", [])}:
-            index[slug].append(article)
+        for key in features(article):
+            index[key].append(article)
     return index
 
 
-def related_for(article, index, weights, max_postings: int, limit: int) -> list[dict]:
-    """The best `limit` briefings sharing tags with `article`, each with the tags it shares."""
-    names = {tag.slug: tag.name for tag in getattr(article, "tags", [])}
+def related_for(article, index, weights, max_postings: int, limit: int,
+                time_weight: float = 0.0, time_scale: float = 180) -> list[dict]:
+    """The best `limit` briefings sharing entities or tags with `article`, with what they share."""
+    names = features(article)
     scores: dict[int, float] = defaultdict(float)
     shared: dict[int, list[str]] = defaultdict(list)
     others = {}
-    for slug in sorted(names, key=lambda s: -weights[s]):
-        postings = index[slug]
+    for key in sorted(names, key=lambda k: (-weights[k], k)):
+        postings = index[key]
         if len(postings) > max_postings:
             continue
         for other in postings:
             if other is article:
                 continue
-            key = id(other)
-            others[key] = other
-            scores[key] += weights[slug]
-            shared[key].append(names[slug])
+            others[id(other)] = other
+            scores[id(other)] += weights[key]
+            shared[id(other)].append(names[key])
+    for key, other in others.items():
+        scores[key] += time_weight * nearness(article, other, time_scale)
     ranked = sorted(scores, key=lambda key: (-scores[key], distance(article, others[key]),
                                              others[key].slug))
     return [{"article": others[key], "score": round(scores[key], 3), "shared": shared[key]}
             for key in ranked[:limit]]
+
+
+def nearness(article, other, scale: float) -> float:
+    """1 for the same day, falling towards 0 as briefings are further apart; 0 if undated."""
+    days = distance(article, other)
+    return 0.0 if math.isinf(days) else 1 / (1 + days / scale)
 
 
 def distance(article, other) -> float:
@@ -78,11 +101,14 @@ def link_neighbours_in_time(articles) -> None:
 
 def add_crosslinks(generator) -> None:
     articles = generator.articles
-    weights = tag_weights(articles)
+    weights = feature_weights(articles)
     index = build_index(articles)
     limit, max_postings = setting(generator, "RELATED_MAX"), setting(generator, "RELATED_MAX_POSTINGS")
+    time_weight = setting(generator, "RELATED_TIME_WEIGHT")
+    time_scale = setting(generator, "RELATED_TIME_SCALE_DAYS")
     for article in articles:
-        article.related = related_for(article, index, weights, max_postings, limit)
+        article.related = related_for(article, index, weights, max_postings, limit,
+                                      time_weight, time_scale)
     link_neighbours_in_time(articles)
 
 

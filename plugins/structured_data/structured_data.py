@@ -2,11 +2,15 @@
 
 Typogrify leaves markup in titles (`<span class="caps">US</span>`); `plain_title` is the text
 for `<title>`, meta tags and JSON-LD. Templates serialise `article.jsonld` with `tojson`, which
-escapes `<`, `>` and `&`, so no seed text can close the script element.
+escapes `<`, `>` and `&`, so no seed text can close the script element. `mentions` lists the
+briefing's entities with their pages (plugins/entities runs first), or its tags when it has none.
 """
 
 from markupsafe import Markup
 from pelican import signals
+
+# Entity types (plugins/entities) as schema.org types.
+SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "place": "Place"}
 
 
 def plain_text(html: str) -> str:
@@ -28,8 +32,10 @@ def news_article(article) -> dict:
         data["publisher"] = {"@type": "Organization", "name": article.source}
     if getattr(article, "plain_summary", ""):
         data["description"] = article.plain_summary
-    mentions = [{"@type": "Thing", "name": tag.name, "url": tag.url}
-                for tag in getattr(article, "tags", [])]
+    mentions = [{"@type": SCHEMA_TYPES.get(entity.type, "Thing"), "name": entity.name, "url": entity.url}
+                for entity in getattr(article, "entities", [])]
+    mentions = mentions or [{"@type": "Thing", "name": tag.name, "url": tag.url}
+                            for tag in getattr(article, "tags", [])]
     if mentions:
         data["mentions"] = mentions
     return data

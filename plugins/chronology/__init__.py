@@ -1,0 +1,1 @@
+from .chronology import register  # noqa: F401

@@ -1,0 +1,134 @@
+"""The chronology of events told by the briefings, merged across briefings, and its timeline.
+
+Each briefing's `events` metadata (read by plugins/entities) holds dated sentences. Events on the
+same date that share an actor (see `same_event`) are one event told by several briefings, shown
+once with all its sources. The template context gets `events` (newest first) and `timeline`
+(an SVG); each article gets `events`, each entity its own slice.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from markupsafe import Markup
+from pelican import signals
+
+from .timeline import timeline_svg
+
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()
+
+
+@dataclass
+class Source:
+    """One briefing telling an event: the article and the exact paragraph."""
+
+    article: object
+    anchor: str
+    sentence: str
+    expression: str
+
+    @property
+    def url(self) -> str:
+        return f"{self.article.url}#{self.anchor}" if self.anchor else self.article.url
+
+
+@dataclass(eq=False)
+class Event:
+    iso_date: str
+    precision: str
+    sentence: str
+    planned: bool = False
+    sources: list[Source] = field(default_factory=list)
+    actors: list = field(default_factory=list)  # entity objects (plugins/entities)
+    id: str = ""  # anchor on chronology.html
+
+    @property
+    def date_label(self) -> str:
+        year, month, day = (self.iso_date.split("-") + ["", ""])[:3]
+        if not month:
+            return year
+        if not day:
+            return f"{MONTHS[int(month) - 1]} {year}"
+        return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
+
+    @property
+    def start(self) -> date:
+        year, month, day = (self.iso_date.split("-") + ["1", "1"])[:3]
+        return date(int(year), int(month), int(day))
+
+    @property
+    def articles(self) -> list:
+        return [source.article for source in self.sources]
+
+
+def same_event(one: Event, other: Event) -> bool:
+    """Two reports of one date are one event when they share a person or organisation, or share
+    a place and one of them names no person or organisation at all."""
+    def agents(event):
+        return {entity.slug for entity in event.actors if entity.type != "place"}
+    shared = {e.slug for e in one.actors} & {e.slug for e in other.actors}
+    if not shared:
+        return False
+    return bool(agents(one) & agents(other)) or not agents(one) or not agents(other)
+
+
+def read_events(articles, entities_by_name: dict) -> list[Event]:
+    events = []
+    for article in articles:
+        for item in getattr(article, "metadata", {}).get("events", []) or []:
+            actors = [entities_by_name[name.casefold()] for name in item["actors"]
+                      if name.casefold() in entities_by_name]
+            event = Event(item["iso_date"], item["precision"], item["sentence"], item["planned"],
+                          [Source(article, item["anchor"], item["sentence"], item["expression"])],
+                          actors)
+            events.append(event)
+    return events
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """One event per date and shared actor, with every source; newest first. Events are only
+    compared with others of the same date (grouped first), so the cost stays linear."""
+    by_date: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        group = by_date[event.iso_date]
+        same = next((other for other in group if same_event(other, event)
+                     and event.articles[0] not in other.articles), None)
+        if same:
+            same.sources += event.sources
+            same.planned = same.planned and event.planned
+            same.actors += [actor for actor in event.actors if actor not in same.actors]
+        else:
+            group.append(event)
+    merged = [event for group in by_date.values() for event in group]
+    merged.sort(key=lambda e: (e.iso_date, e.sources[0].article.slug, e.sources[0].anchor), reverse=True)
+    counts: dict[str, int] = defaultdict(int)
+    for event in sorted(merged, key=lambda e: (e.iso_date, e.sources[0].article.slug, e.sources[0].anchor)):
+        counts[event.iso_date] += 1
+        event.id = f"event-{event.iso_date}-{counts[event.iso_date]}"
+    return merged
+
+
+def add_chronology(generator) -> None:
+    entities = generator.context.get("entities", [])
+    by_name = {}
+    for entity in entities:
+        for name in [entity.name, *entity.aliases]:
+            by_name.setdefault(name.casefold(), entity)
+    events = merge_events(read_events(generator.articles, by_name))
+    for article in generator.articles:
+        article.events = []
+    for entity in entities:
+        entity.events = []
+    for event in reversed(events):  # oldest first on briefing and entity pages
+        for article in event.articles:
+            if event not in article.events:
+                article.events.append(event)
+        for actor in event.actors:
+            actor.events.append(event)
+    generator.context["events"] = events
+    generator.context["timeline"] = Markup(timeline_svg(events, generator.articles))
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(add_chronology)

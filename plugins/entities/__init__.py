@@ -1,0 +1,1 @@
+from .entities import register  # noqa: F401

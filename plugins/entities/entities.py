@@ -1,0 +1,223 @@
+"""Entity pages: every person, organisation and place the briefings name, with backlinks.
+
+Reads the entities the converter wrote into each briefing (see metadata.py), merges them across
+briefings by slug, adds the gazetteer's description and aliases, and writes
+`entity/<slug>.html` plus index pages per type under `entities/`. The template context gets
+`entities` (most briefings first) and each article `entities` (in order of first mention).
+"""
+
+import logging
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+from pelican import signals
+from pelican.generators import Generator
+
+from .graph import cooccurrence_svg
+from .metadata import entity_slug, reading_entities
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "ENTITY_URL": "entity/{slug}.html",
+    "ENTITY_SAVE_AS": "entity/{slug}.html",
+    "ENTITY_GAZETTEER": "",
+    "ENTITY_NEIGHBOURS_MAX": 8,
+    "ENTITY_GRAPH_MAX": 16,
+}
+# Index pages, one per type, and their order on entities/index.html.
+INDEXES = {"person": ("people", "People"), "organisation": ("organisations", "Organisations"),
+           "place": ("places", "Places")}
+INDEX_ALL = "entities/index.html"
+
+
+def setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
+
+
+@dataclass(eq=False)
+class Entity:
+    """One entity across the whole site."""
+
+    name: str
+    type: str
+    slug: str
+    url: str
+    save_as: str
+    description: str = ""
+    aliases: list[str] = field(default_factory=list)
+    discovered: bool = False
+    briefings: list = field(default_factory=list)  # articles, newest first
+    mentions: list[dict] = field(default_factory=list)  # {article, url, before, text, after}
+    events: list = field(default_factory=list)  # merged events (plugins/chronology)
+    neighbours: list[tuple] = field(default_factory=list)  # (entity, briefings shared)
+
+    @property
+    def count(self) -> int:
+        return len(self.briefings)
+
+    @property
+    def type_label(self) -> str:
+        return {"person": "Person", "organisation": "Organisation", "place": "Place"}[self.type]
+
+    @property
+    def index_url(self) -> str:
+        return f"entities/{INDEXES[self.type][0]}.html"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class EntityIndex:
+    """An index page: all entities of one type (or of every type)."""
+
+    title: str
+    url: str
+    entities: list[Entity]
+    type: str = ""
+
+
+def load_gazetteer(settings) -> dict[str, dict]:
+    """Canonical name and every alias (case-folded) → gazetteer entry; {} when there is none."""
+    path = setting(settings, "ENTITY_GAZETTEER")
+    if not path:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            entries = tomllib.load(handle).get("entity", [])
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        log.warning("entities: cannot read gazetteer %s: %s", path, error)
+        return {}
+    lookup = {}
+    for entry in entries:
+        for form in [entry["name"], *entry.get("aliases", [])]:
+            lookup.setdefault(form.casefold(), entry)
+    return lookup
+
+
+def build_entities(articles, settings) -> list[Entity]:
+    """Merge the briefings' entities into site-wide ones; set `article.entities`."""
+    gazetteer = load_gazetteer(settings)
+    by_slug: dict[str, Entity] = {}
+    types: dict[str, Counter] = defaultdict(Counter)
+    for article in articles:
+        own = []
+        for item in getattr(article, "metadata", {}).get("entities", []) or []:
+            entity = entity_for(item, gazetteer, by_slug, settings)
+            types[entity.slug][item["type"]] += 1
+            if entity in own:
+                continue
+            own.append(entity)
+            entity.briefings.append(article)
+            for form in item["forms"]:
+                if form != entity.name and form not in entity.aliases:
+                    entity.aliases.append(form)
+            mention = item.get("mention")
+            if mention:
+                anchor = f"#{mention['anchor']}" if mention["anchor"] else ""
+                entity.mentions.append({"article": article, "url": article.url + anchor, **mention})
+        article.entities = own
+    for slug, entity in by_slug.items():
+        if not gazetteer.get(entity.name.casefold()):
+            entity.type = types[slug].most_common(1)[0][0]  # an editor's correction counts
+    return sorted(by_slug.values(), key=lambda e: (-e.count, e.name.casefold()))
+
+
+def entity_for(item: dict, gazetteer: dict, by_slug: dict, settings) -> Entity:
+    known = gazetteer.get(item["name"].casefold())
+    name = known["name"] if known else item["name"]
+    slug = entity_slug(name, settings)
+    if slug not in by_slug:
+        by_slug[slug] = Entity(
+            name=name, type=known["type"] if known else item["type"], slug=slug,
+            url=setting(settings, "ENTITY_URL").format(slug=slug),
+            save_as=setting(settings, "ENTITY_SAVE_AS").format(slug=slug),
+            description=known.get("description", "") if known else "",
+            aliases=list(known.get("aliases", [])) if known else [],
+            discovered=known is None)
+    return by_slug[slug]
+
+
+def link_neighbours(entities: list[Entity], limit: int) -> dict[tuple, int]:
+    """Entities that appear in the same briefings, most shared first; returns pair counts."""
+    pairs: Counter = Counter()
+    seen_articles = {}
+    for entity in entities:
+        for article in entity.briefings:
+            seen_articles[id(article)] = article
+    for article in seen_articles.values():
+        own = sorted(article.entities, key=lambda e: e.slug)
+        for index, first in enumerate(own):
+            for second in own[index + 1:]:
+                pairs[(first.slug, second.slug)] += 1
+    by_slug = {entity.slug: entity for entity in entities}
+    neighbours: dict[str, Counter] = defaultdict(Counter)
+    for (first, second), count in pairs.items():
+        neighbours[first][second] = count
+        neighbours[second][first] = count
+    for entity in entities:
+        ranked = sorted(neighbours[entity.slug].items(),
+                        key=lambda item: (-item[1], -by_slug[item[0]].count, item[0]))
+        entity.neighbours = [(by_slug[slug], count) for slug, count in ranked[:limit]]
+    return pairs
+
+
+def indexes(entities: list[Entity]) -> list[EntityIndex]:
+    return [EntityIndex(title, f"entities/{page}.html", [e for e in entities if e.type == kind], kind)
+            for kind, (page, title) in INDEXES.items()]
+
+
+def add_entities(generator) -> None:
+    settings = generator.settings
+    articles = generator.articles
+    entities = build_entities(articles, settings)
+    pairs = link_neighbours(entities, setting(settings, "ENTITY_NEIGHBOURS_MAX"))
+    generator.context["entities"] = entities
+    generator.context["entity_indexes"] = indexes(entities)
+    generator.context["entity_graph"] = Markup(
+        cooccurrence_svg(entities, pairs, setting(settings, "ENTITY_GRAPH_MAX")))
+    generator.context["entity_pairs"] = top_pairs(entities, pairs, 12)
+    for article in articles:
+        article.entities = getattr(article, "entities", [])
+
+
+def top_pairs(entities: list[Entity], pairs: dict, limit: int) -> list[tuple]:
+    by_slug = {entity.slug: entity for entity in entities}
+    ranked = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
+    return [(by_slug[a], by_slug[b], count) for (a, b), count in ranked[:limit]]
+
+
+class EntityPagesGenerator(Generator):
+    """Writes entity/<slug>.html and the index pages under entities/."""
+
+    def generate_output(self, writer) -> None:
+        relative = self.settings["RELATIVE_URLS"]
+        entity_template = self.get_template("entity")
+        index_template = self.get_template("entities")
+        for entity in self.context.get("entities", []):
+            writer.write_file(entity.save_as, entity_template, self.context, relative_urls=relative,
+                              entity=entity, page_name="entity")
+        all_index = EntityIndex("Entities", INDEX_ALL, self.context.get("entities", []))
+        for index in [all_index, *self.context.get("entity_indexes", [])]:
+            writer.write_file(index.url, index_template, self.context, relative_urls=relative,
+                              index=index, page_name="entities")
+
+
+def add_reader(readers) -> None:
+    for extension, reader_class in list(readers.reader_classes.items()):
+        if extension in ("md", "markdown", "mkd", "mdown"):
+            readers.reader_classes[extension] = reading_entities(reader_class, readers.settings)
+
+
+def get_generators(pelican_object):
+    return EntityPagesGenerator
+
+
+def register() -> None:
+    signals.readers_init.connect(add_reader)
+    signals.article_generator_finalized.connect(add_entities)
+    signals.get_generators.connect(get_generators)
+

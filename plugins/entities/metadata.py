@@ -1,0 +1,173 @@
+"""Read the converter's `Entities` and `Events` metadata back, and link first mentions.
+
+The line formats are written by `briefing/markdown.py` (`entity_line`, `event_line`):
+
+    Entities: TTP (organisation): Tehreek-e-Taliban Pakistan; TTP
+        Sajid Iqbal (person, discovered): Sajid Iqbal; Iqbal
+    Events: 2021-10-23 | p-1 | on Saturday | CNN; Pakistan | CNN reported on Saturday …
+        2021-09-11 planned | p-5 | September 11 | Taliban | … after the last US forces leave …
+
+Links are added here, in the reader and before typogrify, because typogrify splits names into
+spans ("<span class="caps">US</span> State Department") that no later search would find again.
+Body paragraphs are escaped seed text; they are unescaped, cut around the mention and escaped
+again, so no seed text becomes markup.
+"""
+
+import hashlib
+import html
+import logging
+import re
+
+from pelican.utils import slugify
+
+log = logging.getLogger(__name__)
+
+TYPES = ("person", "organisation", "place")
+ENTITY_LINE = re.compile(
+    r"^(?P<name>.+?) \((?P<type>person|organisation|place)(?P<discovered>, discovered)?\)"
+    r"(?:: (?P<forms>.*))?$")
+EVENT_DATE = re.compile(r"^(?P<iso>\d{4}(?:-\d{2}(?:-\d{2})?)?)(?P<planned> planned)?$")
+PARAGRAPH = re.compile(r'<p id="(?P<anchor>p-\d+)">(?P<text>.*?)</p>', re.DOTALL)
+SENTENCE_END = re.compile(r"[.!?][\"”’')]*\s+(?=[\"“‘'(]?[A-Z0-9])")
+DEFAULT_SLUG_SUBSTITUTIONS = [(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")]
+
+
+def as_list(value) -> list[str]:
+    if not value:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def entity_slug(name: str, settings: dict) -> str:
+    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_SLUG_SUBSTITUTIONS)
+    return slugify(name, regex_subs=subs) or "entity-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
+def parse_entities(lines: list[str], source: str) -> list[dict]:
+    """`Entities` lines → [{name, type, discovered, forms}]; a line that does not parse is
+    reported with the file it is in and skipped."""
+    entities = []
+    for line in lines:
+        match = ENTITY_LINE.match(line.strip())
+        if not match:
+            log.warning("%s: Entities line not understood (want 'Name (type): form; form'): %r",
+                        source, line)
+            continue
+        forms = [form.strip() for form in (match.group("forms") or "").split(";") if form.strip()]
+        name = match.group("name").strip()
+        entities.append({"name": name, "type": match.group("type"),
+                         "discovered": bool(match.group("discovered")),
+                         "forms": forms or [name]})
+    return entities
+
+
+def parse_events(lines: list[str], source: str) -> list[dict]:
+    """`Events` lines → [{iso_date, precision, planned, anchor, expression, actors, sentence}]."""
+    events = []
+    for line in lines:
+        parts = [part.strip() for part in line.split("|", 4)]
+        date = EVENT_DATE.match(parts[0]) if len(parts) == 5 else None
+        if not date:
+            log.warning("%s: Events line not understood (want 'date | p-N | words | actors | "
+                        "sentence'): %r", source, line)
+            continue
+        iso = date.group("iso")
+        events.append({
+            "iso_date": iso, "precision": {4: "year", 7: "month"}.get(len(iso), "day"),
+            "planned": bool(date.group("planned")), "anchor": parts[1], "expression": parts[2],
+            "actors": [actor.strip() for actor in parts[3].split(";") if actor.strip()],
+            "sentence": parts[4],
+        })
+    return events
+
+
+def form_pattern(forms: list[str]) -> re.Pattern | None:
+    forms = sorted({form for form in forms if form}, key=len, reverse=True)
+    if not forms:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
+
+
+def sentence_around(text: str, start: int, end: int) -> dict:
+    """The sentence holding text[start:end], cut into before / mention / after."""
+    sentence_start = 0
+    sentence_end = len(text)
+    for match in SENTENCE_END.finditer(text):
+        if match.end() <= start:
+            sentence_start = match.end()
+        elif match.start() >= end:
+            sentence_end = match.start() + 1
+            break
+    return {"before": text[sentence_start:start], "text": text[start:end],
+            "after": text[end:sentence_end].rstrip()}
+
+
+def link_first_mentions(content: str, entities: list[dict], href_for) -> str:
+    """Each entity's first mention in the body becomes a link to its page; each entity gets
+    `mention` (anchor and sentence around its first mention) for its page."""
+    patterns = {entity["name"]: form_pattern(entity["forms"]) for entity in entities}
+    pending = {entity["name"]: entity for entity in entities if patterns[entity["name"]]}
+
+    def link_paragraph(match: re.Match) -> str:
+        text = html.unescape(match.group("text"))
+        chosen = []
+        for name, entity in list(pending.items()):
+            found = patterns[name].search(text)
+            while found and any(found.start() < e and s < found.end() for s, e, _ in chosen):
+                found = patterns[name].search(text, found.end())
+            if found:
+                chosen.append((found.start(), found.end(), entity))
+                entity["mention"] = {"anchor": match.group("anchor"),
+                                     **sentence_around(text, found.start(), found.end())}
+                del pending[name]
+        pieces, position = [], 0
+        for start, end, entity in sorted(chosen, key=lambda item: item[0]):
+            pieces.append(html.escape(text[position:start], quote=False))
+            pieces.append(f'<a class="entity-link" href="{href_for(entity)}">'
+                          f'{html.escape(text[start:end], quote=False)}</a>')
+            position = end
+        pieces.append(html.escape(text[position:], quote=False))
+        return f'<p id="{match.group("anchor")}">{"".join(pieces)}</p>'
+
+    return PARAGRAPH.sub(link_paragraph, content)
+
+
+def mention_outside_body(entities: list[dict], text: str, anchor: str) -> None:
+    """Entities named only in the photo caption or the title get their sentence from there."""
+    for entity in entities:
+        pattern = form_pattern(entity["forms"])
+        found = pattern.search(text) if pattern and "mention" not in entity else None
+        if found:
+            entity["mention"] = {"anchor": anchor, **sentence_around(text, found.start(), found.end())}
+
+
+def reading_entities(reader_class, settings: dict):
+    """The Markdown reader class, extended to parse entities and events and link mentions."""
+
+    class EntityLinkingReader(reader_class):
+        def read(self, source_path):
+            content, metadata = super().read(source_path)
+            entities = parse_entities(as_list(metadata.get("entities")), source_path)
+            events = parse_events(as_list(metadata.get("events")), source_path)
+            root = site_root(self.settings)
+            entity_url = self.settings.get("ENTITY_URL", "entity/{slug}.html")
+            for entity in entities:
+                entity["slug"] = entity_slug(entity["name"], self.settings)
+            content = link_first_mentions(
+                content, entities, lambda e: root + entity_url.format(slug=e["slug"]))
+            mention_outside_body(entities, str(metadata.get("caption", "")), "photo")
+            mention_outside_body(entities, str(metadata.get("title", "")), "")
+            metadata["entities"], metadata["events"] = entities, events
+            return content, metadata
+
+    EntityLinkingReader.__name__ = reader_class.__name__
+    return EntityLinkingReader
+
+
+def site_root(settings: dict) -> str:
+    """The way from a briefing page back to the site root: '../' per folder of ARTICLE_URL
+    with relative URLs, else SITEURL."""
+    if settings.get("RELATIVE_URLS"):
+        return "../" * settings.get("ARTICLE_URL", "").count("/")
+    siteurl = settings.get("SITEURL", "")
+    return siteurl + "/" if siteurl else ""
