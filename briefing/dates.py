@@ -4,7 +4,9 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
+from dateparser.date import DateDataParser
 from dateutil import parser as dateutil_parser
 
 from .model import Line, PublishedDate
@@ -80,6 +82,8 @@ def parse_date(text: str, dayfirst: bool = False) -> PublishedDate | None:
     text = text.strip().rstrip(".,")
     if not re.search(r"\d{2}", text):
         return None
+    if re.search(r"[^\W\d_]", text, re.ASCII) is None and re.search(r"[^\W\d_]", text):
+        return parse_other_script(text, dayfirst)
     parsed = [probe_parse(text, dayfirst, default) for default in PROBE_DEFAULTS]
     if parsed[0] is None or parsed[1] is None:
         return None
@@ -108,3 +112,28 @@ def probe_parse(text: str, dayfirst: bool, default: datetime) -> datetime | None
             return None
         except OverflowError:
             return None
+
+
+@cache
+def other_script_parser(dayfirst: bool) -> DateDataParser:
+    """dateparser for month names in other scripts (جنوری), with settings that never fill from today.
+
+    Only the year is required; the period it reports (day, month, year) is kept as the precision,
+    so whatever it filled in is cut off again.
+    """
+    return DateDataParser(languages=load("dates")["other_script_languages"], settings={
+        "DATE_ORDER": "DMY" if dayfirst else "MDY", "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": ["year"], "RETURN_TIME_AS_PERIOD": False,
+    })
+
+
+def parse_other_script(text: str, dayfirst: bool) -> PublishedDate | None:
+    data = other_script_parser(dayfirst).get_date_data(text)
+    if data.date_obj is None or data.date_obj.year not in PLAUSIBLE_YEARS:
+        return None
+    value = data.date_obj.date()
+    if data.period == "year":
+        return PublishedDate(value.replace(month=1, day=1), "year")
+    if data.period == "month":
+        return PublishedDate(value.replace(day=1), "month")
+    return PublishedDate(value, "day")

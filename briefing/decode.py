@@ -50,6 +50,8 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
+    if mostly_utf8(data):
+        return data.decode("utf-8", errors="replace"), replacement_warning(data, "utf-8")
     for encoding in FALLBACK_ENCODINGS:
         try:
             return data.decode(encoding), [f"not UTF-8: read as {encoding}"]
@@ -58,11 +60,22 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
     raise AssertionError("latin-1 decodes every byte")
 
 
+def mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few broken bytes, rather than a single-byte encoding.
+
+    Windows-1252 or Latin-1 text almost never contains a valid multi-byte UTF-8 sequence, while
+    a UTF-8 file damaged in transit is mostly such sequences with a few stray bytes.
+    """
+    text = data.decode("utf-8", errors="replace")
+    valid_multibyte = sum(1 for char in text if "\u0080" <= char and char != "\ufffd")
+    return valid_multibyte > 0 and text.count("\ufffd") <= valid_multibyte
+
+
 def replacement_warning(data: bytes, encoding: str) -> list[str]:
     """A warning when some bytes did not decode and became U+FFFD."""
     bad = data.decode(encoding, errors="replace").count("\ufffd") - data.decode(
         encoding, errors="ignore").count("\ufffd")
-    return [f"{bad} undecodable byte(s) replaced with \ufffd"] if bad else []
+    return [f"{bad} undecodable byte sequence(s) shown as \ufffd"] if bad else []
 
 
 def normalise_newlines(text: str) -> str:

@@ -23,7 +23,7 @@ TITLE_MIN_WORDS = 3
 TITLE_MAX_WORDS = 25
 TITLE_SEARCH_LINES = 3
 SUMMARY_MAX_WORDS = 60
-PROSE_END = re.compile(r"[.!?…][\"”’')]*$")
+PROSE_END = re.compile(r"[.!?…۔؟][\"”’')]*$")  # ۔ and ؟ end sentences in Urdu and Arabic
 
 
 @dataclass
@@ -81,12 +81,18 @@ def take_published_date(briefing: Briefing, pieces: list[Piece]) -> None:
 
 
 def take_glued_scraps(briefing: Briefing, pieces: list[Piece]) -> None:
+    """Cut scraps glued to a line's end; a line that is debris with debris glued on goes whole."""
     for piece in waiting(pieces):
-        piece.text, scraps = boilerplate.split_glued(piece.text)
+        rest, scraps = boilerplate.split_glued(piece.text)
+        if not scraps:
+            continue
+        reason = boilerplate.boilerplate_reason(rest) if rest else scraps[0][0]
+        if reason:
+            claim(briefing, piece, reason)
+            continue
+        piece.text = rest
         for reason, scrap in scraps:
             briefing.remove(reason, scrap, piece.number)
-        if not piece.text:
-            piece.kind = "glued"
 
 
 def take_boilerplate_lines(briefing: Briefing, pieces: list[Piece]) -> None:
@@ -103,7 +109,9 @@ def take_captions_and_credits(briefing: Briefing, pieces: list[Piece]) -> None:
             briefing.credit = briefing.credit or credit
             claim(briefing, piece, "photo credit")
         elif sources.is_caption(piece.text):
-            briefing.caption = briefing.caption or piece.text
+            caption, credit = sources.split_caption(piece.text)
+            if not briefing.caption:
+                briefing.caption, briefing.credit = caption, briefing.credit or credit
             claim(briefing, piece, "photo caption")
 
 
@@ -140,6 +148,8 @@ def take_header(briefing: Briefing, pieces: list[Piece]) -> None:
         if author:
             briefing.author = briefing.author or author
             claim(briefing, piece, "byline")
+        elif find_published_date([Line(piece.text, 0, piece.number)]):
+            claim(briefing, piece, "other date line")
         elif not briefing.title and is_title_like(piece.text):
             briefing.title, briefing.title_from = piece.text, "title line"
             claim(briefing, piece, "title line")

@@ -25,8 +25,10 @@ def source_rules() -> dict:
     return {
         "caption_starts": compile_all([f"^(?:{p})" for p in rules["caption_starts"]]),
         "credit_starts": compile_all([f"^(?:{p})" for p in rules["credit_starts"]], re.IGNORECASE),
-        "agency_end": re.compile(rf"(?:[.|/–—-]\s*\(?|\s\()(?:{agencies})\)?\W*$"),
+        "agency_end": re.compile(
+            rf"(?:(?P<stop>\.)\s*\(?|[|/–—-]\s*\(?|\s\()(?P<agency>{agencies})\)?\W*$"),
         "separators": compile_all(rules["title_separators"]),
+        "section_separator": re.compile(rules["section_separator"]),
         "publishers": {name.casefold() for name in rules["publishers"]},
         "caption_max_words": rules["caption_max_words"],
         "publisher_max_words": rules["publisher_max_words"],
@@ -43,13 +45,29 @@ def is_caption(text: str) -> bool:
     return bool(rules["agency_end"].search(text)) and not text.rstrip().endswith(("?", "”", '"'))
 
 
+def split_caption(text: str) -> tuple[str, str]:
+    """A caption and the agency it ends with, as (caption, credit); credit '' when none.
+
+    >>> split_caption("Taliban fighters stand guard in Kabul. (Reuters)")
+    ('Taliban fighters stand guard in Kabul.', 'Reuters')
+    """
+    match = source_rules()["agency_end"].search(text)
+    if not match:
+        return text, ""
+    return text[: match.start()].rstrip() + (match.group("stop") or ""), match.group("agency")
+
+
 def is_credit(text: str) -> bool:
     """A photo credit line: 'Credit: AP Photo/Anjum Naveed, File'."""
     return len(text.split()) <= 20 and any(p.search(text) for p in source_rules()["credit_starts"])
 
 
 def split_title_line(text: str) -> tuple[str, str] | None:
-    """'Title – Publisher' → (title, publisher), or None when there is no publisher suffix."""
+    """'Title – Publisher' → (title, publisher), or None when there is no publisher suffix.
+
+    Between title and publisher a site may put its section ('… | Conflict News | Al Jazeera'):
+    the title is then what comes before the first bar.
+    """
     rules = source_rules()
     for index, separator in enumerate(rules["separators"]):
         matches = list(separator.finditer(text))
@@ -59,7 +77,7 @@ def split_title_line(text: str) -> tuple[str, str] | None:
         known = publisher.casefold() in rules["publishers"]
         plain_hyphen = index == len(rules["separators"]) - 1
         if title and (known or (not plain_hyphen and looks_like_publisher(publisher))):
-            return title, publisher
+            return rules["section_separator"].split(title)[0].strip(), publisher
     return None
 
 

@@ -46,12 +46,16 @@ def pages(site):
     return parse
 
 
-@pytest.fixture(scope="session")
-def briefing_pages(site, pages) -> dict[str, BeautifulSoup]:
-    """Every briefing page, keyed by the seed file name it came from."""
+def page_by_seed(site: Path) -> dict[str, BeautifulSoup]:
+    """Every briefing page of a built site, parsed, keyed by the seed file name it came from."""
     result = {}
     for path in sorted((site / "briefings").glob("*.html")):
-        soup = pages(f"briefings/{path.name}")
-        seed = soup.select_one(".provenance a").get_text()
-        result[seed] = soup
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        result[soup.select_one(".provenance a").get_text()] = soup
     return result
+
+
+@pytest.fixture(scope="session")
+def briefing_pages(site) -> dict[str, BeautifulSoup]:
+    """Every briefing page, keyed by the seed file name it came from."""
+    return page_by_seed(site)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from briefing.pipeline import convert_seed
+from helpers import uncovered
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -44,7 +45,8 @@ def test_titles_without_title_line_come_from_the_lede_not_the_caption(seeds):
     assert b.title_from == "lede"
     assert "Closely aligned" not in b.title
     assert b.title == "US is formalizing an agreement with Pakistan to use its airspace"
-    assert b.caption == "Pakistani Prime Minister Imran Khan - Closely aligned with Taliban. Associated Press"
+    assert b.caption == "Pakistani Prime Minister Imran Khan - Closely aligned with Taliban."
+    assert b.credit == "Associated Press"
     assert not b.paragraphs[0].startswith("Pakistani Prime Minister")
 
 
@@ -92,16 +94,3 @@ def test_nothing_is_lost(seeds):
     for b in seeds.values():
         assert uncovered(b.seed_text, b.paragraphs + [item.text for item in b.removed]) == ""
 
-
-def uncovered(seed_text: str, pieces: list[str]) -> str:
-    """The seed's non-space characters that no piece accounts for (pieces claim distinct spans)."""
-    seed = "".join(seed_text.split())
-    covered = [False] * len(seed)
-    for piece in sorted(pieces, key=len, reverse=True):
-        needle = "".join(piece.split())
-        start = seed.find(needle)
-        while start >= 0 and any(covered[start:start + len(needle)]):
-            start = seed.find(needle, start + 1)
-        assert start >= 0, f"not in the seed, or claimed twice: {piece!r}"
-        covered[start:start + len(needle)] = [True] * len(needle)
-    return "".join(char for char, done in zip(seed, covered) if not done)
