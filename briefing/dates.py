@@ -15,6 +15,7 @@ from .rules import load
 # Two defaults that differ in every field: a field that comes out different was not in the text.
 PROBE_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 12, 28))
 PLAUSIBLE_YEARS = range(1900, 2101)
+IMPOSSIBLE_DATE = "impossible date"  # starts the warning for a date that cannot exist
 
 
 @dataclass
@@ -65,7 +66,7 @@ def match_rule(rule: DateRule, text: str, index: int) -> DateFound | None:
         date = parse_date(match.group("date"), rule.dayfirst)
     except ValueError as error:
         return DateFound(index, statement, rest, None,
-                         f"impossible date {match.group('date')!r} ({error}): left undated")
+                         f"{IMPOSSIBLE_DATE} {match.group('date')!r} ({error}): left undated")
     if date is None:
         return None
     return DateFound(index, statement, rest, date)

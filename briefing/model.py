@@ -36,6 +36,16 @@ class PublishedDate:
 
 
 @dataclass
+class Duplicate:
+    """A seed left out because it repeats an earlier seed's article."""
+
+    seed_name: str
+    kept: str  # the seed whose briefing stands for both (the earlier name in sort order)
+    reason: str  # "identical file", "same article text", "near-identical text (93% shared)"
+    seed_copy: str = ""  # where its plain-text copy is in the site
+
+
+@dataclass
 class Briefing:
     """Everything the converter learnt about one seed."""
 
@@ -46,6 +56,7 @@ class Briefing:
     source: str = ""
     dateline: str = ""
     author: str = ""
+    genre: str = ""  # "Opinion", or "" for news
     caption: str = ""
     credit: str = ""
     summary: str = ""
@@ -55,6 +66,8 @@ class Briefing:
     warnings: list[str] = field(default_factory=list)
     slug: str = ""
     seed_text: str = ""
+    duplicates: list[Duplicate] = field(default_factory=list)  # seeds this briefing stands for too
+    edited: list[str] = field(default_factory=list)  # what the overrides file set ("title", "date")
 
     def remove(self, reason: str, text: str, line: int = 0) -> None:
         """Record text kept out of the body; blank scraps are not worth a line."""

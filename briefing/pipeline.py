@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from . import boilerplate, sources
 from .dates import find_published_date
+from .genre import detect_genre, set_genre
 from .decode import decode_seed
 from .headline import headline_from_lede
 from .keywords import keyword_tags
@@ -35,11 +36,15 @@ class Piece:
     kind: str = ""
 
 
-def convert_seed(seed_name: str, data: bytes) -> Briefing:
-    """Everything about one seed. Raises decode.UnreadableSeed for a seed with no text."""
+def convert_seed(seed_name: str, data: bytes, keep: list[str] = ()) -> Briefing:
+    """Everything about one seed. Raises decode.UnreadableSeed for a seed with no text.
+
+    `keep`: lines an editor wants in the body whatever the stages think of them.
+    """
     text, warnings = decode_seed(data)
     briefing = Briefing(seed_name=seed_name, seed_text=text, warnings=list(warnings))
     pieces = [Piece(line.text, line.number) for line in split_lines(text)]
+    keep_lines(briefing, pieces, keep)
     take_published_date(briefing, pieces)
     take_glued_scraps(briefing, pieces)
     take_boilerplate_lines(briefing, pieces)
@@ -64,11 +69,26 @@ def claim(briefing: Briefing, piece: Piece, reason: str) -> None:
     briefing.remove(reason, piece.text, piece.number)
 
 
+def keep_lines(briefing: Briefing, pieces: list[Piece], keep: list[str]) -> None:
+    """Lines the overrides file keeps go to the body as they are (matched whitespace-insensitively,
+    with or without the scraps glued to their end)."""
+    for wanted in keep:
+        matches = [piece for piece in pieces
+                   if wanted in (piece.text, boilerplate.split_glued(piece.text)[0])]
+        for piece in matches:
+            piece.kind = "prose"
+        if matches:
+            briefing.edited.append("kept line")
+        else:
+            briefing.warnings.append(f"overrides: line to keep is not a line of this seed: {wanted!r}")
+
+
 def take_published_date(briefing: Briefing, pieces: list[Piece]) -> None:
-    found = find_published_date([Line(piece.text, 0, piece.number) for piece in pieces])
+    candidates = waiting(pieces)
+    found = find_published_date([Line(piece.text, 0, piece.number) for piece in candidates])
     if not found:
         return
-    piece = pieces[found.line_index]
+    piece = candidates[found.line_index]
     briefing.date = found.date
     if found.warning:
         briefing.warnings.append(found.warning)
@@ -165,17 +185,34 @@ def is_title_like(text: str) -> bool:
 
 def take_trailer(briefing: Briefing, pieces: list[Piece]) -> None:
     """Lines after the last paragraph: a tag line, related headlines."""
-    prose = [index for index, piece in enumerate(pieces) if piece.kind == "prose"]
-    after = pieces[prose[-1] + 1:] if prose else []
-    for piece in after:
-        if piece.kind:
-            continue
+    for piece in trailer(pieces):
         tags = boilerplate.parse_tag_line(piece.text)
         if tags and not briefing.tags:
             briefing.tags = tags
             claim(briefing, piece, "tag line")
         elif boilerplate.looks_like_headline(piece.text):
             claim(briefing, piece, "related headline")
+
+
+def trailer(pieces: list[Piece]) -> list[Piece]:
+    """The unclaimed lines after the last paragraph.
+
+    A list of related headlines may end with a question ('Explainer: Who are the Pakistani
+    Taliban?') that reads like a sentence: short questions at the very end belong to the list
+    when at least two other headline-like lines precede them.
+    """
+    run: list[Piece] = []
+    questions: list[Piece] = []
+    for piece in reversed(pieces):
+        if piece.kind == "prose" and not run and boilerplate.is_headline_question(piece.text):
+            questions.append(piece)
+        elif piece.kind == "prose":
+            break
+        elif not piece.kind:
+            run.append(piece)
+    if sum(1 for piece in run if boilerplate.looks_like_headline(piece.text)) >= 2:
+        run += questions
+    return sorted(run, key=pieces.index)
 
 
 def take_promo_labels(briefing: Briefing, pieces: list[Piece]) -> None:
@@ -217,6 +254,8 @@ def finish(briefing: Briefing) -> None:
     briefing.summary = make_summary(briefing.paragraphs)
     if not briefing.tags:
         briefing.tags = keyword_tags(briefing.paragraphs)
+    labels = [item.text for item in briefing.removed if item.reason == "section label"]
+    set_genre(briefing, detect_genre(briefing.paragraphs, labels))
 
 
 def make_summary(paragraphs: list[str]) -> str:

@@ -1,5 +1,6 @@
 """Shared fixtures: the five seeds converted and built into a real site, once per test run."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,8 @@ def build_site(seed_dir: Path, workdir: Path, *extra: str) -> subprocess.Complet
         ["make", "--no-print-directory", "-C", str(ROOT), "html", f"SEEDDIR={seed_dir}",
          f"INPUTDIR={content}", f"OUTPUTDIR={workdir / 'output'}", *extra],
         capture_output=True, text=True, check=False,
+        # Pelican's rich log wraps at 80 columns, cutting long paths (and file names) in two.
+        env={**os.environ, "COLUMNS": "250"},
     )
 
 
