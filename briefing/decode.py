@@ -32,11 +32,17 @@ def decode_seed(data: bytes) -> tuple[str, list[str]]:
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes or many control characters mean this is not a text file."""
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """NUL bytes or many control characters mean this is not a text file.
+
+    UTF-16 is half NUL bytes, so a file with a UTF-16 byte order mark is judged by its characters.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        sample = [ord(char) for char in data[:4096].decode("utf-16", errors="replace")]
+    elif b"\x00" in data[:4096]:
         return True
-    sample = data[:4096]
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    else:
+        sample = list(data[:4096])
+    controls = sum(1 for code in sample if code < 9 or 13 < code < 32)
     return controls > BINARY_CONTROL_SHARE * len(sample)
 
 

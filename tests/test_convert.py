@@ -28,7 +28,7 @@ def test_one_markdown_file_per_seed_with_a_report_line_each(seed_dir, tmp_path):
     result = run(seed_dir, tmp_path / "content")
     assert result.returncode == 0, result.stderr
     assert len(list((tmp_path / "content" / "briefings").glob("*.md"))) == 5
-    for seed in seed_dir.iterdir():
+    for seed in seed_dir.glob("*.txt"):
         assert seed.name in result.stdout
     assert "5 seeds: 5 converted, 0 duplicates, 0 skipped" in result.stdout
 
