@@ -24,6 +24,7 @@ def headline_rules() -> dict:
         "intro_words": tuple(rules["intro_words"]),
         "parenthetical": re.compile(rules["drop_parenthetical"]),
         "trailing_phrase": re.compile(rules["trailing_phrase"]),
+        "time_phrase": re.compile(rules["time_phrase"]),
     }
 
 
@@ -36,6 +37,7 @@ def headline_from_lede(paragraph: str) -> str:
     """
     rules = headline_rules()
     sentence = rules["parenthetical"].sub("", first_sentence(paragraph)).rstrip(" .!?;:")
+    sentence = rules["time_phrase"].sub("", sentence)
     sentence = drop_attribution(sentence)
     sentence = drop_intro_phrase(sentence)
     sentence = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+(?=[A-Z])", "", sentence)
