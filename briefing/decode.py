@@ -19,9 +19,14 @@ def decode_seed(data: bytes) -> tuple[str, list[str]]:
     """Decode a seed's bytes; return the text and warnings about what had to be repaired."""
     if not data:
         raise UnreadableSeed("empty file")
+    utf16 = bomless_utf16(data)
+    if utf16:
+        data = (codecs.BOM_UTF16_LE if utf16 == "utf-16-le" else codecs.BOM_UTF16_BE) + data
     if looks_binary(data):
         raise UnreadableSeed("binary file (not text)")
     text, warnings = decode_bytes(data)
+    if utf16:
+        warnings.insert(0, f"no byte order mark: read as {utf16.upper()}")
     repaired, steps = ftfy.fix_encoding_and_explain(text)
     if steps:
         warnings.append("repaired mis-decoded characters (mojibake)")
@@ -29,6 +34,22 @@ def decode_seed(data: bytes) -> tuple[str, list[str]]:
     if not text.strip():
         raise UnreadableSeed("blank file (only whitespace)")
     return text, warnings
+
+
+def bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 saved without a byte order mark, else None.
+
+    Latin-script UTF-16 has a NUL in every other byte and almost nowhere else.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or len(data) < 8:
+        return None
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def looks_binary(data: bytes) -> bool:

@@ -7,13 +7,15 @@ from .rules import compile_all, load
 
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+){0,2}|[A-Z][a-z.'-]+(?:\s+[A-Z][a-z.'-]+){0,2})"
+    # Agency styles: "ISLAMABAD, Jan 5 (Reuters) -", "KABUL, Afghanistan (AP) —"
+    r"(?:,\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?=\s*\())?"
     r"(?:\s*\((?P<agency>[A-Za-z][\w .&-]{1,30})\))?\s*(?P<sep>[:–—-])\s+(?=[A-Z\"“‘'(])"
 )
 NOT_DATELINES = {"Note", "Update", "Updated", "Editor", "Warning", "Credit", "Photo", "Source",
                  "Read", "Related", "Watch", "Listen", "Video", "Image", "Published", "Posted",
                  "Caption", "Opinion", "Analysis", "Editorial", "Comment", "Title", "Status",
                  "Date", "Summary", "Tags", "Slug", "Category", "Author", "Template", "Save_as"}
-BYLINE = re.compile(r"^By\s+(?P<author>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|al|bin|ul)){0,4})"
+BYLINE = re.compile(r"^(?:By|BY|Written by|Reporting by)\s+(?P<author>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|al|bin|ul)){0,4})"
                     r"(?:\s*(?:[,|–—-]|and)\s*.*)?$")
 BYLINE_MAX_WORDS = 12
 

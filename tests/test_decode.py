@@ -37,3 +37,9 @@ def test_utf8_with_a_few_broken_bytes_stays_utf8_and_says_so():
     text, warnings = decode_seed("“We are investigating,” he said at the camp".encode("utf-8") + b"\x81 today.")
     assert text == "“We are investigating,” he said at the camp\ufffd today."
     assert warnings == ["1 undecodable byte sequence(s) shown as \ufffd"]
+
+
+def test_utf16_without_byte_order_mark_is_read_and_noted():
+    text, warnings = decode_seed("Taliban retake Spin Boldak\r\n".encode("utf-16-le"))
+    assert text == "Taliban retake Spin Boldak\n"
+    assert warnings == ["no byte order mark: read as UTF-16-LE"]

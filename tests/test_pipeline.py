@@ -3,7 +3,10 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from briefing.decode import UnreadableSeed
 from briefing.pipeline import convert_seed
 from helpers import uncovered
 
@@ -94,3 +97,28 @@ def test_nothing_is_lost(seeds):
     for b in seeds.values():
         assert uncovered(b.seed_text, b.paragraphs + [item.text for item in b.removed]) == ""
 
+
+
+LINES = st.sampled_from([
+    "Published: 29 February 2020", "date 2021-02-30 Militants attacked a post.", "Advertisement",
+    "PESHAWAR: Militants attacked a police post on Monday, officials said.", "By Jane Doe",
+    "Taliban retake district – Dawn", "FILE – Troops patrol the fence. AP", "Credit: AP Photo/X",
+    "Pakistan, Afghanistan, TTP, Khyber", "*", "Community standardsDiscussion", "Read more: Talks fail",
+    "“We must act,” he said.", "We must act now; our country cannot wait and we know it.",
+    "The talks in Doha ended without agreement after three days of meetings between the sides.",
+    "", "   ", "<script>alert(1)</script>", "{{ x }}", "Title: x", "31 جنوری 2023",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(LINES, st.text(max_size=80)), max_size=25), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_any_text_converts_without_loss_or_crash(lines, newline):
+    """Whatever a seed holds, conversion ends in a briefing or a clear UnreadableSeed, and every
+    character is in the body or the removed list."""
+    data = newline.join(lines).encode("utf-8", errors="surrogatepass")
+    try:
+        b = convert_seed("random.txt", data)
+    except UnreadableSeed:
+        return
+    assert b.title
+    assert uncovered(b.seed_text, b.paragraphs + [item.text for item in b.removed]) == ""
