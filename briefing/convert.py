@@ -90,6 +90,9 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     distinct = {name for name, override in overrides.items() if override.distinct}
     report.duplicates = merge_duplicates(briefings, distinct)
     left_out = {duplicate.seed_name for duplicate in report.duplicates}
+    report.warnings += [f"overrides for {d.seed_name} have no effect: it repeats {d.kept} "
+                        "(put the corrections there, or set distinct = true to keep both)"
+                        for d in report.duplicates if d.seed_name in overrides]
     for briefing in briefings:
         if briefing.seed_name in left_out:
             continue

@@ -107,3 +107,14 @@ def test_the_built_page_shows_the_editors_date(seed_dir, tmp_path):
     page = page_by_seed(tmp_path / "output")[SEED_003]
     assert page.select_one("article.h-entry time.dt-published")["datetime"] == "2022-12"
     assert "title, source, date, tags" in page.select_one(".provenance .edited").get_text()
+
+
+def test_overrides_of_a_duplicate_say_they_do_nothing_unless_kept_distinct(seed_dir, tmp_path):
+    shutil.copy(seed_dir / SEED_003, seed_dir / "005_copy.txt")
+    (seed_dir / "overrides.toml").write_text('["005_copy.txt"]\ntitle = "Copy"\n', "utf-8")
+    report = convert_folder(seed_dir, tmp_path / "a")
+    assert [(d.seed_name, d.kept) for d in report.duplicates] == [("005_copy.txt", SEED_003)]
+    assert any("005_copy.txt have no effect" in warning for warning in report.warnings)
+    (seed_dir / "overrides.toml").write_text('["005_copy.txt"]\ndistinct = true\n', "utf-8")
+    report = convert_folder(seed_dir, tmp_path / "b")
+    assert report.duplicates == [] and len(report.briefings) == 6
