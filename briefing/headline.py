@@ -31,8 +31,8 @@ def headline_rules() -> dict:
 def headline_from_lede(paragraph: str) -> str:
     """A headline for a paragraph's first sentence.
 
-    >>> headline_from_lede("CNN reported on Saturday that the US is formalizing an agreement "
-    ...                    "with Pakistan to use its airspace for military operations.")
+    >>> headline_from_lede("CNN reported on Saturday that the US is formalizing an agreement with "
+    ...                    "Pakistan to use its airspace for military and intelligence operations.")
     'US is formalizing an agreement with Pakistan to use its airspace'
     """
     rules = headline_rules()

@@ -6,12 +6,13 @@ dropped without a record (see `Briefing.removed`).
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import boilerplate, sources
 from .dates import find_published_date
-from .genre import detect_genre, set_genre
 from .decode import decode_seed
+from .genre import detect_genre, set_genre
 from .headline import headline_from_lede
 from .keywords import keyword_tags
 from .model import Briefing, Line
@@ -36,7 +37,7 @@ class Piece:
     kind: str = ""
 
 
-def convert_seed(seed_name: str, data: bytes, keep: list[str] = ()) -> Briefing:
+def convert_seed(seed_name: str, data: bytes, keep: Sequence[str] = ()) -> Briefing:
     """Everything about one seed. Raises decode.UnreadableSeed for a seed with no text.
 
     `keep`: lines an editor wants in the body whatever the stages think of them.
@@ -69,7 +70,7 @@ def claim(briefing: Briefing, piece: Piece, reason: str) -> None:
     briefing.remove(reason, piece.text, piece.number)
 
 
-def keep_lines(briefing: Briefing, pieces: list[Piece], keep: list[str]) -> None:
+def keep_lines(briefing: Briefing, pieces: list[Piece], keep: Sequence[str]) -> None:
     """Lines the overrides file keeps go to the body as they are (matched whitespace-insensitively,
     with or without the scraps glued to their end)."""
     for wanted in keep:
