@@ -138,3 +138,8 @@ def parse_other_script(text: str, dayfirst: bool) -> PublishedDate | None:
     if data.period == "month":
         return PublishedDate(value.replace(day=1), "month")
     return PublishedDate(value, "day")
+
+
+def is_relative_date(text: str) -> bool:
+    """'Published 3 hours ago', 'Updated yesterday': a date only the saving moment could fix."""
+    return re.match(load("dates")["relative_pattern"], text, re.IGNORECASE) is not None

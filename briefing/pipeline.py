@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import boilerplate, sources
-from .dates import find_published_date
+from .dates import find_published_date, is_relative_date
 from .decode import decode_seed
 from .genre import detect_genre, set_genre
 from .headline import headline_from_lede
@@ -121,13 +121,19 @@ def take_boilerplate_lines(briefing: Briefing, pieces: list[Piece]) -> None:
         reason = boilerplate.boilerplate_reason(piece.text)
         if reason:
             claim(briefing, piece, reason)
+        if reason == "agency sign-off":  # "Reporting by Asif Shahzad; Editing by …" names the author
+            briefing.author = briefing.author or sources.find_byline(piece.text) or ""
 
 
 def take_captions_and_credits(briefing: Briefing, pieces: list[Piece]) -> None:
+    """Photo captions and credits, and lines naming the source ('Source: Dawn')."""
     for piece in waiting(pieces):
-        if sources.is_credit(piece.text):
-            credit = re.sub(r"^[^:]*credit:\s*|^Photo:\s*", "", piece.text, flags=re.IGNORECASE)
-            briefing.credit = briefing.credit or credit
+        source = sources.find_source_line(piece.text)
+        if source:
+            briefing.source = briefing.source or source
+            claim(briefing, piece, "source line")
+        elif sources.is_credit(piece.text):
+            briefing.credit = briefing.credit or sources.credit_text(piece.text)
             claim(briefing, piece, "photo credit")
         elif sources.is_caption(piece.text):
             caption, credit = sources.split_caption(piece.text)
@@ -171,6 +177,10 @@ def take_header(briefing: Briefing, pieces: list[Piece]) -> None:
             claim(briefing, piece, "byline")
         elif find_published_date([Line(piece.text, 0, piece.number)]):
             claim(briefing, piece, "other date line")
+        elif is_relative_date(piece.text):
+            briefing.warnings.append(f"relative date {piece.text!r} cannot be dated without the "
+                                     "day the page was saved: set it in overrides.toml")
+            claim(briefing, piece, "relative date")
         elif not briefing.title and is_title_like(piece.text):
             briefing.title, briefing.title_from = piece.text, "title line"
             claim(briefing, piece, "title line")

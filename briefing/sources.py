@@ -16,7 +16,7 @@ NOT_DATELINES = {"Note", "Update", "Updated", "Editor", "Warning", "Credit", "Ph
                  "Caption", "Opinion", "Analysis", "Editorial", "Comment", "Title", "Status",
                  "Date", "Summary", "Tags", "Slug", "Category", "Author", "Template", "Save_as"}
 BYLINE = re.compile(r"^(?:By|BY|Written by|Reporting by)\s+(?P<author>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|al|bin|ul)){0,4})"
-                    r"(?:\s*(?:[,|–—-]|and)\s*.*)?$")
+                    r"(?:\s*(?:[,;|–—-]|and)\s*.*)?$")
 BYLINE_MAX_WORDS = 12
 
 
@@ -32,6 +32,8 @@ def source_rules() -> dict:
         "separators": compile_all(rules["title_separators"]),
         "section_separator": re.compile(rules["section_separator"]),
         "publishers": {name.casefold() for name in rules["publishers"]},
+        "source_line": re.compile(rules["source_line"], re.IGNORECASE),
+        "credit_prefix": re.compile(rules["credit_prefix"], re.IGNORECASE),
         "caption_max_words": rules["caption_max_words"],
         "publisher_max_words": rules["publisher_max_words"],
     }
@@ -62,6 +64,11 @@ def split_caption(text: str) -> tuple[str, str]:
 def is_credit(text: str) -> bool:
     """A photo credit line: 'Credit: AP Photo/Anjum Naveed, File'."""
     return len(text.split()) <= 20 and any(p.search(text) for p in source_rules()["credit_starts"])
+
+
+def credit_text(line: str) -> str:
+    """'Credit: AP Photo/Anjum Naveed, File' → 'AP Photo/Anjum Naveed, File'."""
+    return source_rules()["credit_prefix"].sub("", line, count=1)
 
 
 def split_title_line(text: str) -> tuple[str, str] | None:
@@ -108,3 +115,9 @@ def find_byline(text: str) -> str | None:
         return None
     match = BYLINE.match(text)
     return match.group("author") if match else None
+
+
+def find_source_line(text: str) -> str | None:
+    """'Source: Dawn' → 'Dawn'."""
+    match = source_rules()["source_line"].match(text.strip())
+    return match.group("source").strip() if match else None
