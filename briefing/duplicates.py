@@ -50,7 +50,8 @@ def find_duplicates(briefings: list[Briefing], distinct: set[str] = frozenset())
     A seed named in `distinct` (the editor said so) is never taken for a duplicate.
     """
     settings = load("duplicates")
-    min_shared = max(1, int(settings["sketch_size"] * settings["near_threshold"] / 2))
+    # A text contained in a longer one shares fewer of the longer one's smallest hashes.
+    min_shared = max(1, int(settings["sketch_size"] * settings["near_threshold"] / 4))
     by_text: dict[str, int] = {}
     by_sketch: dict[int, list[int]] = defaultdict(list)
     prints: dict[int, Fingerprint] = {}
@@ -87,4 +88,11 @@ def find_match(current: Fingerprint, seed_text: str, by_text, by_sketch, prints,
         similarity = jaccard(current.shingles, prints[kept].shingles)
         if similarity >= settings["near_threshold"]:
             return kept, f"near-identical text ({similarity:.0%} shared)"
+        if containment(current.shingles, prints[kept].shingles) >= settings["contained_threshold"]:
+            return kept, "shorter copy: its text is all in the kept briefing"
     return None
+
+
+def containment(part: frozenset[int], whole: frozenset[int]) -> float:
+    """The share of `part`'s shingles that are also in `whole`."""
+    return len(part & whole) / len(part) if part else 0.0

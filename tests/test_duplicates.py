@@ -32,6 +32,14 @@ def test_near_identical_text_is_a_duplicate():
     assert found[0].reason.startswith("near-identical text")
 
 
+def test_a_shorter_later_copy_is_a_duplicate_but_a_longer_one_is_kept():
+    longer = STORY + ["Funerals were held on Saturday under tight security in the old city, where "
+                      "shops stayed closed and traders observed a day of mourning for the victims."]
+    assert [(d.seed_name, d.kept) for d in find_duplicates([briefing("a.txt", longer),
+                                                             briefing("b.txt", STORY)])] == [("b.txt", "a.txt")]
+    assert find_duplicates([briefing("a.txt", STORY), briefing("b.txt", longer)]) == []
+
+
 def test_another_article_on_the_same_story_is_not_a_duplicate():
     other = [STORY[0], "The provincial government announced compensation for the families of "
              "those killed and said the mosque would be rebuilt at the state’s expense within a "
