@@ -55,6 +55,8 @@ def load_overrides(seed_dir: Path) -> dict[str, Override]:
         data = tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise BadOverrides(f"{path}: not valid TOML: {error}") from error
+    except OSError as error:
+        raise BadOverrides(f"{path}: cannot read: {error.strerror}") from error
     overrides = {}
     for seed_name, table in data.items():
         if not isinstance(table, dict):

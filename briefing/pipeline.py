@@ -223,7 +223,7 @@ def trailer(pieces: list[Piece]) -> list[Piece]:
             run.append(piece)
     if sum(1 for piece in run if boilerplate.looks_like_headline(piece.text)) >= 2:
         run += questions
-    return sorted(run, key=pieces.index)
+    return sorted(run, key=lambda piece: piece.number)
 
 
 def take_promo_labels(briefing: Briefing, pieces: list[Piece]) -> None:
