@@ -15,7 +15,12 @@ from .rules import load
 # Two defaults that differ in every field: a field that comes out different was not in the text.
 PROBE_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 12, 28))
 PLAUSIBLE_YEARS = range(1900, 2101)
-IMPOSSIBLE_DATE = "impossible date"  # starts the warning for a date that cannot exist
+# How the warnings about a seed's date start; an editor's date in overrides.toml settles them.
+IMPOSSIBLE_DATE = "impossible date"
+AMBIGUOUS_DATE = "ambiguous date"
+RELATIVE_DATE = "relative date"
+DATE_WARNINGS = (IMPOSSIBLE_DATE, AMBIGUOUS_DATE, RELATIVE_DATE)
+AMBIGUOUS_NUMERIC = re.compile(r"^0?([1-9]|1[0-2])[./-]0?([1-9]|1[0-2])[./-]\d{2,4}\b")
 
 
 @dataclass
@@ -24,6 +29,7 @@ class DateRule:
     where: str  # "prefix" or "line"
     pattern: re.Pattern
     dayfirst: bool
+    ambiguous_warning: bool  # warn when 04/11/2021 could be read either way
 
 
 @dataclass
@@ -40,7 +46,7 @@ class DateFound:
 def date_rules() -> list[DateRule]:
     return [
         DateRule(rule["name"], rule["where"], re.compile(rule["pattern"], re.IGNORECASE),
-                 rule.get("dayfirst", False))
+                 rule.get("dayfirst", False), rule.get("ambiguous_warning", False))
         for rule in load("dates")["rule"]
     ]
 
@@ -69,7 +75,17 @@ def match_rule(rule: DateRule, text: str, index: int) -> DateFound | None:
                          f"{IMPOSSIBLE_DATE} {match.group('date')!r} ({error}): left undated")
     if date is None:
         return None
-    return DateFound(index, statement, rest, date)
+    warning = ambiguity_warning(match.group("date"), date) if rule.ambiguous_warning else ""
+    return DateFound(index, statement, rest, date, warning)
+
+
+def ambiguity_warning(text: str, date: PublishedDate) -> str:
+    """A warning when day and month could be swapped (04/11/2021), saying how it was read."""
+    numeric = AMBIGUOUS_NUMERIC.match(text.strip())
+    if not numeric or numeric.group(1) == numeric.group(2):
+        return ""
+    reading = f"{date.value.day} {date.value:%B %Y}"
+    return f"{AMBIGUOUS_DATE} {text.strip()!r} read day first as {reading}"
 
 
 def parse_date(text: str, dayfirst: bool = False) -> PublishedDate | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .dates import IMPOSSIBLE_DATE
+from .dates import DATE_WARNINGS
 from .genre import set_genre
 from .model import Briefing, PublishedDate
 
@@ -139,7 +139,7 @@ def apply_override(briefing: Briefing, override: Override) -> None:
         briefing.date = override.date
         briefing.edited.append("date")
         # The editor settled the date the seed got wrong.
-        briefing.warnings = [w for w in briefing.warnings if not w.startswith(IMPOSSIBLE_DATE)]
+        briefing.warnings = [w for w in briefing.warnings if not w.startswith(DATE_WARNINGS)]
     if override.tags is not None:
         briefing.tags = list(override.tags)
         briefing.edited.append("tags")

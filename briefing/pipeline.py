@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import boilerplate, sources
-from .dates import find_published_date, is_relative_date
+from .dates import RELATIVE_DATE, find_published_date, is_relative_date
 from .decode import decode_seed
 from .genre import detect_genre, set_genre
 from .headline import headline_from_lede
@@ -178,9 +178,9 @@ def take_header(briefing: Briefing, pieces: list[Piece]) -> None:
         elif find_published_date([Line(piece.text, 0, piece.number)]):
             claim(briefing, piece, "other date line")
         elif is_relative_date(piece.text):
-            briefing.warnings.append(f"relative date {piece.text!r} cannot be dated without the "
+            briefing.warnings.append(f"{RELATIVE_DATE} {piece.text!r} cannot be dated without the "
                                      "day the page was saved: set it in overrides.toml")
-            claim(briefing, piece, "relative date")
+            claim(briefing, piece, RELATIVE_DATE)
         elif not briefing.title and is_title_like(piece.text):
             briefing.title, briefing.title_from = piece.text, "title line"
             claim(briefing, piece, "title line")

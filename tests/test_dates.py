@@ -59,3 +59,11 @@ def test_missing_parts_are_never_filled_from_today(text, precision):
 def test_relative_dates_are_recognised_not_computed(line, relative):
     assert is_relative_date(line) is relative
     assert find_published_date([Line(line, 0, 1)]) is None or not relative
+
+
+def test_a_date_that_reads_both_ways_is_read_day_first_with_a_warning():
+    found = find_published_date([Line("Published: 04/11/2021", 0, 1)])
+    assert found.date.iso() == "2021-11-04"
+    assert found.warning == "ambiguous date '04/11/2021' read day first as 4 November 2021"
+    assert find_published_date([Line("Published: 14/08/21", 0, 1)]).warning == ""
+    assert find_published_date([Line("09:05 GMT 04.11.2021", 0, 1)]).warning == ""  # GMT wire style

@@ -118,3 +118,14 @@ def test_overrides_of_a_duplicate_say_they_do_nothing_unless_kept_distinct(seed_
     (seed_dir / "overrides.toml").write_text('["005_copy.txt"]\ndistinct = true\n', "utf-8")
     report = convert_folder(seed_dir, tmp_path / "b")
     assert report.duplicates == [] and len(report.briefings) == 6
+
+
+def test_an_editors_date_settles_the_date_warning(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "feb30.txt").write_text("date 2021-02-30 Afghan negotiators resumed talks in Doha after "
+                                     "a break of several weeks, diplomats said on Sunday.\n", "utf-8")
+    assert convert_folder(seeds, tmp_path / "a").warning_count == 1
+    (seeds / "overrides.toml").write_text('["feb30.txt"]\ndate = 2021-02-28\n', "utf-8")
+    report = convert_folder(seeds, tmp_path / "b")
+    assert report.warning_count == 0 and report.briefings[0].date.iso() == "2021-02-28"
