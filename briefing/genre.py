@@ -24,6 +24,19 @@ def genre_rules() -> dict:
             "stance": compile_all(rules["stance_patterns"], re.IGNORECASE)}
 
 
+def split_label(title: str) -> tuple[str, str]:
+    """A genre label at the start of a title, and the rest: 'Opinion: Time to act' → ('Opinion', 'Time to act')."""
+    match = re.match(r"^\s*(?P<label>[^:|–—]{2,30}?)\s*(?::|\s[|–—])\s+(?P<rest>\S.*)$", title)
+    if match and match.group("label").casefold() in genre_rules()["labels"]:
+        return match.group("label"), match.group("rest")
+    return "", title
+
+
+def title_line_labels(title_line: str) -> list[str]:
+    """The parts of a title line between bars ('Title | Opinion | Dawn' → ['Title', 'Opinion', 'Dawn'])."""
+    return [part.strip() for part in re.split(r"\s+\|\s+", title_line)]
+
+
 def unquoted(paragraph: str) -> str:
     """The paragraph with quotations cut out (an unclosed quotation runs to its end)."""
     return QUOTATION.sub(" ", paragraph)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import boilerplate, sources
+from . import boilerplate, genre, sources
 from .dates import RELATIVE_DATE, find_published_date, is_relative_date
 from .decode import decode_seed
 from .genre import detect_genre, set_genre
@@ -265,8 +265,21 @@ def finish(briefing: Briefing) -> None:
     briefing.summary = make_summary(briefing.paragraphs)
     if not briefing.tags:
         briefing.tags = keyword_tags(briefing.paragraphs)
+    set_genre(briefing, detect_genre(briefing.paragraphs, genre_labels(briefing)))
+
+
+def genre_labels(briefing: Briefing) -> list[str]:
+    """Labels that may name the genre: section lines, parts of the title line, a title prefix
+    ('Opinion: …', which the title then loses)."""
     labels = [item.text for item in briefing.removed if item.reason == "section label"]
-    set_genre(briefing, detect_genre(briefing.paragraphs, labels))
+    for item in briefing.removed:
+        if item.reason == "title line":
+            labels += genre.title_line_labels(item.text)
+    label, rest = genre.split_label(briefing.title)
+    if label and briefing.title_from == "title line":
+        briefing.title = rest
+        labels.append(label)
+    return labels
 
 
 def make_summary(paragraphs: list[str]) -> str:

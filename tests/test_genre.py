@@ -3,6 +3,7 @@
 import pytest
 
 from briefing.genre import detect_genre
+from briefing.pipeline import convert_seed
 
 OPINION_TEXT = [
     "For two decades, our country has told itself that a friendly government in Kabul would "
@@ -27,3 +28,20 @@ def test_quoted_we_and_the_us_are_news(paragraphs):
 
 def test_a_label_above_the_text_decides():
     assert detect_genre(["The army said on Monday that the road was open."], ["OPINION"]) == "Opinion"
+
+
+@pytest.mark.parametrize("title_line, title", [
+    ("Opinion: Time to rethink the Afghan policy", "Time to rethink the Afghan policy"),
+    ("Time to rethink the Afghan policy | Opinion | Dawn", "Time to rethink the Afghan policy"),
+    ("EDITORIAL | Time to rethink the Afghan policy", "Time to rethink the Afghan policy"),
+])
+def test_a_genre_label_in_the_title_line_labels_and_leaves_the_title(title_line, title):
+    b = convert_seed("x.txt", f"{title_line}\n\nThe army said on Monday that the road to Torkham "
+                              "was open again after a week of talks.\n".encode())
+    assert (b.genre, b.title) == ("Opinion", title)
+
+
+def test_a_colon_title_that_is_not_a_label_is_left_alone():
+    b = convert_seed("x.txt", "Analysis: Why the Torkham talks failed\n\nThe army said on Monday "
+                              "that the road was open again after a week of talks.\n".encode())
+    assert (b.genre, b.title) == ("", "Analysis: Why the Torkham talks failed")
