@@ -14,6 +14,7 @@ DEFAULT_MAX_WORDS = 25
 TAG_MAX_WORDS = 4
 TAG_LINE_MIN_TAGS = 3
 HEADLINE_MAX_WORDS = 20
+QUESTION_MAX_WORDS = 12
 
 
 @dataclass
@@ -91,3 +92,8 @@ def looks_like_headline(text: str) -> bool:
     words = text.split()
     return (len(words) <= HEADLINE_MAX_WORDS and not text.rstrip().endswith((".", ":", ","))
             and words[0][:1].isupper())
+
+
+def is_headline_question(text: str) -> bool:
+    """A short question, as related-story lists often end: 'Explainer: Who are the Taliban?'"""
+    return text.rstrip().endswith("?") and len(text.split()) <= QUESTION_MAX_WORDS

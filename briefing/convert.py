@@ -6,7 +6,9 @@ from pathlib import Path
 
 from . import markdown
 from .decode import UnreadableSeed
-from .model import Briefing
+from .duplicates import find_duplicates
+from .model import Briefing, Duplicate
+from .overrides import Override, apply_override, load_overrides
 from .pipeline import convert_seed
 from .slugs import make_slug, unique_slugs
 
@@ -25,13 +27,20 @@ class EditedByHand(Exception):
 class Report:
     briefings: list[Briefing] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (seed name, reason)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the run, not one seed
     kept_edits: list[str] = field(default_factory=list)
     written: int = 0
     deleted: int = 0
 
     @property
     def warning_count(self) -> int:
-        return len(self.skipped) + sum(len(b.warnings) for b in self.briefings)
+        return (len(self.skipped) + len(self.warnings)
+                + sum(len(b.warnings) for b in self.briefings))
+
+    @property
+    def edited_count(self) -> int:
+        return sum(1 for b in self.briefings if b.edited)
 
 
 def seed_files(seed_dir: Path) -> list[Path]:
@@ -43,11 +52,14 @@ def seed_files(seed_dir: Path) -> list[Path]:
     )
 
 
-def read_seeds(seed_dir: Path, report: Report) -> list[Briefing]:
+def read_seeds(seed_dir: Path, report: Report, overrides: dict[str, Override]) -> list[Briefing]:
     briefings = []
     for path in seed_files(seed_dir):
+        override = overrides.get(path.name, Override(path.name))
         try:
-            briefings.append(convert_seed(path.name, path.read_bytes()))
+            briefing = convert_seed(path.name, path.read_bytes(), override.keep)
+            apply_override(briefing, override)
+            briefings.append(briefing)
         except UnreadableSeed as reason:
             report.skipped.append((path.name, str(reason)))
             log.warning("skipped seed %s: %s", path.name, reason)
@@ -66,19 +78,46 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     EditedByHand, unless `keep_edits` (leave it) or `overwrite_edits` (replace it).
     """
     report = Report()
-    briefings = read_seeds(seed_dir, report)
+    overrides = load_overrides(seed_dir)
+    briefings = read_seeds(seed_dir, report, overrides)
+    report.warnings += [f"overrides: no seed named {name!r} in {seed_dir}" for name in sorted(overrides)
+                        if name not in {path.name for path in seed_files(seed_dir)}]
     slugs = unique_slugs({b.seed_name: make_slug(b.title, b.seed_name) for b in briefings})
     outputs: dict[Path, str] = {}
     for briefing in briefings:
         briefing.slug = slugs[briefing.seed_name]
-        copy = f"{SOURCES_DIR}/{briefing.slug}.txt"
-        outputs[content_dir / BRIEFINGS_DIR / f"{briefing.slug}.md"] = markdown.render(briefing, copy)
-        outputs[content_dir / copy] = "\ufeff" + briefing.seed_text  # BOM: browsers read it as UTF-8
+        outputs[content_dir / seed_copy(briefing)] = "\ufeff" + briefing.seed_text  # BOM: read as UTF-8
+    distinct = {name for name, override in overrides.items() if override.distinct}
+    report.duplicates = merge_duplicates(briefings, distinct)
+    left_out = {duplicate.seed_name for duplicate in report.duplicates}
+    report.warnings += [f"overrides for {d.seed_name} have no effect: it repeats {d.kept} "
+                        "(put the corrections there, or set distinct = true to keep both)"
+                        for d in report.duplicates if d.seed_name in overrides]
+    for briefing in briefings:
+        if briefing.seed_name in left_out:
+            continue
+        path = content_dir / BRIEFINGS_DIR / f"{briefing.slug}.md"
+        outputs[path] = markdown.render(briefing, seed_copy(briefing))
         report.briefings.append(briefing)
     check_edits(content_dir, outputs, report, keep_edits, overwrite_edits)
     write_outputs(outputs, report)
     delete_stale(content_dir, outputs, report)
     return report
+
+
+def seed_copy(briefing: Briefing) -> str:
+    """The plain-text copy of a seed in the site, relative to the content folder."""
+    return f"{SOURCES_DIR}/{briefing.slug}.txt"
+
+
+def merge_duplicates(briefings: list[Briefing], distinct: set[str]) -> list[Duplicate]:
+    """Find repeated articles; each kept briefing lists the seeds it stands for too."""
+    by_name = {b.seed_name: b for b in briefings}
+    duplicates = find_duplicates(briefings, distinct)
+    for duplicate in duplicates:
+        duplicate.seed_copy = seed_copy(by_name[duplicate.seed_name])
+        by_name[duplicate.kept].duplicates.append(duplicate)
+    return duplicates
 
 
 def generated_files(content_dir: Path) -> list[Path]:
@@ -132,20 +171,27 @@ def delete_stale(content_dir: Path, outputs: dict[Path, str], report: Report) ->
 
 
 def format_report(report: Report) -> list[str]:
-    """One line per seed, then a summary."""
+    """One line per seed (converted, duplicate or skipped), then a summary."""
     lines = []
     for b in report.briefings:
         date = b.date.iso() if b.date else "undated"
         title = b.title if len(b.title) <= 60 else b.title[:57] + "..."
+        edited = f"  edited={','.join(b.edited)}" if b.edited else ""
+        genre = f"  genre={b.genre}" if b.genre else ""
         lines.append(f"  ok    {b.seed_name}  {date:<10}  {title!r}  source={b.source or '-'}  "
-                     f"removed={len(b.removed)}  warnings={len(b.warnings)}")
+                     f"removed={len(b.removed)}  warnings={len(b.warnings)}{genre}{edited}")
         lines += [f"        warning: {b.seed_name}: {warning}" for warning in b.warnings]
+    for duplicate in report.duplicates:
+        lines.append(f"  DUP   {duplicate.seed_name}  duplicate of {duplicate.kept} ({duplicate.reason})")
     for name, reason in report.skipped:
         lines.append(f"  SKIP  {name}  {reason}")
+    lines += [f"  warning: {warning}" for warning in report.warnings]
     lines += [f"  kept hand edits in {path}" for path in report.kept_edits]
+    seeds = len(report.briefings) + len(report.duplicates) + len(report.skipped)
     lines.append(
-        f"{len(report.briefings) + len(report.skipped)} seeds: {len(report.briefings)} converted, "
-        f"{len(report.skipped)} skipped, {report.warning_count} warnings; "
+        f"{seeds} seeds: {len(report.briefings)} converted, {len(report.duplicates)} duplicates, "
+        f"{len(report.skipped)} skipped, {report.warning_count} warnings, "
+        f"{report.edited_count} with editor overrides; "
         f"{report.written} files written, {report.deleted} stale files deleted"
     )
     return lines

@@ -4,7 +4,9 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
+from dateparser.date import DateDataParser
 from dateutil import parser as dateutil_parser
 
 from .model import Line, PublishedDate
@@ -13,6 +15,12 @@ from .rules import load
 # Two defaults that differ in every field: a field that comes out different was not in the text.
 PROBE_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 12, 28))
 PLAUSIBLE_YEARS = range(1900, 2101)
+# How the warnings about a seed's date start; an editor's date in overrides.toml settles them.
+IMPOSSIBLE_DATE = "impossible date"
+AMBIGUOUS_DATE = "ambiguous date"
+RELATIVE_DATE = "relative date"
+DATE_WARNINGS = (IMPOSSIBLE_DATE, AMBIGUOUS_DATE, RELATIVE_DATE)
+AMBIGUOUS_NUMERIC = re.compile(r"^0?([1-9]|1[0-2])[./-]0?([1-9]|1[0-2])[./-]\d{2,4}\b")
 
 
 @dataclass
@@ -21,6 +29,7 @@ class DateRule:
     where: str  # "prefix" or "line"
     pattern: re.Pattern
     dayfirst: bool
+    ambiguous_warning: bool  # warn when 04/11/2021 could be read either way
 
 
 @dataclass
@@ -37,7 +46,7 @@ class DateFound:
 def date_rules() -> list[DateRule]:
     return [
         DateRule(rule["name"], rule["where"], re.compile(rule["pattern"], re.IGNORECASE),
-                 rule.get("dayfirst", False))
+                 rule.get("dayfirst", False), rule.get("ambiguous_warning", False))
         for rule in load("dates")["rule"]
     ]
 
@@ -63,10 +72,20 @@ def match_rule(rule: DateRule, text: str, index: int) -> DateFound | None:
         date = parse_date(match.group("date"), rule.dayfirst)
     except ValueError as error:
         return DateFound(index, statement, rest, None,
-                         f"impossible date {match.group('date')!r} ({error}): left undated")
+                         f"{IMPOSSIBLE_DATE} {match.group('date')!r} ({error}): left undated")
     if date is None:
         return None
-    return DateFound(index, statement, rest, date)
+    warning = ambiguity_warning(match.group("date"), date) if rule.ambiguous_warning else ""
+    return DateFound(index, statement, rest, date, warning)
+
+
+def ambiguity_warning(text: str, date: PublishedDate) -> str:
+    """A warning when day and month could be swapped (04/11/2021), saying how it was read."""
+    numeric = AMBIGUOUS_NUMERIC.match(text.strip())
+    if not numeric or numeric.group(1) == numeric.group(2):
+        return ""
+    reading = f"{date.value.day} {date.value:%B %Y}"
+    return f"{AMBIGUOUS_DATE} {text.strip()!r} read day first as {reading}"
 
 
 def parse_date(text: str, dayfirst: bool = False) -> PublishedDate | None:
@@ -80,6 +99,8 @@ def parse_date(text: str, dayfirst: bool = False) -> PublishedDate | None:
     text = text.strip().rstrip(".,")
     if not re.search(r"\d{2}", text):
         return None
+    if re.search(r"[^\W\d_]", text, re.ASCII) is None and re.search(r"[^\W\d_]", text):
+        return parse_other_script(text, dayfirst)
     parsed = [probe_parse(text, dayfirst, default) for default in PROBE_DEFAULTS]
     if parsed[0] is None or parsed[1] is None:
         return None
@@ -108,3 +129,33 @@ def probe_parse(text: str, dayfirst: bool, default: datetime) -> datetime | None
             return None
         except OverflowError:
             return None
+
+
+@cache
+def other_script_parser(dayfirst: bool) -> DateDataParser:
+    """dateparser for month names in other scripts (جنوری), with settings that never fill from today.
+
+    Only the year is required; the period it reports (day, month, year) is kept as the precision,
+    so whatever it filled in is cut off again.
+    """
+    return DateDataParser(languages=load("dates")["other_script_languages"], settings={
+        "DATE_ORDER": "DMY" if dayfirst else "MDY", "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": ["year"], "RETURN_TIME_AS_PERIOD": False,
+    })
+
+
+def parse_other_script(text: str, dayfirst: bool) -> PublishedDate | None:
+    data = other_script_parser(dayfirst).get_date_data(text)
+    if data.date_obj is None or data.date_obj.year not in PLAUSIBLE_YEARS:
+        return None
+    value = data.date_obj.date()
+    if data.period == "year":
+        return PublishedDate(value.replace(month=1, day=1), "year")
+    if data.period == "month":
+        return PublishedDate(value.replace(day=1), "month")
+    return PublishedDate(value, "day")
+
+
+def is_relative_date(text: str) -> bool:
+    """'Published 3 hours ago', 'Updated yesterday': a date only the saving moment could fix."""
+    return re.match(load("dates")["relative_pattern"], text, re.IGNORECASE) is not None

@@ -19,9 +19,14 @@ def decode_seed(data: bytes) -> tuple[str, list[str]]:
     """Decode a seed's bytes; return the text and warnings about what had to be repaired."""
     if not data:
         raise UnreadableSeed("empty file")
+    utf16 = bomless_utf16(data)
+    if utf16:
+        data = (codecs.BOM_UTF16_LE if utf16 == "utf-16-le" else codecs.BOM_UTF16_BE) + data
     if looks_binary(data):
         raise UnreadableSeed("binary file (not text)")
     text, warnings = decode_bytes(data)
+    if utf16:
+        warnings.insert(0, f"no byte order mark: read as {utf16.upper()}")
     repaired, steps = ftfy.fix_encoding_and_explain(text)
     if steps:
         warnings.append("repaired mis-decoded characters (mojibake)")
@@ -31,12 +36,34 @@ def decode_seed(data: bytes) -> tuple[str, list[str]]:
     return text, warnings
 
 
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes or many control characters mean this is not a text file."""
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return True
+def bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 saved without a byte order mark, else None.
+
+    Latin-script UTF-16 has a NUL in every other byte and almost nowhere else.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or len(data) < 8:
+        return None
     sample = data[:4096]
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters mean this is not a text file.
+
+    UTF-16 is half NUL bytes, so a file with a UTF-16 byte order mark is judged by its characters.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        sample = [ord(char) for char in data[:4096].decode("utf-16", errors="replace")]
+    elif b"\x00" in data[:4096]:
+        return True
+    else:
+        sample = list(data[:4096])
+    controls = sum(1 for code in sample if code < 9 or 13 < code < 32)
     return controls > BINARY_CONTROL_SHARE * len(sample)
 
 
@@ -50,6 +77,8 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
+    if mostly_utf8(data):
+        return data.decode("utf-8", errors="replace"), replacement_warning(data, "utf-8")
     for encoding in FALLBACK_ENCODINGS:
         try:
             return data.decode(encoding), [f"not UTF-8: read as {encoding}"]
@@ -58,11 +87,22 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
     raise AssertionError("latin-1 decodes every byte")
 
 
+def mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few broken bytes, rather than a single-byte encoding.
+
+    Windows-1252 or Latin-1 text almost never contains a valid multi-byte UTF-8 sequence, while
+    a UTF-8 file damaged in transit is mostly such sequences with a few stray bytes.
+    """
+    text = data.decode("utf-8", errors="replace")
+    valid_multibyte = sum(1 for char in text if "\u0080" <= char and char != "\ufffd")
+    return valid_multibyte > 0 and text.count("\ufffd") <= valid_multibyte
+
+
 def replacement_warning(data: bytes, encoding: str) -> list[str]:
     """A warning when some bytes did not decode and became U+FFFD."""
     bad = data.decode(encoding, errors="replace").count("\ufffd") - data.decode(
         encoding, errors="ignore").count("\ufffd")
-    return [f"{bad} undecodable byte(s) replaced with \ufffd"] if bad else []
+    return [f"{bad} undecodable byte sequence(s) shown as \ufffd"] if bad else []
 
 
 def normalise_newlines(text: str) -> str:

@@ -1,7 +1,7 @@
 """A headline made from a lede sentence, for seeds that have no title line.
 
-A headline is the lede's main clause: attribution ("CNN reported that") and an opening
-phrase ("In the face of …,") dropped, then cut at a phrase boundary so that it is short,
+A headline is the lede's main clause: attribution ("CNN reported that"), an opening
+phrase ("In the face of …,") and a trailing phrase (", including …") dropped, then cut at a phrase boundary so that it is short,
 made of whole words and does not end on a dangling word.
 """
 
@@ -19,24 +19,29 @@ def headline_rules() -> dict:
         **rules,
         "attributions": compile_all(rules["attribution_patterns"]),
         "cut_before": frozenset(rules["cut_before"]),
+        "cut_before_pairs": frozenset(rules["cut_before_pairs"]),
         "no_end": frozenset(rules["no_end"]),
         "intro_words": tuple(rules["intro_words"]),
         "parenthetical": re.compile(rules["drop_parenthetical"]),
+        "trailing_phrase": re.compile(rules["trailing_phrase"]),
+        "time_phrase": re.compile(rules["time_phrase"]),
     }
 
 
 def headline_from_lede(paragraph: str) -> str:
     """A headline for a paragraph's first sentence.
 
-    >>> headline_from_lede("CNN reported on Saturday that the US is formalizing an agreement "
-    ...                    "with Pakistan to use its airspace for military operations.")
+    >>> headline_from_lede("CNN reported on Saturday that the US is formalizing an agreement with "
+    ...                    "Pakistan to use its airspace for military and intelligence operations.")
     'US is formalizing an agreement with Pakistan to use its airspace'
     """
     rules = headline_rules()
     sentence = rules["parenthetical"].sub("", first_sentence(paragraph)).rstrip(" .!?;:")
+    sentence = rules["time_phrase"].sub("", sentence)
     sentence = drop_attribution(sentence)
     sentence = drop_intro_phrase(sentence)
     sentence = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+(?=[A-Z])", "", sentence)
+    sentence = drop_trailing_phrase(sentence)
     return capitalise(shorten(sentence, rules["max_chars"]))
 
 
@@ -59,6 +64,15 @@ def drop_intro_phrase(sentence: str) -> str:
     return rest
 
 
+def drop_trailing_phrase(sentence: str) -> str:
+    """Cut the phrase a comma hangs on the main clause (', including …', ', adding that …')."""
+    rules = headline_rules()
+    for match in rules["trailing_phrase"].finditer(sentence):
+        if len(sentence[: match.start()].split()) >= rules["min_words"]:
+            return sentence[: match.start()]
+    return sentence
+
+
 def shorten(sentence: str, max_chars: int) -> str:
     """The longest prefix within max_chars that ends before a phrase boundary on a full word."""
     if len(sentence) <= max_chars:
@@ -70,7 +84,8 @@ def shorten(sentence: str, max_chars: int) -> str:
         candidate = " ".join(words[:end]).rstrip(",;:–—-")
         if len(candidate) > max_chars:
             break
-        boundary = words[end].casefold() in rules["cut_before"] or words[end - 1].endswith(",")
+        boundary = (words[end].casefold() in rules["cut_before"] or words[end - 1].endswith(",")
+                    or " ".join(words[end:end + 2]).casefold() in rules["cut_before_pairs"])
         if boundary and words[end - 1].strip(",;:").casefold() not in rules["no_end"]:
             best = candidate
     return best or fallback_cut(words, max_chars)

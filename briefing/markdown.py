@@ -38,6 +38,7 @@ def render(briefing: Briefing, source_copy: str) -> str:
         ("Slug", briefing.slug),
         ("Source", briefing.source),
         ("Author", briefing.author),
+        ("Genre", briefing.genre),
         ("Summary", escape(briefing.summary)),
         ("Tags", ", ".join(tag_name(tag) for tag in briefing.tags if tag_name(tag))),
         ("Seed", briefing.seed_name),
@@ -46,11 +47,14 @@ def render(briefing: Briefing, source_copy: str) -> str:
         ("Dateline", briefing.dateline),
         ("Caption", briefing.caption),
         ("Credit", briefing.credit),
+        ("Edited", ", ".join(dict.fromkeys(briefing.edited))),
     ]
     lines = [f"{key}: {one_line(value)}" for key, value in fields if one_line(value)]
     lines += list_field("Removed", [f"[{item.reason}] {item.text}" for item in briefing.removed])
     lines += list_field("Entities", [entity_line(entity) for entity in briefing.entities])
     lines += list_field("Events", [event_line(event) for event in briefing.events])
+    lines += list_field("Duplicates", [f"[{d.reason}] {d.seed_name} <{d.seed_copy}>"
+                                       for d in briefing.duplicates])
     lines += list_field("Warnings", briefing.warnings)
     body = "\n\n".join(
         f'<p id="p-{number}">{escape(paragraph)}</p>'

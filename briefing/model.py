@@ -59,6 +59,16 @@ class Event:
 
 
 @dataclass
+class Duplicate:
+    """A seed left out because it repeats an earlier seed's article."""
+
+    seed_name: str
+    kept: str  # the seed whose briefing stands for both (the earlier name in sort order)
+    reason: str  # "identical file", "same article text", "near-identical text (93% shared)"
+    seed_copy: str = ""  # where its plain-text copy is in the site
+
+
+@dataclass
 class Briefing:
     """Everything the converter learnt about one seed."""
 
@@ -69,6 +79,7 @@ class Briefing:
     source: str = ""
     dateline: str = ""
     author: str = ""
+    genre: str = ""  # "Opinion", or "" for news
     caption: str = ""
     credit: str = ""
     summary: str = ""
@@ -80,6 +91,8 @@ class Briefing:
     seed_text: str = ""
     entities: list[Entity] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)  # seeds this briefing stands for too
+    edited: list[str] = field(default_factory=list)  # what the overrides file set ("title", "date")
 
     def remove(self, reason: str, text: str, line: int = 0) -> None:
         """Record text kept out of the body; blank scraps are not worth a line."""

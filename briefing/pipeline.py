@@ -6,11 +6,13 @@ dropped without a record (see `Briefing.removed`).
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import boilerplate, sources
-from .dates import find_published_date
+from . import boilerplate, genre, sources
+from .dates import RELATIVE_DATE, find_published_date, is_relative_date
 from .decode import decode_seed
+from .genre import detect_genre, set_genre
 from .headline import headline_from_lede
 from .entities import find_entities
 from .events import find_events
@@ -25,7 +27,7 @@ TITLE_MIN_WORDS = 3
 TITLE_MAX_WORDS = 25
 TITLE_SEARCH_LINES = 3
 SUMMARY_MAX_WORDS = 60
-PROSE_END = re.compile(r"[.!?…][\"”’')]*$")
+PROSE_END = re.compile(r"[.!?…۔؟][\"”’')]*$")  # ۔ and ؟ end sentences in Urdu and Arabic
 
 
 @dataclass
@@ -37,11 +39,15 @@ class Piece:
     kind: str = ""
 
 
-def convert_seed(seed_name: str, data: bytes) -> Briefing:
-    """Everything about one seed. Raises decode.UnreadableSeed for a seed with no text."""
+def convert_seed(seed_name: str, data: bytes, keep: Sequence[str] = ()) -> Briefing:
+    """Everything about one seed. Raises decode.UnreadableSeed for a seed with no text.
+
+    `keep`: lines an editor wants in the body whatever the stages think of them.
+    """
     text, warnings = decode_seed(data)
     briefing = Briefing(seed_name=seed_name, seed_text=text, warnings=list(warnings))
     pieces = [Piece(line.text, line.number) for line in split_lines(text)]
+    keep_lines(briefing, pieces, keep)
     take_published_date(briefing, pieces)
     take_glued_scraps(briefing, pieces)
     take_boilerplate_lines(briefing, pieces)
@@ -66,11 +72,26 @@ def claim(briefing: Briefing, piece: Piece, reason: str) -> None:
     briefing.remove(reason, piece.text, piece.number)
 
 
+def keep_lines(briefing: Briefing, pieces: list[Piece], keep: Sequence[str]) -> None:
+    """Lines the overrides file keeps go to the body as they are (matched whitespace-insensitively,
+    with or without the scraps glued to their end)."""
+    for wanted in keep:
+        matches = [piece for piece in pieces
+                   if wanted in (piece.text, boilerplate.split_glued(piece.text)[0])]
+        for piece in matches:
+            piece.kind = "prose"
+        if matches:
+            briefing.edited.append("kept line")
+        else:
+            briefing.warnings.append(f"overrides: line to keep is not a line of this seed: {wanted!r}")
+
+
 def take_published_date(briefing: Briefing, pieces: list[Piece]) -> None:
-    found = find_published_date([Line(piece.text, 0, piece.number) for piece in pieces])
+    candidates = waiting(pieces)
+    found = find_published_date([Line(piece.text, 0, piece.number) for piece in candidates])
     if not found:
         return
-    piece = pieces[found.line_index]
+    piece = candidates[found.line_index]
     briefing.date = found.date
     if found.warning:
         briefing.warnings.append(found.warning)
@@ -83,12 +104,18 @@ def take_published_date(briefing: Briefing, pieces: list[Piece]) -> None:
 
 
 def take_glued_scraps(briefing: Briefing, pieces: list[Piece]) -> None:
+    """Cut scraps glued to a line's end; a line that is debris with debris glued on goes whole."""
     for piece in waiting(pieces):
-        piece.text, scraps = boilerplate.split_glued(piece.text)
+        rest, scraps = boilerplate.split_glued(piece.text)
+        if not scraps:
+            continue
+        reason = boilerplate.boilerplate_reason(rest) if rest else scraps[0][0]
+        if reason:
+            claim(briefing, piece, reason)
+            continue
+        piece.text = rest
         for reason, scrap in scraps:
             briefing.remove(reason, scrap, piece.number)
-        if not piece.text:
-            piece.kind = "glued"
 
 
 def take_boilerplate_lines(briefing: Briefing, pieces: list[Piece]) -> None:
@@ -96,16 +123,24 @@ def take_boilerplate_lines(briefing: Briefing, pieces: list[Piece]) -> None:
         reason = boilerplate.boilerplate_reason(piece.text)
         if reason:
             claim(briefing, piece, reason)
+        if reason == "agency sign-off":  # "Reporting by Asif Shahzad; Editing by …" names the author
+            briefing.author = briefing.author or sources.find_byline(piece.text) or ""
 
 
 def take_captions_and_credits(briefing: Briefing, pieces: list[Piece]) -> None:
+    """Photo captions and credits, and lines naming the source ('Source: Dawn')."""
     for piece in waiting(pieces):
-        if sources.is_credit(piece.text):
-            credit = re.sub(r"^[^:]*credit:\s*|^Photo:\s*", "", piece.text, flags=re.IGNORECASE)
-            briefing.credit = briefing.credit or credit
+        source = sources.find_source_line(piece.text)
+        if source:
+            briefing.source = briefing.source or source
+            claim(briefing, piece, "source line")
+        elif sources.is_credit(piece.text):
+            briefing.credit = briefing.credit or sources.credit_text(piece.text)
             claim(briefing, piece, "photo credit")
         elif sources.is_caption(piece.text):
-            briefing.caption = briefing.caption or piece.text
+            caption, credit = sources.split_caption(piece.text)
+            if not briefing.caption:
+                briefing.caption, briefing.credit = caption, briefing.credit or credit
             claim(briefing, piece, "photo caption")
 
 
@@ -142,6 +177,12 @@ def take_header(briefing: Briefing, pieces: list[Piece]) -> None:
         if author:
             briefing.author = briefing.author or author
             claim(briefing, piece, "byline")
+        elif find_published_date([Line(piece.text, 0, piece.number)]):
+            claim(briefing, piece, "other date line")
+        elif is_relative_date(piece.text):
+            briefing.warnings.append(f"{RELATIVE_DATE} {piece.text!r} cannot be dated without the "
+                                     "day the page was saved: set it in overrides.toml")
+            claim(briefing, piece, RELATIVE_DATE)
         elif not briefing.title and is_title_like(piece.text):
             briefing.title, briefing.title_from = piece.text, "title line"
             claim(briefing, piece, "title line")
@@ -157,17 +198,34 @@ def is_title_like(text: str) -> bool:
 
 def take_trailer(briefing: Briefing, pieces: list[Piece]) -> None:
     """Lines after the last paragraph: a tag line, related headlines."""
-    prose = [index for index, piece in enumerate(pieces) if piece.kind == "prose"]
-    after = pieces[prose[-1] + 1:] if prose else []
-    for piece in after:
-        if piece.kind:
-            continue
+    for piece in trailer(pieces):
         tags = boilerplate.parse_tag_line(piece.text)
         if tags and not briefing.tags:
             briefing.tags = tags
             claim(briefing, piece, "tag line")
         elif boilerplate.looks_like_headline(piece.text):
             claim(briefing, piece, "related headline")
+
+
+def trailer(pieces: list[Piece]) -> list[Piece]:
+    """The unclaimed lines after the last paragraph.
+
+    A list of related headlines may end with a question ('Explainer: Who are the Pakistani
+    Taliban?') that reads like a sentence: short questions at the very end belong to the list
+    when at least two other headline-like lines precede them.
+    """
+    run: list[Piece] = []
+    questions: list[Piece] = []
+    for piece in reversed(pieces):
+        if piece.kind == "prose" and not run and boilerplate.is_headline_question(piece.text):
+            questions.append(piece)
+        elif piece.kind == "prose":
+            break
+        elif not piece.kind:
+            run.append(piece)
+    if sum(1 for piece in run if boilerplate.looks_like_headline(piece.text)) >= 2:
+        run += questions
+    return sorted(run, key=lambda piece: piece.number)
 
 
 def take_promo_labels(briefing: Briefing, pieces: list[Piece]) -> None:
@@ -211,6 +269,21 @@ def finish(briefing: Briefing) -> None:
     briefing.events = find_events(briefing)
     if not briefing.tags:
         briefing.tags = entity_tags(briefing.entities)
+    set_genre(briefing, detect_genre(briefing.paragraphs, genre_labels(briefing)))
+
+
+def genre_labels(briefing: Briefing) -> list[str]:
+    """Labels that may name the genre: section lines, parts of the title line, a title prefix
+    ('Opinion: …', which the title then loses)."""
+    labels = [item.text for item in briefing.removed if item.reason == "section label"]
+    for item in briefing.removed:
+        if item.reason == "title line":
+            labels += genre.title_line_labels(item.text)
+    label, rest = genre.split_label(briefing.title)
+    if label and briefing.title_from == "title line":
+        briefing.title = rest
+        labels.append(label)
+    return labels
 
 
 def make_summary(paragraphs: list[str]) -> str:

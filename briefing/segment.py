@@ -4,7 +4,7 @@ import re
 
 from .model import Line
 
-SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]$")
+SENTENCE_END = re.compile(r"[.!?:;…۔؟\"”’)\]]$")
 WRAP_MIN_SHARE = 2 / 3  # share of a block's lines that must be near its longest to look wrapped
 WRAP_MIN_WIDTH = 0.75
 WRAP_MAX_WIDTH = 110

@@ -13,7 +13,10 @@ def make_slug(title: str, seed_name: str) -> str:
     >>> make_slug("Pakistan, US join hands against Pakistan’s Taliban", "003.txt")
     'pakistan-us-join-hands-against-pakistans-taliban'
     """
-    slug = slugify(title, regex_subs=SLUG_SUBSTITUTIONS)[:MAX_SLUG_LENGTH].strip("-")
+    slug = slugify(title, regex_subs=SLUG_SUBSTITUTIONS)
+    if len(slug) > MAX_SLUG_LENGTH:  # cut between words, not inside one
+        slug = slug[: MAX_SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    slug = slug.strip("-")
     return slug or f"briefing-{seed_hash(seed_name)}"
 
 

@@ -7,14 +7,16 @@ from .rules import compile_all, load
 
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+){0,2}|[A-Z][a-z.'-]+(?:\s+[A-Z][a-z.'-]+){0,2})"
+    # Agency styles: "ISLAMABAD, Jan 5 (Reuters) -", "KABUL, Afghanistan (AP) —"
+    r"(?:,\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?=\s*\())?"
     r"(?:\s*\((?P<agency>[A-Za-z][\w .&-]{1,30})\))?\s*(?P<sep>[:–—-])\s+(?=[A-Z\"“‘'(])"
 )
 NOT_DATELINES = {"Note", "Update", "Updated", "Editor", "Warning", "Credit", "Photo", "Source",
                  "Read", "Related", "Watch", "Listen", "Video", "Image", "Published", "Posted",
                  "Caption", "Opinion", "Analysis", "Editorial", "Comment", "Title", "Status",
                  "Date", "Summary", "Tags", "Slug", "Category", "Author", "Template", "Save_as"}
-BYLINE = re.compile(r"^By\s+(?P<author>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|al|bin|ul)){0,4})"
-                    r"(?:\s*(?:[,|–—-]|and)\s*.*)?$")
+BYLINE = re.compile(r"^(?:By|BY|Written by|Reporting by)\s+(?P<author>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|al|bin|ul)){0,4})"
+                    r"(?:\s*(?:[,;|–—-]|and)\s*.*)?$")
 BYLINE_MAX_WORDS = 12
 
 
@@ -25,9 +27,13 @@ def source_rules() -> dict:
     return {
         "caption_starts": compile_all([f"^(?:{p})" for p in rules["caption_starts"]]),
         "credit_starts": compile_all([f"^(?:{p})" for p in rules["credit_starts"]], re.IGNORECASE),
-        "agency_end": re.compile(rf"(?:[.|/–—-]\s*\(?|\s\()(?:{agencies})\)?\W*$"),
+        "agency_end": re.compile(
+            rf"(?:(?P<stop>\.)\s*\(?|[|/–—-]\s*\(?|\s\()(?P<agency>{agencies})\)?\W*$"),
         "separators": compile_all(rules["title_separators"]),
+        "section_separator": re.compile(rules["section_separator"]),
         "publishers": {name.casefold() for name in rules["publishers"]},
+        "source_line": re.compile(rules["source_line"], re.IGNORECASE),
+        "credit_prefix": re.compile(rules["credit_prefix"], re.IGNORECASE),
         "caption_max_words": rules["caption_max_words"],
         "publisher_max_words": rules["publisher_max_words"],
     }
@@ -43,13 +49,34 @@ def is_caption(text: str) -> bool:
     return bool(rules["agency_end"].search(text)) and not text.rstrip().endswith(("?", "”", '"'))
 
 
+def split_caption(text: str) -> tuple[str, str]:
+    """A caption and the agency it ends with, as (caption, credit); credit '' when none.
+
+    >>> split_caption("Taliban fighters stand guard in Kabul. (Reuters)")
+    ('Taliban fighters stand guard in Kabul.', 'Reuters')
+    """
+    match = source_rules()["agency_end"].search(text)
+    if not match:
+        return text, ""
+    return text[: match.start()].rstrip() + (match.group("stop") or ""), match.group("agency")
+
+
 def is_credit(text: str) -> bool:
     """A photo credit line: 'Credit: AP Photo/Anjum Naveed, File'."""
     return len(text.split()) <= 20 and any(p.search(text) for p in source_rules()["credit_starts"])
 
 
+def credit_text(line: str) -> str:
+    """'Credit: AP Photo/Anjum Naveed, File' → 'AP Photo/Anjum Naveed, File'."""
+    return source_rules()["credit_prefix"].sub("", line, count=1)
+
+
 def split_title_line(text: str) -> tuple[str, str] | None:
-    """'Title – Publisher' → (title, publisher), or None when there is no publisher suffix."""
+    """'Title – Publisher' → (title, publisher), or None when there is no publisher suffix.
+
+    Between title and publisher a site may put its section ('… | Conflict News | Al Jazeera'):
+    the title is then what comes before the first bar.
+    """
     rules = source_rules()
     for index, separator in enumerate(rules["separators"]):
         matches = list(separator.finditer(text))
@@ -59,7 +86,7 @@ def split_title_line(text: str) -> tuple[str, str] | None:
         known = publisher.casefold() in rules["publishers"]
         plain_hyphen = index == len(rules["separators"]) - 1
         if title and (known or (not plain_hyphen and looks_like_publisher(publisher))):
-            return title, publisher
+            return rules["section_separator"].split(title)[0].strip(), publisher
     return None
 
 
@@ -88,3 +115,9 @@ def find_byline(text: str) -> str | None:
         return None
     match = BYLINE.match(text)
     return match.group("author") if match else None
+
+
+def find_source_line(text: str) -> str | None:
+    """'Source: Dawn' → 'Dawn'."""
+    match = source_rules()["source_line"].match(text.strip())
+    return match.group("source").strip() if match else None

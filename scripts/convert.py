@@ -5,9 +5,12 @@ Example:
     python scripts/convert.py seeds content
     python scripts/convert.py ~/clippings /tmp/content --strict
 
-Prints one line per seed (date, title, source, lines removed, warnings) and a summary.
-Exit status: 0 on success; 1 when a seed was skipped or warned and --strict is given, or when a
-generated file was edited by hand (see --keep-edits); 2 on bad arguments.
+Prints one line per seed (date, title, source, lines removed, warnings; DUP for a seed that
+repeats an earlier one, SKIP for one that cannot be read) and a summary. Corrections go in
+SEEDDIR/overrides.toml (see README, "Editorial overrides").
+Exit status: 0 on success; 1 when a seed was skipped or warned and --strict is given, when a
+generated file was edited by hand (see --keep-edits), or when overrides.toml cannot be used;
+2 on bad arguments.
 """
 
 import argparse
@@ -18,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.convert import EditedByHand, convert_folder, format_report  # noqa: E402
+from briefing.overrides import BadOverrides  # noqa: E402
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -48,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         report = convert_folder(args.seed_dir, args.content_dir, args.keep_edits, args.overwrite_edits)
-    except EditedByHand as error:
+    except (EditedByHand, BadOverrides) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     lines = format_report(report)

@@ -1,5 +1,6 @@
 """Shared fixtures: the five seeds converted and built into a real site, once per test run."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,8 @@ def build_site(seed_dir: Path, workdir: Path, *extra: str) -> subprocess.Complet
         ["make", "--no-print-directory", "-C", str(ROOT), "html", f"SEEDDIR={seed_dir}",
          f"INPUTDIR={content}", f"OUTPUTDIR={workdir / 'output'}", *extra],
         capture_output=True, text=True, check=False,
+        # Pelican's rich log wraps at 80 columns, cutting long paths (and file names) in two.
+        env={**os.environ, "COLUMNS": "250"},
     )
 
 
@@ -46,12 +49,16 @@ def pages(site):
     return parse
 
 
-@pytest.fixture(scope="session")
-def briefing_pages(site, pages) -> dict[str, BeautifulSoup]:
-    """Every briefing page, keyed by the seed file name it came from."""
+def page_by_seed(site: Path) -> dict[str, BeautifulSoup]:
+    """Every briefing page of a built site, parsed, keyed by the seed file name it came from."""
     result = {}
     for path in sorted((site / "briefings").glob("*.html")):
-        soup = pages(f"briefings/{path.name}")
-        seed = soup.select_one(".provenance a").get_text()
-        result[seed] = soup
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        result[soup.select_one(".provenance a").get_text()] = soup
     return result
+
+
+@pytest.fixture(scope="session")
+def briefing_pages(site) -> dict[str, BeautifulSoup]:
+    """Every briefing page, keyed by the seed file name it came from."""
+    return page_by_seed(site)

@@ -18,6 +18,12 @@ from briefing.boilerplate import boilerplate_reason, looks_like_headline, parse_
     ("Related: Pakistan army chief visits Washington", "related link"),
     ("Share this article", "share link"),
     ("*", "lone symbol"),
+    ("Already a subscriber? Log in", "subscription prompt"),
+    ("© 2023 Dawn Media Group. All rights reserved.", "copyright notice"),
+    ("https://www.dawn.com/news/1712345/militants-attack", "web address"),
+    ("4 min read", "reading time"),
+    ("Most read", "site navigation"),
+    ("Reporting by Asif Shahzad; Editing by Mark Heinrich", "agency sign-off"),
 ])
 def test_boilerplate_lines(line, reason):
     assert boilerplate_reason(line) == reason
@@ -28,6 +34,8 @@ def test_boilerplate_lines(line, reason):
     "Readers were urged to subscribe to the government’s alerts as the army moved into the valley "
     "and the roads were closed for several days while soldiers searched houses.",
     "Share prices fell in Karachi after the announcement.",
+    "Copyright lawyers in Lahore said the ruling would be appealed before the high court next week.",
+    "Home Minister Zia Lanjar said the road would reopen on Friday.",
 ])
 def test_article_text_is_not_boilerplate(line):
     assert boilerplate_reason(line) is None

@@ -28,9 +28,9 @@ def test_one_markdown_file_per_seed_with_a_report_line_each(seed_dir, tmp_path):
     result = run(seed_dir, tmp_path / "content")
     assert result.returncode == 0, result.stderr
     assert len(list((tmp_path / "content" / "briefings").glob("*.md"))) == 5
-    for seed in seed_dir.iterdir():
+    for seed in seed_dir.glob("*.txt"):
         assert seed.name in result.stdout
-    assert "5 seeds: 5 converted, 0 skipped" in result.stdout
+    assert "5 seeds: 5 converted, 0 duplicates, 0 skipped" in result.stdout
 
 
 def test_bad_seeds_are_skipped_by_name_and_reason_and_the_rest_built(seed_dir, tmp_path):
@@ -64,7 +64,10 @@ def test_slugs_are_stable_across_runs(seed_dir, tmp_path):
 
 
 def test_colliding_titles_get_distinct_slugs(seed_dir, tmp_path):
-    shutil.copy(seed_dir / "003_453a01e2ae8e6135.txt", seed_dir / "005_copy.txt")
+    title = (seed_dir / "003_453a01e2ae8e6135.txt").read_text("utf-8").splitlines()[0]
+    (seed_dir / "005_same_title.txt").write_text(
+        f"{title}\n\nA different article under the same headline, about talks in Doha that "
+        "ended without agreement on Tuesday.\n", "utf-8")
     report = convert_folder(seed_dir, tmp_path / "content")
     slugs = [b.slug for b in report.briefings]
     assert len(set(slugs)) == len(slugs) == 6

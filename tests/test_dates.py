@@ -2,7 +2,7 @@
 
 import pytest
 
-from briefing.dates import find_published_date, parse_date
+from briefing.dates import find_published_date, is_relative_date, parse_date
 from briefing.model import Line
 
 
@@ -17,6 +17,11 @@ from briefing.model import Line
     ("Tue, 05 Oct 2021 10:00:00 +0000", "2021-10-05", ""),
     ("5 Oct 21", "2021-10-05", ""),
     ("March 2022", "2022-03", ""),
+    ("2022-11-28T06:30:00Z", "2022-11-28", ""),
+    ("Published On 12 Jul 2023", "2023-07-12", ""),
+    ("Published: 14/08/21", "2021-08-14", ""),
+    ("09:05 GMT 04.11.2021", "2021-11-04", ""),
+    ("31 جنوری 2023", "2023-01-31", ""),
 ])
 def test_stated_dates_are_parsed_with_their_precision(first_line, expected_iso, rest):
     found = find_published_date([Line(first_line, 0, 1), Line("Body text follows here.", 1, 3)])
@@ -45,3 +50,20 @@ def test_a_date_deep_in_the_text_is_not_the_publication_date():
 @pytest.mark.parametrize("text, precision", [("2021-10-24", "day"), ("July 2021", "month")])
 def test_missing_parts_are_never_filled_from_today(text, precision):
     assert parse_date(text).precision == precision
+
+
+@pytest.mark.parametrize("line, relative", [
+    ("Published 3 hours ago", True), ("Updated: yesterday at 10:15", True), ("2 days ago", True),
+    ("Published: 3 March 2022", False), ("Three days ago the talks collapsed in Doha.", False),
+])
+def test_relative_dates_are_recognised_not_computed(line, relative):
+    assert is_relative_date(line) is relative
+    assert find_published_date([Line(line, 0, 1)]) is None or not relative
+
+
+def test_a_date_that_reads_both_ways_is_read_day_first_with_a_warning():
+    found = find_published_date([Line("Published: 04/11/2021", 0, 1)])
+    assert found.date.iso() == "2021-11-04"
+    assert found.warning == "ambiguous date '04/11/2021' read day first as 4 November 2021"
+    assert find_published_date([Line("Published: 14/08/21", 0, 1)]).warning == ""
+    assert find_published_date([Line("09:05 GMT 04.11.2021", 0, 1)]).warning == ""  # GMT wire style

@@ -1,5 +1,7 @@
 """Decoding: encodings, BOMs, line endings, mojibake, and seeds that are not text."""
 
+import codecs
+
 import pytest
 
 from briefing.decode import UnreadableSeed, decode_seed
@@ -12,6 +14,8 @@ from briefing.decode import UnreadableSeed, decode_seed
     ("Peshawar caf\u00e9".encode("latin-1"), "Peshawar café"),
     ("Pakistanâ€™s army".encode("utf-8"), "Pakistan’s army"),  # mojibake repaired
     (b"one\r\ntwo\rthree\n", "one\ntwo\nthree\n"),
+    ("Pakistan’s army\r\n".encode("utf-16"), "Pakistan’s army\n"),  # UTF-16 with BOM
+    (codecs.BOM_UTF16_BE + "Pakistan’s army".encode("utf-16-be"), "Pakistan’s army"),
 ])
 def test_decoding(data, text):
     assert decode_seed(data)[0] == text
@@ -27,3 +31,15 @@ def test_repairs_are_reported():
 def test_unreadable_seeds_say_why(data, reason):
     with pytest.raises(UnreadableSeed, match=reason):
         decode_seed(data)
+
+
+def test_utf8_with_a_few_broken_bytes_stays_utf8_and_says_so():
+    text, warnings = decode_seed("“We are investigating,” he said at the camp".encode("utf-8") + b"\x81 today.")
+    assert text == "“We are investigating,” he said at the camp\ufffd today."
+    assert warnings == ["1 undecodable byte sequence(s) shown as \ufffd"]
+
+
+def test_utf16_without_byte_order_mark_is_read_and_noted():
+    text, warnings = decode_seed("Taliban retake Spin Boldak\r\n".encode("utf-16-le"))
+    assert text == "Taliban retake Spin Boldak\n"
+    assert warnings == ["no byte order mark: read as UTF-16-LE"]

@@ -3,8 +3,12 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from briefing.decode import UnreadableSeed
 from briefing.pipeline import convert_seed
+from helpers import uncovered
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -44,7 +48,8 @@ def test_titles_without_title_line_come_from_the_lede_not_the_caption(seeds):
     assert b.title_from == "lede"
     assert "Closely aligned" not in b.title
     assert b.title == "US is formalizing an agreement with Pakistan to use its airspace"
-    assert b.caption == "Pakistani Prime Minister Imran Khan - Closely aligned with Taliban. Associated Press"
+    assert b.caption == "Pakistani Prime Minister Imran Khan - Closely aligned with Taliban."
+    assert b.credit == "Associated Press"
     assert not b.paragraphs[0].startswith("Pakistani Prime Minister")
 
 
@@ -93,15 +98,27 @@ def test_nothing_is_lost(seeds):
         assert uncovered(b.seed_text, b.paragraphs + [item.text for item in b.removed]) == ""
 
 
-def uncovered(seed_text: str, pieces: list[str]) -> str:
-    """The seed's non-space characters that no piece accounts for (pieces claim distinct spans)."""
-    seed = "".join(seed_text.split())
-    covered = [False] * len(seed)
-    for piece in sorted(pieces, key=len, reverse=True):
-        needle = "".join(piece.split())
-        start = seed.find(needle)
-        while start >= 0 and any(covered[start:start + len(needle)]):
-            start = seed.find(needle, start + 1)
-        assert start >= 0, f"not in the seed, or claimed twice: {piece!r}"
-        covered[start:start + len(needle)] = [True] * len(needle)
-    return "".join(char for char, done in zip(seed, covered) if not done)
+
+LINES = st.sampled_from([
+    "Published: 29 February 2020", "date 2021-02-30 Militants attacked a post.", "Advertisement",
+    "PESHAWAR: Militants attacked a police post on Monday, officials said.", "By Jane Doe",
+    "Taliban retake district – Dawn", "FILE – Troops patrol the fence. AP", "Credit: AP Photo/X",
+    "Pakistan, Afghanistan, TTP, Khyber", "*", "Community standardsDiscussion", "Read more: Talks fail",
+    "“We must act,” he said.", "We must act now; our country cannot wait and we know it.",
+    "The talks in Doha ended without agreement after three days of meetings between the sides.",
+    "", "   ", "<script>alert(1)</script>", "{{ x }}", "Title: x", "31 جنوری 2023",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(LINES, st.text(max_size=80)), max_size=25), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_any_text_converts_without_loss_or_crash(lines, newline):
+    """Whatever a seed holds, conversion ends in a briefing or a clear UnreadableSeed, and every
+    character is in the body or the removed list."""
+    data = newline.join(lines).encode("utf-8", errors="surrogatepass")
+    try:
+        b = convert_seed("random.txt", data)
+    except UnreadableSeed:
+        return
+    assert b.title
+    assert uncovered(b.seed_text, b.paragraphs + [item.text for item in b.removed]) == ""

@@ -16,6 +16,7 @@ from pelican.readers import MarkdownReader
 UNDATED = datetime(1, 1, 1, tzinfo=timezone.utc)
 PARTIAL_DATE = re.compile(r"^\s*(?P<year>\d{4})(?:-(?P<month>\d{1,2}))?(?:-(?P<day>\d{1,2}))?\s*$")
 REMOVED_ITEM = re.compile(r"^\[(?P<reason>[^\]]+)\]\s*(?P<text>.*)$")
+DUPLICATE_ITEM = re.compile(r"^\[(?P<reason>[^\]]+)\]\s*(?P<seed>.*?)\s*<(?P<seed_copy>[^<>]*)>$")
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
 
@@ -35,11 +36,14 @@ class BriefingMarkdownReader(MarkdownReader):
             output["date"], output["date_precision"], output["undated"] = UNDATED, "", True
         output["iso_date"] = iso_date(output)
         output["date_label"] = date_label(output)
-        for key in ("removed", "warnings"):
+        for key in ("removed", "warnings", "duplicates"):
             if key in output:
                 output[key] = as_list(output[key])
         if "removed" in output:
             output["removed"] = [removed_item(text) for text in output["removed"]]
+        if "duplicates" in output:
+            output["duplicates"] = [match.groupdict() for match in map(DUPLICATE_ITEM.match,
+                                                                       output["duplicates"]) if match]
         return output
 
 

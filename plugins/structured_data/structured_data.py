@@ -30,6 +30,8 @@ def news_article(article) -> dict:
         data["datePublished"] = article.iso_date
     if getattr(article, "source", ""):
         data["publisher"] = {"@type": "Organization", "name": article.source}
+    if getattr(article, "genre", ""):
+        data["genre"] = article.genre
     if getattr(article, "plain_summary", ""):
         data["description"] = article.plain_summary
     mentions = [{"@type": SCHEMA_TYPES.get(entity.type, "Thing"), "name": entity.name, "url": entity.url}

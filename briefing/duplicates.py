@@ -1,0 +1,98 @@
+"""The same article received twice: one briefing, the other seed listed as its duplicate.
+
+Exact copies are found by a hash of the article text; near-identical ones by shingles (runs of
+words) compared through a bottom-k sketch, a MinHash variant: each text keeps only its
+`sketch_size` smallest shingle hashes, an inverted index on those finds the candidates, and only
+candidates are compared in full (thresholds in data/duplicates.toml).
+"""
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .model import Briefing, Duplicate
+from .rules import load
+
+WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Fingerprint:
+    words: int
+    text_hash: str
+    shingles: frozenset[int]
+    sketch: list[int]
+
+
+def shingle_hash(text: str) -> int:
+    # A fixed hash (Python's own is salted per run): same seeds, same result.
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def fingerprint(paragraphs: list[str]) -> Fingerprint:
+    settings = load("duplicates")
+    words = WORD.findall(" ".join(paragraphs).casefold())
+    size = settings["shingle_words"]
+    shingles = frozenset(shingle_hash(" ".join(words[i:i + size]))
+                         for i in range(max(1, len(words) - size + 1)))
+    return Fingerprint(len(words), hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest(),
+                       shingles, sorted(shingles)[: settings["sketch_size"]])
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def find_duplicates(briefings: list[Briefing], distinct: set[str] = frozenset()) -> list[Duplicate]:
+    """Every briefing that repeats an earlier one (briefings in seed-name order).
+
+    A seed named in `distinct` (the editor said so) is never taken for a duplicate.
+    """
+    settings = load("duplicates")
+    # A text contained in a longer one shares fewer of the longer one's smallest hashes.
+    min_shared = max(1, int(settings["sketch_size"] * settings["near_threshold"] / 4))
+    by_text: dict[str, int] = {}
+    by_sketch: dict[int, list[int]] = defaultdict(list)
+    prints: dict[int, Fingerprint] = {}
+    found: list[Duplicate] = []
+    for index, briefing in enumerate(briefings):
+        current = fingerprint(briefing.paragraphs)
+        match = None if briefing.seed_name in distinct else find_match(
+            current, briefings[index].seed_text, by_text, by_sketch, prints, briefings, min_shared)
+        if match:
+            kept, reason = match
+            found.append(Duplicate(briefing.seed_name, briefings[kept].seed_name, reason))
+            continue
+        prints[index] = current
+        by_text.setdefault(current.text_hash, index)
+        for value in current.sketch:
+            by_sketch[value].append(index)
+    return found
+
+
+def find_match(current: Fingerprint, seed_text: str, by_text, by_sketch, prints, briefings,
+               min_shared: int) -> tuple[int, str] | None:
+    """The earlier kept briefing this one repeats, and how; None if it repeats none."""
+    settings = load("duplicates")
+    if current.words and current.text_hash in by_text:
+        kept = by_text[current.text_hash]
+        same_file = briefings[kept].seed_text == seed_text
+        return kept, "identical file" if same_file else "same article text"
+    if current.words < settings["near_min_words"]:
+        return None
+    shared = Counter(index for value in current.sketch for index in by_sketch.get(value, []))
+    for kept in sorted(index for index, count in shared.items() if count >= min_shared):
+        if prints[kept].words < settings["near_min_words"]:
+            continue
+        similarity = jaccard(current.shingles, prints[kept].shingles)
+        if similarity >= settings["near_threshold"]:
+            return kept, f"near-identical text ({similarity:.0%} shared)"
+        if containment(current.shingles, prints[kept].shingles) >= settings["contained_threshold"]:
+            return kept, "shorter copy: its text is all in the kept briefing"
+    return None
+
+
+def containment(part: frozenset[int], whole: frozenset[int]) -> float:
+    """The share of `part`'s shingles that are also in `whole`."""
+    return len(part & whole) / len(part) if part else 0.0
