@@ -65,7 +65,7 @@ def dated_newest_first(articles, limit: int | None = None) -> list:
 
 def built_in_feeds(context) -> list[Feed]:
     """The feed of every briefing and one feed per tag."""
-    feeds = [Feed("all", "all", context["SITENAME"], "index.html", context.get("articles", []))]
+    feeds = [Feed("all", "all", context["SITENAME"], "", context.get("articles", []))]
     for tag, articles in sorted(context.get("tags", []), key=lambda pair: pair[0].slug):
         feeds.append(Feed("tag", tag.slug, f"{context['SITENAME']}: {tag}", tag.url, articles))
     return feeds

@@ -170,7 +170,8 @@ class SearchIndexGenerator:
         for number, doc in enumerate(docs):
             (folder / "docs" / f"{number}.js").write_text(doc_script(number, doc), "utf-8")
         size = len(index_script.encode("utf-8"))
-        console.print(f"Search index: {len(docs)} briefings, {size / 1024:.1f} KB "
+        console.print(f"Search index: {len(docs)} {'briefing' if len(docs) == 1 else 'briefings'}, "
+                      f"{size / 1024:.1f} KB "
                       f"({size / max(text_size(docs), 1):.0%} of their text, "
                       f"{text_size(docs) / 1024:.1f} KB)")
 
