@@ -112,3 +112,13 @@ def test_built_site_index_covers_every_briefing_and_the_build_reports_its_size(t
     for number in range(5):
         doc_script = (tmp_path / "output" / "search" / "docs" / f"{number}.js").read_text("utf-8")
         assert doc_script.startswith(f"window.briefingSearchDoc&&window.briefingSearchDoc({number},")
+
+
+def test_entities_from_the_context_are_searchable_for_the_briefings_that_mention_them():
+    article = SimpleNamespace(url="briefings/x.html", title="Talks", content="<p>Met.</p>", tags=[])
+    entity = SimpleNamespace(name="Hafiz Gul Bahadur", briefings=[article])
+    from plugins.search_index.search_index import entities_by_url
+
+    found = document(article, entities_by_url([entity]))
+    assert found["entities"] == ["Hafiz Gul Bahadur"]
+    assert 0 in decode(build_index([found], RULES))["bahadur"]

@@ -70,8 +70,19 @@ def names(items) -> list[str]:
     return [str(getattr(item, "name", item)) for item in items or []]
 
 
-def document(article) -> dict:
+def entities_by_url(entities) -> dict[str, list[str]]:
+    """Briefing URL → names of the entities it mentions, from the context's `entities` (each
+    with `.name` and `.briefings`), for briefings that do not list their own."""
+    result: dict[str, list[str]] = {}
+    for entity in entities or []:
+        for article in getattr(entity, "briefings", []):
+            result.setdefault(article.url, []).append(str(entity.name))
+    return result
+
+
+def document(article, mentioned: dict[str, list[str]] | None = None) -> dict:
     """What search knows of one briefing."""
+    entities = names(getattr(article, "entities", [])) or (mentioned or {}).get(article.url, [])
     return {
         "url": article.url,
         "title": getattr(article, "plain_title", "") or article.title,
@@ -79,7 +90,7 @@ def document(article) -> dict:
         "iso_date": getattr(article, "iso_date", ""),
         "source": getattr(article, "source", ""),
         "tags": names(getattr(article, "tags", [])),
-        "entities": names(getattr(article, "entities", [])),
+        "entities": entities,
         "paragraphs": paragraphs(article.content),
     }
 
@@ -161,7 +172,9 @@ class SearchIndexGenerator:
     def generate_output(self, writer) -> None:
         folder = self.output_path / self.settings.get("SEARCH_PATH", DEFAULTS["SEARCH_PATH"])
         rules = load_rules()
-        docs = [document(article) for article in newest_first(self.context.get("articles", []))]
+        mentioned = entities_by_url(self.context.get("entities"))
+        docs = [document(article, mentioned)
+                for article in newest_first(self.context.get("articles", []))]
         index_script = as_script("BRIEFING_SEARCH", build_index(docs, rules))
         (folder / "docs").mkdir(parents=True, exist_ok=True)
         for stale in (folder / "docs").glob("*.js"):  # left by an earlier build of more briefings
