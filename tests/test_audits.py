@@ -15,7 +15,7 @@ NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
-LIGHTHOUSE_PAGES = ["home", "briefing", "chronology"]
+LIGHTHOUSE_PAGES = ["home", "briefing", "chronology", "search"]
 LIGHTHOUSE_CATEGORIES = ["accessibility", "best-practices", "seo"]
 BUDGET = 60 * 1024  # a briefing page with its CSS and JS, uncompressed
 
@@ -49,9 +49,10 @@ def test_axe_finds_no_wcag_a_or_aa_violation(browser, http_site, name, scheme):
     assert violations == []
 
 
-def vnu_errors(folder: Path) -> list[str]:
+def vnu_errors(*folders: Path) -> list[str]:
     result = subprocess.run(
-        ["java", "-jar", str(tool(VNU)), "--skip-non-html", "--format", "gnu", "--stdout", str(folder)],
+        ["java", "-jar", str(tool(VNU)), "--skip-non-html", "--format", "gnu", "--stdout",
+         *map(str, folders)],
         capture_output=True, text=True, check=False)
     return [line for line in (result.stdout + result.stderr).splitlines() if ": error:" in line
             or ": fatal:" in line]
@@ -60,8 +61,7 @@ def vnu_errors(folder: Path) -> list[str]:
 def test_nu_checker_finds_no_error_on_any_page(site, published_site):
     pages = list(site.rglob("*.html")) + list(published_site.rglob("*.html"))
     assert len(pages) > 20
-    assert vnu_errors(site) == []
-    assert vnu_errors(published_site) == []
+    assert vnu_errors(site, published_site) == []
 
 
 def test_nu_checker_does_report_errors(tmp_path):
@@ -79,14 +79,25 @@ def test_no_console_error_and_no_request_outside_the_site(watched, http_site):
     assert len(watched.requests) >= 2 * len(PAGE_TYPES)  # pages, their CSS, search scripts
 
 
-def test_a_briefing_page_with_its_css_and_js_is_under_budget(watched, http_site):
-    sizes = {}
-    watched.page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
-    load(watched, http_site + PAGE_TYPES["briefing"])
-    assert any(url.endswith(".css") for url in sizes)
-    weight = sum(size for url, size in sizes.items() if "/search/" not in url)
-    print(f"briefing page weight: {weight} bytes in {len(sizes)} requests")
-    assert 5000 < weight < BUDGET
+PAGE_WEIGHT = """() => [...performance.getEntriesByType('navigation'),
+                          ...performance.getEntriesByType('resource')]
+                       .map(e => [e.name, e.decodedBodySize])"""
+
+
+def test_every_briefing_page_with_its_css_and_js_is_under_budget(browser, site, http_site):
+    weights = {}
+    for path in sorted((site / "briefings").glob("*.html")):
+        context = browser.new_context()  # an empty cache: every file is loaded and counted
+        page = context.new_page()
+        page.goto(http_site + f"briefings/{path.name}")
+        page.wait_for_load_state("networkidle")
+        sizes = dict(page.evaluate(PAGE_WEIGHT))
+        context.close()
+        assert any(url.endswith(".css") for url in sizes) and all(sizes.values()), sizes
+        weights[path.name] = sum(size for url, size in sizes.items() if "/search/" not in url)
+    print(f"briefing page weights (bytes, HTML + CSS + JS): {weights}")
+    assert len(weights) == 5
+    assert all(5000 < weight < BUDGET for weight in weights.values()), weights
 
 
 def lighthouse(url: str, report: Path) -> subprocess.Popen:
