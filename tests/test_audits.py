@@ -5,11 +5,12 @@ The tools are the npm packages pinned in package.json (`make test` installs them
 """
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_FLAGS, PAGE_TYPES, ROOT, build_site
+from conftest import CHROMIUM, CHROMIUM_FLAGS, PAGE_TYPES, ROOT
 
 NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -105,7 +106,7 @@ def lighthouse(url: str, report: Path) -> subprocess.Popen:
         [str(tool(LIGHTHOUSE)), url, "--quiet", "--output=json", f"--output-path={report}",
          f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
          "--chrome-flags=" + " ".join(["--headless"] + CHROMIUM_FLAGS)],
-        env={"PATH": "/usr/bin:/bin", "CHROME_PATH": "/usr/bin/chromium", "HOME": str(report.parent)},
+        env={**os.environ, "CHROME_PATH": CHROMIUM, "HOME": str(report.parent)},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
