@@ -16,12 +16,21 @@ PUBLISHCONF ?= $(BASEDIR)/publishconf.py
 PORT ?= 8000
 BIND ?= 127.0.0.1
 CONVERTOPTS ?=
+OFFLINE_ZIP ?= $(BASEDIR)/briefings-offline.zip
+
+# Upload targets (as in Pelican's quickstart); nothing is uploaded unless you run them.
+SSH_HOST ?= localhost
+SSH_PORT ?= 22
+SSH_USER ?= $(USER)
+SSH_TARGET_DIR ?= /var/www/briefings
+GITHUB_PAGES_BRANCH ?= gh-pages
+GITHUB_REMOTE ?= origin
 
 # Builds into a temporary folder and swaps it in only on success; Pelican runs with
 # --fatal errors, because it logs an ERROR and still exits 0 by default.
 PELICAN_BUILD = $(PYTHON) scripts/build.py "$(INPUTDIR)" "$(OUTPUTDIR)"
 
-.PHONY: help install html convert serve devserver publish clean test
+.PHONY: help install npm html convert serve devserver publish offline rsync_upload github clean test
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/'
@@ -33,6 +42,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed  ## Create .venv with the pinned packages
+
+# The audit tools (axe-core, vnu-jar, Lighthouse), exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+npm: node_modules/.installed  ## Install the pinned npm audit tools into node_modules
 
 convert: install  ## Convert SEEDDIR into INPUTDIR/briefings
 	$(PYTHON) scripts/convert.py "$(SEEDDIR)" "$(INPUTDIR)" $(CONVERTOPTS)
@@ -49,8 +65,18 @@ devserver: convert  ## Build, serve and rebuild when content, theme or settings 
 publish: convert  ## Build for static hosting with publishconf.py (needs SITEURL=https://…)
 	$(PELICAN_BUILD) -s "$(PUBLISHCONF)" -- $(PELICANOPTS)
 
-clean:  ## Remove the built site and the generated Markdown
-	rm -rf "$(OUTPUTDIR)" "$(INPUTDIR)/briefings" "$(INPUTDIR)/sources"
+offline: html  ## Build, then zip the site into OFFLINE_ZIP: unzip anywhere, open index.html
+	$(PYTHON) scripts/offline.py "$(OUTPUTDIR)" "$(OFFLINE_ZIP)"
 
-test: install  ## Run the whole test suite (conversion, built site, links, browser)
+rsync_upload: publish  ## Publish, then rsync OUTPUTDIR to SSH_USER@SSH_HOST:SSH_TARGET_DIR
+	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --cvs-exclude --delete "$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+
+github: publish  ## Publish, then commit OUTPUTDIR to GITHUB_PAGES_BRANCH and push it
+	$(VENV)/bin/ghp-import -n -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)"
+	git push $(GITHUB_REMOTE) $(GITHUB_PAGES_BRANCH)
+
+clean:  ## Remove the built site and the generated Markdown
+	rm -rf "$(OUTPUTDIR)" "$(INPUTDIR)/briefings" "$(INPUTDIR)/sources" "$(OFFLINE_ZIP)"
+
+test: install npm  ## Run the whole test suite (conversion, built site, links, browser, audits)
 	$(PYTHON) -m pytest $(PYTESTOPTS)

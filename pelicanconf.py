@@ -12,7 +12,8 @@ THEME = "theme"
 
 # Site-local plugins, one concern each; listed explicitly so no installed plugin loads itself.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["briefing_reader", "taxonomy_guard", "entities", "chronology", "crosslinks", "structured_data"]
+PLUGINS = ["briefing_reader", "taxonomy_guard", "entities", "chronology", "crosslinks",
+           "structured_data", "search_index", "feeds", "sitemap", "theme_helpers"]
 
 # Generated briefings are articles; hand-written pages live in content/pages; the plain-text
 # copies of the seeds are copied as they are.
@@ -27,8 +28,10 @@ PAGE_URL = PAGE_SAVE_AS = "pages/{slug}.html"
 TAG_URL = TAG_SAVE_AS = "tag/{slug}.html"
 TAGS_URL = TAGS_SAVE_AS = "tags.html"
 INDEX_SAVE_AS = "index.html"
-DIRECT_TEMPLATES = ["index", "tags", "chronology"]
+DIRECT_TEMPLATES = ["index", "tags", "chronology", "search", "404"]
 CHRONOLOGY_URL = CHRONOLOGY_SAVE_AS = "chronology.html"
+SEARCH_URL = SEARCH_SAVE_AS = "search.html"
+SEARCH_PATH = "search"  # search/index.js and search/docs/N.js (plugins/search_index)
 # No category, author or period-archive pages: briefings are found by tag, entity and date.
 CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
 AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
@@ -38,7 +41,12 @@ DEFAULT_CATEGORY = "Briefings"
 DEFAULT_PAGINATION = False
 HOME_LATEST = 12  # briefings listed in full on the home page
 
-# Feeds need an absolute URL: publishconf.py turns them on.
+# Feeds and the sitemap need absolute URLs: publishconf.py turns them on (plugins/feeds, sitemap).
+FEEDS_PATH = None
+FEEDS_MAX_ITEMS = 50  # entries in the feed of all briefings; tag feeds list every dated briefing
+SITEMAP_SAVE_AS = None
+HOME_ACTORS = 12  # most-mentioned actors (or tags) on the home page
+HOME_EVENTS = 8  # latest events on the home page
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None

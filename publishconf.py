@@ -10,10 +10,10 @@ sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F403
 
 SITEURL = os.environ.get("SITEURL", "").rstrip("/")
-if not SITEURL:
-    sys.exit("publishconf.py: set SITEURL, e.g. SITEURL=https://briefings.example.org make publish")
+if not SITEURL.startswith(("https://", "http://")):
+    sys.exit("publishconf.py: set SITEURL to the site's absolute address, "
+             "e.g. SITEURL=https://briefings.example.org make publish")
 RELATIVE_URLS = False
-FEED_DOMAIN = SITEURL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
-TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+FEEDS_PATH = "feeds"  # feeds/all.atom.xml, feeds/tag/{slug}.atom.xml (plugins/feeds)
+SITEMAP_SAVE_AS = "sitemap.xml"
 DELETE_OUTPUT_DIRECTORY = True

@@ -14,16 +14,17 @@ SEEDS = ROOT / "seeds"
 sys.path.insert(0, str(ROOT))
 
 
-def build_site(seed_dir: Path, workdir: Path, *extra: str) -> subprocess.CompletedProcess:
-    """`make html` from `seed_dir` into `workdir/content` and `workdir/output`, as a user runs it."""
+def build_site(seed_dir: Path, workdir: Path, *extra: str, target: str = "html",
+               env: dict | None = None) -> subprocess.CompletedProcess:
+    """`make html` (or another target) from `seed_dir` into `workdir/content` and
+    `workdir/output`, as a user runs it."""
     content = workdir / "content"
     shutil.copytree(ROOT / "content" / "pages", content / "pages", dirs_exist_ok=True)
     return subprocess.run(
-        ["make", "--no-print-directory", "-C", str(ROOT), "html", f"SEEDDIR={seed_dir}",
+        ["make", "--no-print-directory", "-C", str(ROOT), target, f"SEEDDIR={seed_dir}",
          f"INPUTDIR={content}", f"OUTPUTDIR={workdir / 'output'}", *extra],
         capture_output=True, text=True, check=False,
-        # Pelican's rich log wraps at 80 columns, cutting long paths (and file names) in two.
-        env={**os.environ, "COLUMNS": "250"},
+        env={**os.environ, "COLUMNS": "400", **(env or {})},  # rich wraps long paths at 80
     )
 
 
@@ -32,6 +33,18 @@ def site(tmp_path_factory) -> Path:
     """The output folder of a site built from seeds/."""
     workdir = tmp_path_factory.mktemp("site")
     result = build_site(SEEDS, workdir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return workdir / "output"
+
+
+PUBLISHED_URL = "https://briefings.example.org"
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Path:
+    """The output folder of `make publish` with an absolute SITEURL: feeds, sitemap, canonicals."""
+    workdir = tmp_path_factory.mktemp("published")
+    result = build_site(SEEDS, workdir, target="publish", env={"SITEURL": PUBLISHED_URL})
     assert result.returncode == 0, result.stdout + result.stderr
     return workdir / "output"
 
@@ -62,3 +75,78 @@ def page_by_seed(site: Path) -> dict[str, BeautifulSoup]:
 def briefing_pages(site) -> dict[str, BeautifulSoup]:
     """Every briefing page, keyed by the seed file name it came from."""
     return page_by_seed(site)
+
+
+# Headless Debian Chromium, as TESTING.md describes; never a browser Playwright downloads.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+PAGE_TYPES = {  # one page of each kind the site has, relative to the output folder
+    "home": "index.html",
+    "briefing": "briefings/us-is-formalizing-an-agreement-with-pakistan-to-use-its-airspace.html",
+    "undated-briefing": "briefings/pakistan-us-join-hands-against-pakistans-taliban.html",
+    "tag": "tag/imran-khan.html",
+    "tags": "tags.html",
+    "chronology": "chronology.html",
+    "entity": "entity/ttp.html",
+    "entities": "entities/people.html",
+    "page": "pages/about.html",
+    "search": "search.html?q=taliban",
+    "not-found": "404.html",
+}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Debian chromium is required for browser tests: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def serve(folder: Path):
+    """Serve `folder` on 127.0.0.1 (a free port) in a thread; returns (base URL, server)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@pytest.fixture(scope="session")
+def http_site(site):
+    """The built site served over http on 127.0.0.1; yields its base URL."""
+    base, server = serve(site)
+    yield base
+    server.shutdown()
+
+
+class PageWatch:
+    """A page with its console errors, uncaught exceptions and requests recorded."""
+
+    def __init__(self, page):
+        self.page, self.errors, self.requests = page, [], []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("request", lambda request: self.requests.append(request.url))
+
+
+@pytest.fixture
+def watched(browser):
+    """A fresh browser page whose errors and requests a test can check."""
+    context = browser.new_context()
+    watch = PageWatch(context.new_page())
+    yield watch
+    context.close()

@@ -1,14 +1,7 @@
 """A reader in headless Chromium follows the knowledge layer from file://: a linked name in a
 briefing to its entity page, on to the chronology with its timeline; no errors, no requests out."""
 
-import pytest
-
-from test_browser import browser  # noqa: F401  (the shared Chromium fixture)
-
-pytest.importorskip("playwright.sync_api")
-
-
-def test_entity_link_to_entity_page_to_chronology(browser, site):  # noqa: F811
+def test_entity_link_to_entity_page_to_chronology(browser, site):
     page = browser.new_page()
     errors, requests = [], []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))

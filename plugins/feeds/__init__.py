@@ -1,0 +1,1 @@
+from .feeds import Feed, register  # noqa: F401

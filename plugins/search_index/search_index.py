@@ -1,0 +1,197 @@
+"""A compact full-text search index, loaded as a script so that search works from file:// too.
+
+Browsers refuse `fetch()` of a sibling file from a `file://` page but run a `<script src>`, so the
+index is a JavaScript file that assigns one object, built once at build time:
+
+    window.BRIEFING_SEARCH = {
+      "docs": [[url, title, date label, iso date, source], ...],  # position = document number
+      "terms": "sorted vocabulary joined by spaces",
+      "postings": ["entries of terms[i]", ...],
+      "stop": "stopwords joined by spaces", "min": shortest word indexed,
+    }
+
+A posting entry is `g` or `g:w` in base 36: `g` is the gap from the previous document number,
+`w` the word's weight in that document (omitted when 1). The index holds no text beyond titles,
+so it stays a fraction of the text it covers. The paragraphs a snippet is cut from are in one
+small script per briefing (`search/docs/N.js`), which the search page loads only for the
+results it shows.
+"""
+
+import json
+import re
+import tomllib
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from pelican import signals
+from pelican.log import console
+
+DATA_FILE = Path(__file__).resolve().parents[2] / "briefing" / "data" / "search.toml"
+DEFAULTS = {"SEARCH_PATH": "search"}
+WORD = re.compile(r"[^\W_]+")
+
+
+def load_rules(path: Path = DATA_FILE) -> dict:
+    with open(path, "rb") as handle:
+        rules = tomllib.load(handle)
+    rules["stopwords"] = frozenset(rules["stopwords"].split())
+    return rules
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Pešāwar' → 'pesawar'. The search page's JavaScript folds
+    a query the same way (NFKD, nonspacing marks dropped, lower case)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
+
+
+def tokens(text: str, rules: dict) -> list[str]:
+    """The indexable words of a text, folded, in order."""
+    minimum, stop = rules["min_length"], rules["stopwords"]
+    return [word for word in WORD.findall(fold(text))
+            if word not in stop and (len(word) >= minimum or word.isdigit())]
+
+
+def paragraphs(html: str) -> list[list[str]]:
+    """[[anchor id, text], ...] for each paragraph of a briefing's body."""
+    soup = BeautifulSoup(html or "", "html.parser")
+    result = []
+    for paragraph in soup.find_all("p"):
+        text = " ".join(paragraph.get_text().replace("\u00a0", " ").split())
+        if text:
+            result.append([paragraph.get("id", ""), text])
+    return result
+
+
+def names(items) -> list[str]:
+    """Names of tags or entities, whether objects with `.name` or plain strings."""
+    return [str(getattr(item, "name", item)) for item in items or []]
+
+
+def entities_by_url(entities) -> dict[str, list[str]]:
+    """Briefing URL → names of the entities it mentions, from the context's `entities` (each
+    with `.name` and `.briefings`), for briefings that do not list their own."""
+    result: dict[str, list[str]] = {}
+    for entity in entities or []:
+        for article in getattr(entity, "briefings", []):
+            result.setdefault(article.url, []).append(str(entity.name))
+    return result
+
+
+def document(article, mentioned: dict[str, list[str]] | None = None) -> dict:
+    """What search knows of one briefing."""
+    entities = names(getattr(article, "entities", [])) or (mentioned or {}).get(article.url, [])
+    return {
+        "url": article.url,
+        "title": getattr(article, "plain_title", "") or article.title,
+        "date_label": getattr(article, "date_label", ""),
+        "iso_date": getattr(article, "iso_date", ""),
+        "source": getattr(article, "source", ""),
+        "tags": names(getattr(article, "tags", [])),
+        "entities": entities,
+        "paragraphs": paragraphs(article.content),
+    }
+
+
+def weighted_terms(doc: dict, rules: dict) -> Counter:
+    """Each word of a document with its weight: where it appears and how often."""
+    weights = rules["weights"]
+    counts: Counter = Counter()
+    for field, texts in (("title", [doc["title"]]), ("tag", doc["tags"]),
+                         ("entity", doc["entities"]), ("source", [doc["source"]])):
+        for word in {w for text in texts for w in tokens(text, rules)}:
+            counts[word] += weights[field]
+    body = Counter(w for _, text in doc["paragraphs"] for w in tokens(text, rules))
+    for word, count in body.items():
+        counts[word] += weights["body"] * min(count, weights["body_cap"])
+    return counts
+
+
+def base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, remainder = divmod(number, 36)
+        text = digits[remainder] + text
+        if not number:
+            return text
+
+
+def build_index(docs: list[dict], rules: dict) -> dict:
+    """The index object for a list of documents (in the order their numbers give)."""
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for number, doc in enumerate(docs):
+        for word, weight in weighted_terms(doc, rules).items():
+            postings[word].append((number, weight))
+    terms = sorted(postings)
+    return {
+        "docs": [[d["url"], d["title"], d["date_label"], d["iso_date"], d["source"]] for d in docs],
+        "terms": " ".join(terms),
+        "postings": [encode_postings(postings[term]) for term in terms],
+        "stop": " ".join(sorted(rules["stopwords"])),
+        "min": rules["min_length"],
+    }
+
+
+def encode_postings(entries: list[tuple[int, int]]) -> str:
+    previous, parts = 0, []
+    for number, weight in entries:
+        gap, previous = number - previous, number
+        parts.append(base36(gap) + (f":{base36(weight)}" if weight > 1 else ""))
+    return ",".join(parts)
+
+
+def as_script(name: str, value) -> str:
+    return f"window.{name}={json.dumps(value, ensure_ascii=False, separators=(',', ':'))};\n"
+
+
+def doc_script(number: int, doc: dict) -> str:
+    payload = json.dumps(doc["paragraphs"], ensure_ascii=False, separators=(",", ":"))
+    return f"window.briefingSearchDoc&&window.briefingSearchDoc({number},{payload});\n"
+
+
+def newest_first(articles) -> list:
+    """Briefings newest first (undated last), ties by URL: document numbers never depend on
+    the order files were read in."""
+    return sorted(sorted(articles, key=lambda a: a.url), key=lambda a: a.date, reverse=True)
+
+
+def text_size(docs: list[dict]) -> int:
+    return sum(len(text.encode("utf-8")) for d in docs for _, text in d["paragraphs"]) + \
+        sum(len(d["title"].encode("utf-8")) for d in docs)
+
+
+class SearchIndexGenerator:
+    """Writes `search/index.js` and `search/docs/N.js` once every briefing has been read."""
+
+    def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
+        self.context, self.settings, self.output_path = context, settings, Path(output_path)
+
+    def generate_output(self, writer) -> None:
+        folder = self.output_path / self.settings.get("SEARCH_PATH", DEFAULTS["SEARCH_PATH"])
+        rules = load_rules()
+        mentioned = entities_by_url(self.context.get("entities"))
+        docs = [document(article, mentioned)
+                for article in newest_first(self.context.get("articles", []))]
+        index_script = as_script("BRIEFING_SEARCH", build_index(docs, rules))
+        (folder / "docs").mkdir(parents=True, exist_ok=True)
+        for stale in (folder / "docs").glob("*.js"):  # left by an earlier build of more briefings
+            stale.unlink()
+        (folder / "index.js").write_text(index_script, "utf-8")
+        for number, doc in enumerate(docs):
+            (folder / "docs" / f"{number}.js").write_text(doc_script(number, doc), "utf-8")
+        size = len(index_script.encode("utf-8"))
+        console.print(f"Search index: {len(docs)} {'briefing' if len(docs) == 1 else 'briefings'}, "
+                      f"{size / 1024:.1f} KB "
+                      f"({size / max(text_size(docs), 1):.0%} of their text, "
+                      f"{text_size(docs) / 1024:.1f} KB)")
+
+
+def get_generators(pelican_object):
+    return SearchIndexGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

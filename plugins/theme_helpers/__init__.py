@@ -1,0 +1,1 @@
+from .theme_helpers import register  # noqa: F401

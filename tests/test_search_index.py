@@ -1,0 +1,124 @@
+"""The search index: words folded as the search page folds them, compact postings, every field
+searched, and an index far smaller than the text it covers."""
+
+import itertools
+import json
+import random
+from types import SimpleNamespace
+
+import pytest
+from conftest import SEEDS, build_site
+
+from plugins.search_index.search_index import (as_script, build_index, document, encode_postings,
+                                               load_rules, text_size, tokens)
+
+RULES = load_rules()
+
+
+def decode(index: dict) -> dict[str, dict[int, int]]:
+    """term → {document number: weight}, as theme/static/js/search.js reads it."""
+    result = {}
+    for term, postings in zip(index["terms"].split(" "), index["postings"]):
+        number, entries = 0, {}
+        for entry in postings.split(","):
+            gap, _, weight = entry.partition(":")
+            number += int(gap, 36)
+            entries[number] = int(weight or "1", 36)
+        result[term] = entries
+    return result
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Taliban's ČEO in Pešāwar", ["taliban", "ceo", "pesawar"]),
+    ("US-Pakistan talks, 2021: a 5-point plan", ["us", "pakistan", "talks", "2021", "5", "point", "plan"]),
+    ("snake_case ＦＵＬＬ width", ["snake", "case", "full", "width"]),
+    ("پشاور پولیس", ["پشاور", "پولیس"]),
+])
+def test_tokens_are_folded_words_without_stopwords(text, expected):
+    assert tokens(text, RULES) == expected
+
+
+def test_postings_are_gaps_in_base_36_with_weights_above_one():
+    assert encode_postings([(0, 1), (3, 9), (40, 1), (76, 40)]) == "0,3:9,11,10:14"
+
+
+def doc(url, title, body, tags=(), source="", entities=()):
+    return {"url": url, "title": title, "date_label": "", "iso_date": "", "source": source,
+            "tags": list(tags), "entities": list(entities), "paragraphs": [["p-1", body]]}
+
+
+def test_titles_tags_entities_sources_and_bodies_are_all_searchable_title_first():
+    docs = [doc("a.html", "Border crossing reopens", "Trucks queued at Torkham.", ["Torkham"]),
+            doc("b.html", "Talks in Doha", "The border was quiet.", source="Dawn",
+                entities=["Hafiz Gul Bahadur"])]
+    terms = decode(build_index(docs, RULES))
+    assert terms["border"][0] > terms["border"][1]  # a title word outranks a body word
+    assert set(terms["torkham"]) == {0} and terms["torkham"][0] > terms["trucks"][0]
+    assert set(terms["dawn"]) == {1} and set(terms["bahadur"]) == {1}
+    assert "the" not in terms and "was" not in terms
+
+
+def test_document_reads_paragraphs_and_names_from_a_briefing():
+    article = SimpleNamespace(
+        url="briefings/x.html", title="<span class=\"caps\">US</span> talks", plain_title="US talks",
+        date_label="July 2021", iso_date="2021-07", source="Dawn",
+        tags=[SimpleNamespace(name="Imran Khan")], entities=[SimpleNamespace(name="ISI")],
+        content='<p id="p-1">(<span class="caps">US</span>) officials&nbsp;met.</p>\n<p id="p-2">Later.</p>')
+    assert document(article) == {
+        "url": "briefings/x.html", "title": "US talks", "date_label": "July 2021",
+        "iso_date": "2021-07", "source": "Dawn", "tags": ["Imran Khan"], "entities": ["ISI"],
+        "paragraphs": [["p-1", "(US) officials met."], ["p-2", "Later."]]}
+
+
+def synthetic_briefings(count: int, seed: int = 5) -> list[dict]:
+    """Briefings of news-like length whose words follow Zipf's law over a large vocabulary."""
+    rng = random.Random(seed)
+    vocabulary = sorted({"".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 11)))
+                         for _ in range(40000)})
+    rng.shuffle(vocabulary)
+    zipf = list(itertools.accumulate(1 / (rank + 1) ** 1.07 for rank in range(len(vocabulary))))
+
+    def sentence():
+        return " ".join(rng.choices(vocabulary, cum_weights=zipf, k=rng.randint(12, 30))).capitalize() + "."
+
+    return [{**doc(f"briefings/b{n}.html", sentence()[:90], "", [w.title() for w in rng.sample(vocabulary, 5)],
+                   rng.choice(["Dawn", "The Diplomat", "Al Jazeera"])),
+             "paragraphs": [[f"p-{i}", " ".join(sentence() for _ in range(rng.randint(2, 4)))]
+                            for i in range(1, rng.randint(8, 16))]}
+            for n in range(count)]
+
+
+def test_index_of_a_thousand_briefings_is_far_smaller_than_their_text():
+    docs = synthetic_briefings(1000)
+    script = as_script("BRIEFING_SEARCH", build_index(docs, RULES))
+    size, text = len(script.encode("utf-8")), text_size(docs)
+    print(f"1,000 synthetic briefings: index {size / 1024:.0f} KB, text {text / 1024:.0f} KB")
+    assert text > 4_000_000
+    assert size < 0.35 * text
+
+
+def test_built_site_index_covers_every_briefing_and_the_build_reports_its_size(tmp_path):
+    result = build_site(SEEDS, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Search index: 5 briefings," in result.stdout and "KB" in result.stdout
+    script = (tmp_path / "output" / "search" / "index.js").read_text("utf-8")
+    assert script.startswith("window.BRIEFING_SEARCH={") and script.endswith("};\n")
+    index = json.loads(script.removeprefix("window.BRIEFING_SEARCH=").removesuffix(";\n"))
+    assert len(index["docs"]) == 5
+    terms = decode(index)
+    undated = next(i for i, d in enumerate(index["docs"]) if d[2] == "Undated")
+    assert undated in terms["diplomat"]  # its source
+    assert len(terms["taliban"]) >= 3
+    for number in range(5):
+        doc_script = (tmp_path / "output" / "search" / "docs" / f"{number}.js").read_text("utf-8")
+        assert doc_script.startswith(f"window.briefingSearchDoc&&window.briefingSearchDoc({number},")
+
+
+def test_entities_from_the_context_are_searchable_for_the_briefings_that_mention_them():
+    article = SimpleNamespace(url="briefings/x.html", title="Talks", content="<p>Met.</p>", tags=[])
+    entity = SimpleNamespace(name="Hafiz Gul Bahadur", briefings=[article])
+    from plugins.search_index.search_index import entities_by_url
+
+    found = document(article, entities_by_url([entity]))
+    assert found["entities"] == ["Hafiz Gul Bahadur"]
+    assert 0 in decode(build_index([found], RULES))["bahadur"]

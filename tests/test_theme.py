@@ -1,0 +1,53 @@
+"""Theme templates with the knowledge layer's context: the home dashboard shows the
+most-mentioned actors and the latest events when `entities` and `events` exist."""
+
+from types import SimpleNamespace
+
+from bs4 import BeautifulSoup
+from conftest import ROOT
+from jinja2 import Environment, FileSystemLoader
+
+from plugins.theme_helpers.theme_helpers import most_used
+
+
+def render(template: str, **context) -> BeautifulSoup:
+    env = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["most_used"] = most_used
+    settings = {"SITENAME": "Briefings", "SITEURL": ".", "RELATIVE_URLS": True, "DEFAULT_LANG": "en",
+                "THEME_STATIC_DIR": "theme", "CHRONOLOGY_URL": "chronology.html", "TAGS_URL": "tags.html",
+                "SEARCH_URL": "search.html", "HOME_LATEST": 12, "HOME_ACTORS": 2, "HOME_EVENTS": 8,
+                "output_file": "index.html", "page_name": "index", "articles": [], "tags": [], "pages": []}
+    return BeautifulSoup(env.get_template(template).render({**settings, **context}), "html.parser")
+
+
+def test_dashboard_lists_most_mentioned_actors_and_latest_events():
+    article = SimpleNamespace(source="Dawn", url="briefings/talks.html")
+    entities = [SimpleNamespace(name=name, type="person", slug=name.lower().replace(" ", "-"), url=f"entity/{name.lower().replace(' ', '-')}.html",
+                                briefings=[article] * count, count=count)
+                for name, count in [("Imran Khan", 3), ("ISI", 2), ("Doha", 1)]]
+    events = [SimpleNamespace(iso_date="2022-03-01", date_label="1 March 2022", precision="day",
+                              sentence="Talks resumed in <Doha>.", actors=entities[:1],
+                              sources=[SimpleNamespace(article=article, url="briefings/talks.html#p-2")])]
+    home = render("index.html", entities=entities, events=events)
+    actors = home.select(".dashboard-actors li")
+    assert [li.a.get_text() for li in actors] == ["Imran Khan", "ISI"]  # HOME_ACTORS = 2
+    assert actors[0].a["href"] == "./entity/imran-khan.html"
+    assert "3 briefings, person" in actors[0].get_text()
+    event = home.select_one(".dashboard-events li")
+    assert event.time["datetime"] == "2022-03-01"
+    assert "Talks resumed in <Doha>." in event.get_text()  # escaped, shown as text
+    assert event.select_one("a.event-source")["href"] == "./briefings/talks.html#p-2"
+    assert home.select(".dashboard-tags") == []
+
+
+class Tag(str):
+    url = property(lambda self: f"tag/{self}.html")
+
+
+def test_dashboard_falls_back_to_most_used_tags():
+    home = render("index.html", tags=[(Tag("Quetta"), [1]), (Tag("Kabul"), [1, 2, 3])])
+    assert home.select(".dashboard-actors") == [] and home.select(".dashboard-events") == []
+    listed = home.select(".dashboard-tags li")
+    assert [li.a.get_text() for li in listed] == ["Kabul", "Quetta"]
+    assert listed[0].a["href"] == "./tag/Kabul.html" and "3 briefings" in listed[0].get_text()
