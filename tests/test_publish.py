@@ -75,6 +75,22 @@ def test_a_feed_per_tag_linked_from_its_tag_page(published_site):
         assert "0001-" not in target.read_text("utf-8")
 
 
+def test_a_feed_per_entity_linked_from_its_entity_page(published_site):
+    entity_pages = sorted((published_site / "entity").glob("*.html"))
+    assert len(entity_pages) > 20
+    for page in entity_pages:
+        link = soup(page).select_one("link[rel=alternate][type='application/atom+xml'][href*='/entity/']")
+        target = published_site / link["href"].removeprefix(PUBLISHED_URL + "/")
+        assert target.is_file(), link["href"]
+        entries = feed(target).findall(f"{ATOM}entry")
+        dated_mentions = {a["href"] for a in soup(page).select(".mentions li a")
+                          if a.find_previous_sibling("time")}
+        assert len(entries) == len(dated_mentions), page.name
+    ttp = feed(published_site / "feeds" / "entity" / "ttp.atom.xml")
+    titles = [entry.find(f"{ATOM}title").text for entry in ttp.findall(f"{ATOM}entry")]
+    assert titles == ["US is back in Pakistan with a renewed zeal for counterterrorism"]
+
+
 def test_sitemap_lists_every_page_with_real_dates_only(published_site):
     root = ET.parse(published_site / "sitemap.xml").getroot()
     urls = {u.find(f"{SITEMAP}loc").text: u.find(f"{SITEMAP}lastmod") for u in root}

@@ -7,7 +7,7 @@ templates link to without asking this plugin:
     {FEEDS_PATH}/all.atom.xml            every dated briefing (newest FEEDS_MAX_ITEMS)
     {FEEDS_PATH}/{kind}/{slug}.atom.xml  one per tag ("tag"), entity ("entity"), ...
 
-A plugin adds a kind of feed by connecting to the `briefing_feeds` signal, which is sent with
+Another plugin adds a kind of feed by connecting to the `briefing_feeds` signal, which is sent with
 the shared template context once everything has been read; it returns a list of `Feed`:
 
     from blinker import signal
@@ -64,10 +64,14 @@ def dated_newest_first(articles, limit: int | None = None) -> list:
 
 
 def built_in_feeds(context) -> list[Feed]:
-    """The feed of every briefing and one feed per tag."""
+    """The feed of every briefing, one feed per tag and one per entity (the knowledge layer puts
+    `entities` in the context)."""
     feeds = [Feed("all", "all", context["SITENAME"], "", context.get("articles", []))]
     for tag, articles in sorted(context.get("tags", []), key=lambda pair: pair[0].slug):
         feeds.append(Feed("tag", tag.slug, f"{context['SITENAME']}: {tag}", tag.url, articles))
+    for entity in sorted(context.get("entities", []), key=lambda entity: entity.slug):
+        feeds.append(Feed("entity", entity.slug, f"{context['SITENAME']}: {entity.name}",
+                          entity.url, entity.briefings))
     return feeds
 
 
