@@ -27,6 +27,7 @@ TITLE_MIN_WORDS = 3
 TITLE_MAX_WORDS = 25
 TITLE_SEARCH_LINES = 3
 SUMMARY_MAX_WORDS = 60
+LARGE_SEED_BYTES = 1_000_000  # news articles are 2–50 KB; a seed this big is likely a whole page dump
 PROSE_END = re.compile(r"[.!?…۔؟][\"”’')]*$")  # ۔ and ؟ end sentences in Urdu and Arabic
 
 
@@ -45,6 +46,9 @@ def convert_seed(seed_name: str, data: bytes, keep: Sequence[str] = ()) -> Brief
     `keep`: lines an editor wants in the body whatever the stages think of them.
     """
     text, warnings = decode_seed(data)
+    if len(data) > LARGE_SEED_BYTES:
+        warnings.append(f"very large seed ({len(data) / 1e6:.1f} MB): converted whole, check that "
+                        "it holds one article")
     briefing = Briefing(seed_name=seed_name, seed_text=text, warnings=list(warnings))
     pieces = [Piece(line.text, line.number) for line in split_lines(text)]
     keep_lines(briefing, pieces, keep)

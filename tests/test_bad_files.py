@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing.corpus import generate_corpus
 from conftest import ROOT, build_site
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "seeds"
@@ -16,6 +17,14 @@ SAME_TITLE = ("Talks resume in Doha – Dawn\n\nPublished: 3 May 2022\n\n"
               "Negotiators in Doha resumed talks on Monday after a pause of several weeks, officials said.\n")
 
 
+def is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 @pytest.fixture(scope="module")
 def bad_build(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("bad")
@@ -25,6 +34,8 @@ def bad_build(tmp_path_factory):
         shutil.copy(FIXTURES / name, seeds / name)
     (seeds / "same_title_a.txt").write_text(SAME_TITLE, "utf-8")
     (seeds / "same_title_b.txt").write_text(SAME_TITLE.replace("Monday", "Tuesday"), "utf-8")
+    dump = b"\n\n".join(text for _, text in generate_corpus(400) if is_utf8(text))
+    (seeds / "page dump.txt").write_bytes(b"Whole page dump - Dawn\n\n" + dump)
     result = build_site(seeds, workdir)
     return workdir, result
 
@@ -39,7 +50,7 @@ def test_build_succeeds_and_names_each_unreadable_seed(bad_build):
 def test_every_readable_seed_becomes_a_briefing(bad_build):
     workdir, result = bad_build
     pages = list((workdir / "output" / "briefings").glob("*.html"))
-    assert len(pages) == 5 + 5  # the five seeds, Urdu, spaces, impossible date, two same titles
+    assert len(pages) == 5 + 6  # the five seeds, Urdu, spaces, impossible date, two same titles, large
     seeds_named = {page.read_text("utf-8").split('class="provenance"')[1].split("</a>")[0].split(">")[-1]
                    for page in pages}
     assert {URDU, SPACES, "same_title_a.txt", "same_title_b.txt"} <= seeds_named
@@ -59,3 +70,9 @@ def test_impossible_date_is_reported_and_left_undated(bad_build):
     markdown = [p for p in (workdir / "content" / "briefings").glob("*.md")
                 if "Seed: date_impossible_feb30.txt" in p.read_text("utf-8")][0]
     assert "\nDate:" not in markdown.read_text("utf-8")
+
+
+def test_a_very_large_seed_is_built_with_a_warning_naming_it(bad_build):
+    workdir, result = bad_build
+    assert "warning: page dump.txt: very large seed (1." in result.stdout
+    assert (workdir / "output" / "briefings" / "whole-page-dump.html").stat().st_size > 1_000_000

@@ -121,3 +121,57 @@ def test_json_ld_and_title_carry_the_literal_title(hostile_site):
     assert "<script>" in soup.title.get_text()
     assert soup.select_one("h1").get_text().startswith("<script>")
     assert data["publisher"]["name"] == "Dawn"
+
+
+@pytest.fixture(scope="module")
+def hostile_published(hostile_site, tmp_path_factory):
+    """The same hostile seeds through `make publish`: feeds and absolute URLs."""
+    from conftest import PUBLISHED_URL
+
+    workdir = tmp_path_factory.mktemp("hostile-published")
+    result = build_site(hostile_site / "seeds", workdir, target="publish",
+                        env={"SITEURL": PUBLISHED_URL})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return workdir / "output"
+
+
+def test_feeds_carry_hostile_text_as_escaped_text(hostile_published):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.parse(hostile_published / "feeds" / "all.atom.xml").getroot()
+    titles = {normalise(entry.find(f"{atom}title").text) for entry in root.findall(f"{atom}entry")}
+    assert "<script>alert('title')</script> Taliban talks <b>stall</b>" in titles
+    for entry in root.findall(f"{atom}entry"):
+        content = entry.find(f"{atom}content").text  # HTML as text: parse it as a reader would
+        soup = BeautifulSoup(content, "html.parser")
+        assert not soup.find_all(["script", "img", "iframe"])
+        assert not any(a.get("href", "").startswith("javascript:") for a in soup.find_all("a"))
+        for element in soup.find_all(True):
+            assert not any(attr.startswith("on") for attr in element.attrs)
+    texts = " ".join(normalise(BeautifulSoup(entry.find(f"{atom}content").text, "html.parser").get_text())
+                     for entry in root.findall(f"{atom}entry"))
+    for literal in ["<script>alert(1)</script>", "{{ x }}", "Save_as: ../../index.html",
+                    "[link](javascript:alert(1))"]:
+        assert literal in texts
+
+
+def test_search_index_holds_the_literal_title(hostile_site):
+    script = (hostile_site / "output" / "search" / "index.js").read_text("utf-8")
+    data = json.loads(script[script.index("=") + 1:].rstrip().rstrip(";"))
+    titles = {normalise(doc[1]) for doc in data["docs"]}
+    assert "<script>alert('title')</script> Taliban talks <b>stall</b>" in titles
+
+
+def test_searching_hostile_text_in_the_browser_runs_nothing(watched, hostile_site):
+    page = watched.page
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto((hostile_site / "output" / "search.html").as_uri() + "?q=alert")
+    page.wait_for_selector("#search-results li")
+    results = page.locator("#search-results").inner_text()
+    assert "<script>" in results
+    assert page.locator("#search-results script, #search-results img, #search-results b").count() == 0
+    page.locator("#search-results a").first.click()
+    page.wait_for_load_state()
+    assert dialogs == [] and watched.errors == []
