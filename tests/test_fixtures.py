@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing.text import split_sentences
 from briefing.convert import convert_folder, format_report, seed_files
 from briefing.decode import UnreadableSeed
 from briefing.pipeline import convert_seed
@@ -236,3 +237,30 @@ def test_opinion_is_labelled_on_the_page_and_in_json_ld(fixture_pages):
 def test_undecodable_seed_still_builds_with_its_warning(fixture_pages):
     page = fixture_pages["undecodable_bytes.txt"]
     assert "decod" in one_space(page.select_one(".warnings").get_text())
+
+
+TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-",
+                            "\u00a0": " ", "…": "..."})
+
+
+def reader_text(text: str) -> str:
+    """Text as compared on the page: typogrify's quotes, dashes and ellipses undone."""
+    return one_space(text.translate(TYPOGRAPHY).replace("---", "-").replace("--", "-"))
+
+
+def test_every_sentence_and_removed_line_reaches_the_briefing_page(converted, fixture_pages):
+    """What the converter kept is on the page: each sentence in the body, each removed line in
+    the collapsed list, for every fixture seed that became a briefing."""
+    report, _ = converted
+    checked = 0
+    for b in report.briefings:
+        page = fixture_pages[b.seed_name]
+        body = reader_text(page.select_one(".h-entry .e-content").get_text())
+        for paragraph in b.paragraphs:
+            for sentence in split_sentences(paragraph):
+                assert reader_text(sentence) in body, (b.seed_name, sentence)
+                checked += 1
+        removed = reader_text(page.select_one("details.removed").get_text()) if b.removed else ""
+        for item in b.removed:
+            assert reader_text(item.text) in removed, (b.seed_name, item.text)
+    assert checked > 250  # the corpus has about 270 sentences: not an empty check
