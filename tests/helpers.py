@@ -17,3 +17,12 @@ def uncovered(seed_text: str, pieces: list[str]) -> str:
         assert start >= 0, f"not in the seed, or claimed twice: {piece!r}"
         covered[start:start + len(needle)] = [True] * len(needle)
     return "".join(char for char, done in zip(seed, covered) if not done)
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether bytes are valid UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -7,6 +7,7 @@ import pytest
 
 from briefing.corpus import generate_corpus
 from conftest import ROOT, build_site
+from helpers import is_utf8
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "seeds"
 URDU = "پشاور_پولیس_لائنز_دھماکہ.txt"
@@ -15,14 +16,6 @@ UNREADABLE = {"empty.txt": "empty file", "blank_whitespace_only.txt": "blank fil
               "binary_jpeg_named_txt.txt": "binary file"}
 SAME_TITLE = ("Talks resume in Doha – Dawn\n\nPublished: 3 May 2022\n\n"
               "Negotiators in Doha resumed talks on Monday after a pause of several weeks, officials said.\n")
-
-
-def is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 @pytest.fixture(scope="module")

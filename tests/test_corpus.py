@@ -20,6 +20,7 @@ from briefing.corpus import (
     rng_for,
     write_corpus,
 )
+from helpers import is_utf8
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "make_corpus.py"
@@ -138,13 +139,6 @@ def test_some_seeds_have_no_date(texts100):
 
 
 def test_some_seeds_are_cp1252_and_some_use_crlf(corpus100):
-    def is_utf8(data: bytes) -> bool:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        return True
-
     cp1252 = [data for _, data in corpus100 if not is_utf8(data)]
     assert cp1252 and all(b"\x93" in data or b"\x94" in data or b"\x96" in data for data in cp1252)
     assert any(b"\r\n" in data for _, data in corpus100)

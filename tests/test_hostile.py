@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site
+from conftest import build_site, page_by_seed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "seeds"
 HOSTILE_FIXTURES = ["hostile_html_script.txt", "hostile_jinja_template.txt",
@@ -55,14 +55,6 @@ def hostile_site(tmp_path_factory):
     return workdir
 
 
-def briefing_soups(output: Path) -> dict[str, BeautifulSoup]:
-    soups = {}
-    for path in sorted((output / "briefings").glob("*.html")):
-        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
-        soups[soup.select_one(".provenance a").get_text()] = soup
-    return soups
-
-
 def normalise(text: str) -> str:
     """Undo typogrify's typography so literal seed text can be compared."""
     for curly, plain in {"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "}.items():
@@ -71,12 +63,12 @@ def normalise(text: str) -> str:
 
 
 def test_every_hostile_seed_is_published_as_a_briefing(hostile_site):
-    soups = briefing_soups(hostile_site / "output")
+    soups = page_by_seed(hostile_site / "output")
     assert sorted(soups) == sorted(HOSTILE_FIXTURES + list(CRAFTED))
 
 
 def test_hostile_text_appears_literally_on_the_page(hostile_site):
-    for seed, soup in briefing_soups(hostile_site / "output").items():
+    for seed, soup in page_by_seed(hostile_site / "output").items():
         page_text = normalise(soup.select_one("main").get_text(" "))
         for literal in LITERALS[seed]:
             assert normalise(literal) in page_text, (seed, literal)
@@ -104,7 +96,7 @@ def test_metadata_lines_in_a_seed_choose_nothing(hostile_site):
     output = hostile_site / "output"
     assert not list(hostile_site.rglob("pwned.html"))
     assert not list(output.rglob("escape*"))
-    soup = briefing_soups(output)["metadata_first.txt"]
+    soup = page_by_seed(output)["metadata_first.txt"]
     assert soup.select_one("article.briefing")  # rendered with the article template, not "page"
     assert "Injected title" not in soup.select_one("h1").get_text()
     markdown = next((hostile_site / "content" / "briefings").glob("*.md")).parent
@@ -115,7 +107,7 @@ def test_metadata_lines_in_a_seed_choose_nothing(hostile_site):
 
 
 def test_json_ld_and_title_carry_the_literal_title(hostile_site):
-    soup = briefing_soups(hostile_site / "output")["markup_title.txt"]
+    soup = page_by_seed(hostile_site / "output")["markup_title.txt"]
     data = json.loads(soup.select_one('script[type="application/ld+json"]').string)
     assert normalise(data["headline"]) == "<script>alert('title')</script> Taliban talks <b>stall</b>"
     assert "<script>" in soup.title.get_text()
