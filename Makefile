@@ -16,12 +16,13 @@ PUBLISHCONF ?= $(BASEDIR)/publishconf.py
 PORT ?= 8000
 BIND ?= 127.0.0.1
 CONVERTOPTS ?=
+BENCHOPTS ?=
 
 # Builds into a temporary folder and swaps it in only on success; Pelican runs with
 # --fatal errors, because it logs an ERROR and still exits 0 by default.
 PELICAN_BUILD = $(PYTHON) scripts/build.py "$(INPUTDIR)" "$(OUTPUTDIR)"
 
-.PHONY: help install html convert serve devserver publish clean test
+.PHONY: help install html convert serve devserver publish clean test bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/'
@@ -54,3 +55,6 @@ clean:  ## Remove the built site and the generated Markdown
 
 test: install  ## Run the whole test suite (conversion, built site, links, browser)
 	$(PYTHON) -m pytest $(PYTESTOPTS)
+
+bench: install  ## Time conversion, builds and rebuilds against plain Pelican and Hugo (BENCHOPTS="--sizes 1000")
+	$(PYTHON) scripts/bench.py $(BENCHOPTS)
