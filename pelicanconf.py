@@ -10,7 +10,8 @@ THEME = "theme"
 
 # Site-local plugins, one concern each; listed explicitly so no installed plugin loads itself.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["briefing_reader", "taxonomy_guard", "crosslinks", "structured_data"]
+PLUGINS = ["briefing_reader", "taxonomy_guard", "crosslinks", "structured_data",
+           "build_cache"]
 
 # Generated briefings are articles; hand-written pages live in content/pages; the plain-text
 # copies of the seeds are copied as they are.
