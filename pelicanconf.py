@@ -10,7 +10,7 @@ THEME = "theme"
 
 # Site-local plugins, one concern each; listed explicitly so no installed plugin loads itself.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["briefing_reader", "taxonomy_guard", "crosslinks", "structured_data",
+PLUGINS = ["parallel_render", "briefing_reader", "taxonomy_guard", "crosslinks", "structured_data",
            "build_cache", "linear_taxonomy"]
 
 # Generated briefings are articles; hand-written pages live in content/pages; the plain-text
