@@ -50,8 +50,8 @@ devserver: convert  ## Build, serve and rebuild when content, theme or settings 
 publish: convert  ## Build for static hosting with publishconf.py (needs SITEURL=https://…)
 	$(PELICAN_BUILD) -s "$(PUBLISHCONF)" -- $(PELICANOPTS)
 
-clean:  ## Remove the built site and the generated Markdown
-	rm -rf "$(OUTPUTDIR)" "$(INPUTDIR)/briefings" "$(INPUTDIR)/sources"
+clean:  ## Remove the built site, the generated Markdown and the build caches
+	rm -rf "$(OUTPUTDIR)" "$(INPUTDIR)/briefings" "$(INPUTDIR)/sources" "$(INPUTDIR)/.cache"
 
 test: install  ## Run the whole test suite (conversion, built site, links, browser)
 	$(PYTHON) -m pytest $(PYTESTOPTS)

@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import markdown
-from .decode import UnreadableSeed
 from .model import Briefing
-from .pipeline import convert_seed
+from .seed_cache import SeedCache
 from .slugs import make_slug, unique_slugs
 
 log = logging.getLogger("briefing")
@@ -43,17 +42,26 @@ def seed_files(seed_dir: Path) -> list[Path]:
     )
 
 
-def read_seeds(seed_dir: Path, report: Report) -> list[Briefing]:
-    briefings = []
+def read_seeds(seed_dir: Path, report: Report, cache: SeedCache | None = None) -> list[Briefing]:
+    """Convert every seed of the folder (unchanged seeds come from the cache)."""
+    seeds, unread = [], {}
     for path in seed_files(seed_dir):
         try:
-            briefings.append(convert_seed(path.name, path.read_bytes()))
-        except UnreadableSeed as reason:
-            report.skipped.append((path.name, str(reason)))
-            log.warning("skipped seed %s: %s", path.name, reason)
+            seeds.append((path.name, path.read_bytes()))
         except OSError as error:
-            report.skipped.append((path.name, f"cannot read: {error.strerror}"))
-            log.warning("skipped seed %s: cannot read: %s", path.name, error.strerror)
+            unread[path.name] = f"cannot read: {error.strerror}"
+            seeds.append((path.name, None))
+    readable = [seed for seed in seeds if seed[1] is not None]
+    results = dict(zip((name for name, _ in readable), (cache or SeedCache(None)).convert_all(readable)))
+    briefings = []
+    for name, _ in seeds:
+        result = results.get(name)
+        if isinstance(result, Briefing):
+            briefings.append(result)
+            continue
+        reason = unread.get(name) or str(result)
+        report.skipped.append((name, reason))
+        log.warning("skipped seed %s: %s", name, reason)
     return briefings
 
 
@@ -66,7 +74,8 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     EditedByHand, unless `keep_edits` (leave it) or `overwrite_edits` (replace it).
     """
     report = Report()
-    briefings = read_seeds(seed_dir, report)
+    cache = SeedCache(content_dir)
+    briefings = read_seeds(seed_dir, report, cache)
     slugs = unique_slugs({b.seed_name: make_slug(b.title, b.seed_name) for b in briefings})
     outputs: dict[Path, str] = {}
     for briefing in briefings:
@@ -78,6 +87,7 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     check_edits(content_dir, outputs, report, keep_edits, overwrite_edits)
     write_outputs(outputs, report)
     delete_stale(content_dir, outputs, report)
+    cache.save()
     return report
 
 

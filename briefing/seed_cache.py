@@ -1,0 +1,111 @@
+"""Converted seeds kept between runs, keyed by the seed's name and bytes and the converter itself.
+
+A rebuild after editing one seed converts that seed only. The key includes a hash of every file
+of this package (code and data), so any change to the converter converts everything again. The
+cache is one SQLite file in CONTENTDIR/.cache; entries of seeds no longer seen are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import sqlite3
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+from .decode import UnreadableSeed
+from .model import Briefing
+from .pipeline import convert_seed
+
+PACKAGE = Path(__file__).resolve().parent
+CACHE_DIR = ".cache"
+CACHE_FILE = "convert-cache.sqlite"
+POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting workers
+
+
+@lru_cache(maxsize=1)
+def converter_fingerprint() -> str:
+    """A hash of the converter's code and data files."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".toml", ".txt", ".json"}:
+            digest.update(str(path.relative_to(PACKAGE)).encode("utf-8") + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def convert_or_reason(seed: tuple[str, bytes]) -> Briefing | UnreadableSeed:
+    try:
+        return convert_seed(*seed)
+    except UnreadableSeed as reason:
+        return reason
+
+
+def convert_in_processes(seeds: list[tuple[str, bytes]]) -> list[Briefing | UnreadableSeed]:
+    """Convert seeds on every usable core (results in the order given)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if cores < 2 or len(seeds) < POOL_THRESHOLD:
+        return [convert_or_reason(seed) for seed in seeds]
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        return pool.map(convert_or_reason, seeds, chunksize=max(1, len(seeds) // (cores * 8)))
+
+
+class SeedCache:
+    """Seeds → briefings as `pipeline.convert_seed` gives them, from the cache when it can."""
+
+    def __init__(self, content_dir: Path | None):
+        self.db = None
+        self.used: list[str] = []
+        self.new: dict[str, bytes] = {}
+        if content_dir is not None:
+            try:
+                folder = content_dir / CACHE_DIR
+                folder.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(folder / CACHE_FILE)
+                self.db.execute("CREATE TABLE IF NOT EXISTS seed (key TEXT PRIMARY KEY, value BLOB)")
+            except (OSError, sqlite3.Error):
+                self.db = None  # no cache (read-only folder, damaged file): convert everything
+
+    def key(self, name: str, raw: bytes) -> str:
+        return hashlib.sha256(f"{converter_fingerprint()}\0{name}\0".encode("utf-8") + raw).hexdigest()
+
+    def convert_all(self, seeds: list[tuple[str, bytes]]) -> list[Briefing | UnreadableSeed]:
+        """(name, bytes) → a Briefing, or the reason the seed cannot be read; in order."""
+        keys = [self.key(name, raw) for name, raw in seeds]
+        self.used += keys
+        results = [self.lookup(key) for key in keys]
+        missing = [i for i, result in enumerate(results) if result is None]
+        for i, result in zip(missing, convert_in_processes([seeds[i] for i in missing])):
+            results[i] = result
+            if isinstance(result, Briefing):
+                self.new[keys[i]] = zlib.compress(pickle.dumps(result, pickle.HIGHEST_PROTOCOL), 1)
+        return results
+
+    def lookup(self, key: str) -> Briefing | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM seed WHERE key = ?", (key,)).fetchone()
+            return None if row is None else pickle.loads(zlib.decompress(row[0]))
+        except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+    def save(self) -> None:
+        """Store new conversions and forget seeds not converted this time."""
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO seed VALUES (?, ?)", self.new.items())
+                self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
+                self.db.execute("DELETE FROM seed WHERE key NOT IN (SELECT key FROM used)")
+                self.db.execute("DROP TABLE used")
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only costs time next run
+        finally:
+            self.db.close()
+            self.db = None
