@@ -7,7 +7,7 @@ rendered exactly as Pelican renders it (same context, same `localsiteurl`), so t
 same bytes; Pelican's overwrite checks still run as pages are recorded, and `content_written`
 is sent for every page, in order, once all are written.
 
-Paginated pages, feeds and static files are written as Pelican writes them. Settings:
+Feeds and static files are written as Pelican writes them. Settings:
 RENDER_PROCESSES (default: the number of usable cores; 1 renders in the build's own process).
 List this plugin first in PLUGINS: its `finalized` handler writes the pages, and handlers of
 other plugins that read them must come after it.
@@ -21,6 +21,7 @@ import sys
 import traceback
 
 from pelican import signals
+from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -59,13 +60,34 @@ class ParallelWriter(Writer):
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
+        """Pelican's Writer.write_file (pelican/writers.py), recording pages instead of
+        rendering them."""
         if not name:
-            return None
+            return
         if paginated is None:
             paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
-        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
-            return super().write_file(name, template, context, relative_urls, paginated,
-                                      template_name, override_output, url, **kwargs)
+        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            self.record(template, context, name, kwargs, relative_urls, override_output)
+            return
+        per_page = (self.settings["PAGINATED_TEMPLATES"][template_name]
+                    or self.settings["DEFAULT_PAGINATION"])
+        paginators = {key: Paginator(name, url, val, self.settings, per_page)
+                      for key, val in paginated.items()}
+        for page_num in range(next(iter(paginators.values())).num_pages):
+            paginated_kwargs = kwargs.copy()
+            for key, paginator in paginators.items():
+                page = paginator.page(page_num + 1)
+                paginated_kwargs.update({
+                    f"{key}_paginator": paginator,
+                    f"{key}_page": page,
+                    f"{key}_previous_page": paginator.page(page_num) if page_num > 0 else None,
+                    f"{key}_next_page": (paginator.page(page_num + 2)
+                                         if page_num + 1 < paginator.num_pages else None),
+                })
+            self.record(template, context, page.save_as, paginated_kwargs, relative_urls,
+                        override_output)
+
+    def record(self, template, context, name, kwargs, relative_urls, override) -> None:
         localcontext = context.copy()
         localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
         if relative_urls:
@@ -75,10 +97,9 @@ class ParallelWriter(Writer):
         localcontext["output_file"] = name
         localcontext.update(kwargs)
         path = sanitised_join(self.output_path, name)
-        if self.claim(path, override_output):
+        if self.claim(path, override):
             self.pages.pop(path, None)  # an override replaces the page written before
             self.pages[path] = Page(template, context, localcontext, path)
-        return None
 
     def claim(self, path: str, override: bool) -> bool:
         """Pelican's overwrite rules (Writer._open_w), without opening: False to skip."""
