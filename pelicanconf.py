@@ -11,7 +11,7 @@ THEME = "theme"
 # Site-local plugins, one concern each; listed explicitly so no installed plugin loads itself.
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["parallel_render", "briefing_reader", "taxonomy_guard", "crosslinks", "structured_data",
-           "build_cache", "linear_taxonomy"]
+           "build_cache", "linear_taxonomy", "frozen_urls"]
 
 # Generated briefings are articles; hand-written pages live in content/pages; the plain-text
 # copies of the seeds are copied as they are.

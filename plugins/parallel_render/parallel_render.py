@@ -7,7 +7,8 @@ rendered exactly as Pelican renders it (same context, same `localsiteurl`), so t
 same bytes; Pelican's overwrite checks still run as pages are recorded, and `content_written`
 is sent for every page, in order, once all are written.
 
-Feeds and static files are written as Pelican writes them. Settings:
+Static files are copied by the same workers, as Pelican copies them; feeds are written as
+Pelican writes them. Settings:
 RENDER_PROCESSES (default: the number of usable cores; 1 renders in the build's own process).
 List this plugin first in PLUGINS: its `finalized` handler writes the pages, and handlers of
 other plugins that read them must come after it.
@@ -48,6 +49,27 @@ class Page:
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         with open(self.path, "w", encoding="utf-8") as file:
             file.write(output)
+
+
+class StaticCopy:
+    """A static file to copy (or link), as the static generator would have done it."""
+
+    __slots__ = ("generator", "staticfile")
+
+    def __init__(self, generator, staticfile):
+        self.generator, self.staticfile = generator, staticfile
+
+    def render(self) -> None:
+        type(self.generator)._link_or_copy_staticfile(self.generator, self.staticfile)
+
+
+STATIC_COPIES: list[StaticCopy] = []
+
+
+def defer_static_copies(generator) -> None:
+    """Copy static files (a thousand seed copies for a thousand briefings) with the pages."""
+    generator._link_or_copy_staticfile = lambda staticfile: STATIC_COPIES.append(
+        StaticCopy(generator, staticfile))
 
 
 class ParallelWriter(Writer):
@@ -120,21 +142,23 @@ class ParallelWriter(Writer):
 
     def render_all(self) -> None:
         pages = list(self.pages.values())
-        processes = min(self.settings.get("RENDER_PROCESSES") or usable_cores(), len(pages))
-        if processes < 2 or len(pages) < INLINE_BELOW:
-            for page in pages:
-                page.render()
+        jobs = pages + STATIC_COPIES
+        processes = min(self.settings.get("RENDER_PROCESSES") or usable_cores(), len(jobs))
+        if processes < 2 or len(jobs) < INLINE_BELOW:
+            for job in jobs:
+                job.render()
         else:
-            render_in_processes(pages, processes)
-            if pages[-1].localcontext["localsiteurl"]:  # as after Pelican's last page
+            render_in_processes(jobs, processes)
+            if pages and pages[-1].localcontext["localsiteurl"]:  # as after Pelican's last page
                 pages[-1].context["localsiteurl"] = pages[-1].localcontext["localsiteurl"]
+        STATIC_COPIES.clear()
         for page in pages:
             log.info('Writing "%s"', page.path)
             signals.content_written.send(page.path, context=page.localcontext)
         self.pages.clear()
 
 
-def render_in_processes(pages: list[Page], processes: int) -> None:
+def render_in_processes(pages: list, processes: int) -> None:
     """Worker k renders pages k, k+n, k+2n …; this process is worker 0."""
     children = []
     for worker in range(1, processes):
@@ -150,7 +174,7 @@ def render_in_processes(pages: list[Page], processes: int) -> None:
         raise RuntimeError("rendering pages failed (see the messages above)")
 
 
-def render_share(pages: list[Page], worker: int, processes: int, in_child: bool = True) -> int:
+def render_share(pages: list, worker: int, processes: int, in_child: bool = True) -> int:
     try:
         for page in pages[worker::processes]:
             page.render()
@@ -178,4 +202,5 @@ def write_pages(pelican) -> None:
 
 def register() -> None:
     signals.get_writer.connect(get_writer)
+    signals.static_generator_finalized.connect(defer_static_copies)
     signals.finalized.connect(write_pages)
