@@ -57,6 +57,7 @@ AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 class Measure:
     seconds: float
     peak_mb: float
+    cpu_seconds: float = 0.0  # user + system of all processes: what a loaded machine can't hide
 
 
 @dataclass
@@ -66,6 +67,7 @@ class StepResult:
     seconds: float  # median
     runs: list[float]
     peak_mb: float  # highest over the runs
+    cpu_seconds: float = 0.0  # median
     pages: int = 0
     bytes: int = 0
     search_index_bytes: int = 0
@@ -86,6 +88,7 @@ def run_timed(commands: list[list[str]], cwd: Path = ROOT) -> Measure:
     """Run commands one after another; their total wall time and the peak memory of any."""
     started = time.perf_counter()
     peak_kb = 0
+    cpu = 0.0
     for command in commands:
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, text=True)
@@ -93,9 +96,10 @@ def run_timed(commands: list[list[str]], cwd: Path = ROOT) -> Measure:
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         peak_kb = max(peak_kb, usage.ru_maxrss)
+        cpu += usage.ru_utime + usage.ru_stime
         if process.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
-    return Measure(time.perf_counter() - started, peak_kb / 1024)
+    return Measure(time.perf_counter() - started, peak_kb / 1024, cpu)
 
 
 def output_stats(folder: Path) -> tuple[int, int, int]:
@@ -209,8 +213,8 @@ class Bench:
 
 
 def cache_dirs(content: Path, output: Path) -> list[Path]:
-    """Where the build keeps caches for this content and output (see plugins/build_cache)."""
-    return [content / ".cache", output.with_name(f".{output.name}.cache")]
+    """Where conversion and build keep their caches (briefing/seed_cache, plugins/build_cache)."""
+    return [content / ".cache"]
 
 
 def run_size(size: int, workdir: Path, runs: int, steps: tuple[str, ...], settings: Path,
@@ -233,7 +237,7 @@ def run_size(size: int, workdir: Path, runs: int, steps: tuple[str, ...], settin
             measure = bench.step(name, run)
             timings[name].append(measure)
             log(f"  n={size:<6} {name:<9} run {run + 1}/{runs}: {measure.seconds:7.2f} s  "
-                f"peak {measure.peak_mb:6.0f} MB")
+                f"cpu {measure.cpu_seconds:7.2f} s  peak {measure.peak_mb:6.0f} MB")
     for name in steps:
         folder = bench.outputs(name)
         stats = output_stats(folder) if folder is not None else (0, 0, 0)
@@ -245,7 +249,8 @@ def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, tot
               search: int = 0) -> StepResult:
     seconds = [m.seconds for m in measures]
     return StepResult(name, size, statistics.median(seconds), [round(s, 3) for s in seconds],
-                      max(m.peak_mb for m in measures), pages, total, search)
+                      max(m.peak_mb for m in measures),
+                      statistics.median(m.cpu_seconds for m in measures), pages, total, search)
 
 
 RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("nochange", "hugo"),
@@ -254,21 +259,19 @@ RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("nochange", 
 
 def format_table(results: list[SizeResult]) -> str:
     """A Markdown table: one row per size and step, then the ratios."""
-    lines = ["| N | step | median s | runs | peak MB | pages | MB written | search index KB |",
-             "|---:|---|---:|---|---:|---:|---:|---:|"]
+    lines = ["| N | step | median s | runs (s) | CPU s | peak MB | pages | MB written | search KB |",
+             "|---:|---|---:|---|---:|---:|---:|---:|---:|"]
     for result in results:
         for name in STEPS:
             step = result.steps.get(name)
             if step is None:
                 continue
             runs = ", ".join(f"{s:.2f}" for s in step.runs)
+            written = (f"{step.pages} | {step.bytes / 1e6:.1f} | {step.search_index_bytes / 1e3:.0f}"
+                       if step.pages else " | | ")
             lines.append(f"| {result.size:,} | {name} | {step.seconds:.2f} | {runs} | "
-                         f"{step.peak_mb:.0f} | {step.pages or ''} | "
-                         f"{step.bytes / 1e6:.1f} | {step.search_index_bytes / 1e3:.0f} |"
-                         if step.pages else
-                         f"| {result.size:,} | {name} | {step.seconds:.2f} | {runs} | "
-                         f"{step.peak_mb:.0f} | | | |")
-    lines += ["", "| N | ratio | value |", "|---:|---|---:|"]
+                         f"{step.cpu_seconds:.2f} | {step.peak_mb:.0f} | {written} |")
+    lines += ["", "| N | ratio (median wall time) | value |", "|---:|---|---:|"]
     for result in results:
         for step, baseline in RATIOS:
             value = result.ratio(step, baseline)

@@ -37,6 +37,27 @@ def converter_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def open_table(path: Path, table: str) -> sqlite3.Connection | None:
+    """A key-value table in a SQLite file; a damaged file is replaced. None if impossible
+    (a read-only folder, say): then everything is converted, as without a cache."""
+    for attempt in (1, 2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path)
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
+            return db
+        except sqlite3.OperationalError:  # locked, read-only, no space
+            return None
+        except sqlite3.DatabaseError:  # not a database: start a new one
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                return None
+        except (OSError, sqlite3.Error):
+            return None
+    return None
+
+
 def convert_or_reason(seed: tuple[str, bytes]) -> Briefing | UnreadableSeed:
     try:
         return convert_seed(*seed)
@@ -61,13 +82,7 @@ class SeedCache:
         self.used: list[str] = []
         self.new: dict[str, bytes] = {}
         if content_dir is not None:
-            try:
-                folder = content_dir / CACHE_DIR
-                folder.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(folder / CACHE_FILE)
-                self.db.execute("CREATE TABLE IF NOT EXISTS seed (key TEXT PRIMARY KEY, value BLOB)")
-            except (OSError, sqlite3.Error):
-                self.db = None  # no cache (read-only folder, damaged file): convert everything
+            self.db = open_table(content_dir / CACHE_DIR / CACHE_FILE, "seed")
 
     def key(self, name: str, raw: bytes) -> str:
         return hashlib.sha256(f"{converter_fingerprint()}\0{name}\0".encode("utf-8") + raw).hexdigest()

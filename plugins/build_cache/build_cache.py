@@ -53,11 +53,7 @@ class Store:
     def __init__(self, folder: Path | None, salt: str):
         """With no folder, a store in memory only (a pool worker's: no SQLite across fork)."""
         self.salt = salt
-        self.db = None
-        if folder is not None:
-            folder.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(folder / CACHE_FILE)
-            self.db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, value BLOB)")
+        self.db = None if folder is None else open_table(folder / CACHE_FILE)
         self.used: set[str] = set()
         self.new: dict[str, bytes] = {}
 
@@ -70,12 +66,20 @@ class Store:
             return pickle.loads(zlib.decompress(self.new[key]))
         if self.db is None:
             return None
-        row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
-        return None if row is None else pickle.loads(zlib.decompress(row[0]))
+        try:
+            row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
+            return None if row is None else pickle.loads(zlib.decompress(row[0]))
+        except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
 
     def has(self, key: str) -> bool:
-        return key in self.new or self.db is not None and self.db.execute(
-            "SELECT 1 FROM entry WHERE key = ?", (key,)).fetchone() is not None
+        if key in self.new:
+            return True
+        try:
+            return self.db is not None and self.db.execute(
+                "SELECT 1 FROM entry WHERE key = ?", (key,)).fetchone() is not None
+        except sqlite3.Error:
+            return False
 
     def put(self, key: str, value) -> None:
         self.used.add(key)
@@ -83,13 +87,42 @@ class Store:
 
     def save(self) -> None:
         """Write new entries; drop the ones this build did not use."""
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?)", self.new.items())
-            self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-            self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
-            self.db.execute("DELETE FROM entry WHERE key NOT IN (SELECT key FROM used)")
-            self.db.execute("DROP TABLE used")
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?)", self.new.items())
+                self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)",
+                                    ((k,) for k in self.used))
+                self.db.execute("DELETE FROM entry WHERE key NOT IN (SELECT key FROM used)")
+                self.db.execute("DROP TABLE used")
+        except sqlite3.Error as error:
+            log.warning("build cache not saved (%s): the next build will take longer", error)
+        finally:
+            self.db.close()
+            self.db = None
         self.new.clear()
+
+
+def open_table(path: Path) -> sqlite3.Connection | None:
+    """The cache table; a damaged file is replaced; None if impossible (read-only folder)."""
+    for attempt in (1, 2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path)
+            db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, value BLOB)")
+            return db
+        except sqlite3.OperationalError:  # locked, read-only, no space
+            return None
+        except sqlite3.DatabaseError:  # not a database: start a new one
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                return None
+        except OSError:
+            return None
+    return None
 
 
 STORE: Store | None = None
@@ -286,7 +319,6 @@ def save_cache(pelican) -> None:
     global STORE
     if STORE is not None:
         STORE.save()
-        STORE.db.close()
         STORE = None
 
 
