@@ -16,9 +16,7 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from .decode import UnreadableSeed
 from .model import Briefing
-from .pipeline import convert_seed
 
 PACKAGE = Path(__file__).resolve().parent
 CACHE_DIR = ".cache"
@@ -58,7 +56,17 @@ def open_table(path: Path, table: str) -> sqlite3.Connection | None:
     return None
 
 
+def convert_seed(name: str, raw: bytes) -> Briefing:
+    """pipeline.convert_seed, imported only when a seed needs converting (a run with every
+    seed cached does not load the pipeline's libraries at all)."""
+    from .pipeline import convert_seed as convert  # noqa: PLC0415
+
+    return convert(name, raw)
+
+
 def convert_or_reason(seed: tuple[str, bytes]) -> Briefing | UnreadableSeed:
+    from .decode import UnreadableSeed  # noqa: PLC0415
+
     try:
         return convert_seed(*seed)
     except UnreadableSeed as reason:
@@ -70,6 +78,8 @@ def convert_in_processes(seeds: list[tuple[str, bytes]]) -> list[Briefing | Unre
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if cores < 2 or len(seeds) < POOL_THRESHOLD:
         return [convert_or_reason(seed) for seed in seeds]
+    from . import pipeline  # noqa: F401, PLC0415  (imported once, before the workers fork)
+
     with multiprocessing.get_context("fork").Pool(cores) as pool:
         return pool.map(convert_or_reason, seeds, chunksize=max(1, len(seeds) // (cores * 8)))
 
