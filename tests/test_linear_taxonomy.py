@@ -1,4 +1,4 @@
-"""Tag pages list their briefings by date with a set look-up, same result as Pelican's scan."""
+"""Tag, category and author pages get the same dated lists as Pelican's scan, without it."""
 
 import sys
 from pathlib import Path
@@ -6,27 +6,39 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
-from linear_taxonomy.linear_taxonomy import MembershipList, index_taxonomies  # noqa: E402
+from linear_taxonomy.linear_taxonomy import dated, linear_term_pages  # noqa: E402
 
 
-def test_membership_is_by_identity_and_follows_changes():
-    a, b, c = (SimpleNamespace(slug=s) for s in "abc")
-    tagged = MembershipList([a, b])
-    assert a in tagged and c not in tagged
-    assert SimpleNamespace(slug="a") not in tagged  # another object, even if equal-looking
-    tagged.append(c)
-    assert c in tagged
+def article(slug):
+    return SimpleNamespace(slug=slug)
 
 
-def test_tag_lists_in_generator_and_context_are_replaced_in_order():
-    a, b, c = (SimpleNamespace(slug=s) for s in "abc")
-    tags = {"x": [a, c], "y": [b]}
-    generator = SimpleNamespace(tags=tags, categories=[("cat", [a, b, c])], authors=[],
-                                context={"tags": list(tags.items()), "categories": None})
-    generator.context["categories"] = generator.categories
-    index_taxonomies(generator)
-    dates = [c, b, a]  # newest first, as Pelican keeps them
-    assert [[x for x in dates if x in items] for _, items in generator.context["tags"]] == [[c, a], [b]]
-    assert all(isinstance(items, MembershipList) for _, items in generator.context["tags"])
-    assert generator.context["tags"][0][1] is generator.tags["x"]
-    assert isinstance(generator.context["categories"][0][1], MembershipList)
+class Term(SimpleNamespace):
+    __hash__ = object.__hash__  # terms are dictionary keys, as Pelican's Tag objects are
+
+
+def test_dated_lists_follow_the_date_order_once_each():
+    a, b, c, d = (article(s) for s in "abcd")
+    dates = [c, a, d, b]  # newest first, as Pelican keeps them
+    position = {id(x): i for i, x in enumerate(dates)}
+    tagged = [a, b, c, a]  # a tag given twice on one briefing lists it twice here
+    assert dated(tagged, position) == [x for x in dates if x in tagged] == [c, a, b]
+    assert dated([article("a")], position) == []  # another object, even if equal-looking
+
+
+def test_each_term_page_is_written_with_its_dated_briefings():
+    a, b, c = (article(s) for s in "abc")
+    term = Term(save_as="tag/x.html", url="tag/x.html", page_name="tag/x", slug="x")
+    author = Term(save_as="", url="", page_name="", slug="someone")
+    generator = SimpleNamespace(dates=[c, b, a], articles=[a, b, c], context={},
+                                tags={term: [a, c]}, categories=[], authors=[(author, [b])],
+                                get_template=lambda name: f"<{name} template>")
+    linear_term_pages(generator)
+    calls = []
+    generator.generate_tags(lambda *args, **kwargs: calls.append((args, kwargs)))
+    generator.generate_authors(lambda *args, **kwargs: calls.append((args, kwargs)))
+    (tag_args, tag_kwargs), (author_args, author_kwargs) = calls
+    assert tag_args == ("tag/x.html", "<tag template>", {})
+    assert tag_kwargs["tag"] is term and tag_kwargs["dates"] == [c, a]
+    assert tag_kwargs["articles"] == [a, c] and tag_kwargs["template_name"] == "tag"
+    assert author_args[0] == "" and author_kwargs["author"] is author and author_kwargs["dates"] == [b]
