@@ -44,24 +44,14 @@ def seed_files(seed_dir: Path) -> list[Path]:
 
 def read_seeds(seed_dir: Path, report: Report, cache: SeedCache | None = None) -> list[Briefing]:
     """Convert every seed of the folder (unchanged seeds come from the cache)."""
-    seeds, unread = [], {}
-    for path in seed_files(seed_dir):
-        try:
-            seeds.append((path.name, path.read_bytes()))
-        except OSError as error:
-            unread[path.name] = f"cannot read: {error.strerror}"
-            seeds.append((path.name, None))
-    readable = [seed for seed in seeds if seed[1] is not None]
-    results = dict(zip((name for name, _ in readable), (cache or SeedCache(None)).convert_all(readable)))
+    paths = seed_files(seed_dir)
     briefings = []
-    for name, _ in seeds:
-        result = results.get(name)
+    for path, result in zip(paths, (cache or SeedCache(None)).convert_all(paths)):
         if isinstance(result, Briefing):
             briefings.append(result)
-            continue
-        reason = unread.get(name) or str(result)
-        report.skipped.append((name, reason))
-        log.warning("skipped seed %s: %s", name, reason)
+        else:
+            report.skipped.append((path.name, result))
+            log.warning("skipped seed %s: %s", path.name, result)
     return briefings
 
 

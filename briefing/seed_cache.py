@@ -64,50 +64,71 @@ def convert_seed(name: str, raw: bytes) -> Briefing:
     return convert(name, raw)
 
 
-def convert_or_reason(seed: tuple[str, bytes]) -> Briefing | UnreadableSeed:
+def convert_file(path: Path) -> Briefing | str:
+    """The briefing of one seed file, or why it cannot be converted."""
     from .decode import UnreadableSeed  # noqa: PLC0415
 
     try:
-        return convert_seed(*seed)
+        return convert_seed(path.name, path.read_bytes())
     except UnreadableSeed as reason:
-        return reason
+        return str(reason)
+    except OSError as error:
+        return f"cannot read: {error.strerror}"
 
 
-def convert_in_processes(seeds: list[tuple[str, bytes]]) -> list[Briefing | UnreadableSeed]:
-    """Convert seeds on every usable core (results in the order given)."""
+def convert_in_processes(paths: list[Path]):
+    """(index, result) for each seed file, converted on every usable core."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if cores < 2 or len(seeds) < POOL_THRESHOLD:
-        return [convert_or_reason(seed) for seed in seeds]
+    if cores < 2 or len(paths) < POOL_THRESHOLD:
+        yield from enumerate(map(convert_file, paths))
+        return
     from . import pipeline  # noqa: F401, PLC0415  (imported once, before the workers fork)
 
     with multiprocessing.get_context("fork").Pool(cores) as pool:
-        return pool.map(convert_or_reason, seeds, chunksize=max(1, len(seeds) // (cores * 8)))
+        yield from enumerate(pool.imap(convert_file, paths, chunksize=16))
 
 
 class SeedCache:
-    """Seeds → briefings as `pipeline.convert_seed` gives them, from the cache when it can."""
+    """Seed files → briefings as `pipeline.convert_seed` gives them, from the cache when it
+    can. Seeds are read one at a time, so a large folder is never all in memory at once."""
 
     def __init__(self, content_dir: Path | None):
         self.db = None
         self.used: list[str] = []
-        self.new: dict[str, bytes] = {}
         if content_dir is not None:
             self.db = open_table(content_dir / CACHE_DIR / CACHE_FILE, "seed")
 
     def key(self, name: str, raw: bytes) -> str:
         return hashlib.sha256(f"{converter_fingerprint()}\0{name}\0".encode("utf-8") + raw).hexdigest()
 
-    def convert_all(self, seeds: list[tuple[str, bytes]]) -> list[Briefing | UnreadableSeed]:
-        """(name, bytes) → a Briefing, or the reason the seed cannot be read; in order."""
-        keys = [self.key(name, raw) for name, raw in seeds]
-        self.used += keys
-        results = [self.lookup(key) for key in keys]
+    def convert_all(self, paths: list[Path]) -> list[Briefing | str]:
+        """Each seed file → its Briefing, or the reason it cannot be converted; in order."""
+        results: list[Briefing | str | None] = []
+        keys: dict[int, str] = {}
+        for index, path in enumerate(paths):
+            try:
+                keys[index] = self.key(path.name, path.read_bytes())
+            except OSError as error:
+                results.append(f"cannot read: {error.strerror}")
+                continue
+            results.append(self.lookup(keys[index]))
+        self.used += keys.values()
         missing = [i for i, result in enumerate(results) if result is None]
-        for i, result in zip(missing, convert_in_processes([seeds[i] for i in missing])):
-            results[i] = result
+        for position, result in convert_in_processes([paths[i] for i in missing]):
+            index = missing[position]
+            results[index] = result
             if isinstance(result, Briefing):
-                self.new[keys[i]] = zlib.compress(pickle.dumps(result, pickle.HIGHEST_PROTOCOL), 1)
+                self.store(keys[index], result)
         return results
+
+    def store(self, key: str, briefing: Briefing) -> None:
+        if self.db is None:
+            return
+        try:
+            value = zlib.compress(pickle.dumps(briefing, pickle.HIGHEST_PROTOCOL), 1)
+            self.db.execute("INSERT OR REPLACE INTO seed VALUES (?, ?)", (key, value))
+        except sqlite3.Error:
+            pass  # not cached: converted again next time
 
     def lookup(self, key: str) -> Briefing | None:
         if self.db is None:
@@ -119,12 +140,11 @@ class SeedCache:
             return None
 
     def save(self) -> None:
-        """Store new conversions and forget seeds not converted this time."""
+        """Keep the new conversions and forget seeds not converted this time."""
         if self.db is None:
             return
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO seed VALUES (?, ?)", self.new.items())
                 self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
                 self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
                 self.db.execute("DELETE FROM seed WHERE key NOT IN (SELECT key FROM used)")
