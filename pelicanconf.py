@@ -9,6 +9,8 @@ PATH = "content"
 THEME = "theme"
 
 # Site-local plugins, one concern each; listed explicitly so no installed plugin loads itself.
+# parallel_render stays first (it writes the pages when the build is finalized, before other
+# plugins read them); build_cache after briefing_reader (it caches whichever reader is set).
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["parallel_render", "briefing_reader", "taxonomy_guard", "crosslinks", "structured_data",
            "build_cache", "linear_taxonomy", "frozen_urls"]

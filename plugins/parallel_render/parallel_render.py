@@ -11,7 +11,9 @@ Static files are copied by the same workers, as Pelican copies them; feeds are w
 Pelican writes them. Settings:
 RENDER_PROCESSES (default: the number of usable cores; 1 renders in the build's own process).
 List this plugin first in PLUGINS: its `finalized` handler writes the pages, and handlers of
-other plugins that read them must come after it.
+other plugins that read them must come after it. Pages do not exist yet when
+`article_writer_finalized` or `page_writer_finalized` are sent: read them in `finalized`, or
+take each from `content_written`.
 """
 
 from __future__ import annotations
