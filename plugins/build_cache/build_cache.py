@@ -42,7 +42,12 @@ LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants")
 def fingerprint(*parts) -> str:
     digest = hashlib.sha256()
     for part in parts:
-        digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
+        if isinstance(part, bytes):
+            digest.update(b"b" + part)
+        elif isinstance(part, str):
+            digest.update(b"s" + part.encode("utf-8", "surrogatepass"))
+        else:
+            digest.update(b"r" + repr(part).encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
 
@@ -126,6 +131,7 @@ def open_table(path: Path) -> sqlite3.Connection | None:
 
 
 STORE: Store | None = None
+FILE_KEYS: dict[str, tuple[int, int, str]] = {}  # path → (size, mtime, key), for one build
 
 
 def store_for(settings) -> Store:
@@ -238,7 +244,14 @@ def caching_reader(base: type) -> type:
             return content, self._parse_metadata(meta)
 
         def cache_key(self, store, source_path) -> str:
-            return store.key("markdown", Path(source_path).read_bytes(), self.settings["MARKDOWN"])
+            """The file's key; computed once per build for a file that did not change since."""
+            stat = os.stat(source_path)
+            known = FILE_KEYS.get(source_path)
+            if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
+                return known[2]
+            key = store.key("markdown", Path(source_path).read_bytes(), self.settings["MARKDOWN"])
+            FILE_KEYS[source_path] = (stat.st_size, stat.st_mtime_ns, key)
+            return key
 
     CachingReader.__name__ = CachingReader.__qualname__ = base.__name__
     CachingReader.__module__ = base.__module__
@@ -317,6 +330,7 @@ def cache_readers(readers) -> None:
 
 def save_cache(pelican) -> None:
     global STORE
+    FILE_KEYS.clear()
     if STORE is not None:
         STORE.save()
         STORE = None
