@@ -168,7 +168,7 @@ class Bench:
     def edit_one_seed(self, run: int) -> None:
         """Change one sentence in the middle seed (a different text on every run)."""
         seed = sorted(self.seeds.iterdir())[self.size // 2]
-        original = seed.with_name(seed.name + ".orig")
+        original = self.work / "edited-seed-original"
         if not original.exists():
             shutil.copy2(seed, original)
         seed.write_bytes(original.read_bytes() + EDIT_MARK.format(run=run).encode())

@@ -39,3 +39,10 @@ def test_hugo_front_matter_keeps_title_date_and_tags():
     assert data == {"title": "A &amp; B", "slug": "", "date": "2021-07-01", "tags": ["Dawn", "UN"]}
     assert metadata["removed"] == "[x] a\n[y] b" and body.startswith("<p id=\"p-1\">")
     assert full_date("2021") == "2021-01-01" and full_date("") == ""
+
+
+def test_bench_help_names_every_step_with_an_example():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--help"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "example" in result.stdout and all(step in result.stdout for step in STEPS)

@@ -38,3 +38,12 @@ def test_a_page_failing_in_the_build_process_raises_its_error(tmp_path):
     jobs = [Job(tmp_path / "a.html", fail=True), Job(tmp_path / "b.html")]
     with pytest.raises(ValueError, match="template error in a.html"):
         render_in_processes(jobs, 2)
+
+
+def test_a_bad_process_count_is_reported_and_replaced(caplog):
+    from parallel_render.parallel_render import render_processes, usable_cores  # noqa: PLC0415
+
+    assert render_processes({"RENDER_PROCESSES": 3}) == 3
+    assert render_processes({}) == usable_cores()
+    assert render_processes({"RENDER_PROCESSES": "two"}) == usable_cores()
+    assert "RENDER_PROCESSES must be a whole number" in caplog.text

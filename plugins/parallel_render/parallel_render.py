@@ -37,6 +37,18 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def render_processes(settings) -> int:
+    """RENDER_PROCESSES, or the usable cores when it is unset or not a positive whole number."""
+    value = settings.get("RENDER_PROCESSES")
+    if value is None:
+        return usable_cores()
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    log.warning("RENDER_PROCESSES must be a whole number of 1 or more, not %r: using %d",
+                value, usable_cores())
+    return usable_cores()
+
+
 class Page:
     __slots__ = ("template", "context", "localcontext", "path")
 
@@ -145,7 +157,7 @@ class ParallelWriter(Writer):
     def render_all(self) -> None:
         pages = list(self.pages.values())
         jobs = pages + STATIC_COPIES
-        processes = min(self.settings.get("RENDER_PROCESSES") or usable_cores(), len(jobs))
+        processes = min(render_processes(self.settings), len(jobs))
         if processes < 2 or len(jobs) < INLINE_BELOW:
             for job in jobs:
                 job.render()
