@@ -283,49 +283,47 @@ def warm(reader, store: Store) -> None:
     with context.Pool(cpus) as pool:
         for results in pool.imap_unordered(convert_chunk, chunks):
             for key, value in results:
-                store.put(key, value)
-                store.used.discard(key)  # only a build that reads it keeps it
+                store.new[key] = value  # not marked used: only a build that reads it keeps it
     log.debug("build_cache: converted %d files in %d processes", len(missing), cpus)
 
 
 WORKER_READER = None
 
 
-def convert_chunk(paths: list[str]) -> list[tuple[str, object]]:
-    """In a worker: Markdown for each file, and typogrify of what Pelican will typogrify."""
-    global STORE
-    STORE = Store(None, STORE.salt)
-    reader, store = WORKER_READER, STORE
-    results = []
-    for path in paths:
-        content, meta = convert_markdown(reader, path)
-        results.append((reader.cache_key(store, path), (content, meta)))
-        if reader.settings["TYPOGRIFY"]:
-            results += predicted_typogrify(reader, store, content, meta)
-    return results
-
-
-def predicted_typogrify(reader, store: Store, content: str, meta) -> list[tuple[str, str]]:
+def convert_chunk(paths: list[str]) -> list[tuple[str, bytes]]:
+    """In a worker: read each file as the build will (the reader with every plugin's additions),
+    typogrify what Pelican will typogrify, and hand back the cache entries this made."""
     from typogrify.filters import typogrify  # noqa: PLC0415
 
+    global STORE
+    STORE = Store(None, STORE.salt)  # in memory: no SQLite connection across fork
+    reader = WORKER_READER
     set_smartypants_attributes(reader.settings)
     ignore_tags, options = typogrify_options(reader.settings)
-    metadata = reader._parse_metadata(meta) if meta else {}
-    texts = [content] + [metadata[name] for name in ("title", "summary")
-                         if isinstance(metadata.get(name), str)]
-    store.new.clear()
-    for text in texts:
-        if text:
-            typogrify(text, ignore_tags, **options)
-    return [(key, pickle.loads(zlib.decompress(value))) for key, value in store.new.items()]
+    for path in paths:
+        content, metadata = reader.read(path)
+        if reader.settings["TYPOGRIFY"]:
+            texts = [content] + [metadata.get(name) for name in ("title", "summary")]
+            for text in texts:
+                if isinstance(text, str) and text:
+                    typogrify(text, ignore_tags, **options)
+    return list(STORE.new.items())
 
 
 def cache_readers(readers) -> None:
+    """Cache the Markdown readers. A reader class whose `read` another plugin replaced is left
+    alone: caching it here would skip that plugin's work (list build_cache before such plugins;
+    their readers then extend this one and keep their work)."""
     store_for(readers.settings)
     install_typogrify_cache()
     for extension, cls in list(readers.reader_classes.items()):
-        if cls and issubclass(cls, MarkdownReader) and not hasattr(cls, "warmed"):
-            readers.reader_classes[extension] = caching_reader(cls)
+        if not cls or not issubclass(cls, MarkdownReader) or hasattr(cls, "warmed"):
+            continue
+        if cls.read is not MarkdownReader.read:
+            log.warning("build_cache: %s.read is not Markdown's own: not cached; list build_cache "
+                        "in PLUGINS before the plugin that extends it", cls.__qualname__)
+            continue
+        readers.reader_classes[extension] = caching_reader(cls)
 
 
 def save_cache(pelican) -> None:
