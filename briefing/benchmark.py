@@ -103,16 +103,24 @@ def run_timed(commands: list[list[str]], cwd: Path = ROOT) -> Measure:
 
 
 def output_stats(folder: Path) -> tuple[int, int, int]:
-    """(HTML pages, bytes of all files, bytes of search-index files) under `folder`."""
+    """(HTML pages, bytes of all files, bytes of the search index) under `folder`. The search
+    index is every .js/.json file in a folder named like `search`, or named like `search…index`
+    (`search/index.js` and `search/docs/N.js` on the search branch)."""
     pages = total = search = 0
     for path in folder.rglob("*"):
         if path.is_file():
             size = path.stat().st_size
             total += size
             pages += path.suffix == ".html"
-            if "search" in path.name.lower() and path.suffix in {".js", ".json"}:
+            if path.suffix in {".js", ".json"} and is_search_index(path.relative_to(folder)):
                 search += size
     return pages, total, search
+
+
+def is_search_index(relative: Path) -> bool:
+    name = relative.name.lower()
+    return (any("search" in part.lower() for part in relative.parts[:-1])
+            or ("search" in name and "index" in name))
 
 
 def hugo_binary() -> str | None:

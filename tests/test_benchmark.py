@@ -46,3 +46,13 @@ def test_bench_help_names_every_step_with_an_example():
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert "example" in result.stdout and all(step in result.stdout for step in STEPS)
+
+
+def test_search_index_files_are_told_from_the_search_script():
+    from pathlib import Path  # noqa: PLC0415
+
+    from briefing.benchmark import is_search_index  # noqa: PLC0415
+
+    assert is_search_index(Path("search/index.js")) and is_search_index(Path("search/docs/3.js"))
+    assert is_search_index(Path("search-index.json"))
+    assert not is_search_index(Path("theme/js/search.js"))
