@@ -56,36 +56,38 @@ def open_table(path: Path, table: str) -> sqlite3.Connection | None:
     return None
 
 
-def convert_seed(name: str, raw: bytes) -> Briefing:
+def convert_seed(name: str, raw: bytes, *arguments) -> Briefing:
     """pipeline.convert_seed, imported only when a seed needs converting (a run with every
     seed cached does not load the pipeline's libraries at all)."""
     from .pipeline import convert_seed as convert  # noqa: PLC0415
 
-    return convert(name, raw)
+    return convert(name, raw, *arguments)
 
 
-def convert_file(path: Path) -> Briefing | str:
-    """The briefing of one seed file, or why it cannot be converted."""
+def convert_file(job: tuple[Path, tuple]) -> Briefing | str:
+    """The briefing of one seed file (with convert_seed's further arguments), or why it cannot
+    be converted."""
     from .decode import UnreadableSeed  # noqa: PLC0415
 
+    path, arguments = job
     try:
-        return convert_seed(path.name, path.read_bytes())
+        return convert_seed(path.name, path.read_bytes(), *arguments)
     except UnreadableSeed as reason:
         return str(reason)
     except OSError as error:
         return f"cannot read: {error.strerror}"
 
 
-def convert_in_processes(paths: list[Path]):
-    """(index, result) for each seed file, converted on every usable core."""
+def convert_in_processes(jobs: list[tuple[Path, tuple]]):
+    """(index, result) for each (seed file, further arguments), converted on every usable core."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if cores < 2 or len(paths) < POOL_THRESHOLD:
-        yield from enumerate(map(convert_file, paths))
+    if cores < 2 or len(jobs) < POOL_THRESHOLD:
+        yield from enumerate(map(convert_file, jobs))
         return
     from . import pipeline  # noqa: F401, PLC0415  (imported once, before the workers fork)
 
     with multiprocessing.get_context("fork").Pool(cores) as pool:
-        yield from enumerate(pool.imap(convert_file, paths, chunksize=16))
+        yield from enumerate(pool.imap(convert_file, jobs, chunksize=16))
 
 
 class SeedCache:
@@ -98,23 +100,29 @@ class SeedCache:
         if content_dir is not None:
             self.db = open_table(content_dir / CACHE_DIR / CACHE_FILE, "seed")
 
-    def key(self, name: str, raw: bytes) -> str:
-        return hashlib.sha256(f"{converter_fingerprint()}\0{name}\0".encode("utf-8") + raw).hexdigest()
+    def key(self, name: str, raw: bytes, arguments: tuple = ()) -> str:
+        head = f"{converter_fingerprint()}\0{name}\0{arguments!r}\0"
+        return hashlib.sha256(head.encode("utf-8") + raw).hexdigest()
 
-    def convert_all(self, paths: list[Path]) -> list[Briefing | str]:
-        """Each seed file → its Briefing, or the reason it cannot be converted; in order."""
+    def convert_all(self, paths: list[Path], arguments: dict[str, tuple] | None = None
+                    ) -> list[Briefing | str]:
+        """Each seed file → its Briefing, or the reason it cannot be converted; in order.
+        `arguments` (by seed name) are convert_seed's further arguments; they are part of the
+        key, so they must have a stable repr."""
+        arguments = arguments or {}
         results: list[Briefing | str | None] = []
         keys: dict[int, str] = {}
         for index, path in enumerate(paths):
             try:
-                keys[index] = self.key(path.name, path.read_bytes())
+                keys[index] = self.key(path.name, path.read_bytes(), arguments.get(path.name, ()))
             except OSError as error:
                 results.append(f"cannot read: {error.strerror}")
                 continue
             results.append(self.lookup(keys[index]))
         self.used += keys.values()
         missing = [i for i, result in enumerate(results) if result is None]
-        for position, result in convert_in_processes([paths[i] for i in missing]):
+        jobs = [(paths[i], arguments.get(paths[i].name, ())) for i in missing]
+        for position, result in convert_in_processes(jobs):
             index = missing[position]
             results[index] = result
             if isinstance(result, Briefing):

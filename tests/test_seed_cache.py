@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import briefing.seed_cache as seed_cache
+from briefing.model import Briefing
 from briefing.convert import convert_folder
 from briefing.corpus import write_corpus
 
@@ -16,9 +17,9 @@ def count_conversions(monkeypatch) -> list[str]:
     converted = []
     original = seed_cache.convert_seed
 
-    def counting(name, raw):
+    def counting(name, raw, *arguments):
         converted.append(name)
-        return original(name, raw)
+        return original(name, raw, *arguments)
 
     monkeypatch.setattr(seed_cache, "convert_seed", counting)
     return converted
@@ -61,3 +62,17 @@ def test_a_change_to_the_converter_converts_everything_again(tmp_path, monkeypat
     monkeypatch.setattr(seed_cache, "converter_fingerprint", lambda: "another converter")
     convert_folder(seeds, tmp_path / "content")
     assert len(converted) == 3
+
+
+def test_further_arguments_are_part_of_the_key(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    write_corpus(2, seeds)
+    paths = sorted(seeds.iterdir())
+    seen = []
+    monkeypatch.setattr(seed_cache, "convert_seed",
+                        lambda name, raw, *arguments: seen.append(arguments) or Briefing(name))
+    cache = seed_cache.SeedCache(tmp_path / "content")
+    cache.convert_all(paths, {paths[0].name: (("title",),)})
+    cache.convert_all(paths, {paths[0].name: (("title",),)})  # both cached now
+    cache.convert_all(paths, {paths[0].name: (("date",),)})  # another argument: converted again
+    assert seen == [(("title",),), (), (("date",),)]
