@@ -25,12 +25,13 @@ SSH_USER ?= $(USER)
 SSH_TARGET_DIR ?= /var/www/briefings
 GITHUB_PAGES_BRANCH ?= gh-pages
 GITHUB_REMOTE ?= origin
+BENCHOPTS ?=
 
 # Builds into a temporary folder and swaps it in only on success; Pelican runs with
 # --fatal errors, because it logs an ERROR and still exits 0 by default.
 PELICAN_BUILD = $(PYTHON) scripts/build.py "$(INPUTDIR)" "$(OUTPUTDIR)"
 
-.PHONY: help install npm html convert serve devserver publish offline rsync_upload github clean test
+.PHONY: help install npm html convert serve devserver publish offline rsync_upload github clean test bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/'
@@ -75,8 +76,11 @@ github: publish  ## Publish, then commit OUTPUTDIR to GITHUB_PAGES_BRANCH and pu
 	$(VENV)/bin/ghp-import -n -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)"
 	git push $(GITHUB_REMOTE) $(GITHUB_PAGES_BRANCH)
 
-clean:  ## Remove the built site and the generated Markdown
-	rm -rf "$(OUTPUTDIR)" "$(INPUTDIR)/briefings" "$(INPUTDIR)/sources" "$(OFFLINE_ZIP)"
+clean:  ## Remove the built site, the generated Markdown, the build caches and the offline zip
+	rm -rf "$(OUTPUTDIR)" "$(INPUTDIR)/briefings" "$(INPUTDIR)/sources" "$(INPUTDIR)/.cache" "$(OFFLINE_ZIP)"
 
 test: install npm  ## Run the whole test suite (conversion, built site, links, browser, audits)
 	$(PYTHON) -m pytest $(PYTESTOPTS)
+
+bench: install  ## Time conversion, builds and rebuilds against plain Pelican and Hugo (BENCHOPTS="--sizes 1000")
+	$(PYTHON) scripts/bench.py $(BENCHOPTS)

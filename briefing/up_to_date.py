@@ -1,0 +1,129 @@
+"""Is the built site already what a build would give? Then the build can be skipped.
+
+A build's result depends on its inputs only: the content folder, the settings files, the theme
+and plugin folders, the installed packages and Pelican's options. After each successful build
+`scripts/build.py` records a fingerprint of those inputs and a signature of the output folder
+(names, sizes, modification times); when both still match, Pelican is not run at all and the
+site is left as it is. Anything changed (a seed, a template, a setting, a package, a file in the
+output) means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import runpy
+import sys
+from importlib.metadata import distributions
+from pathlib import Path
+
+STAMP = Path(".cache") / "build-stamp.json"
+WATCHING_OPTIONS = {"-r", "--autoreload", "-l", "--listen"}  # these builds must run
+
+
+def hash_tree(digest, folder: Path, skip: set[str] = frozenset()) -> None:
+    """Names and bytes of every file under `folder`, in a stable order."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in skip and d != "__pycache__")
+        for name in sorted(files):
+            path = Path(root) / name
+            digest.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"unreadable")
+            digest.update(b"\0")
+
+
+def read_settings(settings: Path) -> dict | None:
+    """The settings' values (they may come from the environment, as SITEURL does), or None if
+    the file cannot run: then Pelican will say why."""
+    saved_path, saved_cwd = list(sys.path), os.getcwd()
+    sys.path.insert(0, str(settings.parent))  # publishconf.py imports pelicanconf
+    try:
+        values = runpy.run_path(str(settings))
+    except BaseException:  # noqa: BLE001  (publishconf.py exits without SITEURL)
+        return None
+    finally:
+        sys.path[:] = saved_path
+        os.chdir(saved_cwd)
+    return {key: value for key, value in values.items() if key.isupper()}
+
+
+def settings_folders(settings: Path, values: dict) -> list[Path]:
+    """The theme and plugin folders the settings name (relative to the settings file)."""
+    base = settings.parent
+    folders = [values.get("THEME", ""), *values.get("PLUGIN_PATHS", [])]
+    return [base / folder for folder in folders if isinstance(folder, str) and (base / folder).is_dir()]
+
+
+def inputs_fingerprint(input_dir: Path, settings: Path, pelican_args: list[str]) -> str:
+    """A hash of everything the build reads; '' when it cannot be known."""
+    values = read_settings(settings)
+    if values is None:
+        return ""
+    digest = hashlib.blake2b()
+    digest.update(repr(sorted(values.items())).encode("utf-8"))
+    digest.update(json.dumps([sys.version, sorted(pelican_args)]).encode("utf-8"))
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
+    digest.update("\n".join(packages).encode("utf-8"))
+    hash_tree(digest, input_dir, skip={".cache"})
+    for path in sorted(settings.parent.glob("*.py")):  # settings files import one another
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    for folder in settings_folders(settings, values):
+        digest.update(str(folder).encode("utf-8"))
+        hash_tree(digest, folder)
+    return digest.hexdigest()
+
+
+def output_signature(output_dir: Path) -> str:
+    """Names, sizes and modification times of the output files: cheap, and changes with any
+    edit."""
+    digest = hashlib.blake2b()
+    for root, dirs, files in os.walk(output_dir):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root) / name
+            stat = path.stat()
+            digest.update(f"{path.relative_to(output_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+                          .encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+class BuildStamp:
+    def __init__(self, input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str]):
+        self.path = input_dir / STAMP
+        self.output_dir = output_dir
+        self.watching = bool(WATCHING_OPTIONS & set(pelican_args))
+        self.inputs = "" if self.watching else inputs_fingerprint(input_dir, settings.resolve(),
+                                                                   pelican_args)
+
+    def site_is_current(self) -> bool:
+        if self.watching or not self.inputs or not self.output_dir.is_dir():
+            return False
+        try:
+            recorded = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return False
+        return (recorded.get("inputs") == self.inputs
+                and recorded.get("output_dir") == str(self.output_dir)
+                and recorded.get("output") == output_signature(self.output_dir))
+
+    def record(self) -> None:
+        """After a successful build: remember what it was built from."""
+        if self.watching or not self.inputs:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps({
+                "inputs": self.inputs, "output_dir": str(self.output_dir),
+                "output": output_signature(self.output_dir)}), "utf-8")
+        except OSError:
+            pass  # no stamp: the next build simply runs
+
+    def forget(self) -> None:
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -1,0 +1,1 @@
+from .build_cache import register  # noqa: F401

@@ -1,0 +1,339 @@
+"""Reuse the work of earlier builds: Markdown and typogrify results keyed by content hash.
+
+Reading a briefing is Markdown plus typogrify, about two thirds of a build; Pelican's own content
+cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). Here:
+
+- each Markdown reader caches `Markdown.convert` (HTML and raw metadata) under a hash of the
+  file's bytes and the Markdown settings; metadata is still parsed on every build, with the
+  current settings and plugins;
+- typogrify results are cached under a hash of their input and options;
+- on a build with many files not yet cached, they are converted in a process pool, one worker
+  per core, before Pelican reads them in order.
+
+Results do not depend on the cache: a hit returns what the same call returned before. The cache
+is a SQLite file in BUILD_CACHE_PATH (default: `.cache` in the content folder), never in the
+output, so building into a fresh folder still uses it. Entries not used by a build are dropped
+at its end. Delete the folder to start afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import pickle
+import sqlite3
+import sys
+import zlib
+from importlib.metadata import version
+from pathlib import Path
+
+from pelican import signals
+from pelican.readers import MarkdownReader
+
+log = logging.getLogger(__name__)
+
+CACHE_FILE = "build-cache.sqlite"
+POOL_THRESHOLD = 64  # fewer uncached files than this: not worth starting workers
+LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants")
+
+
+def fingerprint(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes):
+            digest.update(b"b" + part)
+        elif isinstance(part, str):
+            digest.update(b"s" + part.encode("utf-8", "surrogatepass"))
+        else:
+            digest.update(b"r" + repr(part).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class Store:
+    """Key → value (pickled, compressed) in one SQLite file; remembers which keys a build used."""
+
+    def __init__(self, folder: Path | None, salt: str):
+        """With no folder, a store in memory only (a pool worker's: no SQLite across fork)."""
+        self.salt = salt
+        self.db = None if folder is None else open_table(folder / CACHE_FILE)
+        self.used: set[str] = set()
+        self.new: dict[str, bytes] = {}
+
+    def key(self, kind: str, *parts) -> str:
+        return fingerprint(self.salt, kind, *parts)
+
+    def get(self, key: str):
+        self.used.add(key)
+        if key in self.new:
+            return pickle.loads(zlib.decompress(self.new[key]))
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
+            return None if row is None else pickle.loads(zlib.decompress(row[0]))
+        except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+    def has(self, key: str) -> bool:
+        if key in self.new:
+            return True
+        try:
+            return self.db is not None and self.db.execute(
+                "SELECT 1 FROM entry WHERE key = ?", (key,)).fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def put(self, key: str, value) -> None:
+        self.used.add(key)
+        self.new[key] = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+
+    def save(self) -> None:
+        """Write new entries; drop the ones this build did not use."""
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?)", self.new.items())
+                self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)",
+                                    ((k,) for k in self.used))
+                self.db.execute("DELETE FROM entry WHERE key NOT IN (SELECT key FROM used)")
+                self.db.execute("DROP TABLE used")
+        except sqlite3.Error as error:
+            log.warning("build cache not saved (%s): the next build will take longer", error)
+        finally:
+            self.db.close()
+            self.db = None
+        self.new.clear()
+
+
+def open_table(path: Path) -> sqlite3.Connection | None:
+    """The cache table; a damaged file is replaced; None if impossible (read-only folder)."""
+    for attempt in (1, 2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path)
+            db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, value BLOB)")
+            return db
+        except sqlite3.OperationalError:  # locked, read-only, no space
+            return None
+        except sqlite3.DatabaseError:  # not a database: start a new one
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                return None
+        except OSError:
+            return None
+    return None
+
+
+STORE: Store | None = None
+FILE_KEYS: dict[str, tuple[int, int, str]] = {}  # path → (size, mtime, key), for one build
+
+
+def store_for(settings) -> Store:
+    global STORE
+    if STORE is None:
+        folder = settings.get("BUILD_CACHE_PATH") or os.path.join(settings["PATH"], ".cache")
+        salt = fingerprint(sys.version, [(name, version(name)) for name in LIBRARIES])
+        STORE = Store(Path(folder), salt)
+    return STORE
+
+
+# ------------------------------------------------------------------------------- typogrify
+
+def typogrify_options(settings) -> tuple[list, dict]:
+    """What Pelican passes to typogrify (pelican/readers.py, Readers.read_file)."""
+    return settings["TYPOGRIFY_IGNORE_TAGS"], dict.fromkeys(settings["TYPOGRIFY_OMIT_FILTERS"], False)
+
+
+def set_smartypants_attributes(settings) -> None:
+    """The smartypants options Pelican sets before typogrify (same place)."""
+    import smartypants  # noqa: PLC0415
+
+    dashes = settings["TYPOGRIFY_DASHES"]
+    smartypants.Attr.default = {"oldschool": smartypants.Attr.set2,
+                                "oldschool_inverted": smartypants.Attr.set3}.get(
+        dashes, smartypants.Attr.set1) | smartypants.Attr.w
+
+
+def cached_typogrify(original):
+    """Wrap typogrify.filters.typogrify: the same result, computed once per distinct input."""
+    import smartypants  # noqa: PLC0415
+
+    def typogrify(text, ignore_tags=None, **kwargs):
+        if STORE is None:
+            return original(text, ignore_tags, **kwargs)
+        key = STORE.key("typogrify", text, ignore_tags, sorted(kwargs.items()),
+                        int(smartypants.Attr.default))
+        result = STORE.get(key)
+        if result is None:
+            result = original(text, ignore_tags, **kwargs)
+            STORE.put(key, result)
+        return result
+
+    typogrify.original = original
+    return typogrify
+
+
+def install_typogrify_cache() -> None:
+    try:
+        from typogrify import filters  # noqa: PLC0415
+    except ImportError:
+        return
+    if not hasattr(filters.typogrify, "original"):
+        filters.typogrify = cached_typogrify(filters.typogrify)
+
+
+# ----------------------------------------------------------------------------- Markdown
+
+def convert_markdown(reader, source_path: str) -> tuple[str, dict]:
+    """What MarkdownReader.read computes before parsing metadata: the HTML and the raw Meta."""
+    from markdown import Markdown  # noqa: PLC0415
+    from pelican.utils import pelican_open  # noqa: PLC0415
+
+    reader._md = Markdown(**reader.settings["MARKDOWN"])
+    with pelican_open(source_path) as text:
+        content = reader._md.convert(text)
+    return content, getattr(reader._md, "Meta", None)
+
+
+class _NoPreprocessors:
+    def deregister(self, name, strict=True):
+        pass
+
+
+class _NoMarkdown:
+    """Stands in for the Markdown object when no metadata field is formatted as Markdown."""
+
+    preprocessors = _NoPreprocessors()
+
+
+NO_MARKDOWN = _NoMarkdown()
+
+
+def caching_reader(base: type) -> type:
+    """A subclass of a Markdown reader whose conversion comes from the cache when it can."""
+
+    class CachingReader(base):
+        warmed = False
+
+        def read(self, source_path):
+            store = store_for(self.settings)
+            if not CachingReader.warmed:
+                CachingReader.warmed = True
+                warm(self, store)
+            key = self.cache_key(store, source_path)
+            cached = store.get(key)
+            if cached is None:
+                cached = convert_markdown(self, source_path)
+                store.put(key, cached)
+            content, meta = cached
+            self._source_path = source_path
+            if meta is None:
+                return content, {}
+            if self.settings["FORMATTED_FIELDS"]:
+                from markdown import Markdown  # noqa: PLC0415
+
+                self._md = Markdown(**self.settings["MARKDOWN"])
+            else:
+                self._md = NO_MARKDOWN  # _parse_metadata only deregisters its meta step
+            return content, self._parse_metadata(meta)
+
+        def cache_key(self, store, source_path) -> str:
+            """The file's key; computed once per build for a file that did not change since."""
+            stat = os.stat(source_path)
+            known = FILE_KEYS.get(source_path)
+            if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
+                return known[2]
+            key = store.key("markdown", Path(source_path).read_bytes(), self.settings["MARKDOWN"])
+            FILE_KEYS[source_path] = (stat.st_size, stat.st_mtime_ns, key)
+            return key
+
+    CachingReader.__name__ = CachingReader.__qualname__ = base.__name__
+    CachingReader.__module__ = base.__module__
+    return CachingReader
+
+
+def content_files(settings, extensions) -> list[str]:
+    """Files Pelican will read (article and page folders), in a stable order."""
+    found = []
+    for folder in [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]]:
+        root = Path(settings["PATH"]) / folder
+        for path in sorted(root.rglob("*")) if root.is_dir() else []:
+            if path.suffix.lstrip(".") in extensions and path.is_file():
+                found.append(str(path))
+    return found
+
+
+def warm(reader, store: Store) -> None:
+    """Convert the files not yet cached in a process pool (Markdown and typogrify)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    files = content_files(reader.settings, reader.file_extensions)
+    missing = [path for path in files if not store.has(reader.cache_key(store, path))]
+    if len(missing) < POOL_THRESHOLD or (cpus or 1) < 2:
+        return
+    global WORKER_READER
+    WORKER_READER = reader
+    context = multiprocessing.get_context("fork")
+    chunks = [missing[i::cpus] for i in range(cpus)]
+    with context.Pool(cpus) as pool:
+        for results in pool.imap_unordered(convert_chunk, chunks):
+            for key, value in results:
+                store.new[key] = value  # not marked used: only a build that reads it keeps it
+    log.debug("build_cache: converted %d files in %d processes", len(missing), cpus)
+
+
+WORKER_READER = None
+
+
+def convert_chunk(paths: list[str]) -> list[tuple[str, bytes]]:
+    """In a worker: read each file as the build will (the reader with every plugin's additions),
+    typogrify what Pelican will typogrify, and hand back the cache entries this made."""
+    from typogrify.filters import typogrify  # noqa: PLC0415
+
+    global STORE
+    STORE = Store(None, STORE.salt)  # in memory: no SQLite connection across fork
+    reader = WORKER_READER
+    set_smartypants_attributes(reader.settings)
+    ignore_tags, options = typogrify_options(reader.settings)
+    for path in paths:
+        content, metadata = reader.read(path)
+        if reader.settings["TYPOGRIFY"]:
+            texts = [content] + [metadata.get(name) for name in ("title", "summary")]
+            for text in texts:
+                if isinstance(text, str) and text:
+                    typogrify(text, ignore_tags, **options)
+    return list(STORE.new.items())
+
+
+def cache_readers(readers) -> None:
+    """Cache the Markdown readers. A reader class whose `read` another plugin replaced is left
+    alone: caching it here would skip that plugin's work (list build_cache before such plugins;
+    their readers then extend this one and keep their work)."""
+    store_for(readers.settings)
+    install_typogrify_cache()
+    for extension, cls in list(readers.reader_classes.items()):
+        if not cls or not issubclass(cls, MarkdownReader) or hasattr(cls, "warmed"):
+            continue
+        if cls.read is not MarkdownReader.read:
+            log.warning("build_cache: %s.read is not Markdown's own: not cached; list build_cache "
+                        "in PLUGINS before the plugin that extends it", cls.__qualname__)
+            continue
+        readers.reader_classes[extension] = caching_reader(cls)
+
+
+def save_cache(pelican) -> None:
+    global STORE
+    FILE_KEYS.clear()
+    if STORE is not None:
+        STORE.save()
+        STORE = None
+
+
+def register() -> None:
+    signals.readers_init.connect(cache_readers)
+    signals.finalized.connect(save_cache)

@@ -1,0 +1,1 @@
+from .frozen_urls import register  # noqa: F401

@@ -1,0 +1,1 @@
+from .linear_taxonomy import register  # noqa: F401

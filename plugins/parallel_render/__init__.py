@@ -1,0 +1,1 @@
+from .parallel_render import register  # noqa: F401

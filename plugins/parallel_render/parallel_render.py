@@ -1,0 +1,220 @@
+"""Render pages on every core: Pelican renders them one after another on one.
+
+A Writer that records each page (template, context, output path) instead of rendering it, then,
+once every generator has asked for its pages, renders them in forked processes, each taking
+every n-th page. Forking shares the finished context with the workers for free. Each page is
+rendered exactly as Pelican renders it (same context, same `localsiteurl`), so the output is the
+same bytes; Pelican's overwrite checks still run as pages are recorded, and `content_written`
+is sent for every page, in order, once all are written.
+
+Static files are copied by the same workers, as Pelican copies them; feeds are written as
+Pelican writes them. Settings:
+RENDER_PROCESSES (default: the number of usable cores; 1 renders in the build's own process).
+List this plugin first in PLUGINS: its `finalized` handler writes the pages, and handlers of
+other plugins that read them must come after it. Pages do not exist yet when
+`article_writer_finalized` or `page_writer_finalized` are sent: read them in `finalized`, or
+take each from `content_written`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+
+from pelican import signals
+from pelican.paginator import Paginator
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+log = logging.getLogger(__name__)
+
+INLINE_BELOW = 32  # fewer pages than this: not worth a fork
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def render_processes(settings) -> int:
+    """RENDER_PROCESSES, or the usable cores when it is unset or not a positive whole number."""
+    value = settings.get("RENDER_PROCESSES")
+    if value is None:
+        return usable_cores()
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    log.warning("RENDER_PROCESSES must be a whole number of 1 or more, not %r: using %d",
+                value, usable_cores())
+    return usable_cores()
+
+
+class Page:
+    __slots__ = ("template", "context", "localcontext", "path")
+
+    def __init__(self, template, context, localcontext, path):
+        self.template, self.context, self.localcontext, self.path = template, context, localcontext, path
+
+    def render(self) -> None:
+        """What Pelican's Writer.write_file does for one page (pelican/writers.py)."""
+        if self.localcontext["localsiteurl"]:
+            self.context["localsiteurl"] = self.localcontext["localsiteurl"]
+        output = self.template.render(self.localcontext)
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        with open(self.path, "w", encoding="utf-8") as file:
+            file.write(output)
+
+
+class StaticCopy:
+    """A static file to copy (or link), as the static generator would have done it."""
+
+    __slots__ = ("generator", "staticfile")
+
+    def __init__(self, generator, staticfile):
+        self.generator, self.staticfile = generator, staticfile
+
+    def render(self) -> None:
+        type(self.generator)._link_or_copy_staticfile(self.generator, self.staticfile)
+
+
+STATIC_COPIES: list[StaticCopy] = []
+
+
+def defer_static_copies(generator) -> None:
+    """Copy static files (a thousand seed copies for a thousand briefings) with the pages."""
+    generator._link_or_copy_staticfile = lambda staticfile: STATIC_COPIES.append(
+        StaticCopy(generator, staticfile))
+
+
+class ParallelWriter(Writer):
+    current: ParallelWriter | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pages: dict[str, Page] = {}  # by output path, in the order Pelican asked
+        ParallelWriter.current = self
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        """Pelican's Writer.write_file (pelican/writers.py), recording pages instead of
+        rendering them."""
+        if not name:
+            return
+        if paginated is None:
+            paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
+        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            self.record(template, context, name, kwargs, relative_urls, override_output)
+            return
+        per_page = (self.settings["PAGINATED_TEMPLATES"][template_name]
+                    or self.settings["DEFAULT_PAGINATION"])
+        paginators = {key: Paginator(name, url, val, self.settings, per_page)
+                      for key, val in paginated.items()}
+        for page_num in range(next(iter(paginators.values())).num_pages):
+            paginated_kwargs = kwargs.copy()
+            for key, paginator in paginators.items():
+                page = paginator.page(page_num + 1)
+                paginated_kwargs.update({
+                    f"{key}_paginator": paginator,
+                    f"{key}_page": page,
+                    f"{key}_previous_page": paginator.page(page_num) if page_num > 0 else None,
+                    f"{key}_next_page": (paginator.page(page_num + 2)
+                                         if page_num + 1 < paginator.num_pages else None),
+                })
+            self.record(template, context, page.save_as, paginated_kwargs, relative_urls,
+                        override_output)
+
+    def record(self, template, context, name, kwargs, relative_urls, override) -> None:
+        localcontext = context.copy()
+        localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+        if relative_urls:
+            relative_url = path_to_url(get_relative_path(name))
+            localcontext["SITEURL"] = relative_url
+            localcontext["localsiteurl"] = relative_url
+        localcontext["output_file"] = name
+        localcontext.update(kwargs)
+        path = sanitised_join(self.output_path, name)
+        if self.claim(path, override):
+            self.pages.pop(path, None)  # an override replaces the page written before
+            self.pages[path] = Page(template, context, localcontext, path)
+
+    def claim(self, path: str, override: bool) -> bool:
+        """Pelican's overwrite rules (Writer._open_w), without opening: False to skip."""
+        if path in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{path}" a second time (was previously overwritten)')
+            log.info('Skipping "%s", not overwriting', path)
+            return False
+        if path in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{path}" as Pelican has already written to it previously '
+                "(set `override=True` if intended)")
+        if override:
+            self._overridden_files.add(path)
+        self._written_files.add(path)
+        return True
+
+    def render_all(self) -> None:
+        pages = list(self.pages.values())
+        jobs = pages + STATIC_COPIES
+        processes = min(render_processes(self.settings), len(jobs))
+        if processes < 2 or len(jobs) < INLINE_BELOW:
+            for job in jobs:
+                job.render()
+        else:
+            render_in_processes(jobs, processes)
+            if pages and pages[-1].localcontext["localsiteurl"]:  # as after Pelican's last page
+                pages[-1].context["localsiteurl"] = pages[-1].localcontext["localsiteurl"]
+        STATIC_COPIES.clear()
+        for page in pages:
+            log.info('Writing "%s"', page.path)
+            signals.content_written.send(page.path, context=page.localcontext)
+        self.pages.clear()
+
+
+def render_in_processes(pages: list, processes: int) -> None:
+    """Worker k renders pages k, k+n, k+2n …; this process is worker 0."""
+    children = []
+    for worker in range(1, processes):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(render_share(pages, worker, processes))
+        children.append(pid)
+    status = render_share(pages, 0, processes, in_child=False)
+    failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
+    if status or failed:
+        raise RuntimeError("rendering pages failed (see the messages above)")
+
+
+def render_share(pages: list, worker: int, processes: int, in_child: bool = True) -> int:
+    try:
+        for page in pages[worker::processes]:
+            page.render()
+    except Exception:
+        if not in_child:
+            raise
+        traceback.print_exc()
+        return 1
+    finally:
+        if in_child:
+            sys.stdout.flush()
+            sys.stderr.flush()
+    return 0
+
+
+def get_writer(pelican):
+    return ParallelWriter
+
+
+def write_pages(pelican) -> None:
+    writer, ParallelWriter.current = ParallelWriter.current, None
+    if writer is not None:
+        writer.render_all()
+
+
+def register() -> None:
+    signals.get_writer.connect(get_writer)
+    signals.static_generator_finalized.connect(defer_static_copies)
+    signals.finalized.connect(write_pages)

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Benchmark the conversion and the build against plain Pelican and Hugo.
+
+For each size N: generates N synthetic dirty seeds, then measures (median of --runs runs)
+conversion alone, the full pipeline from nothing, a rebuild after editing one seed, a rebuild
+with nothing changed, plain Pelican (theme simple, no plugins, no typogrify) on the same
+Markdown, and Hugo on the same content. Prints a Markdown table with ratios; writes JSON.
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from briefing.benchmark import STEPS, format_table, run_benchmark, save  # noqa: E402
+
+EXAMPLE = """\
+examples:
+  python scripts/bench.py --sizes 100,1000 --runs 3
+  python scripts/bench.py --sizes 10000 --runs 1 --steps full,edit,nochange,pelican,hugo
+  make bench BENCHOPTS="--sizes 1000"
+
+steps: convert (converter alone), full (convert + build from nothing), edit (rebuild after one
+seed changed), nochange (rebuild with nothing changed), pelican (plain Pelican), hugo (Hugo)."""
+
+
+def sizes(text: str) -> list[int]:
+    try:
+        values = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes must be numbers separated by commas: {text!r}")
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"sizes must be 1 or more: {text!r}")
+    return values
+
+
+def steps(text: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [name for name in chosen if name not in STEPS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown step(s) {unknown}; choose from {', '.join(STEPS)}")
+    return chosen
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench.py", description=__doc__.split("\n\n")[0], epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=sizes, default=[100, 1000, 10000],
+                        help="corpus sizes, comma-separated (default: 100,1000,10000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per step; the median counts (default: 3)")
+    parser.add_argument("--steps", type=steps, default=STEPS,
+                        help=f"steps to measure (default: all: {','.join(STEPS)})")
+    parser.add_argument("--json", type=Path, default=Path("bench-results.json"),
+                        help="where to write the results as JSON (default: bench-results.json)")
+    parser.add_argument("--workdir", type=Path,
+                        help="folder for corpora and builds (default: a temporary folder, removed)")
+    parser.add_argument("--settings", type=Path, default=Path(__file__).resolve().parent.parent / "pelicanconf.py",
+                        help="Pelican settings of the site build (default: pelicanconf.py)")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
+        workdir = args.workdir or Path(temporary)
+        try:
+            results = run_benchmark(args.sizes, workdir, args.runs, args.steps, args.settings.resolve(), log)
+        except RuntimeError as error:
+            print(f"bench.py: a step failed: {error}", file=sys.stderr)
+            return 1
+    save(results, args.runs, args.json)
+    print(format_table(results))
+    print(f"\nresults written to {args.json}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

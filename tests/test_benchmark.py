@@ -1,0 +1,58 @@
+"""The benchmark runs end to end on a tiny corpus and reports every step (no timing asserted)."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+from briefing.benchmark import STEPS
+from briefing.hugo_baseline import front_matter, full_date, read_metadata
+
+
+def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "8", "--runs", "1",
+         "--json", str(tmp_path / "bench.json"), "--workdir", str(tmp_path / "work")],
+        capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads((tmp_path / "bench.json").read_text("utf-8"))
+    steps = data["sizes"][0]["steps"]
+    assert set(steps) == set(STEPS)
+    assert all(step["seconds"] > 0 and step["peak_mb"] > 0 for step in steps.values())
+    # Our site, plain Pelican and Hugo all wrote the eight briefings at least.
+    assert all(steps[name]["pages"] >= 8 for name in ("full", "edit", "nochange", "pelican", "hugo"))
+    assert {"full/pelican", "edit/hugo", "nochange/hugo"} <= set(data["sizes"][0]["ratios"])
+    assert "| 8 | full |" in result.stdout and "full / pelican" in result.stdout
+
+
+def test_bench_rejects_bad_sizes():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "ten"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "sizes must be numbers" in result.stderr
+
+
+def test_hugo_front_matter_keeps_title_date_and_tags():
+    metadata, body = read_metadata("Title: A &amp; B\nDate: 2021-07\nTags: Dawn, UN\nRemoved: [x] a\n"
+                                   "    [y] b\n\n<p id=\"p-1\">Text</p>\n")
+    data = json.loads(front_matter(metadata))
+    assert data == {"title": "A &amp; B", "slug": "", "date": "2021-07-01", "tags": ["Dawn", "UN"]}
+    assert metadata["removed"] == "[x] a\n[y] b" and body.startswith("<p id=\"p-1\">")
+    assert full_date("2021") == "2021-01-01" and full_date("") == ""
+
+
+def test_bench_help_names_every_step_with_an_example():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--help"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "example" in result.stdout and all(step in result.stdout for step in STEPS)
+
+
+def test_search_index_files_are_told_from_the_search_script():
+    from pathlib import Path  # noqa: PLC0415
+
+    from briefing.benchmark import is_search_index  # noqa: PLC0415
+
+    assert is_search_index(Path("search/index.js")) and is_search_index(Path("search/docs/3.js"))
+    assert is_search_index(Path("search-index.json"))
+    assert not is_search_index(Path("theme/js/search.js"))

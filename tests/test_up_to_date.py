@@ -1,0 +1,63 @@
+"""A build with nothing changed is skipped; any change to what a build reads runs it."""
+
+from pathlib import Path
+
+from conftest import SEEDS, build_site
+from test_build import tree
+
+from briefing.up_to_date import BuildStamp
+
+SETTINGS = 'import os\nTHEME = "theme"\nPLUGIN_PATHS = ["plugins"]\nSITEURL = os.environ.get("SITEURL", "")\n'
+
+
+def project(tmp_path: Path) -> tuple[Path, Path, Path]:
+    for folder in ("content/briefings", "theme/templates", "plugins/one", "output"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "content/briefings/a.md").write_text("Title: A\n\nText.\n", "utf-8")
+    (tmp_path / "theme/templates/base.html").write_text("<html></html>", "utf-8")
+    (tmp_path / "plugins/one/one.py").write_text("X = 1\n", "utf-8")
+    (tmp_path / "output/index.html").write_text("<html></html>", "utf-8")
+    (tmp_path / "pelicanconf.py").write_text(SETTINGS, "utf-8")
+    return tmp_path / "content", tmp_path / "output", tmp_path / "pelicanconf.py"
+
+
+def built(content, output, settings, args=()) -> BuildStamp:
+    stamp = BuildStamp(content, output, settings, list(args))
+    stamp.record()
+    return stamp
+
+
+def current(content, output, settings, args=()) -> bool:
+    return BuildStamp(content, output, settings, list(args)).site_is_current()
+
+
+def test_nothing_changed_means_current(tmp_path):
+    content, output, settings = project(tmp_path)
+    built(content, output, settings)
+    assert current(content, output, settings)
+
+
+def test_each_input_change_means_a_build(tmp_path, monkeypatch):
+    content, output, settings = project(tmp_path)
+    changes = [
+        lambda: (content / "briefings/a.md").write_text("Title: A\n\nText, corrected.\n", "utf-8"),
+        lambda: (tmp_path / "theme/templates/base.html").write_text("<html lang=en></html>", "utf-8"),
+        lambda: (tmp_path / "plugins/one/one.py").write_text("X = 2\n", "utf-8"),
+        lambda: settings.write_text(SETTINGS + "RELATED_MAX = 3\n", "utf-8"),
+        lambda: monkeypatch.setenv("SITEURL", "https://example.org"),
+        lambda: (output / "index.html").write_text("<html>edited by hand</html>", "utf-8"),
+    ]
+    for change in changes:
+        built(content, output, settings)
+        change()
+        assert not current(content, output, settings), change
+    built(content, output, settings)
+    assert not current(content, output, settings, ["--verbose"])
+    assert not current(content, output, settings, ["-r"])  # a watching build always runs
+
+
+def test_make_html_twice_skips_pelican_and_keeps_the_site(tmp_path, site):
+    assert build_site(SEEDS, tmp_path).returncode == 0
+    result = build_site(SEEDS, tmp_path)
+    assert result.returncode == 0 and "is up to date" in result.stdout
+    assert tree(tmp_path / "output") == tree(site)
