@@ -11,7 +11,7 @@ sentence opener, month or weekday is never a name.
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .keywords import not_names
 from .model import Briefing, Entity
@@ -135,11 +135,16 @@ def is_title_part(word: str) -> bool:
     return is_title(word) or word.rstrip(".").casefold() in word_set("title_modifiers")
 
 
+CONNECTED_CAPITAL = re.compile(r"[a-z]{1,3}-[A-Z]")
+WORD_CHARACTER = re.compile(r"\w")
+
+
 def is_name_word(word: str) -> bool:
     """'Kabul', 'Dasht-e-Barchi', 'al-Adl' (the capital after a connector counts)."""
-    return word[:1].isupper() or re.match(r"[a-z]{1,3}-[A-Z]", word) is not None
+    return word[:1].isupper() or CONNECTED_CAPITAL.match(word) is not None
 
 
+@lru_cache(maxsize=4096)  # each sentence is scanned by several stages; callers only read
 def capitalised_runs(sentence: str) -> list[list[re.Match]]:
     """Runs of capitalised words separated only by spaces (connectors such as 'bin' inside); a
     possessive ends a run, a month or weekday breaks it, sentence openers are trimmed off."""
@@ -171,7 +176,7 @@ def capitalised_runs(sentence: str) -> list[list[re.Match]]:
 
 
 def opens_sentence(run: list[re.Match], sentence: str) -> bool:
-    return not re.search(r"\w", sentence[:run[0].start()])
+    return not WORD_CHARACTER.search(sentence[:run[0].start()])
 
 
 def trim_run(run: list[re.Match], at_start: bool = True) -> list[re.Match]:

@@ -26,20 +26,26 @@ def article(slug, tags, day=1, undated=False, entities=()):
                            date=datetime(2021, 1, day, tzinfo=timezone.utc))
 
 
+def related_in(article_, articles, *arguments):
+    """related_for over an index of `articles`."""
+    index = build_index(articles)
+    return related_for(article_, index, feature_weights(index, len(articles)), *arguments)
+
+
 def test_rare_shared_tags_rank_first():
     a = article("a", ["Pakistan", "TTP"])
     common = article("common", ["Pakistan"])
     rare = article("rare", ["TTP"])
     others = [article(f"x{i}", ["Pakistan"]) for i in range(5)]
     articles = [a, common, rare, *others]
-    related = related_for(a, build_index(articles), feature_weights(articles), 500, 3)
+    related = related_in(a, articles, 500, 3)
     assert related[0]["article"] is rare and related[0]["shared"] == ["TTP"]
     assert all(item["article"] is not a for item in related)
 
 
 def test_briefings_sharing_nothing_are_not_related():
     a, b = article("a", ["Kabul"]), article("b", ["Lahore"])
-    assert related_for(a, build_index([a, b]), feature_weights([a, b]), 500, 5) == []
+    assert related_in(a, [a, b], 500, 5) == []
 
 
 def test_neighbours_in_time_skip_undated():
@@ -54,7 +60,7 @@ def test_shared_entities_are_reasons_and_a_tag_naming_one_counts_once():
     b = article("b", ["TTP"], entities=["TTP", "Islamabad", "Pakistan"])
     c = article("c", [], entities=["Pakistan"])
     articles = [a, b, c]
-    related = related_for(a, build_index(articles), feature_weights(articles), 500, 5)
+    related = related_in(a, articles, 500, 5)
     assert [item["article"] for item in related] == [b, c]
     assert related[0]["shared"] == ["Islamabad", "TTP", "Pakistan"]  # rarest first, TTP once
 
@@ -65,7 +71,7 @@ def test_nearness_in_time_breaks_even_scores():
     near = article("near", [], day=11, entities=["Kabul"])
     undated = article("undated", [], undated=True, entities=["Kabul"])
     articles = [a, far, undated, near]
-    related = related_for(a, build_index(articles), feature_weights(articles), 500, 5, 0.5, 180)
+    related = related_in(a, articles, 500, 5, 0.5, 180)
     assert [item["article"].slug for item in related] == ["near", "far", "undated"]
     assert related[0]["score"] > related[1]["score"] > related[2]["score"]
 
@@ -76,5 +82,5 @@ def test_cost_grows_with_what_is_shared_not_with_every_pair():
     crowd = [article(f"x{i}", [], entities=["Kabul"]) for i in range(2000)]
     articles = [lonely, *crowd]
     index = build_index(articles)
-    assert related_for(lonely, index, feature_weights(articles), 500, 5) == []
+    assert related_for(lonely, index, feature_weights(index, len(articles)), 500, 5) == []
     assert len(index["entity:kabul"]) == 2000 and index["entity:zhob"] == [lonely]

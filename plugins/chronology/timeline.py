@@ -46,8 +46,11 @@ def x_for(day: date, left: dict[int, float]) -> float:
 def stacked(markers: list[tuple[float, str]], direction: int) -> list[tuple[float, float, str]]:
     """Markers closer than a marker's width go one above (or below) the other."""
     placed: list[tuple[float, float, str]] = []
+    nearby = 0  # index of the first placed marker still closer than STEP (markers go left to right)
     for x, label in sorted(markers, key=lambda marker: marker[0]):
-        level = sum(1 for px, _, _ in placed if abs(px - x) < STEP)
+        while nearby < len(placed) and x - placed[nearby][0] >= STEP:
+            nearby += 1
+        level = len(placed) - nearby
         placed.append((x, AXIS_Y + direction * (14 + level * STEP), label))
     return placed
 

@@ -9,12 +9,13 @@ too common to suggest a link on their own. Each link keeps its reason: the names
 rarest first ("shares TTP, Islamabad").
 """
 
+import heapq
 import math
 from collections import defaultdict
 
 from pelican import signals
 
-DEFAULTS = {"RELATED_MAX": 5, "RELATED_MAX_POSTINGS": 500, "RELATED_TIME_WEIGHT": 0.5,
+DEFAULTS = {"RELATED_MAX": 5, "RELATED_MAX_POSTINGS": 200, "RELATED_TIME_WEIGHT": 0.5,
             "RELATED_TIME_SCALE_DAYS": 180}
 
 
@@ -33,28 +34,26 @@ def features(article) -> dict[str, str]:
     return keys
 
 
-def feature_weights(articles) -> dict[str, float]:
+def feature_weights(index: dict[str, list], total: int) -> dict[str, float]:
     """Inverse document frequency of each entity and tag over the briefings."""
-    counts: dict[str, int] = defaultdict(int)
-    for article in articles:
-        for key in features(article):
-            counts[key] += 1
-    total = len(articles)
-    return {key: math.log((total + 1) / count) for key, count in counts.items()}
+    return {key: math.log((total + 1) / len(postings)) for key, postings in index.items()}
 
 
-def build_index(articles) -> dict[str, list]:
+def build_index(articles, article_features=None) -> dict[str, list]:
+    """Entity or tag key → the briefings that have it."""
     index: dict[str, list] = defaultdict(list)
     for article in articles:
-        for key in features(article):
+        keys = features(article) if article_features is None else article_features[id(article)]
+        for key in keys:
             index[key].append(article)
     return index
 
 
 def related_for(article, index, weights, max_postings: int, limit: int,
-                time_weight: float = 0.0, time_scale: float = 180) -> list[dict]:
-    """The best `limit` briefings sharing entities or tags with `article`, with what they share."""
-    names = features(article)
+                time_weight: float = 0.0, time_scale: float = 180, names=None) -> list[dict]:
+    """The best `limit` briefings sharing entities or tags with `article`, with what they share.
+    `names`: the article's features, when the caller has them already."""
+    names = features(article) if names is None else names
     scores: dict[int, float] = defaultdict(float)
     shared: dict[int, list[str]] = defaultdict(list)
     others = {}
@@ -68,17 +67,17 @@ def related_for(article, index, weights, max_postings: int, limit: int,
             others[id(other)] = other
             scores[id(other)] += weights[key]
             shared[id(other)].append(names[key])
-    for key, other in others.items():
-        scores[key] += time_weight * nearness(article, other, time_scale)
-    ranked = sorted(scores, key=lambda key: (-scores[key], distance(article, others[key]),
-                                             others[key].slug))
+    days = {key: distance(article, other) for key, other in others.items()}
+    for key in others:
+        scores[key] += time_weight * nearness(days[key], time_scale)
+    # Only the best few are wanted: a bounded heap, not a sort of every candidate.
+    ranked = heapq.nsmallest(limit, scores, key=lambda key: (-scores[key], days[key], others[key].slug))
     return [{"article": others[key], "score": round(scores[key], 3), "shared": shared[key]}
-            for key in ranked[:limit]]
+            for key in ranked]
 
 
-def nearness(article, other, scale: float) -> float:
+def nearness(days: float, scale: float) -> float:
     """1 for the same day, falling towards 0 as briefings are further apart; 0 if undated."""
-    days = distance(article, other)
     return 0.0 if math.isinf(days) else 1 / (1 + days / scale)
 
 
@@ -101,14 +100,15 @@ def link_neighbours_in_time(articles) -> None:
 
 def add_crosslinks(generator) -> None:
     articles = generator.articles
-    weights = feature_weights(articles)
-    index = build_index(articles)
+    article_features = {id(article): features(article) for article in articles}
+    index = build_index(articles, article_features)
+    weights = feature_weights(index, len(articles))
     limit, max_postings = setting(generator, "RELATED_MAX"), setting(generator, "RELATED_MAX_POSTINGS")
     time_weight = setting(generator, "RELATED_TIME_WEIGHT")
     time_scale = setting(generator, "RELATED_TIME_SCALE_DAYS")
     for article in articles:
         article.related = related_for(article, index, weights, max_postings, limit,
-                                      time_weight, time_scale)
+                                      time_weight, time_scale, article_features[id(article)])
     link_neighbours_in_time(articles)
 
 

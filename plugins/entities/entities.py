@@ -59,6 +59,12 @@ class Entity:
         return len(self.briefings)
 
     @property
+    def unquoted_briefings(self) -> list:
+        """Briefings that name the entity without a sentence to quote (only in metadata)."""
+        quoted = {id(mention["article"]) for mention in self.mentions}
+        return [article for article in self.briefings if id(article) not in quoted]
+
+    @property
     def type_label(self) -> str:
         return {"person": "Person", "organisation": "Organisation", "place": "Place"}[self.type]
 

@@ -24,7 +24,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from markupsafe import Markup
 from pelican import signals
 from pelican.log import console
 
@@ -54,14 +54,17 @@ def tokens(text: str, rules: dict) -> list[str]:
             if word not in stop and (len(word) >= minimum or word.isdigit())]
 
 
+PARAGRAPH = re.compile(r'<p(?: id="(?P<id>[^"]*)")?>(?P<inner>.*?)</p>', re.S)
+
+
 def paragraphs(html: str) -> list[list[str]]:
-    """[[anchor id, text], ...] for each paragraph of a briefing's body."""
-    soup = BeautifulSoup(html or "", "html.parser")
+    """[[anchor id, text], ...] for each paragraph of a briefing's body (the converter writes
+    flat `<p id="p-N">` blocks, so a pattern finds them; striptags decodes the entities)."""
     result = []
-    for paragraph in soup.find_all("p"):
-        text = " ".join(paragraph.get_text().replace("\u00a0", " ").split())
+    for match in PARAGRAPH.finditer(html or ""):
+        text = " ".join(Markup(match.group("inner")).striptags().replace("\u00a0", " ").split())
         if text:
-            result.append([paragraph.get("id", ""), text])
+            result.append([match.group("id") or "", text])
     return result
 
 
