@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import regex
 from markupsafe import Markup
 from pelican import signals
 from pelican.log import console
@@ -40,11 +41,13 @@ def load_rules(path: Path = DATA_FILE) -> dict:
     return rules
 
 
+NONSPACING_MARKS = regex.compile(r"\p{Mn}+")  # the same class as the JavaScript's /\p{Mn}/u
+
+
 def fold(text: str) -> str:
     """Lower case without accents: 'Pešāwar' → 'pesawar'. The search page's JavaScript folds
     a query the same way (NFKD, nonspacing marks dropped, lower case)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
+    return NONSPACING_MARKS.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
 def tokens(text: str, rules: dict) -> list[str]:
