@@ -78,7 +78,8 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     """
     report = Report()
     overrides = load_overrides(seed_dir)
-    briefings = read_seeds(seed_dir, report, overrides, SeedCache(content_dir))
+    cache = SeedCache(content_dir)
+    briefings = read_seeds(seed_dir, report, overrides, cache)
     report.warnings += [f"overrides: no seed named {name!r} in {seed_dir}" for name in sorted(overrides)
                         if name not in {path.name for path in seed_files(seed_dir)}]
     slugs = unique_slugs({b.seed_name: make_slug(b.title, b.seed_name) for b in briefings})
