@@ -1,4 +1,4 @@
-"""Is the built site already what a build would give? Then the build can be skipped.
+"""Is the built site (or the converted content) already what a run would give? Then skip it.
 
 A build's result depends on its inputs only: the content folder, the settings files, the theme
 and plugin folders, the installed packages and Pelican's options. After each successful build
@@ -127,3 +127,54 @@ class BuildStamp:
             self.path.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+CONVERT_STAMP = Path(".cache") / "convert-stamp.json"
+
+
+def files_signature(paths: list[Path]) -> str:
+    """Names, sizes and modification times of some files (a missing one counts too)."""
+    digest = hashlib.blake2b()
+    for path in paths:
+        try:
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        except OSError:
+            digest.update(f"{path}\0missing\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+class ConvertStamp:
+    """The converter's twin of BuildStamp: when the seed files (and the overrides file), the
+    converter's own code and data, and the generated files are all as the last run left them,
+    that run's report stands and nothing is converted again. A generated file edited by hand
+    changes its signature, so the next run checks it as usual."""
+
+    def __init__(self, seed_dir: Path, content_dir: Path, seeds: list[Path]):
+        from .seed_cache import converter_fingerprint  # noqa: PLC0415
+
+        self.path = content_dir / CONVERT_STAMP
+        self.content_dir = content_dir
+        self.inputs = files_signature(seeds + [seed_dir / "overrides.toml"]) + converter_fingerprint()
+
+    def generated_signature(self) -> str:
+        folders = [self.content_dir / "briefings", self.content_dir / "sources"]
+        return files_signature(sorted(p for folder in folders if folder.is_dir() for p in folder.iterdir()))
+
+    def recorded_report(self) -> dict | None:
+        """The last run's report ({"lines": [...], "warnings": N}) if nothing changed since."""
+        try:
+            recorded = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if recorded.get("inputs") == self.inputs and recorded.get("generated") == self.generated_signature():
+            return recorded.get("report")
+        return None
+
+    def record(self, lines: list[str], warnings: int) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps({"inputs": self.inputs, "generated": self.generated_signature(),
+                                             "report": {"lines": lines, "warnings": warnings}}), "utf-8")
+        except OSError:
+            pass  # no stamp: the next run converts as usual

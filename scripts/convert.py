@@ -20,8 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.convert import EditedByHand, convert_folder, format_report  # noqa: E402
+from briefing.convert import EditedByHand, convert_folder, format_report, seed_files  # noqa: E402
 from briefing.overrides import BadOverrides  # noqa: E402
+from briefing.up_to_date import ConvertStamp  # noqa: E402
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -50,16 +51,23 @@ def main(argv: list[str] | None = None) -> int:
     if not args.seed_dir.is_dir():
         print(f"error: seed folder {args.seed_dir} does not exist or is not a folder", file=sys.stderr)
         return 2
-    try:
-        report = convert_folder(args.seed_dir, args.content_dir, args.keep_edits, args.overwrite_edits)
-    except (EditedByHand, BadOverrides) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    lines = format_report(report)
+    stamp = ConvertStamp(args.seed_dir, args.content_dir, seed_files(args.seed_dir))
+    recorded = stamp.recorded_report()
+    if recorded:
+        lines, warnings = recorded["lines"], recorded["warnings"]
+        lines[-1] = lines[-1].rsplit(";", 1)[0] + "; nothing changed since the last run: nothing converted"
+    else:
+        try:
+            report = convert_folder(args.seed_dir, args.content_dir, args.keep_edits, args.overwrite_edits)
+        except (EditedByHand, BadOverrides) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        lines, warnings = format_report(report), report.warning_count
+        stamp.record(lines, warnings)
+        if not report.briefings and not report.skipped:
+            print(f"warning: no seed files (*.txt) in {args.seed_dir}", file=sys.stderr)
     print("\n".join(lines[-1:] if args.quiet else lines))
-    if not report.briefings and not report.skipped:
-        print(f"warning: no seed files (*.txt) in {args.seed_dir}", file=sys.stderr)
-    return 1 if args.strict and report.warning_count else 0
+    return 1 if args.strict and warnings else 0
 
 
 if __name__ == "__main__":

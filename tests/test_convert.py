@@ -109,3 +109,18 @@ def test_hand_written_markdown_is_left_alone(seed_dir, tmp_path):
     mine.write_text("Title: Mine\nDate: 2020-01-01\n\nWritten by hand.\n", "utf-8")
     convert_folder(seed_dir, content)
     assert mine.exists()
+
+
+def test_a_second_run_with_nothing_changed_repeats_the_report_and_converts_nothing(seed_dir, tmp_path):
+    content = tmp_path / "content"
+    first = run(seed_dir, content)
+    second = run(seed_dir, content)
+    assert "nothing changed since the last run" in second.stdout
+    assert first.stdout.splitlines()[:-1] == second.stdout.splitlines()[:-1]  # one line per seed
+    (seed_dir / "004_389bc0c514f36f5f.txt").write_bytes(
+        (seed_dir / "004_389bc0c514f36f5f.txt").read_bytes() + b"\nOne more sentence for the record.\n")
+    third = run(seed_dir, content)
+    assert "nothing changed" not in third.stdout and "2 files written" in third.stdout  # briefing, copy
+    edited = sorted((content / "briefings").glob("*.md"))[0]
+    edited.write_text(edited.read_text("utf-8").replace("</p>", " (edited)</p>", 1), "utf-8")
+    assert run(seed_dir, content).returncode == 1  # the hand edit is noticed, not skipped over
