@@ -81,16 +81,30 @@ def find_match(current: Fingerprint, seed_text: str, by_text, by_sketch, prints,
         return kept, "identical file" if same_file else "same article text"
     if current.words < settings["near_min_words"]:
         return None
-    shared = Counter(index for value in current.sketch for index in by_sketch.get(value, []))
+    # A sketch value shared by very many texts (a stock phrase) finds no duplicate: skipping its
+    # long postings list keeps the work per seed bounded as the folder grows.
+    shared: Counter = Counter()
+    for value in current.sketch:
+        postings = by_sketch.get(value, ())
+        if len(postings) <= settings["sketch_max_postings"]:
+            shared.update(postings)
     for kept in sorted(index for index, count in shared.items() if count >= min_shared):
         if prints[kept].words < settings["near_min_words"]:
             continue
+        if estimated_containment(current.sketch, prints[kept].shingles) < settings["estimate_floor"]:
+            continue  # too little of this text is in the other for either test to pass
         similarity = jaccard(current.shingles, prints[kept].shingles)
         if similarity >= settings["near_threshold"]:
             return kept, f"near-identical text ({similarity:.0%} shared)"
         if containment(current.shingles, prints[kept].shingles) >= settings["contained_threshold"]:
             return kept, "shorter copy: its text is all in the kept briefing"
     return None
+
+
+def estimated_containment(sketch: list[int], whole: frozenset[int]) -> float:
+    """The share of a text's sketch found in another text: an estimate of its containment, which
+    bounds the Jaccard similarity from above, for the price of a few look-ups."""
+    return sum(1 for value in sketch if value in whole) / len(sketch) if sketch else 0.0
 
 
 def containment(part: frozenset[int], whole: frozenset[int]) -> float:
