@@ -38,6 +38,7 @@ def test_dashboard_lists_most_mentioned_actors_and_latest_events():
     assert event.time["datetime"] == "2022-03-01"
     assert "Talks resumed in <Doha>." in event.get_text()  # escaped, shown as text
     assert event.select_one("a.event-source")["href"] == "./briefings/talks.html#p-2"
+    assert event.select_one("a.event-source").get_text() == "Dawn"  # the publisher names the link
     assert home.select(".dashboard-tags") == []
 
 
