@@ -6,7 +6,6 @@ from functools import cache
 from .rules import load
 
 
-
 @cache
 def not_names() -> frozenset[str]:
     return frozenset(load("keywords")["not_names"].split())

@@ -28,13 +28,18 @@ def build_site(seed_dir: Path, workdir: Path, *extra: str, target: str = "html",
     )
 
 
+def built_output(seed_dir: Path, workdir: Path, *extra: str, target: str = "html",
+                 env: dict | None = None) -> Path:
+    """build_site that must succeed (its output shown if not); the output folder."""
+    result = build_site(seed_dir, workdir, *extra, target=target, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return workdir / "output"
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The output folder of a site built from seeds/."""
-    workdir = tmp_path_factory.mktemp("site")
-    result = build_site(SEEDS, workdir)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return workdir / "output"
+    return built_output(SEEDS, tmp_path_factory.mktemp("site"))
 
 
 PUBLISHED_URL = "https://briefings.example.org"
@@ -43,10 +48,8 @@ PUBLISHED_URL = "https://briefings.example.org"
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory) -> Path:
     """The output folder of `make publish` with an absolute SITEURL: feeds, sitemap, canonicals."""
-    workdir = tmp_path_factory.mktemp("published")
-    result = build_site(SEEDS, workdir, target="publish", env={"SITEURL": PUBLISHED_URL})
-    assert result.returncode == 0, result.stdout + result.stderr
-    return workdir / "output"
+    return built_output(SEEDS, tmp_path_factory.mktemp("published"), target="publish",
+                        env={"SITEURL": PUBLISHED_URL})
 
 
 @pytest.fixture(scope="session")

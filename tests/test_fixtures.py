@@ -15,7 +15,7 @@ from briefing.text import split_sentences
 from briefing.convert import convert_folder, format_report, seed_files
 from briefing.decode import UnreadableSeed
 from briefing.pipeline import convert_seed
-from conftest import build_site, page_by_seed
+from conftest import built_output, page_by_seed
 from helpers import uncovered
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -50,10 +50,7 @@ def converted(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory) -> Path:
-    workdir = tmp_path_factory.mktemp("fixture-site")
-    result = build_site(SEED_DIR, workdir)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return workdir / "output"
+    return built_output(SEED_DIR, tmp_path_factory.mktemp("fixture-site"))
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site, page_by_seed
+from conftest import built_output, page_by_seed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "seeds"
 HOSTILE_FIXTURES = ["hostile_html_script.txt", "hostile_jinja_template.txt",
@@ -50,8 +50,7 @@ def hostile_site(tmp_path_factory):
         shutil.copy(FIXTURES / name, seeds / name)
     for name, text in CRAFTED.items():
         (seeds / name).write_text(text, "utf-8")
-    result = build_site(seeds, workdir)
-    assert result.returncode == 0, result.stdout + result.stderr
+    built_output(seeds, workdir)
     return workdir
 
 
@@ -120,11 +119,8 @@ def hostile_published(hostile_site, tmp_path_factory):
     """The same hostile seeds through `make publish`: feeds and absolute URLs."""
     from conftest import PUBLISHED_URL
 
-    workdir = tmp_path_factory.mktemp("hostile-published")
-    result = build_site(hostile_site / "seeds", workdir, target="publish",
-                        env={"SITEURL": PUBLISHED_URL})
-    assert result.returncode == 0, result.stdout + result.stderr
-    return workdir / "output"
+    return built_output(hostile_site / "seeds", tmp_path_factory.mktemp("hostile-published"),
+                        target="publish", env={"SITEURL": PUBLISHED_URL})
 
 
 def test_feeds_carry_hostile_text_as_escaped_text(hostile_published):

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import SEEDS, build_site
+from conftest import SEEDS, built_output
 from annotations import ANNOTATIONS
 
 SEED_003 = "003_453a01e2ae8e6135.txt"
@@ -159,9 +159,7 @@ def corpus(tmp_path_factory):
     (seeds / "y2.txt").write_text(
         "Border reopens – Reuters\n\nPublished: 18 September 2023\n\n"
         "The Torkham border crossing was reopened on Friday, traders in Peshawar said on Monday.\n", "utf-8")
-    result = build_site(seeds, workdir)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return workdir / "output"
+    return built_output(seeds, workdir)
 
 
 def test_discovered_entities_get_pages_marked_discovered(corpus):
