@@ -24,7 +24,7 @@ def build_site(seed_dir: Path, workdir: Path, *extra: str, target: str = "html",
         ["make", "--no-print-directory", "-C", str(ROOT), target, f"SEEDDIR={seed_dir}",
          f"INPUTDIR={content}", f"OUTPUTDIR={workdir / 'output'}", *extra],
         capture_output=True, text=True, check=False,
-        env={**os.environ, "COLUMNS": "400", **(env or {})},  # rich wraps long paths at 80
+        env={**os.environ, **(env or {})},
     )
 
 
