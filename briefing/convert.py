@@ -1,12 +1,13 @@
 """A folder of seeds → a folder of Markdown briefings, with a report of what was done."""
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import markdown
-from .duplicates import find_duplicates
-from .model import Briefing, Duplicate
+from .duplicates import Fingerprint, find_duplicates, fingerprint_of
+from .model import Briefing, Duplicate, PublishedDate
 from .overrides import Override, apply_override, load_overrides
 from .seed_cache import SeedCache
 from .slugs import make_slug, unique_slugs
@@ -23,8 +24,48 @@ class EditedByHand(Exception):
 
 
 @dataclass
+class Summary:
+    """A converted seed as the report and the folder-level steps (slugs, duplicates) need it;
+    the whole briefing waits in the seed cache until its Markdown is written."""
+
+    seed_name: str
+    key: str  # in the seed cache
+    title: str
+    date: PublishedDate | None
+    source: str
+    genre: str
+    removed: int  # lines removed from the seed
+    warnings: list[str]
+    edited: list[str]
+    fingerprint: Fingerprint
+    slug: str = ""
+
+    @classmethod
+    def of(cls, briefing: Briefing, key: str) -> "Summary":
+        return cls(briefing.seed_name, key, briefing.title, briefing.date, briefing.source,
+                   briefing.genre, len(briefing.removed), briefing.warnings, briefing.edited,
+                   fingerprint_of(briefing))
+
+
+class StoredBriefings(Sequence):
+    """The report's briefings, each read back from the seed cache when asked for."""
+
+    def __init__(self, summaries: list[Summary], whole: Callable[[Summary], Briefing]):
+        self.summaries, self.whole = summaries, whole
+
+    def __len__(self) -> int:
+        return len(self.summaries)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.whole(summary) for summary in self.summaries[index]]
+        return self.whole(self.summaries[index])
+
+
+@dataclass
 class Report:
-    briefings: list[Briefing] = field(default_factory=list)
+    briefings: Sequence[Briefing] = field(default_factory=list)
+    summaries: list[Summary] = field(default_factory=list)  # of the briefings, for the report
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (seed name, reason)
     duplicates: list[Duplicate] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the run, not one seed
@@ -35,11 +76,11 @@ class Report:
     @property
     def warning_count(self) -> int:
         return (len(self.skipped) + len(self.warnings)
-                + sum(len(b.warnings) for b in self.briefings))
+                + sum(len(b.warnings) for b in self.summaries))
 
     @property
     def edited_count(self) -> int:
-        return sum(1 for b in self.briefings if b.edited)
+        return sum(1 for b in self.summaries if b.edited)
 
 
 def seed_files(seed_dir: Path) -> list[Path]:
@@ -52,20 +93,21 @@ def seed_files(seed_dir: Path) -> list[Path]:
 
 
 def read_seeds(seed_dir: Path, report: Report, overrides: dict[str, Override],
-               cache: SeedCache | None = None) -> list[Briefing]:
+               cache: SeedCache) -> list[Summary]:
     """Convert every seed of the folder (unchanged seeds come from the cache), then apply the
-    editor's overrides; lines an override keeps are part of the conversion, so of its cache key."""
+    editor's overrides; lines an override keeps are part of the conversion, so of its cache key.
+    Only a summary of each briefing is kept: the cache has the rest."""
     paths = seed_files(seed_dir)
     keep = {name: (tuple(override.keep),) for name, override in overrides.items() if override.keep}
-    briefings = []
-    for path, result in zip(paths, (cache or SeedCache(None)).convert_all(paths, keep)):
+    summaries = []
+    for path, key, result in cache.convert_each(paths, keep):
         if isinstance(result, Briefing):
             apply_override(result, overrides.get(path.name, Override(path.name)))
-            briefings.append(result)
+            summaries.append(Summary.of(result, key))
         else:
             report.skipped.append((path.name, result))
             log.warning("skipped seed %s: %s", path.name, result)
-    return briefings
+    return summaries
 
 
 def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
@@ -75,49 +117,64 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     Files are rewritten only when their text changes (so Pelican's cache stays warm), and
     generated files whose seed is gone are deleted. A generated file edited by hand raises
     EditedByHand, unless `keep_edits` (leave it) or `overwrite_edits` (replace it).
+
+    Two passes, so that a large folder is never all in memory: the first converts each seed
+    (or finds it in the cache) and keeps a summary; slugs and duplicates are settled on the
+    summaries; the second reads each briefing back from the cache and writes its files.
     """
     report = Report()
     overrides = load_overrides(seed_dir)
     cache = SeedCache(content_dir)
-    briefings = read_seeds(seed_dir, report, overrides, cache)
+    summaries = read_seeds(seed_dir, report, overrides, cache)
     report.warnings += [f"overrides: no seed named {name!r} in {seed_dir}" for name in sorted(overrides)
                         if name not in {path.name for path in seed_files(seed_dir)}]
-    slugs = unique_slugs({b.seed_name: make_slug(b.title, b.seed_name) for b in briefings})
-    outputs: dict[Path, str] = {}
-    for briefing in briefings:
-        briefing.slug = slugs[briefing.seed_name]
-        outputs[content_dir / seed_copy(briefing)] = "\ufeff" + briefing.seed_text  # BOM: read as UTF-8
+    slugs = unique_slugs({s.seed_name: make_slug(s.title, s.seed_name) for s in summaries})
+    for summary in summaries:
+        summary.slug = slugs[summary.seed_name]
     distinct = {name for name, override in overrides.items() if override.distinct}
-    report.duplicates = merge_duplicates(briefings, distinct)
+    report.duplicates = merge_duplicates(summaries, distinct)
     left_out = {duplicate.seed_name for duplicate in report.duplicates}
     report.warnings += [f"overrides for {d.seed_name} have no effect: it repeats {d.kept} "
                         "(put the corrections there, or set distinct = true to keep both)"
                         for d in report.duplicates if d.seed_name in overrides]
-    for briefing in briefings:
-        if briefing.seed_name in left_out:
-            continue
+    stands_for: dict[str, list[Duplicate]] = {}
+    for duplicate in report.duplicates:
+        stands_for.setdefault(duplicate.kept, []).append(duplicate)
+
+    def whole(summary: Summary) -> Briefing:
+        briefing = cache.fetch(summary.key)
+        apply_override(briefing, overrides.get(summary.seed_name, Override(summary.seed_name)))
+        briefing.slug = summary.slug
+        briefing.duplicates = list(stands_for.get(summary.seed_name, []))
+        return briefing
+
+    report.summaries = [s for s in summaries if s.seed_name not in left_out]
+    report.briefings = StoredBriefings(report.summaries, whole)
+    planned = {content_dir / BRIEFINGS_DIR / f"{s.slug}.md": s for s in report.summaries}
+    left_alone = check_edits(content_dir, planned, whole, report, keep_edits, overwrite_edits)
+    for summary in summaries:
+        briefing = whole(summary)
+        write_output(content_dir / seed_copy(briefing), "\ufeff" + briefing.seed_text, report)  # BOM: read as UTF-8
         path = content_dir / BRIEFINGS_DIR / f"{briefing.slug}.md"
-        outputs[path] = markdown.render(briefing, seed_copy(briefing))
-        report.briefings.append(briefing)
-    check_edits(content_dir, outputs, report, keep_edits, overwrite_edits)
-    write_outputs(outputs, report)
+        if summary.seed_name not in left_out and path not in left_alone:
+            write_output(path, markdown.render(briefing, seed_copy(briefing)), report)
+    outputs = {content_dir / seed_copy(s) for s in summaries} | set(planned) | left_alone
     delete_stale(content_dir, outputs, report)
     cache.save()
     return report
 
 
-def seed_copy(briefing: Briefing) -> str:
+def seed_copy(briefing: Briefing | Summary) -> str:
     """The plain-text copy of a seed in the site, relative to the content folder."""
     return f"{SOURCES_DIR}/{briefing.slug}.txt"
 
 
-def merge_duplicates(briefings: list[Briefing], distinct: set[str]) -> list[Duplicate]:
-    """Find repeated articles; each kept briefing lists the seeds it stands for too."""
-    by_name = {b.seed_name: b for b in briefings}
-    duplicates = find_duplicates(briefings, distinct)
+def merge_duplicates(summaries: list[Summary], distinct: set[str]) -> list[Duplicate]:
+    """Find repeated articles, each with where its seed's plain-text copy is."""
+    by_name = {s.seed_name: s for s in summaries}
+    duplicates = find_duplicates(summaries, distinct)
     for duplicate in duplicates:
         duplicate.seed_copy = seed_copy(by_name[duplicate.seed_name])
-        by_name[duplicate.kept].duplicates.append(duplicate)
     return duplicates
 
 
@@ -130,37 +187,42 @@ def generated_files(content_dir: Path) -> list[Path]:
                   if path.read_text("utf-8", errors="replace").startswith(markdown.CHECKSUM_KEY + ":"))
 
 
-def check_edits(content_dir: Path, outputs: dict[Path, str], report: Report,
-                keep_edits: bool, overwrite_edits: bool) -> None:
+def check_edits(content_dir: Path, planned: dict[Path, Summary], whole: Callable[[Summary], Briefing],
+                report: Report, keep_edits: bool, overwrite_edits: bool) -> set[Path]:
+    """Generated files edited by hand since: raise, or the paths to leave as they are."""
+    left_alone = set()
     for path in generated_files(content_dir):
         existing = path.read_text("utf-8")
-        if not markdown.edited_by_hand(existing) or outputs.get(path) == existing:
+        if not markdown.edited_by_hand(existing):
             continue
+        if path in planned:
+            briefing = whole(planned[path])
+            if markdown.render(briefing, seed_copy(briefing)) == existing:
+                continue
         if overwrite_edits:
             log.warning("overwriting hand edits in %s (--overwrite-edits)", path)
         elif keep_edits:
             report.kept_edits.append(str(path))
-            outputs.pop(path, None)
-            outputs[path] = existing
+            left_alone.add(path)
         else:
             raise EditedByHand(
                 f"{path} was edited by hand since it was generated; put the change in the "
                 "overrides file, or run again with --keep-edits (leave it) or --overwrite-edits"
             )
+    return left_alone
 
 
-def write_outputs(outputs: dict[Path, str], report: Report) -> None:
-    for path, text in outputs.items():
-        if path.exists() and path.read_text("utf-8", errors="replace") == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(text, "utf-8")
-        temporary.replace(path)
-        report.written += 1
+def write_output(path: Path, text: str, report: Report) -> None:
+    if path.exists() and path.read_text("utf-8", errors="replace") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, "utf-8")
+    temporary.replace(path)
+    report.written += 1
 
 
-def delete_stale(content_dir: Path, outputs: dict[Path, str], report: Report) -> None:
+def delete_stale(content_dir: Path, outputs: set[Path], report: Report) -> None:
     """Remove generated briefings and seed copies whose seed is no longer in the folder."""
     stale = [path for path in generated_files(content_dir) if path not in outputs]
     sources = content_dir / SOURCES_DIR
@@ -174,13 +236,13 @@ def delete_stale(content_dir: Path, outputs: dict[Path, str], report: Report) ->
 def format_report(report: Report) -> list[str]:
     """One line per seed (converted, duplicate or skipped), then a summary."""
     lines = []
-    for b in report.briefings:
+    for b in report.summaries:
         date = b.date.iso() if b.date else "undated"
         title = b.title if len(b.title) <= 60 else b.title[:57] + "..."
         edited = f"  edited={','.join(b.edited)}" if b.edited else ""
         genre = f"  genre={b.genre}" if b.genre else ""
         lines.append(f"  ok    {b.seed_name}  {date:<10}  {title!r}  source={b.source or '-'}  "
-                     f"removed={len(b.removed)}  warnings={len(b.warnings)}{genre}{edited}")
+                     f"removed={b.removed}  warnings={len(b.warnings)}{genre}{edited}")
         lines += [f"        warning: {b.seed_name}: {warning}" for warning in b.warnings]
     for duplicate in report.duplicates:
         lines.append(f"  DUP   {duplicate.seed_name}  duplicate of {duplicate.kept} ({duplicate.reason})")
@@ -188,9 +250,9 @@ def format_report(report: Report) -> list[str]:
         lines.append(f"  SKIP  {name}  {reason}")
     lines += [f"  warning: {warning}" for warning in report.warnings]
     lines += [f"  kept hand edits in {path}" for path in report.kept_edits]
-    seeds = len(report.briefings) + len(report.duplicates) + len(report.skipped)
+    seeds = len(report.summaries) + len(report.duplicates) + len(report.skipped)
     lines.append(
-        f"{seeds} seeds: {len(report.briefings)} converted, {len(report.duplicates)} duplicates, "
+        f"{seeds} seeds: {len(report.summaries)} converted, {len(report.duplicates)} duplicates, "
         f"{len(report.skipped)} skipped, {report.warning_count} warnings, "
         f"{report.edited_count} with editor overrides; "
         f"{report.written} files written, {report.deleted} stale files deleted"

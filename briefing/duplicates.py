@@ -8,10 +8,12 @@ candidates are compared in full (thresholds in data/duplicates.toml).
 
 import hashlib
 import re
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import Briefing, Duplicate
+from .model import Duplicate
 from .rules import load
 
 WORD = re.compile(r"\w+")
@@ -19,10 +21,16 @@ WORD = re.compile(r"\w+")
 
 @dataclass
 class Fingerprint:
+    """Computed once, when the seed is converted, and kept with the briefing in the seed cache."""
+
     words: int
     text_hash: str
-    shingles: frozenset[int]
+    file_hash: str  # of the whole seed text: "identical file" rather than "same article text"
+    shingles: bytes  # the sorted shingle hashes packed: a set of Python ints takes ten times the room
     sketch: list[int]
+
+    def shingle_set(self) -> frozenset[int]:
+        return frozenset(array("Q", self.shingles))
 
 
 def shingle_hash(text: str) -> int:
@@ -30,22 +38,29 @@ def shingle_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def fingerprint(paragraphs: list[str]) -> Fingerprint:
+def fingerprint(paragraphs: list[str], seed_text: str) -> Fingerprint:
     settings = load("duplicates")
     words = WORD.findall(" ".join(paragraphs).casefold())
     size = settings["shingle_words"]
-    shingles = frozenset(shingle_hash(" ".join(words[i:i + size]))
-                         for i in range(max(1, len(words) - size + 1)))
+    shingles = sorted({shingle_hash(" ".join(words[i:i + size]))
+                       for i in range(max(1, len(words) - size + 1))})
     return Fingerprint(len(words), hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest(),
-                       shingles, sorted(shingles)[: settings["sketch_size"]])
+                       hashlib.sha256(seed_text.encode("utf-8")).hexdigest(),
+                       array("Q", shingles).tobytes(), shingles[: settings["sketch_size"]])
+
+
+def fingerprint_of(briefing) -> Fingerprint:
+    """A briefing's fingerprint (or a summary's: anything with a seed name and a fingerprint)."""
+    return briefing.fingerprint or fingerprint(briefing.paragraphs, briefing.seed_text)
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def find_duplicates(briefings: list[Briefing], distinct: set[str] = frozenset()) -> list[Duplicate]:
-    """Every briefing that repeats an earlier one (briefings in seed-name order).
+def find_duplicates(briefings: Sequence, distinct: set[str] = frozenset()) -> list[Duplicate]:
+    """Every briefing that repeats an earlier one (briefings in seed-name order; anything with a
+    `seed_name` and a `fingerprint` will do, see fingerprint_of).
 
     A seed named in `distinct` (the editor said so) is never taken for a duplicate.
     """
@@ -57,9 +72,9 @@ def find_duplicates(briefings: list[Briefing], distinct: set[str] = frozenset())
     prints: dict[int, Fingerprint] = {}
     found: list[Duplicate] = []
     for index, briefing in enumerate(briefings):
-        current = fingerprint(briefing.paragraphs)
+        current = fingerprint_of(briefing)
         match = None if briefing.seed_name in distinct else find_match(
-            current, briefings[index].seed_text, by_text, by_sketch, prints, briefings, min_shared)
+            current, by_text, by_sketch, prints, min_shared)
         if match:
             kept, reason = match
             found.append(Duplicate(briefing.seed_name, briefings[kept].seed_name, reason))
@@ -71,13 +86,13 @@ def find_duplicates(briefings: list[Briefing], distinct: set[str] = frozenset())
     return found
 
 
-def find_match(current: Fingerprint, seed_text: str, by_text, by_sketch, prints, briefings,
-               min_shared: int) -> tuple[int, str] | None:
+def find_match(current: Fingerprint, by_text, by_sketch, prints, min_shared: int
+               ) -> tuple[int, str] | None:
     """The earlier kept briefing this one repeats, and how; None if it repeats none."""
     settings = load("duplicates")
     if current.words and current.text_hash in by_text:
         kept = by_text[current.text_hash]
-        same_file = briefings[kept].seed_text == seed_text
+        same_file = prints[kept].file_hash == current.file_hash
         return kept, "identical file" if same_file else "same article text"
     if current.words < settings["near_min_words"]:
         return None
@@ -88,15 +103,18 @@ def find_match(current: Fingerprint, seed_text: str, by_text, by_sketch, prints,
         postings = by_sketch.get(value, ())
         if len(postings) <= settings["sketch_max_postings"]:
             shared.update(postings)
+    shingles = None
     for kept in sorted(index for index, count in shared.items() if count >= min_shared):
         if prints[kept].words < settings["near_min_words"]:
             continue
-        if estimated_containment(current.sketch, prints[kept].shingles) < settings["estimate_floor"]:
+        other = prints[kept].shingle_set()
+        if estimated_containment(current.sketch, other) < settings["estimate_floor"]:
             continue  # too little of this text is in the other for either test to pass
-        similarity = jaccard(current.shingles, prints[kept].shingles)
+        shingles = shingles or current.shingle_set()
+        similarity = jaccard(shingles, other)
         if similarity >= settings["near_threshold"]:
             return kept, f"near-identical text ({similarity:.0%} shared)"
-        if containment(current.shingles, prints[kept].shingles) >= settings["contained_threshold"]:
+        if containment(shingles, other) >= settings["contained_threshold"]:
             return kept, "shorter copy: its text is all in the kept briefing"
     return None
 

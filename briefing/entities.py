@@ -68,38 +68,100 @@ def in_capitals(form: str) -> bool:
 
 
 @cache
-def known_forms() -> tuple[re.Pattern, dict[str, str], dict[str, str]]:
-    """One pattern for every name and alias (longest first), and the lookups back to names."""
+def known_forms() -> tuple[list[tuple[str, bool]], dict[str, str], dict[str, str]]:
+    """Every name and alias (True: matched only as written), and the lookups back to names."""
     exact: dict[str, str] = {}
     folded: dict[str, str] = {}
-    pieces = []
+    forms = []
     for entry in gazetteer().values():
         for form in (entry.name, *entry.aliases):
             if in_capitals(form):
                 exact[form] = entry.name
-                pieces.append((len(form), re.escape(form)))
             else:
                 folded[form.casefold()] = entry.name
-                pieces.append((len(form), f"(?i:{re.escape(form)})"))
-    pieces.sort(key=lambda piece: -piece[0])
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(text for _, text in pieces) + r")(?!\w)")
-    return pattern, exact, folded
+            forms.append((form, in_capitals(form)))
+    return forms, exact, folded
+
+
+WORD = re.compile(r"\w+")
+FIRST_WORD = re.compile(r"(\w+)(.?)", re.DOTALL)
+# The only characters that re's IGNORECASE takes for an ASCII letter but str.lower() does not
+# turn into it (found by trying every code point: see tests/test_entities.py).
+ASCII_LOOKALIKES = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
+
+
+def word_key(word: str) -> str:
+    """The same key for two words that match each other case-insensitively (ASCII words)."""
+    return word.lower() if word.isascii() else word.translate(ASCII_LOOKALIKES).lower()
+
+
+def is_plain_separator(text: str) -> bool:
+    """Nothing, or a character that is no word character and has no case ('-', ' ', '’'): only
+    that same character matches it, even case-insensitively."""
+    return not text or (not WORD.match(text) and text.lower() == text == text.upper())
+
+
+@cache
+def known_index() -> tuple[dict[str, list[re.Pattern]], list[re.Pattern]]:
+    """Each gazetteer form as a pattern of its own, filed under the key of its first word, so a
+    text only tries the forms whose first word it contains; forms that do not start with an
+    ASCII word then a plain separator are tried everywhere."""
+    by_word: dict[str, list[re.Pattern]] = {}
+    everywhere = []
+    for form, as_written in known_forms()[0]:
+        escaped = re.escape(form) if as_written else f"(?i:{re.escape(form)})"
+        pattern = re.compile(rf"(?<!\w){escaped}(?!\w)")
+        first = FIRST_WORD.match(form)
+        if first and first.group(1).isascii() and is_plain_separator(first.group(2)):
+            by_word.setdefault(word_key(first.group(1)), []).append(pattern)
+        else:
+            everywhere.append(pattern)
+    return by_word, everywhere
+
+
+def known_ends(text: str) -> dict[int, int]:
+    """Where gazetteer forms start in a text → where the longest one starting there ends.
+
+    A form starts where a word starts, and that word matches the form's first word: only the
+    forms filed under the text's words can match, and only where such a word is written.
+    """
+    by_word, everywhere = known_index()
+    ends: dict[int, int] = {}
+    for word in set(WORD.findall(text)):
+        patterns = by_word.get(word_key(word), ())
+        start = text.find(word) if patterns else -1
+        while start >= 0:
+            for pattern in patterns:
+                match = pattern.match(text, start)
+                if match and match.end() > ends.get(start, -1):
+                    ends[start] = match.end()
+            start = text.find(word, start + 1)
+    for pattern in everywhere:
+        position = 0
+        while match := pattern.search(text, position):
+            if match.end() > ends.get(match.start(), -1):
+                ends[match.start()] = match.end()
+            position = match.start() + 1
+    return ends
 
 
 def find_known(text: str) -> list[Span]:
-    """Gazetteer names in a text. A capitalised alias never matches a lower-case word
-    ('The Diplomat' is not 'the diplomat')."""
-    pattern, exact, folded = known_forms()
+    """Gazetteer names in a text, the longest form winning where several start, then the next
+    after it. A capitalised alias never matches a lower-case word ('The Diplomat' is not 'the
+    diplomat')."""
+    _, exact, folded = known_forms()
+    ends = known_ends(text)
     spans = []
     position = 0
-    while match := pattern.search(text, position):
-        written = match.group()
+    for start in sorted(ends):
+        if start < position:
+            continue
+        written = text[start:ends[start]]
         name = exact.get(written) or folded.get(written.casefold())
         if not name or (written[0].islower() and not lower_case_form(written, name)):
-            position = match.start() + 1  # "the Washington Post" is still "Washington Post"
-            continue
-        spans.append(Span(match.start(), match.end(), name, gazetteer()[name].type, written, True))
-        position = match.end()
+            continue  # "the Washington Post" is still "Washington Post"
+        spans.append(Span(start, ends[start], name, gazetteer()[name].type, written, True))
+        position = ends[start]
     return spans
 
 

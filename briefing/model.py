@@ -93,6 +93,7 @@ class Briefing:
     events: list[Event] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)  # seeds this briefing stands for too
     edited: list[str] = field(default_factory=list)  # what the overrides file set ("title", "date")
+    fingerprint: object = None  # duplicates.Fingerprint of the text, made with the conversion
 
     def remove(self, reason: str, text: str, line: int = 0) -> None:
         """Record text kept out of the body; blank scraps are not worth a line."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from . import boilerplate, genre, sources
 from .dates import RELATIVE_DATE, find_published_date, is_relative_date
 from .decode import decode_seed
+from .duplicates import fingerprint
 from .genre import detect_genre, set_genre
 from .headline import headline_from_lede
 from .entities import find_entities
@@ -63,6 +64,7 @@ def convert_seed(seed_name: str, data: bytes, keep: Sequence[str] = ()) -> Brief
     take_promo_labels(briefing, pieces)
     take_body(briefing, pieces)
     finish(briefing)
+    briefing.fingerprint = fingerprint(briefing.paragraphs, briefing.seed_text)
     return briefing
 
 

@@ -92,13 +92,20 @@ def convert_in_processes(jobs: list[tuple[Path, tuple]]):
 
 class SeedCache:
     """Seed files → briefings as `pipeline.convert_seed` gives them, from the cache when it
-    can. Seeds are read one at a time, so a large folder is never all in memory at once."""
+    can. Seeds are read one at a time, so a large folder is never all in memory at once; a
+    briefing converted in this run can be fetched again by its key. Without a cache file (a
+    read-only folder) the cache lives in memory for the run."""
 
     def __init__(self, content_dir: Path | None):
         self.db = None
         self.used: list[str] = []
+        self.spare: dict[str, bytes] = {}  # briefings the database would not take
         if content_dir is not None:
             self.db = open_table(content_dir / CACHE_DIR / CACHE_FILE, "seed")
+        self.persistent = self.db is not None
+        if self.db is None:
+            self.db = sqlite3.connect(":memory:")
+            self.db.execute("CREATE TABLE seed (key TEXT PRIMARY KEY, value BLOB)")
 
     def key(self, name: str, raw: bytes, arguments: tuple = ()) -> str:
         head = f"{converter_fingerprint()}\0{name}\0{arguments!r}\0"
@@ -106,50 +113,73 @@ class SeedCache:
 
     def convert_all(self, paths: list[Path], arguments: dict[str, tuple] | None = None
                     ) -> list[Briefing | str]:
-        """Each seed file → its Briefing, or the reason it cannot be converted; in order.
-        `arguments` (by seed name) are convert_seed's further arguments; they are part of the
-        key, so they must have a stable repr."""
+        """Each seed file → its Briefing, or the reason it cannot be converted; in order."""
+        return [result for _, _, result in self.convert_each(paths, arguments)]
+
+    def convert_each(self, paths: list[Path], arguments: dict[str, tuple] | None = None):
+        """(path, key, result) for each seed file, in order: its Briefing, or the reason it cannot
+        be converted (key None when the file cannot be read). `arguments` (by seed name) are
+        convert_seed's further arguments; they are part of the key, so they must have a stable
+        repr. Seeds not in the cache are converted in other processes meanwhile."""
         arguments = arguments or {}
-        results: list[Briefing | str | None] = []
-        keys: dict[int, str] = {}
+        keys: list[str | None] = []
+        unreadable: dict[int, str] = {}
         for index, path in enumerate(paths):
             try:
-                keys[index] = self.key(path.name, path.read_bytes(), arguments.get(path.name, ()))
+                keys.append(self.key(path.name, path.read_bytes(), arguments.get(path.name, ())))
             except OSError as error:
-                results.append(f"cannot read: {error.strerror}")
+                keys.append(None)
+                unreadable[index] = f"cannot read: {error.strerror}"
+        self.used += [key for key in keys if key]
+        missing = {i for i, key in enumerate(keys) if key and not self.has(key)}
+        converted = (result for _, result in convert_in_processes(
+            [(paths[i], arguments.get(paths[i].name, ())) for i in sorted(missing)]))
+        for index, (path, key) in enumerate(zip(paths, keys)):
+            if key is None:
+                yield path, key, unreadable[index]
                 continue
-            results.append(self.lookup(keys[index]))
-        self.used += keys.values()
-        missing = [i for i, result in enumerate(results) if result is None]
-        jobs = [(paths[i], arguments.get(paths[i].name, ())) for i in missing]
-        for position, result in convert_in_processes(jobs):
-            index = missing[position]
-            results[index] = result
-            if isinstance(result, Briefing):
-                self.store(keys[index], result)
-        return results
+            result = next(converted) if index in missing else self.lookup(key)
+            if result is None:  # an entry that cannot be read back
+                missing.add(index)
+                result = convert_file((path, arguments.get(path.name, ())))
+            if index in missing and isinstance(result, Briefing):
+                self.store(key, result)
+            yield path, key, result
+
+    def has(self, key: str) -> bool:
+        try:
+            return self.db.execute("SELECT 1 FROM seed WHERE key = ?", (key,)).fetchone() is not None
+        except sqlite3.Error:
+            return False
 
     def store(self, key: str, briefing: Briefing) -> None:
-        if self.db is None:
-            return
+        value = zlib.compress(pickle.dumps(briefing, pickle.HIGHEST_PROTOCOL), 1)
         try:
-            value = zlib.compress(pickle.dumps(briefing, pickle.HIGHEST_PROTOCOL), 1)
             self.db.execute("INSERT OR REPLACE INTO seed VALUES (?, ?)", (key, value))
         except sqlite3.Error:
-            pass  # not cached: converted again next time
+            self.spare[key] = value  # not cached: converted again next time
 
     def lookup(self, key: str) -> Briefing | None:
-        if self.db is None:
-            return None
         try:
-            row = self.db.execute("SELECT value FROM seed WHERE key = ?", (key,)).fetchone()
-            return None if row is None else pickle.loads(zlib.decompress(row[0]))
+            value = self.spare.get(key)
+            if value is None:
+                row = self.db.execute("SELECT value FROM seed WHERE key = ?", (key,)).fetchone()
+                value = None if row is None else row[0]
+            return None if value is None else pickle.loads(zlib.decompress(value))
         except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
             return None
 
+    def fetch(self, key: str) -> Briefing:
+        """A briefing convert_each gave in this run, read again (a new copy each time)."""
+        briefing = self.lookup(key)
+        if briefing is None:
+            raise LookupError(f"seed cache: {key} is gone")
+        return briefing
+
     def save(self) -> None:
-        """Keep the new conversions and forget seeds not converted this time."""
-        if self.db is None:
+        """Keep the new conversions and forget seeds not converted this time. The briefings can
+        still be fetched afterwards."""
+        if not self.persistent:
             return
         try:
             with self.db:
@@ -159,6 +189,3 @@ class SeedCache:
                 self.db.execute("DROP TABLE used")
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time next run
-        finally:
-            self.db.close()
-            self.db = None

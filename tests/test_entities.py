@@ -87,3 +87,55 @@ def test_precision_and_recall_on_hand_annotated_texts():
     assert overall.recall >= RECALL_FLOOR, (report, overall.misses)
     assert scores["discovered"].expected >= 30  # the measurement covers new actors, not only known ones
     assert scores["discovered"].recall >= 0.9, (report, scores["discovered"].misses)
+
+
+def test_only_four_characters_match_an_ascii_letter_case_insensitively_but_do_not_lower_to_it():
+    """entities.word_key relies on it to find the gazetteer forms a text may hold."""
+    import re  # noqa: PLC0415
+    from briefing.entities import ASCII_LOOKALIKES  # noqa: PLC0415
+
+    letter = re.compile(r"[A-Za-z0-9_]", re.IGNORECASE)
+    found = {char for char in map(chr, range(128, 0x110000)) if letter.fullmatch(char)}
+    assert found == {chr(code) for code in ASCII_LOOKALIKES}
+    assert all(len(chr(code).lower()) == 1 for code in range(0x110000) if code != 0x130)
+
+
+def one_pattern_find_known(text):
+    """The gazetteer search as one alternation of every form, longest first (the reference)."""
+    import re  # noqa: PLC0415
+    from briefing.entities import gazetteer, known_forms, lower_case_form  # noqa: PLC0415
+
+    forms, exact, folded = known_forms()
+    pieces = sorted(((len(form), re.escape(form) if as_written else f"(?i:{re.escape(form)})")
+                     for form, as_written in forms), key=lambda piece: -piece[0])
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(text for _, text in pieces) + r")(?!\w)")
+    spans, position = [], 0
+    while match := pattern.search(text, position):
+        written = match.group()
+        name = exact.get(written) or folded.get(written.casefold())
+        if not name or (written[0].islower() and not lower_case_form(written, name)):
+            position = match.start() + 1
+            continue
+        spans.append((match.start(), match.end(), name, written))
+        position = match.end()
+    return spans
+
+
+def test_gazetteer_search_finds_what_one_pattern_of_all_forms_finds():
+    import random  # noqa: PLC0415
+    from briefing.entities import find_known, known_forms  # noqa: PLC0415
+    from test_events import sample_texts  # noqa: PLC0415
+
+    forms = [form for form, _ in known_forms()[0]]
+    rnd = random.Random(7)
+    odd = {"i": "ı", "I": "İ", "s": "ſ", "k": "\u212a"}
+
+    def garble(form):
+        return "".join(rnd.choice([char, char.upper(), char.lower(), odd.get(char, char)]) for char in form)
+
+    texts = sample_texts()[:60] + [
+        rnd.choice(["", "the ", "x", "’", "al-"]) + garble(rnd.choice(forms))
+        + rnd.choice([" ", "", "s", "’s ", "-", "."]) + garble(rnd.choice(forms)) + rnd.choice(["", "x"])
+        for _ in range(3000)]
+    for text in texts:
+        assert [(s.start, s.end, s.name, s.text) for s in find_known(text)] == one_pattern_find_known(text)

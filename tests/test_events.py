@@ -66,3 +66,24 @@ def test_precision_and_recall_on_hand_annotated_texts():
     assert not [extra for extra in score.extras if extra[0] == "planned"], score.extras
     # the entities each event names (measured: precision 0.99, recall 0.97)
     assert score.actors.precision >= 0.9 and score.actors.recall >= 0.9, vars(score.actors)
+
+
+def sample_texts() -> list[str]:
+    """Seed texts to check the expressions on: the fixtures and a generated corpus."""
+    from briefing.corpus import generate_corpus  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    fixtures = Path(__file__).parent / "fixtures" / "seeds"
+    raw = [path.read_bytes() for path in sorted(fixtures.glob("*.txt"))]
+    raw += [data for _, data in generate_corpus(200)]
+    return [data.decode("utf-8", errors="replace") for data in raw]
+
+
+def test_every_date_expression_holds_the_cue():
+    """Sentences without the cue are not tried against the expressions: no match may lack it."""
+    from briefing.events import date_cue, expressions  # noqa: PLC0415
+
+    matches = [match.group() for text in sample_texts() for expression in expressions()
+               for match in expression.pattern.finditer(text)]
+    assert len(matches) > 500
+    assert [text for text in matches if not date_cue().search(text)] == []
