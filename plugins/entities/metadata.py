@@ -17,6 +17,7 @@ import hashlib
 import html
 import logging
 import re
+from functools import lru_cache
 
 from pelican.utils import slugify
 
@@ -40,7 +41,13 @@ def as_list(value) -> list[str]:
 
 def entity_slug(name: str, settings: dict) -> str:
     subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_SLUG_SUBSTITUTIONS)
-    return slugify(name, regex_subs=subs) or "entity-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    return slug_of(name, tuple(map(tuple, subs)))
+
+
+@lru_cache(maxsize=65536)  # the same few hundred names come back in every briefing
+def slug_of(name: str, subs: tuple) -> str:
+    return (slugify(name, regex_subs=[list(sub) for sub in subs])
+            or "entity-" + hashlib.sha256(name.encode()).hexdigest()[:8])
 
 
 def parse_entities(lines: list[str], source: str) -> list[dict]:
@@ -82,7 +89,12 @@ def parse_events(lines: list[str], source: str) -> list[dict]:
 
 
 def form_pattern(forms: list[str]) -> re.Pattern | None:
-    forms = sorted({form for form in forms if form}, key=len, reverse=True)
+    return compiled_forms(tuple(sorted({form for form in forms if form}, key=lambda f: (-len(f), f))))
+
+
+@lru_cache(maxsize=65536)
+def compiled_forms(forms: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for an entity's spellings, longest first (re's own cache holds only 512)."""
     if not forms:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
