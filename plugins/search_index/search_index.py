@@ -47,6 +47,8 @@ NONSPACING_MARKS = regex.compile(r"\p{Mn}+")  # the same class as the JavaScript
 def fold(text: str) -> str:
     """Lower case without accents: 'Pešāwar' → 'pesawar'. The search page's JavaScript folds
     a query the same way (NFKD, nonspacing marks dropped, lower case)."""
+    if text.isascii():  # nothing to decompose: most of the text
+        return text.lower()
     return NONSPACING_MARKS.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
