@@ -153,6 +153,15 @@ def mention_outside_body(entities: list[dict], text: str, anchor: str) -> None:
             entity["mention"] = {"anchor": anchor, **sentence_around(text, found.start(), found.end())}
 
 
+def link_mentions(entities: list[dict], href: str, content: str, caption: str, title: str
+                  ) -> tuple[str, list[dict | None]]:
+    """The body with first mentions linked (`href` has a {slug}), and each entity's mention."""
+    content = link_first_mentions(content, entities, lambda e: href.format(slug=e["slug"]))
+    mention_outside_body(entities, caption, "photo")
+    mention_outside_body(entities, title, "")
+    return content, [entity.get("mention") for entity in entities]
+
+
 def reading_entities(reader_class, settings: dict):
     """The Markdown reader class, extended to parse entities and events and link mentions."""
 
@@ -161,14 +170,19 @@ def reading_entities(reader_class, settings: dict):
             content, metadata = super().read(source_path)
             entities = parse_entities(as_list(metadata.get("entities")), source_path)
             events = parse_events(as_list(metadata.get("events")), source_path)
-            root = site_root(self.settings)
-            entity_url = self.settings.get("ENTITY_URL", "entity/{slug}.html")
             for entity in entities:
                 entity["slug"] = entity_slug(entity["name"], self.settings)
-            content = link_first_mentions(
-                content, entities, lambda e: root + entity_url.format(slug=e["slug"]))
-            mention_outside_body(entities, str(metadata.get("caption", "")), "photo")
-            mention_outside_body(entities, str(metadata.get("title", "")), "")
+            href = site_root(self.settings) + self.settings.get("ENTITY_URL", "entity/{slug}.html")
+            texts = (content, str(metadata.get("caption", "")), str(metadata.get("title", "")))
+            memo = getattr(self, "memo", None)  # plugins/build_cache: kept from earlier builds
+            if memo is None:
+                content, mentions = link_mentions(entities, href, *texts)
+            else:
+                content, mentions = memo("entity links", (entities, href, *texts),
+                                         lambda: link_mentions(entities, href, *texts))
+            for entity, mention in zip(entities, mentions):
+                if mention is not None:
+                    entity["mention"] = mention
             metadata["entities"], metadata["events"] = entities, events
             return content, metadata
 
