@@ -84,3 +84,15 @@ def test_cost_grows_with_what_is_shared_not_with_every_pair():
     index = build_index(articles)
     assert related_for(lonely, index, feature_weights(index, len(articles)), 500, 5) == []
     assert len(index["entity:kabul"]) == 2000 and index["entity:zhob"] == [lonely]
+
+
+def test_an_undated_briefing_gets_related_ones_by_what_they_share():
+    """Undated briefings are infinitely far in time from every other, undated ones included:
+    their scores stay numbers and rank by what they share."""
+    lone = article("lone", ["TTP", "Kabul"], undated=True)
+    both = article("both", ["TTP", "Kabul"], undated=True)
+    one = article("one", ["TTP"], undated=True)
+    dated = article("dated", ["TTP"], day=3)
+    related = related_in(lone, [lone, one, both, dated], 500, 5, 0.5)
+    assert [item["article"].slug for item in related] == ["both", "dated", "one"]
+    assert all(item["score"] == item["score"] for item in related)  # no NaN

@@ -243,6 +243,17 @@ def caching_reader(base: type) -> type:
                 self._md = NO_MARKDOWN  # _parse_metadata only deregisters its meta step
             return content, self._parse_metadata(meta)
 
+        def memo(self, kind: str, parts: tuple, compute):
+            """compute(), or what it gave in a build with the same `parts`: for plugins whose
+            readers extend this one with work of their own (plugins/entities links mentions)."""
+            store = store_for(self.settings)
+            key = store.key(kind, *parts)
+            value = store.get(key)
+            if value is None:
+                value = compute()
+                store.put(key, value)
+            return value
+
         def cache_key(self, store, source_path) -> str:
             """The file's key; computed once per build for a file that did not change since."""
             stat = os.stat(source_path)

@@ -50,42 +50,57 @@ def build_index(articles, article_features=None) -> dict[str, list]:
 
 
 def related_for(article, index, weights, max_postings: int, limit: int,
-                time_weight: float = 0.0, time_scale: float = 180, names=None) -> list[dict]:
+                time_weight: float = 0.0, time_scale: float = 180, names=None,
+                seconds=None) -> list[dict]:
     """The best `limit` briefings sharing entities or tags with `article`, with what they share.
-    `names`: the article's features, when the caller has them already."""
+    `names`: the article's features, `seconds`: every briefing's time (see `times`), when the
+    caller has them already."""
     names = features(article) if names is None else names
-    scores: dict[int, float] = defaultdict(float)
-    shared: dict[int, list[str]] = defaultdict(list)
+    seconds = times(others_in(index) | {id(article): article}) if seconds is None else seconds
+    scores: dict[int, float] = {}
+    shared: dict[int, list[str]] = {}
     others = {}
     for key in sorted(names, key=lambda k: (-weights[k], k)):
         postings = index[key]
         if len(postings) > max_postings:
             continue
+        weight, name = weights[key], names[key]
         for other in postings:
             if other is article:
                 continue
-            others[id(other)] = other
-            scores[id(other)] += weights[key]
-            shared[id(other)].append(names[key])
-    days = {key: distance(article, other) for key, other in others.items()}
-    for key in others:
-        scores[key] += time_weight * nearness(days[key], time_scale)
+            number = id(other)
+            if number in scores:
+                scores[number] += weight
+                shared[number].append(name)
+            else:
+                scores[number], shared[number], others[number] = weight, [name], other
+    mine = seconds[id(article)]
+    days = {number: math.inf if math.isinf(mine) else abs(seconds[number] - mine) / 86400
+            for number in others}
+    for number in others:
+        scores[number] += time_weight * nearness(days[number], time_scale)
     # Only the best few are wanted: a bounded heap, not a sort of every candidate.
-    ranked = heapq.nsmallest(limit, scores, key=lambda key: (-scores[key], days[key], others[key].slug))
-    return [{"article": others[key], "score": round(scores[key], 3), "shared": shared[key]}
-            for key in ranked]
+    ranked = heapq.nsmallest(limit, scores, key=lambda n: (-scores[n], days[n], others[n].slug))
+    return [{"article": others[number], "score": round(scores[number], 3), "shared": shared[number]}
+            for number in ranked]
+
+
+def others_in(index) -> dict[int, object]:
+    return {id(article): article for postings in index.values() for article in postings}
+
+
+def times(articles: dict[int, object]) -> dict[int, float]:
+    """Each briefing's time in seconds from a common origin (whole seconds: differences are
+    exact); undated briefings are infinitely far from all others."""
+    dated = [a for a in articles.values() if not getattr(a, "undated", False)]
+    origin = dated[0].date if dated else None
+    return {number: math.inf if getattr(a, "undated", False) else (a.date - origin).total_seconds()
+            for number, a in articles.items()}
 
 
 def nearness(days: float, scale: float) -> float:
     """1 for the same day, falling towards 0 as briefings are further apart; 0 if undated."""
     return 0.0 if math.isinf(days) else 1 / (1 + days / scale)
-
-
-def distance(article, other) -> float:
-    """Days between two briefings; undated briefings are as far as can be."""
-    if getattr(article, "undated", False) or getattr(other, "undated", False):
-        return math.inf
-    return abs((article.date - other.date).total_seconds()) / 86400
 
 
 def link_neighbours_in_time(articles) -> None:
@@ -106,9 +121,10 @@ def add_crosslinks(generator) -> None:
     limit, max_postings = setting(generator, "RELATED_MAX"), setting(generator, "RELATED_MAX_POSTINGS")
     time_weight = setting(generator, "RELATED_TIME_WEIGHT")
     time_scale = setting(generator, "RELATED_TIME_SCALE_DAYS")
+    seconds = times({id(article): article for article in articles})
     for article in articles:
         article.related = related_for(article, index, weights, max_postings, limit,
-                                      time_weight, time_scale, article_features[id(article)])
+                                      time_weight, time_scale, article_features[id(article)], seconds)
     link_neighbours_in_time(articles)
 
 

@@ -17,6 +17,7 @@ import hashlib
 import html
 import logging
 import re
+from functools import lru_cache
 
 from pelican.utils import slugify
 
@@ -40,7 +41,13 @@ def as_list(value) -> list[str]:
 
 def entity_slug(name: str, settings: dict) -> str:
     subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_SLUG_SUBSTITUTIONS)
-    return slugify(name, regex_subs=subs) or "entity-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    return slug_of(name, tuple(map(tuple, subs)))
+
+
+@lru_cache(maxsize=65536)  # the same few hundred names come back in every briefing
+def slug_of(name: str, subs: tuple) -> str:
+    return (slugify(name, regex_subs=[list(sub) for sub in subs])
+            or "entity-" + hashlib.sha256(name.encode()).hexdigest()[:8])
 
 
 def parse_entities(lines: list[str], source: str) -> list[dict]:
@@ -82,7 +89,12 @@ def parse_events(lines: list[str], source: str) -> list[dict]:
 
 
 def form_pattern(forms: list[str]) -> re.Pattern | None:
-    forms = sorted({form for form in forms if form}, key=len, reverse=True)
+    return compiled_forms(tuple(sorted({form for form in forms if form}, key=lambda f: (-len(f), f))))
+
+
+@lru_cache(maxsize=65536)
+def compiled_forms(forms: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for an entity's spellings, longest first (re's own cache holds only 512)."""
     if not forms:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
@@ -141,6 +153,15 @@ def mention_outside_body(entities: list[dict], text: str, anchor: str) -> None:
             entity["mention"] = {"anchor": anchor, **sentence_around(text, found.start(), found.end())}
 
 
+def link_mentions(entities: list[dict], href: str, content: str, caption: str, title: str
+                  ) -> tuple[str, list[dict | None]]:
+    """The body with first mentions linked (`href` has a {slug}), and each entity's mention."""
+    content = link_first_mentions(content, entities, lambda e: href.format(slug=e["slug"]))
+    mention_outside_body(entities, caption, "photo")
+    mention_outside_body(entities, title, "")
+    return content, [entity.get("mention") for entity in entities]
+
+
 def reading_entities(reader_class, settings: dict):
     """The Markdown reader class, extended to parse entities and events and link mentions."""
 
@@ -149,14 +170,19 @@ def reading_entities(reader_class, settings: dict):
             content, metadata = super().read(source_path)
             entities = parse_entities(as_list(metadata.get("entities")), source_path)
             events = parse_events(as_list(metadata.get("events")), source_path)
-            root = site_root(self.settings)
-            entity_url = self.settings.get("ENTITY_URL", "entity/{slug}.html")
             for entity in entities:
                 entity["slug"] = entity_slug(entity["name"], self.settings)
-            content = link_first_mentions(
-                content, entities, lambda e: root + entity_url.format(slug=e["slug"]))
-            mention_outside_body(entities, str(metadata.get("caption", "")), "photo")
-            mention_outside_body(entities, str(metadata.get("title", "")), "")
+            href = site_root(self.settings) + self.settings.get("ENTITY_URL", "entity/{slug}.html")
+            texts = (content, str(metadata.get("caption", "")), str(metadata.get("title", "")))
+            memo = getattr(self, "memo", None)  # plugins/build_cache: kept from earlier builds
+            if memo is None:
+                content, mentions = link_mentions(entities, href, *texts)
+            else:
+                content, mentions = memo("entity links", (entities, href, *texts),
+                                         lambda: link_mentions(entities, href, *texts))
+            for entity, mention in zip(entities, mentions):
+                if mention is not None:
+                    entity["mention"] = mention
             metadata["entities"], metadata["events"] = entities, events
             return content, metadata
 

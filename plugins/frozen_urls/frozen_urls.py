@@ -2,9 +2,11 @@
 
 Pelican's `Content.url` formats ARTICLE_URL from a copy of the metadata each time it is read;
 templates read it thousands of times (related briefings, tag lists, neighbours): about a tenth
-of a build. Once every generator has finished (nothing changes a URL after that), each URL is
-stored as `override_url`, which `Content.url` returns as it is (the mechanism a `URL:` metadata
-line uses). Only the URL is fixed: the output path (`save_as`) is left to Pelican.
+of a build. Each URL is stored as `override_url`, which `Content.url` returns as it is (the
+mechanism a `URL:` metadata line uses): briefings' as soon as they are all read (before the
+plugins that link them to each other, entities and events run), every other content's once all
+generators have finished. A URL depends only on the content's own metadata and the settings,
+which are fixed by then. Only the URL is fixed: the output path (`save_as`) is left to Pelican.
 """
 
 from pelican import signals
@@ -22,5 +24,10 @@ def freeze_urls(generators) -> None:
                     content.override_url = content.url
 
 
+def freeze_article_urls(generator) -> None:
+    freeze_urls([generator])
+
+
 def register() -> None:
+    signals.article_generator_pretaxonomy.connect(freeze_article_urls)
     signals.all_generators_finalized.connect(freeze_urls)

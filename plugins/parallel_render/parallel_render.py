@@ -1,8 +1,10 @@
 """Render pages on every core: Pelican renders them one after another on one.
 
 A Writer that records each page (template, context, output path) instead of rendering it, then,
-once every generator has asked for its pages, renders them in forked processes, each taking
-every n-th page. Forking shares the finished context with the workers for free. Each page is
+once every generator has asked for its pages, renders them in forked processes, each taking the
+next few pages whenever it is free. Forking shares the finished context with the workers for
+free. Other plugins can hand the writer a long job that writes files of its own
+(`writer.defer(function)`, as the search index does) to run alongside the pages. Each page is
 rendered exactly as Pelican renders it (same context, same `localsiteurl`), so the output is the
 same bytes; Pelican's overwrite checks still run as pages are recorded, and `content_written`
 is sent for every page, in order, once all are written.
@@ -19,6 +21,7 @@ take each from `content_written`.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import sys
 import traceback
@@ -31,6 +34,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 log = logging.getLogger(__name__)
 
 INLINE_BELOW = 32  # fewer pages than this: not worth a fork
+CHUNK = 8  # pages a process takes at a time
 
 
 def usable_cores() -> int:
@@ -80,6 +84,18 @@ class StaticCopy:
 STATIC_COPIES: list[StaticCopy] = []
 
 
+class Deferred:
+    """A plugin's job that writes its own files, run with the pages."""
+
+    __slots__ = ("function",)
+
+    def __init__(self, function):
+        self.function = function
+
+    def render(self) -> None:
+        self.function()
+
+
 def defer_static_copies(generator) -> None:
     """Copy static files (a thousand seed copies for a thousand briefings) with the pages."""
     generator._link_or_copy_staticfile = lambda staticfile: STATIC_COPIES.append(
@@ -92,7 +108,13 @@ class ParallelWriter(Writer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.pages: dict[str, Page] = {}  # by output path, in the order Pelican asked
+        self.deferred: list[Deferred] = []
         ParallelWriter.current = self
+
+    def defer(self, function) -> None:
+        """Run `function` (no arguments; it writes files itself) when the pages are rendered,
+        in whichever process is free: after every generator, before `finalized` handlers."""
+        self.deferred.append(Deferred(function))
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
@@ -156,7 +178,7 @@ class ParallelWriter(Writer):
 
     def render_all(self) -> None:
         pages = list(self.pages.values())
-        jobs = pages + STATIC_COPIES
+        jobs = self.deferred + pages + STATIC_COPIES  # the longest first
         processes = min(render_processes(self.settings), len(jobs))
         if processes < 2 or len(jobs) < INLINE_BELOW:
             for job in jobs:
@@ -166,6 +188,7 @@ class ParallelWriter(Writer):
             if pages and pages[-1].localcontext["localsiteurl"]:  # as after Pelican's last page
                 pages[-1].context["localsiteurl"] = pages[-1].localcontext["localsiteurl"]
         STATIC_COPIES.clear()
+        self.deferred.clear()
         for page in pages:
             log.info('Writing "%s"', page.path)
             signals.content_written.send(page.path, context=page.localcontext)
@@ -173,24 +196,37 @@ class ParallelWriter(Writer):
 
 
 def render_in_processes(pages: list, processes: int) -> None:
-    """Worker k renders pages k, k+n, k+2n …; this process is worker 0."""
+    """This process and `processes - 1` forked ones render the pages, each taking the next
+    CHUNK pages whenever it is free (pages differ a lot: a briefing against the chronology)."""
+    taken = multiprocessing.get_context("fork").Value("q", 0)  # pages handed out so far
     children = []
-    for worker in range(1, processes):
+    for _ in range(1, processes):
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            os._exit(render_share(pages, worker, processes))
+            os._exit(render_share(pages, taken))
         children.append(pid)
-    status = render_share(pages, 0, processes, in_child=False)
+    status = render_share(pages, taken, in_child=False)
     failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
     if status or failed:
         raise RuntimeError("rendering pages failed (see the messages above)")
 
 
-def render_share(pages: list, worker: int, processes: int, in_child: bool = True) -> int:
+def next_pages(pages: list, taken):
+    """The pages this process takes, CHUNK at a time, until none are left."""
+    while True:
+        with taken.get_lock():
+            start = taken.value
+            taken.value = start + CHUNK
+        if start >= len(pages):
+            return
+        yield from pages[start:start + CHUNK]
+
+
+def render_share(pages: list, taken, in_child: bool = True) -> int:
     try:
-        for page in pages[worker::processes]:
+        for page in next_pages(pages, taken):
             page.render()
     except Exception:
         if not in_child:

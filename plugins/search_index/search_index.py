@@ -47,6 +47,8 @@ NONSPACING_MARKS = regex.compile(r"\p{Mn}+")  # the same class as the JavaScript
 def fold(text: str) -> str:
     """Lower case without accents: 'Pešāwar' → 'pesawar'. The search page's JavaScript folds
     a query the same way (NFKD, nonspacing marks dropped, lower case)."""
+    if text.isascii():  # nothing to decompose: most of the text
+        return text.lower()
     return NONSPACING_MARKS.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
@@ -176,6 +178,14 @@ class SearchIndexGenerator:
         self.context, self.settings, self.output_path = context, settings, Path(output_path)
 
     def generate_output(self, writer) -> None:
+        """Writes the index alongside the pages when the writer can (plugins/parallel_render)."""
+        defer = getattr(writer, "defer", None)
+        if defer is None:
+            self.write_index()
+        else:
+            defer(self.write_index)
+
+    def write_index(self) -> None:
         folder = self.output_path / self.settings.get("SEARCH_PATH", DEFAULTS["SEARCH_PATH"])
         rules = load_rules()
         mentioned = entities_by_url(self.context.get("entities"))
