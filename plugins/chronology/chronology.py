@@ -19,7 +19,7 @@ MONTHS = ("January February March April May June July August September October N
           "December").split()
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """One briefing telling an event: the article and the exact paragraph."""
 
@@ -33,7 +33,7 @@ class Source:
         return f"{self.article.url}#{self.anchor}" if self.anchor else self.article.url
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Event:
     iso_date: str
     precision: str

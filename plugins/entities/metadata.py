@@ -17,6 +17,7 @@ import hashlib
 import html
 import logging
 import re
+from sys import intern
 
 from pelican.utils import slugify
 
@@ -53,9 +54,10 @@ def parse_entities(lines: list[str], source: str) -> list[dict]:
             log.warning("%s: Entities line not understood (want 'Name (type): form; form'): %r",
                         source, line)
             continue
-        forms = [form.strip() for form in (match.group("forms") or "").split(";") if form.strip()]
-        name = match.group("name").strip()
-        entities.append({"name": name, "type": match.group("type"),
+        # Interned: the same names recur in thousands of briefings, all held until the end.
+        forms = [intern(form.strip()) for form in (match.group("forms") or "").split(";") if form.strip()]
+        name = intern(match.group("name").strip())
+        entities.append({"name": name, "type": intern(match.group("type")),
                          "discovered": bool(match.group("discovered")),
                          "forms": forms or [name]})
     return entities
@@ -73,9 +75,9 @@ def parse_events(lines: list[str], source: str) -> list[dict]:
             continue
         iso = date.group("iso")
         events.append({
-            "iso_date": iso, "precision": {4: "year", 7: "month"}.get(len(iso), "day"),
-            "planned": bool(date.group("planned")), "anchor": parts[1], "expression": parts[2],
-            "actors": [actor.strip() for actor in parts[3].split(";") if actor.strip()],
+            "iso_date": intern(iso), "precision": {4: "year", 7: "month"}.get(len(iso), "day"),
+            "planned": bool(date.group("planned")), "anchor": intern(parts[1]), "expression": parts[2],
+            "actors": [intern(actor.strip()) for actor in parts[3].split(";") if actor.strip()],
             "sentence": parts[4],
         })
     return events
@@ -152,7 +154,7 @@ def reading_entities(reader_class, settings: dict):
             root = site_root(self.settings)
             entity_url = self.settings.get("ENTITY_URL", "entity/{slug}.html")
             for entity in entities:
-                entity["slug"] = entity_slug(entity["name"], self.settings)
+                entity["slug"] = intern(entity_slug(entity["name"], self.settings))
             content = link_first_mentions(
                 content, entities, lambda e: root + entity_url.format(slug=e["slug"]))
             mention_outside_body(entities, str(metadata.get("caption", "")), "photo")
