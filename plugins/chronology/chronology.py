@@ -126,6 +126,9 @@ def add_chronology(generator) -> None:
                 article.events.append(event)
         for actor in event.actors:
             actor.events.append(event)
+    for article in generator.articles:
+        if "events" in getattr(article, "metadata", {}):
+            article.metadata["events"] = article.events  # as plugins/entities does for entities
     generator.context["events"] = events
     generator.context["timeline"] = Markup(timeline_svg(events, generator.articles))
 
