@@ -21,6 +21,8 @@ from sys import intern
 
 from pelican.utils import slugify
 
+from .records import EntityRecord, EventRecord
+
 log = logging.getLogger(__name__)
 
 TYPES = ("person", "organisation", "place")
@@ -159,7 +161,8 @@ def reading_entities(reader_class, settings: dict):
                 content, entities, lambda e: root + entity_url.format(slug=e["slug"]))
             mention_outside_body(entities, str(metadata.get("caption", "")), "photo")
             mention_outside_body(entities, str(metadata.get("title", "")), "")
-            metadata["entities"], metadata["events"] = entities, events
+            metadata["entities"] = [EntityRecord.of(entity) for entity in entities]
+            metadata["events"] = [EventRecord.of(event) for event in events]
             return content, metadata
 
     EntityLinkingReader.__name__ = reader_class.__name__
