@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "build-cache.sqlite"
 POOL_THRESHOLD = 64  # fewer uncached files than this: not worth starting workers
+POOL_CHUNK = 50  # files a pool worker converts before handing back their cache entries
 LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants")
 
 
@@ -53,14 +54,16 @@ def fingerprint(*parts) -> str:
 
 
 class Store:
-    """Key → value (pickled, compressed) in one SQLite file; remembers which keys a build used."""
+    """Key → value (pickled, compressed) in one SQLite file; remembers which keys a build used.
+    New entries go into the file as they come, in a transaction committed only by `save`: a
+    build that fails keeps none, and a build from nothing does not hold them all in memory."""
 
     def __init__(self, folder: Path | None, salt: str):
         """With no folder, a store in memory only (a pool worker's: no SQLite across fork)."""
         self.salt = salt
         self.db = None if folder is None else open_table(folder / CACHE_FILE)
         self.used: set[str] = set()
-        self.new: dict[str, bytes] = {}
+        self.new: dict[str, bytes] = {}  # only when there is no file
 
     def key(self, kind: str, *parts) -> str:
         return fingerprint(self.salt, kind, *parts)
@@ -88,7 +91,17 @@ class Store:
 
     def put(self, key: str, value) -> None:
         self.used.add(key)
-        self.new[key] = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+        self.add(key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
+
+    def add(self, key: str, data: bytes) -> None:
+        """Store an entry already pickled and compressed (not marked used)."""
+        if self.db is not None:
+            try:
+                self.db.execute("INSERT OR REPLACE INTO entry VALUES (?, ?)", (key, data))
+                return
+            except sqlite3.Error:
+                pass
+        self.new[key] = data
 
     def save(self) -> None:
         """Write new entries; drop the ones this build did not use."""
@@ -290,11 +303,12 @@ def warm(reader, store: Store) -> None:
     global WORKER_READER
     WORKER_READER = reader
     context = multiprocessing.get_context("fork")
-    chunks = [missing[i::cpus] for i in range(cpus)]
+    # Small chunks: each worker's results come back a chunk at a time, not all at the end.
+    chunks = [missing[i:i + POOL_CHUNK] for i in range(0, len(missing), POOL_CHUNK)]
     with context.Pool(cpus) as pool:
         for results in pool.imap_unordered(convert_chunk, chunks):
             for key, value in results:
-                store.new[key] = value  # not marked used: only a build that reads it keeps it
+                store.add(key, value)  # not marked used: only a build that reads it keeps it
     log.debug("build_cache: converted %d files in %d processes", len(missing), cpus)
 
 

@@ -19,7 +19,7 @@ MONTHS = ("January February March April May June July August September October N
           "December").split()
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """One briefing telling an event: the article and the exact paragraph."""
 
@@ -33,7 +33,7 @@ class Source:
         return f"{self.article.url}#{self.anchor}" if self.anchor else self.article.url
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Event:
     iso_date: str
     precision: str
@@ -126,6 +126,9 @@ def add_chronology(generator) -> None:
                 article.events.append(event)
         for actor in event.actors:
             actor.events.append(event)
+    for article in generator.articles:
+        if "events" in getattr(article, "metadata", {}):
+            article.metadata["events"] = article.events  # as plugins/entities does for entities
     generator.context["events"] = events
     generator.context["timeline"] = Markup(timeline_svg(events, generator.articles))
 

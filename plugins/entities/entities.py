@@ -50,7 +50,7 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     discovered: bool = False
     briefings: list = field(default_factory=list)  # articles, newest first
-    mentions: list[dict] = field(default_factory=list)  # {article, url, before, text, after}
+    mentions: list = field(default_factory=list)  # Mention, one per briefing that quotes it
     events: list = field(default_factory=list)  # merged events (plugins/chronology)
     neighbours: list[tuple] = field(default_factory=list)  # (entity, briefings shared)
 
@@ -61,7 +61,7 @@ class Entity:
     @property
     def unquoted_briefings(self) -> list:
         """Briefings that name the entity without a sentence to quote (only in metadata)."""
-        quoted = {id(mention["article"]) for mention in self.mentions}
+        quoted = {id(mention.article) for mention in self.mentions}
         return [article for article in self.briefings if id(article) not in quoted]
 
     @property
@@ -74,6 +74,20 @@ class Entity:
 
     def __str__(self) -> str:
         return self.name
+
+
+class Mention:
+    """An entity's first mention in one briefing: the sentence around it and where it is.
+    Slots, not a dict: there is one for each entity of each briefing."""
+
+    __slots__ = ("article", "anchor", "before", "text", "after")
+
+    def __init__(self, article, anchor: str, before: str, text: str, after: str):
+        self.article, self.anchor, self.before, self.text, self.after = article, anchor, before, text, after
+
+    @property
+    def url(self) -> str:
+        return self.article.url + (f"#{self.anchor}" if self.anchor else "")
 
 
 @dataclass
@@ -123,8 +137,8 @@ def build_entities(articles, settings) -> list[Entity]:
                     entity.aliases.append(form)
             mention = item.get("mention")
             if mention:
-                anchor = f"#{mention['anchor']}" if mention["anchor"] else ""
-                entity.mentions.append({"article": article, "url": article.url + anchor, **mention})
+                entity.mentions.append(Mention(article, mention["anchor"], mention["before"],
+                                               mention["text"], mention["after"]))
         article.entities = own
     for slug, entity in by_slug.items():
         if not gazetteer.get(entity.name.casefold()):
@@ -188,6 +202,10 @@ def add_entities(generator) -> None:
     generator.context["entity_pairs"] = top_pairs(entities, pairs, 12)
     for article in articles:
         article.entities = getattr(article, "entities", [])
+        if "entities" in getattr(article, "metadata", {}):
+            # The reader's dicts are read: the metadata now holds what the attribute holds, and
+            # every briefing's dicts are let go (some 80 MB at 10,000 briefings).
+            article.metadata["entities"] = article.entities
 
 
 def top_pairs(entities: list[Entity], pairs: dict, limit: int) -> list[tuple]:

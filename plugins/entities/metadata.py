@@ -18,8 +18,11 @@ import html
 import logging
 import re
 from functools import lru_cache
+from sys import intern
 
 from pelican.utils import slugify
+
+from .records import EntityRecord, EventRecord
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +63,10 @@ def parse_entities(lines: list[str], source: str) -> list[dict]:
             log.warning("%s: Entities line not understood (want 'Name (type): form; form'): %r",
                         source, line)
             continue
-        forms = [form.strip() for form in (match.group("forms") or "").split(";") if form.strip()]
-        name = match.group("name").strip()
-        entities.append({"name": name, "type": match.group("type"),
+        # Interned: the same names recur in thousands of briefings, all held until the end.
+        forms = [intern(form.strip()) for form in (match.group("forms") or "").split(";") if form.strip()]
+        name = intern(match.group("name").strip())
+        entities.append({"name": name, "type": intern(match.group("type")),
                          "discovered": bool(match.group("discovered")),
                          "forms": forms or [name]})
     return entities
@@ -80,9 +84,9 @@ def parse_events(lines: list[str], source: str) -> list[dict]:
             continue
         iso = date.group("iso")
         events.append({
-            "iso_date": iso, "precision": {4: "year", 7: "month"}.get(len(iso), "day"),
-            "planned": bool(date.group("planned")), "anchor": parts[1], "expression": parts[2],
-            "actors": [actor.strip() for actor in parts[3].split(";") if actor.strip()],
+            "iso_date": intern(iso), "precision": {4: "year", 7: "month"}.get(len(iso), "day"),
+            "planned": bool(date.group("planned")), "anchor": intern(parts[1]), "expression": parts[2],
+            "actors": [intern(actor.strip()) for actor in parts[3].split(";") if actor.strip()],
             "sentence": parts[4],
         })
     return events
@@ -171,7 +175,7 @@ def reading_entities(reader_class, settings: dict):
             entities = parse_entities(as_list(metadata.get("entities")), source_path)
             events = parse_events(as_list(metadata.get("events")), source_path)
             for entity in entities:
-                entity["slug"] = entity_slug(entity["name"], self.settings)
+                entity["slug"] = entity_slug(entity["name"], self.settings)  # one string per name
             href = site_root(self.settings) + self.settings.get("ENTITY_URL", "entity/{slug}.html")
             texts = (content, str(metadata.get("caption", "")), str(metadata.get("title", "")))
             memo = getattr(self, "memo", None)  # plugins/build_cache: kept from earlier builds
@@ -183,7 +187,8 @@ def reading_entities(reader_class, settings: dict):
             for entity, mention in zip(entities, mentions):
                 if mention is not None:
                     entity["mention"] = mention
-            metadata["entities"], metadata["events"] = entities, events
+            metadata["entities"] = [EntityRecord.of(entity) for entity in entities]
+            metadata["events"] = [EventRecord.of(event) for event in events]
             return content, metadata
 
     EntityLinkingReader.__name__ = reader_class.__name__

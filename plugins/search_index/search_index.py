@@ -127,27 +127,41 @@ def base36(number: int) -> str:
             return text
 
 
-def build_index(docs: list[dict], rules: dict) -> dict:
-    """The index object for a list of documents (in the order their numbers give)."""
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+def build_index(docs, rules: dict) -> dict:
+    """The index object for documents (any iterable, in the order their numbers give). Each
+    document is let go once indexed, and each term's postings are kept encoded as they grow, a
+    few bytes an entry: a tuple an entry took about 200 MB at 10,000 briefings."""
+    postings: dict[str, bytearray] = {}
+    last_number: dict[str, int] = {}
+    rows = []
     for number, doc in enumerate(docs):
+        rows.append([doc["url"], doc["title"], doc["date_label"], doc["iso_date"], doc["source"]])
         for word, weight in weighted_terms(doc, rules).items():
-            postings[word].append((number, weight))
+            if word in postings:
+                postings[word] += b","
+            else:
+                postings[word] = bytearray()
+            postings[word] += posting(number - last_number.get(word, 0), weight).encode("ascii")
+            last_number[word] = number
     terms = sorted(postings)
     return {
-        "docs": [[d["url"], d["title"], d["date_label"], d["iso_date"], d["source"]] for d in docs],
+        "docs": rows,
         "terms": " ".join(terms),
-        "postings": [encode_postings(postings[term]) for term in terms],
+        "postings": [postings[term].decode("ascii") for term in terms],
         "stop": " ".join(sorted(rules["stopwords"])),
         "min": rules["min_length"],
     }
+
+
+def posting(gap: int, weight: int) -> str:
+    return base36(gap) + (f":{base36(weight)}" if weight > 1 else "")
 
 
 def encode_postings(entries: list[tuple[int, int]]) -> str:
     previous, parts = 0, []
     for number, weight in entries:
         gap, previous = number - previous, number
-        parts.append(base36(gap) + (f":{base36(weight)}" if weight > 1 else ""))
+        parts.append(posting(gap, weight))
     return ",".join(parts)
 
 
@@ -189,20 +203,29 @@ class SearchIndexGenerator:
         folder = self.output_path / self.settings.get("SEARCH_PATH", DEFAULTS["SEARCH_PATH"])
         rules = load_rules()
         mentioned = entities_by_url(self.context.get("entities"))
-        docs = [document(article, mentioned)
-                for article in newest_first(self.context.get("articles", []))]
-        index_script = as_script("BRIEFING_SEARCH", build_index(docs, rules))
         (folder / "docs").mkdir(parents=True, exist_ok=True)
         for stale in (folder / "docs").glob("*.js"):  # left by an earlier build of more briefings
             stale.unlink()
+        articles = newest_first(self.context.get("articles", []))
+        sizes = []
+        index_script = as_script("BRIEFING_SEARCH", build_index(
+            written_documents(articles, mentioned, folder / "docs", sizes), rules))
         (folder / "index.js").write_text(index_script, "utf-8")
-        for number, doc in enumerate(docs):
-            (folder / "docs" / f"{number}.js").write_text(doc_script(number, doc), "utf-8")
-        size = len(index_script.encode("utf-8"))
-        console.print(f"Search index: {len(docs)} {'briefing' if len(docs) == 1 else 'briefings'}, "
+        size, text = len(index_script.encode("utf-8")), sum(sizes)
+        console.print(f"Search index: {len(articles)} {'briefing' if len(articles) == 1 else 'briefings'}, "
                       f"{size / 1024:.1f} KB "
-                      f"({size / max(text_size(docs), 1):.0%} of their text, "
-                      f"{text_size(docs) / 1024:.1f} KB)")
+                      f"({size / max(text, 1):.0%} of their text, "
+                      f"{text / 1024:.1f} KB)")
+
+
+def written_documents(articles, mentioned, folder: Path, sizes: list[int]):
+    """Each briefing's document, after writing its `docs/N.js` and adding its text size to
+    `sizes`: one document at a time, never the paragraphs of every briefing at once."""
+    for number, article in enumerate(articles):
+        doc = document(article, mentioned)
+        (folder / f"{number}.js").write_text(doc_script(number, doc), "utf-8")
+        sizes.append(text_size([doc]))
+        yield doc
 
 
 def get_generators(pelican_object):
