@@ -10,13 +10,13 @@ from .duplicates import Fingerprint, find_duplicates, fingerprint_of
 from .model import Briefing, Duplicate, PublishedDate
 from .overrides import Override, apply_override, load_overrides
 from .seed_cache import SeedCache
+from .seed_files import seed_files
 from .slugs import make_slug, unique_slugs
 
 log = logging.getLogger("briefing")
 
 BRIEFINGS_DIR = "briefings"
 SOURCES_DIR = "sources"  # plain-text copies of the seeds, linked from each briefing
-SEED_SUFFIXES = {".txt", ".text", ""}
 
 
 class EditedByHand(Exception):
@@ -81,15 +81,6 @@ class Report:
     @property
     def edited_count(self) -> int:
         return sum(1 for b in self.summaries if b.edited)
-
-
-def seed_files(seed_dir: Path) -> list[Path]:
-    """The seed files of a folder, in name order; hidden files and sub-folders are ignored."""
-    return sorted(
-        (path for path in seed_dir.iterdir()
-         if path.is_file() and not path.name.startswith(".") and path.suffix.lower() in SEED_SUFFIXES),
-        key=lambda path: path.name,
-    )
 
 
 def read_seeds(seed_dir: Path, report: Report, overrides: dict[str, Override],

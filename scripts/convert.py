@@ -20,8 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.convert import EditedByHand, convert_folder, format_report, seed_files  # noqa: E402
-from briefing.overrides import BadOverrides  # noqa: E402
+from briefing.seed_files import seed_files  # noqa: E402
 from briefing.up_to_date import ConvertStamp  # noqa: E402
 
 
@@ -57,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         lines, warnings = recorded["lines"], recorded["warnings"]
         lines[-1] = lines[-1].rsplit(";", 1)[0] + "; nothing changed since the last run: nothing converted"
     else:
+        # the converter loads Pelican (for slugify) and more: only when there is work to do
+        from briefing.convert import EditedByHand, convert_folder, format_report  # noqa: PLC0415
+        from briefing.overrides import BadOverrides  # noqa: PLC0415
+
         try:
             report = convert_folder(args.seed_dir, args.content_dir, args.keep_edits, args.overwrite_edits)
         except (EditedByHand, BadOverrides) as error:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from briefing.text import split_sentences
-from briefing.convert import convert_folder, format_report, seed_files
+from briefing.convert import convert_folder, format_report
+from briefing.seed_files import seed_files
 from briefing.decode import UnreadableSeed
 from briefing.pipeline import convert_seed
 from conftest import built_output, page_by_seed
