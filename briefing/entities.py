@@ -20,7 +20,6 @@ from .text import split_sentences
 
 TYPES = ("person", "organisation", "place")
 TOKEN = re.compile(r"[A-Za-z][\w-]*(?:[’'][A-Za-z]+)?")
-POSSESSIVE = re.compile(r"[’']s$")
 ABBREVIATED_TITLE = re.compile(r"\b(Gen|Lt|Col|Maj|Capt|Dr|Mr|Mrs|Ms|Adm|Brig|Sgt|Gov|Sen|Prof)\.")
 
 
@@ -213,14 +212,15 @@ def capitalised_runs(sentence: str) -> list[list[re.Match]]:
     runs: list[list[re.Match]] = []
     run: list[re.Match] = []
     previous_end = None
+    calendar_words, connectors = word_set("calendar_words"), word_set("connectors")
     for match in TOKEN.finditer(sentence):
         word = bare(match)
         joined = previous_end is not None and sentence[previous_end:match.start()].strip() == ""
         if run and not joined:
             runs.append(run)
             run = []
-        name_word = is_name_word(word) and word.casefold() not in word_set("calendar_words")
-        connector = bool(run) and word.casefold() in word_set("connectors")
+        name_word = is_name_word(word) and word.casefold() not in calendar_words
+        connector = bool(run) and word.casefold() in connectors
         if name_word or connector:
             run.append(match)
         elif run:
@@ -259,7 +259,9 @@ def is_common(word: str) -> bool:
 
 
 def bare(match: re.Match) -> str:
-    return POSSESSIVE.sub("", match.group())
+    # Drops a possessive "’s" or "'s" with a plain string test: this runs for every token.
+    word = match.group()
+    return word[:-2] if word.endswith(("’s", "'s")) else word
 
 
 def discover(sentence: str, taken: list[Span]) -> list[Span]:

@@ -10,7 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import cache
 
 from .model import Briefing, Entity, Event, PublishedDate
 from .rules import load
@@ -154,18 +154,37 @@ def sentence_actors(sentence: str, entities: list[Entity]) -> list[str]:
     owner = {form: entity.name for entity in reversed(entities) for form in entity.forms}
     if not owner:
         return []
-    # A spelling the sentence does not contain cannot match: the pattern needs only the others.
+    # A spelling the sentence does not contain cannot match: only the others are looked for.
     forms = tuple(form for form in sorted(owner, key=len, reverse=True) if form in sentence)
     if not forms:
         return []
-    named = {owner[match.group()] for match in forms_pattern(forms).finditer(sentence)}
+    named = {owner[form] for form in whole_word_matches(sentence, forms)}
     return [entity.name for entity in entities if entity.name in named]
 
 
-@lru_cache(maxsize=1024)
-def forms_pattern(forms: tuple[str, ...]) -> re.Pattern:
-    """Any of these spellings as a whole word, the first listed winning where several fit."""
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
+WORD_CHARACTER = re.compile(r"\w")
+
+
+def whole_word_matches(sentence: str, forms: tuple[str, ...]) -> list[str]:
+    """The spellings found as whole words, taken left to right, the longest winning where several
+    start: what one regex alternation of them would find, without compiling a pattern for each
+    sentence's own set of spellings."""
+    candidates = []
+    for form in forms:
+        start = sentence.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if not (start and WORD_CHARACTER.match(sentence, start - 1)
+                    or WORD_CHARACTER.match(sentence, end)):
+                candidates.append((start, -len(form), form))
+            start = sentence.find(form, start + 1)
+    found = []
+    position = 0
+    for start, minus_length, form in sorted(candidates):
+        if start >= position:
+            found.append(form)
+            position = start - minus_length
+    return found
 
 
 def events_in(text: str, anchor: str, briefing: Briefing) -> list[Event]:
