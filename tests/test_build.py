@@ -108,3 +108,19 @@ def test_make_serve_builds_then_serves_on_loopback(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+
+
+def test_a_jsonld_line_in_a_hand_written_briefing_is_ignored_with_a_warning(tmp_path):
+    """JSON-LD is made from the briefing (plugins/structured_data); a `Jsonld:` line an editor
+    writes cannot replace it or stop the build."""
+    seeds = one_seed_folder(tmp_path, "district.txt", DISTRICT_SEED)
+    briefings = tmp_path / "content" / "briefings"
+    briefings.mkdir(parents=True)
+    (briefings / "by-hand.md").write_text(
+        "Title: Written by hand\nDate: 2022-03-04\nJsonld: {\"@type\": \"Thing\"}\n\n"
+        "A briefing an editor wrote.\n", "utf-8")
+    result = build_site(seeds, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "by-hand.md: its 'Jsonld' metadata line is ignored" in result.stdout + result.stderr
+    page = (tmp_path / "output" / "briefings" / "written-by-hand.html").read_text("utf-8")
+    assert '"@type":"NewsArticle"' in page.replace(" ", "") and '"Thing"' not in page

@@ -4,12 +4,17 @@ Typogrify leaves markup in titles (`<span class="caps">US</span>`); `plain_title
 for `<title>`, meta tags and JSON-LD. Templates serialise `article.jsonld` with `tojson`, which
 escapes `<`, `>` and `&`, so no seed text can close the script element. `mentions` lists the
 briefing's entities with their pages (plugins/entities runs first), or its tags when it has none.
-`jsonld` is a property of Pelican's Article, computed when a page asks for it.
+`jsonld` is a property of Pelican's Article, computed when a page asks for it (a `Jsonld:`
+metadata line in a hand-written briefing is ignored with a warning).
 """
+
+import logging
 
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article
+
+log = logging.getLogger(__name__)
 
 # Entity types (plugins/entities) as schema.org types.
 SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "place": "Place"}
@@ -47,6 +52,9 @@ def news_article(article) -> dict:
 
 def add_structured_data(generator) -> None:
     for article in generator.articles:
+        if "ignored_jsonld" in article.__dict__:
+            log.warning("%s: its 'Jsonld' metadata line is ignored (the JSON-LD is made from the "
+                        "briefing)", article.source_path)
         article.plain_title = plain_text(article.title)
         article.plain_summary = plain_text(getattr(article, "summary", "") or "")
 
@@ -57,6 +65,12 @@ def jsonld(article) -> dict:
     return news_article(article)
 
 
+def ignore_jsonld(article, value) -> None:
+    """Pelican sets every metadata line as an attribute (before the file's path is known); this
+    one is made, not given: kept aside to be reported (see add_structured_data)."""
+    article.__dict__["ignored_jsonld"] = value
+
+
 def register() -> None:
-    Article.jsonld = property(jsonld)
+    Article.jsonld = property(jsonld, ignore_jsonld)
     signals.article_generator_finalized.connect(add_structured_data)
