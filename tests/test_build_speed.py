@@ -15,7 +15,7 @@ from test_build import tree
 
 from briefing.corpus import write_corpus
 
-SPEED_PLUGINS = {"parallel_render", "build_cache", "linear_taxonomy", "frozen_urls"}
+SPEED_PLUGINS = {"parallel_render", "build_cache", "linear_taxonomy", "frozen_urls", "lean_contents"}
 SEEDS = 80  # more than the pools' thresholds, so the process pools run
 
 

@@ -169,6 +169,16 @@ def as_script(name: str, value) -> str:
     return f"window.{name}={json.dumps(value, ensure_ascii=False, separators=(',', ':'))};\n"
 
 
+def write_script(path: Path, name: str, value) -> int:
+    """`as_script` written to a file piece by piece (the index is megabytes); its size in bytes."""
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(f"window.{name}=")
+        for piece in json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).iterencode(value):
+            file.write(piece)
+        file.write(";\n")
+    return path.stat().st_size
+
+
 def doc_script(number: int, doc: dict) -> str:
     payload = json.dumps(doc["paragraphs"], ensure_ascii=False, separators=(",", ":"))
     return f"window.briefingSearchDoc&&window.briefingSearchDoc({number},{payload});\n"
@@ -208,10 +218,9 @@ class SearchIndexGenerator:
             stale.unlink()
         articles = newest_first(self.context.get("articles", []))
         sizes = []
-        index_script = as_script("BRIEFING_SEARCH", build_index(
+        size = write_script(folder / "index.js", "BRIEFING_SEARCH", build_index(
             written_documents(articles, mentioned, folder / "docs", sizes), rules))
-        (folder / "index.js").write_text(index_script, "utf-8")
-        size, text = len(index_script.encode("utf-8")), sum(sizes)
+        text = sum(sizes)
         console.print(f"Search index: {len(articles)} {'briefing' if len(articles) == 1 else 'briefings'}, "
                       f"{size / 1024:.1f} KB "
                       f"({size / max(text, 1):.0%} of their text, "

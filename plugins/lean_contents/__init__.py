@@ -1,0 +1,1 @@
+from .lean_contents import register  # noqa: F401

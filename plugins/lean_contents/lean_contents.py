@@ -1,0 +1,69 @@
+"""Keep the briefings' HTML in a temporary file, not in memory, while the pages are rendered.
+
+As soon as every briefing is read (entities, events, cross-links and structured data use only
+their metadata), each briefing's HTML is written to one temporary file and read back (`os.pread`, so
+forked rendering processes share the file safely) whenever a page or feed asks for it. At
+10,000 briefings this is about 90 MB that the build and every rendering process no longer hold.
+`Content.get_content` is memoized by Pelican, which would hold every text again: these contents
+get their own, not memoized, `get_content`. The bytes of every page are the same.
+"""
+
+import ctypes
+import ctypes.util
+import gc
+import os
+import tempfile
+
+from pelican import signals
+
+CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                 "drafts_translations")
+SPILL_FILES = []  # open for the whole build: the rendering processes read them after the fork
+
+
+def spilled_contents(generators) -> list:
+    return [content for generator in generators for name in CONTENT_LISTS
+            for content in getattr(generator, name, None) or []
+            if isinstance(getattr(content, "_content", None), str)]
+
+
+def spill(generator) -> None:
+    contents = spilled_contents([generator])
+    if not contents:
+        return
+    spill_file = tempfile.TemporaryFile(prefix="briefing-contents-")
+    SPILL_FILES.append(spill_file)
+    descriptor, offset = spill_file.fileno(), 0
+    for content in contents:
+        data = content._content.encode("utf-8", "surrogatepass")
+        os.write(descriptor, data)
+        content.get_content = reader(content, descriptor, offset, len(data))
+        content._content = None
+        offset += len(data)
+    release_memory()
+
+
+def reader(content, descriptor: int, offset: int, length: int):
+    def get_content(siteurl: str) -> str:
+        text = os.pread(descriptor, length, offset).decode("utf-8", "surrogatepass")
+        return content._update_content(text, siteurl)
+    return get_content
+
+
+def release_memory() -> None:
+    """Hand the freed texts' memory back to the system before the rendering processes fork."""
+    gc.collect()
+    library = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(library), "malloc_trim", None) if library else None
+    if trim is not None:
+        trim(0)
+
+
+def close(pelican) -> None:
+    while SPILL_FILES:
+        SPILL_FILES.pop().close()
+
+
+def register() -> None:
+    signals.article_generator_pretaxonomy.connect(spill)
+    signals.finalized.connect(close)
