@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 from conftest import SEEDS, build_site
 
-from plugins.search_index.search_index import (as_script, build_index, document, encode_postings,
-                                               load_rules, text_size, tokens)
+from plugins.search_index.search_index import (Postings, build_index, document, load_rules,
+                                               text_size, tokens, write_script)
 
 RULES = load_rules()
 
@@ -39,7 +39,10 @@ def test_tokens_are_folded_words_without_stopwords(text, expected):
 
 
 def test_postings_are_gaps_in_base_36_with_weights_above_one():
-    assert encode_postings([(0, 1), (3, 9), (40, 1), (76, 40)]) == "0,3:9,11,10:14"
+    postings = Postings()
+    for number, weight in [(0, 1), (3, 9), (40, 1), (76, 40)]:
+        postings.add(number, weight)
+    assert str(postings) == "0,3:9,11,10:14"
 
 
 def doc(url, title, body, tags=(), source="", entities=()):
@@ -88,10 +91,10 @@ def synthetic_briefings(count: int, seed: int = 5) -> list[dict]:
             for n in range(count)]
 
 
-def test_index_of_a_thousand_briefings_is_far_smaller_than_their_text():
+def test_index_of_a_thousand_briefings_is_far_smaller_than_their_text(tmp_path):
     docs = synthetic_briefings(1000)
-    script = as_script("BRIEFING_SEARCH", build_index(docs, RULES))
-    size, text = len(script.encode("utf-8")), text_size(docs)
+    size = write_script(tmp_path / "index.js", "BRIEFING_SEARCH", build_index(docs, RULES))
+    text = text_size(docs)
     print(f"1,000 synthetic briefings: index {size / 1024:.0f} KB, text {text / 1024:.0f} KB")
     assert text > 4_000_000
     assert size < 0.35 * text

@@ -21,7 +21,7 @@ import json
 import re
 import tomllib
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import regex
@@ -131,46 +131,45 @@ def build_index(docs, rules: dict) -> dict:
     """The index object for documents (any iterable, in the order their numbers give). Each
     document is let go once indexed, and each term's postings are kept encoded as they grow, a
     few bytes an entry: a tuple an entry took about 200 MB at 10,000 briefings."""
-    postings: dict[str, bytearray] = {}
-    last_number: dict[str, int] = {}
+    postings: dict[str, Postings] = {}
     rows = []
     for number, doc in enumerate(docs):
         rows.append([doc["url"], doc["title"], doc["date_label"], doc["iso_date"], doc["source"]])
         for word, weight in weighted_terms(doc, rules).items():
-            if word in postings:
-                postings[word] += b","
-            else:
-                postings[word] = bytearray()
-            postings[word] += posting(number - last_number.get(word, 0), weight).encode("ascii")
-            last_number[word] = number
+            postings.setdefault(word, Postings()).add(number, weight)
     terms = sorted(postings)
     return {
         "docs": rows,
         "terms": " ".join(terms),
-        "postings": [postings[term].decode("ascii") for term in terms],
+        "postings": [str(postings[term]) for term in terms],
         "stop": " ".join(sorted(rules["stopwords"])),
         "min": rules["min_length"],
     }
 
 
-def posting(gap: int, weight: int) -> str:
-    return base36(gap) + (f":{base36(weight)}" if weight > 1 else "")
+class Postings:
+    """One term's entries, encoded as they come (see the module's docstring)."""
 
+    __slots__ = ("encoded", "last")
 
-def encode_postings(entries: list[tuple[int, int]]) -> str:
-    previous, parts = 0, []
-    for number, weight in entries:
-        gap, previous = number - previous, number
-        parts.append(posting(gap, weight))
-    return ",".join(parts)
+    def __init__(self):
+        self.encoded, self.last = bytearray(), 0
 
+    def add(self, number: int, weight: int) -> None:
+        if self.encoded:
+            self.encoded += b","
+        self.encoded += base36(number - self.last).encode("ascii")
+        if weight > 1:
+            self.encoded += f":{base36(weight)}".encode("ascii")
+        self.last = number
 
-def as_script(name: str, value) -> str:
-    return f"window.{name}={json.dumps(value, ensure_ascii=False, separators=(',', ':'))};\n"
+    def __str__(self) -> str:
+        return self.encoded.decode("ascii")
 
 
 def write_script(path: Path, name: str, value) -> int:
-    """`as_script` written to a file piece by piece (the index is megabytes); its size in bytes."""
+    """`window.NAME=<value as JSON>;` written to a file piece by piece (the index is megabytes);
+    its size in bytes."""
     with open(path, "w", encoding="utf-8") as file:
         file.write(f"window.{name}=")
         for piece in json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).iterencode(value):
