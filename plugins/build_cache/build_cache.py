@@ -89,6 +89,14 @@ class Store:
         except sqlite3.Error:
             return False
 
+    def remember(self, key: str, compute):
+        """The value kept under `key`, or compute() kept there now."""
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            self.put(key, value)
+        return value
+
     def put(self, key: str, value) -> None:
         self.used.add(key)
         self.add(key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
@@ -182,11 +190,7 @@ def cached_typogrify(original):
             return original(text, ignore_tags, **kwargs)
         key = STORE.key("typogrify", text, ignore_tags, sorted(kwargs.items()),
                         int(smartypants.Attr.default))
-        result = STORE.get(key)
-        if result is None:
-            result = original(text, ignore_tags, **kwargs)
-            STORE.put(key, result)
-        return result
+        return STORE.remember(key, lambda: original(text, ignore_tags, **kwargs))
 
     typogrify.original = original
     return typogrify
@@ -239,12 +243,8 @@ def caching_reader(base: type) -> type:
             if not CachingReader.warmed:
                 CachingReader.warmed = True
                 warm(self, store)
-            key = self.cache_key(store, source_path)
-            cached = store.get(key)
-            if cached is None:
-                cached = convert_markdown(self, source_path)
-                store.put(key, cached)
-            content, meta = cached
+            content, meta = store.remember(self.cache_key(store, source_path),
+                                           lambda: convert_markdown(self, source_path))
             self._source_path = source_path
             if meta is None:
                 return content, {}
@@ -260,12 +260,7 @@ def caching_reader(base: type) -> type:
             """compute(), or what it gave in a build with the same `parts`: for plugins whose
             readers extend this one with work of their own (plugins/entities links mentions)."""
             store = store_for(self.settings)
-            key = store.key(kind, *parts)
-            value = store.get(key)
-            if value is None:
-                value = compute()
-                store.put(key, value)
-            return value
+            return store.remember(store.key(kind, *parts), compute)
 
         def cache_key(self, store, source_path) -> str:
             """The file's key; computed once per build for a file that did not change since."""
