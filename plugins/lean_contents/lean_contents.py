@@ -21,14 +21,14 @@ CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translat
 SPILL_FILES = []  # open for the whole build: the rendering processes read them after the fork
 
 
-def spilled_contents(generators) -> list:
-    return [content for generator in generators for name in CONTENT_LISTS
-            for content in getattr(generator, name, None) or []
+def spilled_contents(generator) -> list:
+    """The articles generator's contents (every status) whose HTML is still in memory."""
+    return [content for name in CONTENT_LISTS for content in getattr(generator, name, None) or []
             if isinstance(getattr(content, "_content", None), str)]
 
 
 def spill(generator) -> None:
-    contents = spilled_contents([generator])
+    contents = spilled_contents(generator)
     if not contents:
         return
     spill_file = tempfile.TemporaryFile(prefix="briefing-contents-")
