@@ -1,0 +1,35 @@
+"""Briefings' HTML kept in a temporary file while pages render: out of memory, read back whole."""
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+
+from lean_contents.lean_contents import close, spill  # noqa: E402
+
+
+class Briefing:
+    def __init__(self, html: str):
+        self._content = html
+
+    def _update_content(self, text: str, siteurl: str) -> str:  # as Pelican's: links made relative
+        return text.replace("{filename}", siteurl + "/")
+
+
+def test_html_leaves_memory_and_comes_back_the_same_for_every_status():
+    texts = ["<p>Kabul — Pešāwar ’quoted’</p>", "", "<p>" + "x" * 100_000 + "</p>", "<p>draft</p>"]
+    articles = [Briefing(text) for text in texts[:3]]
+    draft = Briefing(texts[3])
+    generator = SimpleNamespace(articles=articles, drafts=[draft], hidden_articles=[])
+    spill(generator)
+    try:
+        for briefing, text in zip([*articles, draft], texts):
+            assert briefing._content is None
+            assert briefing.get_content("..") == text
+            assert briefing.get_content("..") == text  # read again: nothing was consumed
+        with_link = Briefing('<a href="{filename}x.md">x</a>')
+        spill(SimpleNamespace(articles=[with_link]))
+        assert with_link.get_content("..") == '<a href="../x.md">x</a>'
+    finally:
+        close(None)
