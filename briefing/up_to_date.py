@@ -58,8 +58,9 @@ def settings_folders(settings: Path, values: dict) -> list[Path]:
     return [base / folder for folder in folders if isinstance(folder, str) and (base / folder).is_dir()]
 
 
-def inputs_fingerprint(input_dir: Path, settings: Path, pelican_args: list[str]) -> str:
-    """A hash of everything the build reads; '' when it cannot be known."""
+def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
+    """A hash of everything the build reads but the content: settings (and the data files they
+    name), options, packages, theme and plugins; '' when it cannot be known."""
     values = read_settings(settings)
     if values is None:
         return ""
@@ -68,12 +69,28 @@ def inputs_fingerprint(input_dir: Path, settings: Path, pelican_args: list[str])
     digest.update(json.dumps([sys.version, sorted(pelican_args)]).encode("utf-8"))
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
     digest.update("\n".join(packages).encode("utf-8"))
-    hash_tree(digest, input_dir, skip={".cache"})
     for path in sorted(settings.parent.glob("*.py")):  # settings files import one another
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    for path in setting_files(settings, values):  # the gazetteer
+        digest.update(str(path).encode("utf-8") + b"\0" + path.read_bytes())
     for folder in settings_folders(settings, values):
         digest.update(str(folder).encode("utf-8"))
         hash_tree(digest, folder)
+    return digest.hexdigest()
+
+
+def setting_files(settings: Path, values: dict) -> list[Path]:
+    """The files that settings name by their path."""
+    named = (settings.parent / value for value in values.values() if isinstance(value, str) and value)
+    return sorted({path for path in named if path.is_file()})
+
+
+def inputs_fingerprint(input_dir: Path, environment: str) -> str:
+    """A hash of everything the build reads: its environment and the content folder."""
+    if not environment:
+        return ""
+    digest = hashlib.blake2b(environment.encode("utf-8"))
+    hash_tree(digest, input_dir, skip={".cache"})
     return digest.hexdigest()
 
 
@@ -96,19 +113,33 @@ class BuildStamp:
         self.path = input_dir / STAMP
         self.output_dir = output_dir
         self.watching = bool(WATCHING_OPTIONS & set(pelican_args))
-        self.inputs = "" if self.watching else inputs_fingerprint(input_dir, settings.resolve(),
-                                                                   pelican_args)
+        self.environment = "" if self.watching else environment_fingerprint(settings.resolve(),
+                                                                            pelican_args)
+        self.inputs = inputs_fingerprint(input_dir, self.environment)
+        self.recorded = self.read()
 
-    def site_is_current(self) -> bool:
-        if self.watching or not self.inputs or not self.output_dir.is_dir():
-            return False
+    def read(self) -> dict:
+        """What the last successful build recorded, if its output folder is as it left it."""
+        if self.watching or not self.environment or not self.output_dir.is_dir():
+            return {}
         try:
             recorded = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
-            return False
-        return (recorded.get("inputs") == self.inputs
-                and recorded.get("output_dir") == str(self.output_dir)
-                and recorded.get("output") == output_signature(self.output_dir))
+            return {}
+        if (not isinstance(recorded, dict) or recorded.get("output_dir") != str(self.output_dir)
+                or recorded.get("output") != output_signature(self.output_dir)):
+            return {}
+        return recorded
+
+    def site_is_current(self) -> bool:
+        return bool(self.inputs) and self.recorded.get("inputs") == self.inputs
+
+    def reusable_output(self) -> Path | None:
+        """The last build's output, when only the content has changed since: a page whose
+        content did not change either can be copied from it (plugins/parallel_render/reuse.py)."""
+        if self.environment and self.recorded.get("environment") == self.environment:
+            return self.output_dir
+        return None
 
     def record(self) -> None:
         """After a successful build: remember what it was built from."""
@@ -117,8 +148,9 @@ class BuildStamp:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.write_text(json.dumps({
-                "inputs": self.inputs, "output_dir": str(self.output_dir),
-                "output": output_signature(self.output_dir)}), "utf-8")
+                "inputs": self.inputs, "environment": self.environment,
+                "output_dir": str(self.output_dir), "output": output_signature(self.output_dir)}),
+                "utf-8")
         except OSError:
             pass  # no stamp: the next build simply runs
 

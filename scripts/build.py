@@ -2,7 +2,8 @@
 """Build the site with Pelican into a temporary folder, then swap it into place.
 
 A failed build (any ERROR logged, or a crash) leaves OUTPUTDIR exactly as it was: readers never
-get a half-written site.
+get a half-written site. When only the content changed since the last build, pages whose content
+did not change are copied from OUTPUTDIR rather than rendered (plugins/parallel_render/reuse.py).
 
 Example:
     python scripts/build.py content output -s pelicanconf.py
@@ -20,6 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.up_to_date import BuildStamp  # noqa: E402
+
+PAGE_KEYS = Path(".cache") / "page-keys.pickle"  # the last build's, by plugins/parallel_render
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -43,12 +46,16 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
     if stamp.site_is_current():
         print(f"nothing changed since the last build: {output_dir} is up to date")
         return 0
+    reusable = stamp.reusable_output()
     stamp.forget()
     partial = output_dir.with_name(f".{output_dir.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     command = [sys.executable, "-m", "pelican", str(input_dir), "-o", str(partial),
                "-s", str(settings), "--fatal", "errors", *pelican_args]
-    status, problems = run_and_collect(command)
+    keys = input_dir / PAGE_KEYS
+    new_keys = keys.with_name(keys.name + ".new")
+    new_keys.unlink(missing_ok=True)
+    status, problems = run_and_collect(command, page_reuse(keys, reusable, stamp.watching))
     if problems:
         print(f"\n{len(problems)} problem(s) logged by the build:", file=sys.stderr)
         for level, message in problems:
@@ -56,18 +63,30 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
     if status != 0:
         shutil.rmtree(partial, ignore_errors=True)
         print(f"build failed (pelican exit {status}): {output_dir} left as it was", file=sys.stderr)
+        new_keys.unlink(missing_ok=True)
         return status
     swap_into_place(partial, output_dir)
+    if new_keys.exists():
+        new_keys.replace(keys)
     stamp.record()
     return 0
+
+
+def page_reuse(keys: Path, reusable: Path | None, watching: bool) -> dict[str, str]:
+    """The environment that tells plugins/parallel_render where the last build's pages and
+    their keys are; nothing for a watching build (it rebuilds in one process)."""
+    if watching:
+        return {}
+    keys.parent.mkdir(parents=True, exist_ok=True)
+    return {"RENDER_KEYS": str(keys), "RENDER_REUSE_FROM": str(reusable) if reusable else ""}
 
 
 LOG_LINE = re.compile(r"\b(ERROR|WARNING|CRITICAL)\s+(.*?)(?:\s{2,}[\w.]+\.py:\d+)?\s*$")
 
 
-def run_and_collect(command: list[str]) -> tuple[int, list[tuple[str, str]]]:
+def run_and_collect(command: list[str], extra: dict[str, str]) -> tuple[int, list[tuple[str, str]]]:
     """Run Pelican, passing its output through, and collect its warnings and errors."""
-    environment = {**os.environ, "COLUMNS": "400"}  # keep each log record on one line
+    environment = {**os.environ, "COLUMNS": "400", **extra}  # COLUMNS: one line per log record
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, env=environment)
     problems = []

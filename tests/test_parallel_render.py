@@ -15,7 +15,7 @@ class Job:
     def __init__(self, path: Path, fail: bool = False):
         self.path, self.fail = path, fail
 
-    def render(self) -> None:
+    def render(self, reuse=None) -> None:
         if self.fail:
             raise ValueError(f"template error in {self.path.name}")
         self.path.write_text(self.path.name, "utf-8")
@@ -43,7 +43,7 @@ def test_a_failing_page_fails_the_rendering_with_its_message(tmp_path, capfd):
 def test_the_processes_share_the_pages_out_as_they_go(tmp_path):
     """A slow page does not hold up the pages after it: the other process takes them."""
     class Slow(Job):
-        def render(self) -> None:
+        def render(self, reuse=None) -> None:
             time.sleep(1.0)
             super().render()
             (tmp_path / "slow-done").write_text(str(len(list(tmp_path.glob("page*.html")))))

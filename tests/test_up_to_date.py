@@ -61,3 +61,15 @@ def test_make_html_twice_skips_pelican_and_keeps_the_site(tmp_path, site):
     result = build_site(SEEDS, tmp_path)
     assert result.returncode == 0 and "is up to date" in result.stdout
     assert tree(tmp_path / "output") == tree(site)
+
+
+def test_the_last_output_is_offered_for_reuse_only_when_just_the_content_changed(tmp_path):
+    content, output, settings = project(tmp_path)
+    built(content, output, settings)
+    (content / "briefings/a.md").write_text("Title: A\n\nText, corrected.\n", "utf-8")
+    assert BuildStamp(content, output, settings, []).reusable_output() == output
+    (tmp_path / "theme/templates/base.html").write_text("<html lang=en></html>", "utf-8")
+    assert BuildStamp(content, output, settings, []).reusable_output() is None
+    built(content, output, settings)
+    (output / "index.html").write_text("<html>edited by hand</html>", "utf-8")
+    assert BuildStamp(content, output, settings, []).reusable_output() is None

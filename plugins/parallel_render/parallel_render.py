@@ -23,13 +23,18 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
+import shutil
 import sys
+import tempfile
 import traceback
 
 from pelican import signals
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
+
+from .reuse import Reuse
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +75,16 @@ class Page:
         localcontext.update(self.own)
         return localcontext
 
-    def render(self) -> None:
+    def render(self, reuse: Reuse | None = None) -> None:
         """What Pelican's Writer.write_file does for one page (pelican/writers.py), written as
         it is rendered: the biggest pages (chronology.html, 30 MB at 10,000 briefings) are
-        never held whole, with every piece they are joined from."""
+        never held whole, with every piece they are joined from. With `reuse`, a page that
+        has not changed since the last build is copied from it instead (see reuse.py)."""
+        if self.own["localsiteurl"]:
+            self.context["localsiteurl"] = self.own["localsiteurl"]
+        if reuse is not None and reuse.copied(self):
+            return
         localcontext = self.localcontext
-        if localcontext["localsiteurl"]:
-            self.context["localsiteurl"] = localcontext["localsiteurl"]
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         with open(self.path, "w", encoding="utf-8") as file:
             file.writelines(self.template.generate(localcontext))
@@ -90,7 +98,7 @@ class StaticCopy:
     def __init__(self, generator, staticfile):
         self.generator, self.staticfile = generator, staticfile
 
-    def render(self) -> None:
+    def render(self, reuse=None) -> None:
         type(self.generator)._link_or_copy_staticfile(self.generator, self.staticfile)
 
 
@@ -105,7 +113,7 @@ class Deferred:
     def __init__(self, function):
         self.function = function
 
-    def render(self) -> None:
+    def render(self, reuse=None) -> None:
         self.function()
 
 
@@ -202,14 +210,20 @@ class ParallelWriter(Writer):
         pages = list(self.pages.values())
         jobs = self.deferred + pages + STATIC_COPIES  # the longest first
         processes = min(render_processes(self.settings), len(jobs))
+        reuse = Reuse.from_environment(self.settings, self.output_path)
+        if reuse is not None:
+            reuse.prepare(pages)
         if processes < 2 or len(jobs) < INLINE_BELOW:
             for job in jobs:
-                job.render()
+                job.render(reuse)
         else:
-            render_in_processes(jobs, processes)
+            render_in_processes(jobs, processes, reuse)
             last_url = pages[-1].localcontext["localsiteurl"] if pages else None
             if last_url:  # as after Pelican's last page
                 pages[-1].context["localsiteurl"] = last_url
+        if reuse is not None:
+            reuse.save()
+            print(f"{reuse.reused} of {len(pages)} pages unchanged since the last build: copied, not rendered")
         STATIC_COPIES.clear()
         self.deferred.clear()
         for page in pages:
@@ -219,22 +233,31 @@ class ParallelWriter(Writer):
         self.last_copy = None
 
 
-def render_in_processes(pages: list, processes: int) -> None:
+def render_in_processes(pages: list, processes: int, reuse: Reuse | None = None) -> None:
     """This process and `processes - 1` forked ones render the pages, each taking the next
-    CHUNK pages whenever it is free (pages differ a lot: a briefing against the chronology)."""
+    CHUNK pages whenever it is free (pages differ a lot: a briefing against the chronology).
+    The forked ones hand back the page keys they recorded through a file each."""
     taken = multiprocessing.get_context("fork").Value("q", 0)  # pages handed out so far
+    handback = tempfile.mkdtemp(prefix="briefing-page-keys-")
     children = []
-    for _ in range(1, processes):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            os._exit(render_share(pages, taken))
-        children.append(pid)
-    status = render_share(pages, taken, in_child=False)
-    failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
-    if status or failed:
-        raise RuntimeError("rendering pages failed (see the messages above)")
+    try:
+        for _ in range(1, processes):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                os._exit(render_share(pages, taken, reuse, handback))
+            children.append(pid)
+        status = render_share(pages, taken, reuse)
+        failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
+        if status or failed:
+            raise RuntimeError("rendering pages failed (see the messages above)")
+        if reuse is not None:
+            for pid in children:
+                with open(os.path.join(handback, str(pid)), "rb") as file:
+                    reuse.merge(*pickle.load(file))
+    finally:
+        shutil.rmtree(handback, ignore_errors=True)
 
 
 def next_pages(pages: list, taken):
@@ -248,10 +271,16 @@ def next_pages(pages: list, taken):
         yield from pages[start:start + CHUNK]
 
 
-def render_share(pages: list, taken, in_child: bool = True) -> int:
+def render_share(pages: list, taken, reuse: Reuse | None = None, handback: str | None = None) -> int:
+    """Render pages until none are left. In a forked process (`handback` is set), return an
+    exit status rather than raise, and leave the page keys recorded in `handback`."""
+    in_child = handback is not None
     try:
         for page in next_pages(pages, taken):
-            page.render()
+            page.render(reuse)
+        if in_child and reuse is not None:
+            with open(os.path.join(handback, str(os.getpid())), "wb") as file:
+                pickle.dump(reuse.collected(), file, pickle.HIGHEST_PROTOCOL)
     except Exception:
         if not in_child:
             raise

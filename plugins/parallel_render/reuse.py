@@ -1,0 +1,306 @@
+"""Copy a page from the last build instead of rendering it when nothing it shows has changed.
+
+After one seed is edited, a build renders a handful of pages that differ and a thousand that do
+not. Each page of a template listed in RENDER_REUSE_TEMPLATES gets a key: a hash of the values
+its template names that are the page's own (`article`, `entity`, `tag`, `articles` …, each
+walked by value), of the site's pages (the menu) and of its template and output path. When the
+last build recorded the same key for that output file, the file is copied from the last build.
+
+What the key walks:
+- the page's subject (the top-level `article` or `entity`): every attribute, by value;
+- another briefing: its output path, URL and the metadata block of its Markdown file. So a
+  template may read of any briefing but its own only what its metadata gives (title, date,
+  summary, source …), never its text (when a briefing has no summary, Pelican cuts one from its
+  text: then the whole file counts);
+- another object with a page of its own (an entity, a tag: it has `slug` and `url`): its name,
+  slug, URL and type, which is all a template may read of it;
+- records (dataclasses, slotted classes), lists, dicts, dates and plain values: by value.
+Anything else (a function, an unknown class) makes the page unkeyable: it is rendered. A
+template that names a site-wide list (`articles` of the whole site, `entities` …) is never
+reused: its pages are rendered every time, with a warning naming the template.
+
+Settings, theme, plugins and packages are not in the key: `scripts/build.py` offers the last
+build (environment variable RENDER_REUSE_FROM) only when all of those are unchanged and the
+output folder is as it left it. Page keys are read from RENDER_KEYS and this build's are
+written next to it (`.new`), which `scripts/build.py` puts in place once the build succeeded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import logging
+import os
+import pickle
+import shutil
+
+from jinja2 import meta
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+log = logging.getLogger(__name__)
+
+REUSE_FROM = "RENDER_REUSE_FROM"  # environment: the last build's output folder
+KEYS_FILE = "RENDER_KEYS"  # environment: the page keys of that build
+SITE_PAGES = "pages"  # the site's pages: the menu of every page, walked as references
+# A briefing's attributes that are not what its page shows: the build's settings and context,
+# the HTML, which is walked as `content` (plugins/lean_contents replaces the other two), and the
+# metadata, whose entries are walked as the attributes Pelican makes of them.
+NOT_SHOWN = frozenset({"settings", "_context", "_content", "get_content", "metadata"})
+PLAIN = (str, int, float, bool, type(None))
+PLAIN_TYPES = frozenset(PLAIN)
+LONG = 64  # a list longer than this is hashed item by item
+CHECKSUM = b"Checksum:"  # briefing/markdown.py's first line: a hash of the whole file
+
+
+class Unkeyable(Exception):
+    """A value the key cannot describe: the page is rendered."""
+
+
+class Views:
+    """Values → nested tuples of plain values, whose `repr` is hashed. How each type is walked
+    is found once per type. Another briefing's reference and a dataclass record's hash are
+    computed once per process: one process renders many pages that list the same briefings and
+    events. A long list is hashed item by item, so that no view of a whole big page is held."""
+
+    def __init__(self):
+        self.briefing_links: dict[int, tuple] = {}
+        self.records: dict[int, bytes] = {}
+        self.walkers: dict[type, object] = {}
+
+    def of(self, value, subject: bool = False):
+        kind = type(value)
+        if kind in PLAIN_TYPES:
+            return value
+        walk = self.walkers.get(kind)
+        if walk is None:
+            walk = self.walkers[kind] = self.walker(kind)
+        return walk(value, subject)
+
+    def walker(self, kind: type):  # noqa: PLR0911  (one return per kind of value)
+        """How values of this type are walked: a function (value, subject) → view."""
+        if issubclass(kind, PLAIN):
+            return lambda value, subject: value
+        if issubclass(kind, (list, tuple)):
+            name = kind.__name__
+            return lambda value, subject: (name, self.items(value))
+        if issubclass(kind, dict):
+            return lambda value, subject: ("dict", self.items(value.items()))
+        if issubclass(kind, (set, frozenset)):
+            return lambda value, subject: ("set", tuple(sorted(repr(self.of(item)) for item in value)))
+        if issubclass(kind, (datetime.date, datetime.time)):
+            return lambda value, subject: ("date", value.isoformat(), repr(getattr(value, "tzinfo", None)))
+        if issubclass(kind, datetime.tzinfo):
+            return lambda value, subject: ("zone", repr(value))
+        if issubclass(kind, Content):
+            return lambda value, subject: self.briefing(value) if subject else self.briefing_link(value)
+        if issubclass(kind, URLWrapper):
+            return lambda value, subject: ("link", kind.__name__, value.name, value.slug, value.url,
+                                           value.save_as)
+        if dataclasses.is_dataclass(kind):
+            names = tuple(field.name for field in dataclasses.fields(kind))
+            return self.page_link_or(names, lambda value: self.record(value, names))
+        names = slot_names(kind)
+        if names:
+            return self.page_link_or(names, lambda value: (kind.__name__, tuple(
+                self.of(getattr(value, name, None)) for name in names)))
+        return unkeyable
+
+    def page_link_or(self, names: tuple[str, ...], walk):
+        """Objects with a page of their own (a slug and a URL): a reference, unless it is the
+        page's subject."""
+        if "slug" not in names or "url" not in names:
+            return lambda value, subject: walk(value)
+        return lambda value, subject: walk(value) if subject else (
+            "link", type(value).__name__, getattr(value, "name", None), value.slug, value.url,
+            getattr(value, "type", None))
+
+    def items(self, values) -> tuple:
+        if len(values) <= LONG:
+            return tuple(self.of(item) for item in values)
+        digest = hashlib.blake2b(digest_size=16)
+        for item in values:
+            digest.update(repr(self.of(item)).encode("utf-8", "surrogatepass"))
+        return ("long", len(values), digest.digest())
+
+    def record(self, value, names: tuple[str, ...]) -> tuple:
+        digest = self.records.get(id(value))
+        if digest is None:
+            digest = self.records[id(value)] = hash_of(
+                (type(value).__name__, tuple(self.of(getattr(value, name)) for name in names)))
+        return "record", digest
+
+    def briefing(self, content: Content):
+        """The page's own briefing: its HTML and every attribute (its metadata among them)."""
+        attributes = vars(content)
+        shown = sorted((name, value) for name, value in attributes.items() if name not in NOT_SHOWN)
+        only_metadata = sorted((name, value) for name, value in content.metadata.items()
+                               if name not in attributes)
+        return ("briefing", self.briefing_link(content), content.content,
+                tuple((name, self.of(value)) for name, value in shown + only_metadata))
+
+    def briefing_link(self, content: Content):
+        """Another briefing, as a page may show it: its URL and its file's metadata."""
+        link = self.briefing_links.get(id(content))
+        if link is None:
+            link = ("briefing-link", content.save_as, content.url,
+                    metadata_digest(content.source_path, "summary" in content.metadata))
+            self.briefing_links[id(content)] = link
+        return link
+
+
+def metadata_digest(path: str, has_summary: bool) -> bytes:
+    """A hash of the metadata block of a briefing's file (without the converter's checksum of
+    the whole file); of the whole file when it has no summary, which Pelican then cuts from
+    the text."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        raise Unkeyable(f"{path}: {error}") from None
+    if has_summary:
+        data = data.split(b"\n\n", 1)[0]
+        if data.startswith(CHECKSUM):
+            data = data.partition(b"\n")[2]
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def unkeyable(value, subject):
+    raise Unkeyable(type(value).__name__)
+
+
+def hash_of(view) -> bytes:
+    return hashlib.blake2b(repr(view).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def slot_names(cls) -> tuple[str, ...]:
+    names = []
+    for klass in cls.__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        names.extend([slots] if isinstance(slots, str) else slots)
+    return tuple(name for name in names if name not in ("__dict__", "__weakref__"))
+
+
+def template_names(environment, name: str, seen: set[str] | None = None) -> set[str] | None:
+    """Every variable `name` and the templates it extends, includes or imports read from their
+    context; None when one of those templates is chosen at render time."""
+    seen = seen if seen is not None else {name}
+    source = environment.loader.get_source(environment, name)[0]
+    tree = environment.parse(source)
+    names = set(meta.find_undeclared_variables(tree))
+    for other in meta.find_referenced_templates(tree):
+        if other is None:
+            return None
+        if other in seen:
+            continue
+        seen.add(other)
+        more = template_names(environment, other, seen)
+        if more is None:
+            return None
+        names |= more
+    return names
+
+
+class Reuse:
+    """The pages of the last build and their keys; the keys of this build's pages."""
+
+    def __init__(self, settings, output_path: str, previous: str | None, keys_file: str):
+        self.templates = set(settings.get("RENDER_REUSE_TEMPLATES", ()))
+        self.output_path = output_path
+        self.previous = previous
+        self.keys_file = keys_file
+        self.old = read_keys(keys_file) if previous else {}
+        self.new: dict[str, bytes] = {}
+        self.reused = 0
+        self.views = Views()
+        self.reads: dict[str, set[str] | None] = {}
+
+    @classmethod
+    def from_environment(cls, settings, output_path: str) -> Reuse | None:
+        keys_file = os.environ.get(KEYS_FILE)
+        if not keys_file:
+            return None
+        previous = os.environ.get(REUSE_FROM) or None
+        return cls(settings, output_path, previous if previous and os.path.isdir(previous) else None,
+                   keys_file)
+
+    def prepare(self, pages: list) -> None:
+        """Read each template once, before the pages are shared out (see `template_reads`)."""
+        for page in pages:
+            if page.template.name in self.templates:
+                self.template_reads(page)
+
+    def copied(self, page) -> bool:
+        """Record the page's key; copy the page from the last build if its key is the same."""
+        relative = os.path.relpath(page.path, self.output_path)
+        key = self.key(page, relative)
+        if key is None:
+            return False
+        self.new[relative] = key
+        if self.old.get(relative) != key:
+            return False
+        try:
+            os.makedirs(os.path.dirname(page.path), exist_ok=True)
+            shutil.copyfile(os.path.join(self.previous, relative), page.path)
+        except OSError:
+            return False
+        self.reused += 1
+        return True
+
+    def key(self, page, relative: str) -> bytes | None:
+        name = page.template.name
+        if name not in self.templates:
+            return None
+        reads = self.template_reads(page)
+        if reads is None:
+            return None
+        own = {key: page.own[key] for key in sorted(reads) if key in page.own}
+        try:
+            view = (name, relative, tuple((key, self.views.of(value, subject=True))
+                                          for key, value in own.items()))
+            if SITE_PAGES in reads and SITE_PAGES not in page.own:
+                view += (self.views.of(page.base.get(SITE_PAGES)),)
+        except Unkeyable as error:
+            log.debug("page %s is rendered: its key cannot hold a %s", page.path, error)
+            return None
+        return hash_of(view)
+
+    def template_reads(self, page) -> set[str] | None:
+        """What the page's template reads, or None if it reads a site-wide list (its pages
+        are then always rendered)."""
+        name = page.template.name
+        if name not in self.reads:
+            reads = template_names(page.template.environment, name)
+            site_wide = sorted(key for key in reads or () if key in page.base and key.islower()
+                               and key != SITE_PAGES and key not in page.own)
+            if reads is None or site_wide:
+                log.warning("parallel_render: pages of %s are always rendered: it reads %s",
+                            name, ", ".join(site_wide) or "a template chosen at render time")
+                reads = None
+            self.reads[name] = reads
+        return self.reads[name]
+
+    def collected(self) -> tuple[dict[str, bytes], int]:
+        return self.new, self.reused
+
+    def merge(self, keys: dict[str, bytes], reused: int) -> None:
+        self.new.update(keys)
+        self.reused += reused
+
+    def save(self) -> None:
+        """This build's keys, next to the last build's: scripts/build.py swaps them in."""
+        try:
+            with open(self.keys_file + ".new", "wb") as file:
+                pickle.dump(self.new, file, pickle.HIGHEST_PROTOCOL)
+        except OSError as error:
+            log.warning("parallel_render: cannot write page keys %s.new: %s", self.keys_file, error)
+
+
+def read_keys(path: str) -> dict[str, bytes]:
+    try:
+        with open(path, "rb") as file:
+            keys = pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}

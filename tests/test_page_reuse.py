@@ -1,0 +1,160 @@
+"""A rebuild copies the pages whose content did not change from the last build: the site is
+the same bytes as a build from nothing, and only what an edit touches is rendered again."""
+
+import dataclasses
+import logging
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site
+from jinja2 import DictLoader, Environment
+from test_build import tree
+
+from briefing.corpus import write_corpus
+
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from parallel_render.reuse import Reuse, Unkeyable, Views, metadata_digest, template_names  # noqa: E402
+
+SEEDS = 80
+REUSED = re.compile(r"(\d+) of (\d+) pages unchanged since the last build")
+
+
+def reused(result: subprocess.CompletedProcess) -> tuple[int, int]:
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    match = REUSED.search(result.stdout)
+    assert match, result.stdout[-3000:]
+    return int(match.group(1)), int(match.group(2))
+
+
+def edit(seed: Path, old: bytes = b"", new: bytes = b"", append: bytes = b"") -> None:
+    text = seed.read_bytes()
+    assert old in text
+    seed.write_bytes(text.replace(old, new, 1) + append)
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("reuse") / "seeds"
+    write_corpus(SEEDS, folder)
+    return folder
+
+
+def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(seeds, tmp_path):
+    work = tmp_path / "incremental"
+    shutil.copytree(seeds, work / "seeds")
+    names = sorted(p.name for p in (work / "seeds").iterdir())
+    assert reused(build_site(work / "seeds", work)) == (0, reused(build_site(seeds, tmp_path / "x"))[1])
+
+    # A sentence added to one clipping: its briefing page changes, the rest is copied.
+    edit(work / "seeds" / names[SEEDS // 2], append=b"\nThe ministry later corrected the figure.\n")
+    copied, pages = reused(build_site(work / "seeds", work))
+    assert copied >= pages - 15
+    fresh = tmp_path / "fresh1"
+    assert build_site(work / "seeds", fresh).returncode == 0
+    site = tree(work / "output")
+    assert site == tree(fresh / "output")
+    assert [name for name, page in site.items() if name.startswith("briefings/")
+            and b"ministry later corrected" in page]
+
+    # New actors and an event, a headline rewritten, a clipping deleted: more pages change.
+    edit(work / "seeds" / names[20], append=b"\nImran Khan met Joe Biden in Kabul on 3 March 2024.\n")
+    first_line = (work / "seeds" / names[30]).read_bytes().split(b"\n", 1)[0]
+    edit(work / "seeds" / names[30], first_line, b"A rewritten headline for the reuse test")
+    (work / "seeds" / names[40]).unlink()
+    copied, pages = reused(build_site(work / "seeds", work))
+    assert 0 < copied < pages - 15
+    fresh = tmp_path / "fresh2"
+    assert build_site(work / "seeds", fresh).returncode == 0
+    assert tree(work / "output") == tree(fresh / "output")
+
+
+def test_a_build_with_other_settings_renders_every_page(seeds, tmp_path):
+    assert build_site(seeds, tmp_path).returncode == 0
+    command = [sys.executable, str(ROOT / "scripts" / "build.py"), str(tmp_path / "content"),
+               str(tmp_path / "output"), "-s", str(ROOT / "pelicanconf.py"), "--", "-e", "RELATED_MAX=2"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    assert reused(result)[0] == 0
+
+
+BRIEFING = "Checksum: {checksum}\nTitle: {title}\nDate: 2024-01-05\n{summary}\n\n{body}\n"
+
+
+def briefing_file(path: Path, title="A title", body="Text.", summary="Summary: One line.", checksum="1"):
+    path.write_text(BRIEFING.format(title=title, body=body, summary=summary, checksum=checksum), "utf-8")
+    return str(path)
+
+
+def test_another_briefings_reference_holds_its_metadata_not_its_text(tmp_path):
+    first = metadata_digest(briefing_file(tmp_path / "a.md"), True)
+    assert metadata_digest(briefing_file(tmp_path / "a.md", body="Other text.", checksum="2"), True) == first
+    assert metadata_digest(briefing_file(tmp_path / "a.md", title="Another title"), True) != first
+
+
+def test_without_a_summary_the_text_counts_too(tmp_path):
+    """Pelican then cuts the summary that lists show from the text."""
+    first = metadata_digest(briefing_file(tmp_path / "a.md", summary=""), False)
+    assert metadata_digest(briefing_file(tmp_path / "a.md", summary="", body="Other."), False) != first
+
+
+@dataclasses.dataclass(eq=False)
+class Entity:
+    name: str
+    slug: str
+    url: str
+    type: str
+    mentions: list
+
+
+def test_an_object_with_a_page_of_its_own_is_a_reference_except_on_its_page():
+    views = Views()
+    quoted = Entity("Kabul", "kabul", "entity/kabul.html", "place", ["first quote"])
+    requoted = Entity("Kabul", "kabul", "entity/kabul.html", "place", ["another quote"])
+    assert views.of([quoted]) == views.of([requoted])
+    assert views.of(quoted, subject=True) != views.of(requoted, subject=True)
+    renamed = Entity("Kabul city", "kabul", "entity/kabul.html", "place", ["first quote"])
+    assert views.of([renamed]) != views.of([quoted])
+
+
+def test_long_lists_are_hashed_whole():
+    views = Views()
+    assert views.of(list(range(500))) != views.of([*range(499), 0])
+
+
+def test_a_value_the_key_cannot_describe_makes_the_page_rendered():
+    with pytest.raises(Unkeyable):
+        Views().of([object()])
+
+
+TEMPLATES = {
+    "base.html": "<title>{{ SITENAME }}</title>{% for p in pages %}{{ p.title }}{% endfor %}{% block content %}{% endblock %}",
+    "item.html": "{{ article.title }}",
+    "tag.html": '{% extends "base.html" %}{% block content %}{% for article in dates %}{% include "item.html" %}{% endfor %}{% endblock %}',
+    "home.html": '{% extends "base.html" %}{% block content %}{{ articles|length }}{% endblock %}',
+    "chosen.html": "{% include choice %}",
+}
+
+
+def test_a_template_is_read_through_what_it_extends_and_includes():
+    environment = Environment(loader=DictLoader(TEMPLATES))
+    assert template_names(environment, "tag.html") == {"SITENAME", "pages", "dates", "article"}
+    assert template_names(environment, "chosen.html") is None
+
+
+class Page:
+    def __init__(self, template, base, own):
+        self.template, self.base, self.own = template, base, own
+
+
+def test_a_template_that_reads_a_site_wide_list_is_always_rendered(caplog):
+    environment = Environment(loader=DictLoader(TEMPLATES))
+    reuse = Reuse({"RENDER_REUSE_TEMPLATES": ["tag.html", "home.html"]}, "/out", None, "/keys")
+    site = {"articles": [], "dates": [], "pages": [], "SITENAME": "S"}
+    with caplog.at_level(logging.WARNING):
+        assert reuse.template_reads(Page(environment.get_template("tag.html"), site, {"dates": []}))
+        assert reuse.template_reads(Page(environment.get_template("home.html"), site, {})) is None
+    assert "pages of home.html are always rendered: it reads articles" in caplog.text
