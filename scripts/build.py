@@ -74,7 +74,8 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
 
 def page_reuse(keys: Path, reusable: Path | None, watching: bool) -> dict[str, str]:
     """The environment that tells plugins/parallel_render where the last build's pages and
-    their keys are; nothing for a watching build (it rebuilds in one process)."""
+    their keys are; nothing for a watching build, which rebuilds in place and is never swapped
+    in."""
     if watching:
         return {}
     keys.parent.mkdir(parents=True, exist_ok=True)

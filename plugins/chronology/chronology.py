@@ -3,17 +3,16 @@
 Each briefing's `events` metadata (read by plugins/entities) holds dated sentences. Events on the
 same date that share an actor (see `same_event`) are one event told by several briefings, shown
 once with all its sources. The template context gets `events` (newest first) and `timeline`
-(an SVG); each article gets `events`, each entity its own slice.
+(an SVG, as pieces to write in turn); each article gets `events`, each entity its own slice.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from markupsafe import Markup
 from pelican import signals
 
-from .timeline import timeline_svg
+from .timeline import in_pieces, timeline_svg
 
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
@@ -130,7 +129,7 @@ def add_chronology(generator) -> None:
         if "events" in getattr(article, "metadata", {}):
             article.metadata["events"] = article.events  # as plugins/entities does for entities
     generator.context["events"] = events
-    generator.context["timeline"] = Markup(timeline_svg(events, generator.articles))
+    generator.context["timeline"] = in_pieces(timeline_svg(events, generator.articles))
 
 
 def register() -> None:

@@ -17,6 +17,7 @@ AXIS_Y, STEP = 120, 11
 
 
 BREAK = 24  # width of a collapsed run of empty years
+PIECE = 1 << 16  # characters of the drawing per piece handed to the template
 
 
 def year_layout(years: set[int]) -> dict[int, float]:
@@ -94,3 +95,9 @@ def timeline_svg(events, articles) -> str:
             f'<text x="{MARGIN + 10}" y="{top + 16}">event told in a briefing</text>'
             f'<rect class="published" x="{MARGIN + 200}" y="{top + 8}" width="8" height="8"/>'
             f'<text x="{MARGIN + 214}" y="{top + 16}">briefing published</text></g></svg>')
+
+
+def in_pieces(svg: str) -> list[Markup]:
+    """The drawing cut into pieces that the page writes one after the other: at 10,000
+    briefings it is 7 MB, and writing it whole made five copies of it at once."""
+    return [Markup(svg[start:start + PIECE]) for start in range(0, len(svg), PIECE)]

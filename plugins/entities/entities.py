@@ -17,6 +17,9 @@ from pelican.generators import Generator
 
 from .graph import cooccurrence_svg
 from .metadata import entity_slug, reading_entities
+from .quotes import QuoteFile
+
+QUOTES = QuoteFile()  # the mentions' sentences, for the whole build
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +81,35 @@ class Entity:
 
 class Mention:
     """An entity's first mention in one briefing: the sentence around it and where it is.
-    Slots, not a dict: there is one for each entity of each briefing."""
+    Slots, not a dict: there is one for each entity of each briefing. The sentence waits in a
+    temporary file until a page shows it (quotes.py)."""
 
-    __slots__ = ("article", "anchor", "before", "text", "after")
+    __slots__ = ("article", "anchor", "offset", "sizes")
 
     def __init__(self, article, anchor: str, before: str, text: str, after: str):
-        self.article, self.anchor, self.before, self.text, self.after = article, anchor, before, text, after
+        self.article, self.anchor = article, anchor
+        self.offset, self.sizes = QUOTES.add(before, text, after)
+
+    @property
+    def quote(self) -> tuple[str, str, str]:
+        """The text before the mention, the mention, the text after it."""
+        return QUOTES.read(self.offset, self.sizes)
+
+    @property
+    def before(self) -> str:
+        return self.quote[0]
+
+    @property
+    def text(self) -> str:
+        return self.quote[1]
+
+    @property
+    def after(self) -> str:
+        return self.quote[2]
+
+    def __getstate__(self):
+        """What a page shows of the mention (plugins/parallel_render/reuse.py reads it)."""
+        return self.article, self.anchor, self.quote
 
     @property
     def url(self) -> str:
@@ -200,6 +226,7 @@ def add_entities(generator) -> None:
     generator.context["entity_graph"] = Markup(
         cooccurrence_svg(entities, pairs, setting(settings, "ENTITY_GRAPH_MAX")))
     generator.context["entity_pairs"] = top_pairs(entities, pairs, 12)
+    QUOTES.flush()  # before the rendering processes fork: they only read
     for article in articles:
         article.entities = getattr(article, "entities", [])
         if "entities" in getattr(article, "metadata", {}):
@@ -240,7 +267,12 @@ def get_generators(pelican_object):
     return EntityPagesGenerator
 
 
+def close_quotes(pelican) -> None:
+    QUOTES.close()
+
+
 def register() -> None:
+    signals.finalized.connect(close_quotes)
     signals.readers_init.connect(add_reader)
     signals.article_generator_finalized.connect(add_entities)
     signals.get_generators.connect(get_generators)

@@ -14,7 +14,8 @@ What the key walks:
   text: then the whole file counts);
 - another object with a page of its own (an entity, a tag: it has `slug` and `url`): its name,
   slug, URL and type, which is all a template may read of it;
-- records (dataclasses, slotted classes), lists, dicts, dates and plain values: by value.
+- records (dataclasses, slotted classes: their slots, or what their `__getstate__` gives),
+  lists, dicts, dates and plain values: by value.
 Anything else (a function, an unknown class) makes the page unkeyable: it is rendered. A
 template that names a site-wide list (`articles` of the whole site, `entities` …) is never
 reused: its pages are rendered every time, with a warning naming the template.
@@ -51,6 +52,7 @@ NOT_SHOWN = frozenset({"settings", "_context", "_content", "get_content", "metad
 PLAIN = (str, int, float, bool, type(None))
 PLAIN_TYPES = frozenset(PLAIN)
 LONG = 64  # a list longer than this is hashed item by item
+RECORDS_KEPT = 16384  # record hashes a process keeps (each some 150 bytes; 100,000 events at 10,000)
 CHECKSUM = b"Checksum:"  # briefing/markdown.py's first line: a hash of the whole file
 
 
@@ -102,6 +104,8 @@ class Views:
             names = tuple(field.name for field in dataclasses.fields(kind))
             return self.page_link_or(names, lambda value: self.record(value, names))
         names = slot_names(kind)
+        if names and kind.__getstate__ is not object.__getstate__:  # it says what it holds
+            return self.page_link_or(names, lambda value: (kind.__name__, self.of(value.__getstate__())))
         if names:
             return self.page_link_or(names, lambda value: (kind.__name__, tuple(
                 self.of(getattr(value, name, None)) for name in names)))
@@ -127,6 +131,8 @@ class Views:
     def record(self, value, names: tuple[str, ...]) -> tuple:
         digest = self.records.get(id(value))
         if digest is None:
+            if len(self.records) >= RECORDS_KEPT:
+                self.records.clear()
             digest = self.records[id(value)] = hash_of(
                 (type(value).__name__, tuple(self.of(getattr(value, name)) for name in names)))
         return "record", digest

@@ -1,0 +1,60 @@
+"""The quoted sentences of the entity pages, kept in a temporary file until a page shows them.
+
+Every entity page quotes the sentence around the entity's first mention in each briefing that
+names it: some 130,000 sentences, 45 MB of strings, at 10,000 briefings, held by the build and
+by every forked rendering process. They are written to one file as the mentions are made and
+read back (`os.pread`, safe in forked processes) when a page asks for them.
+"""
+
+import os
+import tempfile
+
+FLUSH_AT = 1 << 20  # bytes gathered before they are written
+MASK = 0xFFFFFFFF  # a part's size in the packed sizes
+
+
+class QuoteFile:
+    def __init__(self):
+        self.file = None
+        self.size = 0  # bytes written and pending
+        self.pending: list[bytes] = []
+        self.pending_size = 0
+        self.last: tuple[int, tuple[str, str, str]] | None = None  # a page reads a quote's parts in turn
+
+    def add(self, before: str, text: str, after: str) -> tuple[int, int]:
+        """Keep a quote; its place: (offset, the sizes of its three parts packed)."""
+        parts = [part.encode("utf-8", "surrogatepass") for part in (before, text, after)]
+        offset = self.size
+        for data in parts:
+            self.pending.append(data)
+            self.size += len(data)
+            self.pending_size += len(data)
+        if self.pending_size >= FLUSH_AT:
+            self.flush()
+        return offset, len(parts[0]) << 64 | len(parts[1]) << 32 | len(parts[2])
+
+    def read(self, offset: int, sizes: int) -> tuple[str, str, str]:
+        if self.last is not None and self.last[0] == offset:
+            return self.last[1]
+        self.flush()
+        before, text, after = sizes >> 64, sizes >> 32 & MASK, sizes & MASK
+        data = os.pread(self.file.fileno(), before + text + after, offset) if self.file else b""
+        quote = (data[:before].decode("utf-8", "surrogatepass"),
+                 data[before:before + text].decode("utf-8", "surrogatepass"),
+                 data[before + text:].decode("utf-8", "surrogatepass"))
+        self.last = (offset, quote)
+        return quote
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        if self.file is None:
+            self.file = tempfile.TemporaryFile(prefix="briefing-quotes-")
+        os.write(self.file.fileno(), b"".join(self.pending))
+        self.pending.clear()
+        self.pending_size = 0
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+        self.__init__()
