@@ -1,5 +1,6 @@
 """A folder of seeds → a folder of Markdown briefings, with a report of what was done."""
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -91,7 +92,7 @@ def read_seeds(seed_dir: Path, report: Report, overrides: dict[str, Override],
     paths = seed_files(seed_dir)
     keep = {name: (tuple(override.keep),) for name, override in overrides.items() if override.keep}
     summaries = []
-    for path, key, result in cache.convert_each(paths, keep):
+    for path, key, result in cache.convert_each(paths, keep, whole=False):
         if isinstance(result, Briefing):
             apply_override(result, overrides.get(path.name, Override(path.name)))
             summaries.append(Summary.of(result, key))
@@ -142,17 +143,60 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     report.summaries = [s for s in summaries if s.seed_name not in left_out]
     report.briefings = StoredBriefings(report.summaries, whole)
     planned = {content_dir / BRIEFINGS_DIR / f"{s.slug}.md": s for s in report.summaries}
-    left_alone = check_edits(content_dir, planned, whole, report, keep_edits, overwrite_edits)
+    generated = read_generated(content_dir)
+    left_alone = check_edits(generated, planned, whole, report, keep_edits, overwrite_edits)
+    records = cache.records()  # what earlier runs wrote: files still so are not rendered again
+    written = {}
     for summary in summaries:
-        briefing = whole(summary)
-        write_output(content_dir / seed_copy(briefing), "\ufeff" + briefing.seed_text, report)  # BOM: read as UTF-8
-        path = content_dir / BRIEFINGS_DIR / f"{briefing.slug}.md"
-        if summary.seed_name not in left_out and path not in left_alone:
-            write_output(path, markdown.render(briefing, seed_copy(briefing)), report)
+        briefing = None
+        copy = seed_copy(summary)
+        if still_written(content_dir / copy, records.get(copy), summary.key):
+            written[copy] = records[copy]
+        else:
+            briefing = whole(summary)
+            text = "\ufeff" + briefing.seed_text  # BOM: read as UTF-8
+            write_output(content_dir / copy, text, report)
+            written[copy] = record(summary.key, text.encode("utf-8"))
+        name = f"{BRIEFINGS_DIR}/{summary.slug}.md"
+        path = content_dir / name
+        if summary.seed_name in left_out or path in left_alone:
+            continue
+        made_of = inputs_of(summary, overrides, stands_for)
+        if generated.get(path) and records.get(name) == f"{made_of} {generated[path]}":
+            written[name] = records[name]
+            continue
+        briefing = briefing or whole(summary)
+        text = markdown.render(briefing, seed_copy(briefing))
+        write_output(path, text, report)
+        checksum_line = text.partition("\n")[0]
+        written[name] = f"{made_of} {checksum_line}"
     outputs = {content_dir / seed_copy(s) for s in summaries} | set(planned) | left_alone
-    delete_stale(content_dir, outputs, report)
-    cache.save()
+    delete_stale(content_dir, generated, outputs, report)
+    cache.save(written)
     return report
+
+
+def inputs_of(summary: Summary, overrides: dict[str, Override], stands_for: dict[str, list[Duplicate]]) -> str:
+    """A digest of everything a briefing's Markdown is made of besides the converter (which is in
+    the cache key): the seed, the editor's override, the slug and the duplicates merged into it."""
+    made_of = repr((summary.key, overrides.get(summary.seed_name), summary.slug,
+                    stands_for.get(summary.seed_name, [])))
+    return hashlib.sha256(made_of.encode("utf-8")).hexdigest()
+
+
+def record(key: str, data: bytes) -> str:
+    """What is kept of a seed copy: the seed it was written from and a digest of its bytes."""
+    return f"{key} {hashlib.sha256(data).hexdigest()}"
+
+
+def still_written(path: Path, recorded: str | None, key: str) -> bool:
+    """Whether a seed copy recorded as written from this seed still holds what was written."""
+    if recorded is None or not recorded.startswith(key + " "):
+        return False
+    try:
+        return record(key, path.read_bytes()) == recorded
+    except OSError:
+        return False
 
 
 def seed_copy(briefing: Briefing | Summary) -> str:
@@ -169,23 +213,32 @@ def merge_duplicates(summaries: list[Summary], distinct: set[str]) -> list[Dupli
     return duplicates
 
 
-def generated_files(content_dir: Path) -> list[Path]:
-    """Markdown files this converter wrote earlier (they start with its checksum line)."""
+def read_generated(content_dir: Path) -> dict[Path, str | None]:
+    """Markdown files this converter wrote earlier (they start with its checksum line), in name
+    order, each with its checksum line, or None if it was edited by hand since."""
     folder = content_dir / BRIEFINGS_DIR
     if not folder.is_dir():
-        return []
-    return sorted(path for path in folder.glob("*.md")
-                  if path.read_text("utf-8", errors="replace").startswith(markdown.CHECKSUM_KEY + ":"))
+        return {}
+    generated = {}
+    for path in sorted(folder.glob("*.md"), key=lambda path: path.name):
+        data = path.read_bytes()
+        try:
+            text, readable = data.decode("utf-8"), True
+        except UnicodeDecodeError:  # check_edits reads it again and stops there
+            text, readable = data.decode("utf-8", errors="replace"), False
+        if text.startswith(markdown.CHECKSUM_KEY + ":"):
+            intact = readable and not markdown.edited_by_hand(text)
+            generated[path] = text.partition("\n")[0] if intact else None
+    return generated
 
 
-def check_edits(content_dir: Path, planned: dict[Path, Summary], whole: Callable[[Summary], Briefing],
-                report: Report, keep_edits: bool, overwrite_edits: bool) -> set[Path]:
+def check_edits(generated: dict[Path, str | None], planned: dict[Path, Summary],
+                whole: Callable[[Summary], Briefing], report: Report, keep_edits: bool,
+                overwrite_edits: bool) -> set[Path]:
     """Generated files edited by hand since: raise, or the paths to leave as they are."""
     left_alone = set()
-    for path in generated_files(content_dir):
+    for path in (path for path, first_line in generated.items() if first_line is None):
         existing = path.read_text("utf-8")
-        if not markdown.edited_by_hand(existing):
-            continue
         if path in planned:
             briefing = whole(planned[path])
             if markdown.render(briefing, seed_copy(briefing)) == existing:
@@ -213,12 +266,14 @@ def write_output(path: Path, text: str, report: Report) -> None:
     report.written += 1
 
 
-def delete_stale(content_dir: Path, outputs: set[Path], report: Report) -> None:
+def delete_stale(content_dir: Path, generated: dict[Path, str | None], outputs: set[Path],
+                 report: Report) -> None:
     """Remove generated briefings and seed copies whose seed is no longer in the folder."""
-    stale = [path for path in generated_files(content_dir) if path not in outputs]
+    stale = [path for path in generated if path not in outputs]
     sources = content_dir / SOURCES_DIR
     if sources.is_dir():
-        stale += [path for path in sorted(sources.glob("*.txt")) if path not in outputs]
+        stale += [path for path in sorted(sources.glob("*.txt"), key=lambda path: path.name)
+                  if path not in outputs]
     for path in stale:
         path.unlink()
         report.deleted += 1
