@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from . import markdown
 from .duplicates import Fingerprint, find_duplicates, fingerprint_of
 from .model import Briefing, Duplicate, PublishedDate
 from .overrides import Override, apply_override, load_overrides
-from .seed_cache import SeedCache
+from .seed_cache import SeedCache, converter_fingerprint
 from .seed_files import seed_files
 from .slugs import make_slug, unique_slugs
 
@@ -112,17 +113,17 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
 
     Two passes, so that a large folder is never all in memory: the first converts each seed
     (or finds it in the cache) and keeps a summary; slugs and duplicates are settled on the
-    summaries; the second reads each briefing back from the cache and writes its files.
+    summaries; the second reads each briefing back from the cache and writes its files, unless
+    they are still as an earlier run recorded writing them from the same inputs.
     """
     report = Report()
     overrides = load_overrides(seed_dir)
     cache = SeedCache(content_dir)
     summaries = read_seeds(seed_dir, report, overrides, cache)
+    seed_names = {path.name for path in seed_files(seed_dir)} if overrides else set()
     report.warnings += [f"overrides: no seed named {name!r} in {seed_dir}" for name in sorted(overrides)
-                        if name not in {path.name for path in seed_files(seed_dir)}]
-    slugs = unique_slugs({s.seed_name: make_slug(s.title, s.seed_name) for s in summaries})
-    for summary in summaries:
-        summary.slug = slugs[summary.seed_name]
+                        if name not in seed_names]
+    slug_memo = set_slugs(summaries, cache.memo("slug"))
     distinct = {name for name, override in overrides.items() if override.distinct}
     report.duplicates = merge_duplicates(summaries, distinct)
     left_out = {duplicate.seed_name for duplicate in report.duplicates}
@@ -140,12 +141,19 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
         briefing.duplicates = list(stands_for.get(summary.seed_name, []))
         return briefing
 
+    def made_of(summary: Summary) -> str:
+        """A digest of what a briefing's Markdown is made of besides the converter (which is in
+        the cache key): the seed, the editor's override, the slug, the duplicates merged into it."""
+        inputs = (summary.key, overrides.get(summary.seed_name), summary.slug,
+                  stands_for.get(summary.seed_name, []))
+        return hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
+
     report.summaries = [s for s in summaries if s.seed_name not in left_out]
     report.briefings = StoredBriefings(report.summaries, whole)
-    planned = {content_dir / BRIEFINGS_DIR / f"{s.slug}.md": s for s in report.summaries}
+    planned = {markdown_name(s): s for s in report.summaries}
     generated = read_generated(content_dir)
-    left_alone = check_edits(generated, planned, whole, report, keep_edits, overwrite_edits)
-    records = cache.records()  # what earlier runs wrote: files still so are not rendered again
+    left_alone = check_edits(content_dir, generated, planned, whole, report, keep_edits, overwrite_edits)
+    records = cache.memo("written")
     written = {}
     for summary in summaries:
         briefing = None
@@ -156,35 +164,46 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
             briefing = whole(summary)
             text = "\ufeff" + briefing.seed_text  # BOM: read as UTF-8
             write_output(content_dir / copy, text, report)
-            written[copy] = record(summary.key, text.encode("utf-8"))
-        name = f"{BRIEFINGS_DIR}/{summary.slug}.md"
-        path = content_dir / name
-        if summary.seed_name in left_out or path in left_alone:
+            written[copy] = copy_record(summary.key, text.encode("utf-8"))
+        name = markdown_name(summary)
+        if name not in planned or name in left_alone:
             continue
-        made_of = inputs_of(summary, overrides, stands_for)
-        if generated.get(path) and records.get(name) == f"{made_of} {generated[path]}":
-            written[name] = records[name]
+        inputs = made_of(summary)
+        if generated.get(name) and records.get(name) == f"{inputs} {generated[name]}":
+            written[name] = records[name]  # that file is what rendering would give again
             continue
         briefing = briefing or whole(summary)
         text = markdown.render(briefing, seed_copy(briefing))
-        write_output(path, text, report)
+        write_output(content_dir / name, text, report)
         checksum_line = text.partition("\n")[0]
-        written[name] = f"{made_of} {checksum_line}"
-    outputs = {content_dir / seed_copy(s) for s in summaries} | set(planned) | left_alone
+        written[name] = f"{inputs} {checksum_line}"
+    outputs = {seed_copy(s) for s in summaries} | set(planned) | left_alone
     delete_stale(content_dir, generated, outputs, report)
-    cache.save(written)
+    cache.save({"written": written, "slug": slug_memo})
     return report
 
 
-def inputs_of(summary: Summary, overrides: dict[str, Override], stands_for: dict[str, list[Duplicate]]) -> str:
-    """A digest of everything a briefing's Markdown is made of besides the converter (which is in
-    the cache key): the seed, the editor's override, the slug and the duplicates merged into it."""
-    made_of = repr((summary.key, overrides.get(summary.seed_name), summary.slug,
-                    stands_for.get(summary.seed_name, [])))
-    return hashlib.sha256(made_of.encode("utf-8")).hexdigest()
+def set_slugs(summaries: list[Summary], memo: dict[str, str]) -> dict[str, str]:
+    """Give each summary its slug; `memo` has the slug made from a title (and seed name) by
+    earlier runs of this converter. The memo as it should be kept is returned."""
+    wanted, used = {}, {}
+    for summary in summaries:
+        key = f"{converter_fingerprint()}\0{summary.title}\0{summary.seed_name}"
+        if key not in memo:
+            memo[key] = make_slug(summary.title, summary.seed_name)
+        used[key] = wanted[summary.seed_name] = memo[key]
+    slugs = unique_slugs(wanted)
+    for summary in summaries:
+        summary.slug = slugs[summary.seed_name]
+    return used
 
 
-def record(key: str, data: bytes) -> str:
+def markdown_name(summary: Summary) -> str:
+    """A briefing's Markdown file, relative to the content folder."""
+    return f"{BRIEFINGS_DIR}/{summary.slug}.md"
+
+
+def copy_record(key: str, data: bytes) -> str:
     """What is kept of a seed copy: the seed it was written from and a digest of its bytes."""
     return f"{key} {hashlib.sha256(data).hexdigest()}"
 
@@ -194,7 +213,7 @@ def still_written(path: Path, recorded: str | None, key: str) -> bool:
     if recorded is None or not recorded.startswith(key + " "):
         return False
     try:
-        return record(key, path.read_bytes()) == recorded
+        return copy_record(key, path.read_bytes()) == recorded
     except OSError:
         return False
 
@@ -213,41 +232,46 @@ def merge_duplicates(summaries: list[Summary], distinct: set[str]) -> list[Dupli
     return duplicates
 
 
-def read_generated(content_dir: Path) -> dict[Path, str | None]:
+def read_generated(content_dir: Path) -> dict[str, str | None]:
     """Markdown files this converter wrote earlier (they start with its checksum line), in name
-    order, each with its checksum line, or None if it was edited by hand since."""
+    order and relative to the content folder, each with its checksum line, or None if it was
+    edited by hand since."""
     folder = content_dir / BRIEFINGS_DIR
     if not folder.is_dir():
         return {}
+    with os.scandir(folder) as entries:
+        names = sorted(entry.name for entry in entries if entry.name.endswith(".md"))
     generated = {}
-    for path in sorted(folder.glob("*.md"), key=lambda path: path.name):
-        data = path.read_bytes()
+    for name in names:
+        with open(folder / name, "rb") as file:
+            data = file.read()
         try:
             text, readable = data.decode("utf-8"), True
         except UnicodeDecodeError:  # check_edits reads it again and stops there
             text, readable = data.decode("utf-8", errors="replace"), False
         if text.startswith(markdown.CHECKSUM_KEY + ":"):
             intact = readable and not markdown.edited_by_hand(text)
-            generated[path] = text.partition("\n")[0] if intact else None
+            generated[f"{BRIEFINGS_DIR}/{name}"] = text.partition("\n")[0] if intact else None
     return generated
 
 
-def check_edits(generated: dict[Path, str | None], planned: dict[Path, Summary],
+def check_edits(content_dir: Path, generated: dict[str, str | None], planned: dict[str, Summary],
                 whole: Callable[[Summary], Briefing], report: Report, keep_edits: bool,
-                overwrite_edits: bool) -> set[Path]:
-    """Generated files edited by hand since: raise, or the paths to leave as they are."""
+                overwrite_edits: bool) -> set[str]:
+    """Generated files edited by hand since: raise, or the ones to leave as they are."""
     left_alone = set()
-    for path in (path for path, first_line in generated.items() if first_line is None):
+    for name in (name for name, checksum_line in generated.items() if checksum_line is None):
+        path = content_dir / name
         existing = path.read_text("utf-8")
-        if path in planned:
-            briefing = whole(planned[path])
+        if name in planned:
+            briefing = whole(planned[name])
             if markdown.render(briefing, seed_copy(briefing)) == existing:
                 continue
         if overwrite_edits:
             log.warning("overwriting hand edits in %s (--overwrite-edits)", path)
         elif keep_edits:
             report.kept_edits.append(str(path))
-            left_alone.add(path)
+            left_alone.add(name)
         else:
             raise EditedByHand(
                 f"{path} was edited by hand since it was generated; put the change in the "
@@ -266,16 +290,17 @@ def write_output(path: Path, text: str, report: Report) -> None:
     report.written += 1
 
 
-def delete_stale(content_dir: Path, generated: dict[Path, str | None], outputs: set[Path],
+def delete_stale(content_dir: Path, generated: dict[str, str | None], outputs: set[str],
                  report: Report) -> None:
     """Remove generated briefings and seed copies whose seed is no longer in the folder."""
-    stale = [path for path in generated if path not in outputs]
+    stale = [name for name in generated if name not in outputs]
     sources = content_dir / SOURCES_DIR
     if sources.is_dir():
-        stale += [path for path in sorted(sources.glob("*.txt"), key=lambda path: path.name)
-                  if path not in outputs]
-    for path in stale:
-        path.unlink()
+        with os.scandir(sources) as entries:
+            stale += [f"{SOURCES_DIR}/{name}" for name in sorted(entry.name for entry in entries)
+                      if name.endswith(".txt") and f"{SOURCES_DIR}/{name}" not in outputs]
+    for name in stale:
+        (content_dir / name).unlink()
         report.deleted += 1
 
 

@@ -23,7 +23,7 @@ from .model import Briefing
 PACKAGE = Path(__file__).resolve().parent
 CACHE_DIR = ".cache"
 CACHE_FILE = "convert-cache.sqlite"
-TABLES = ("seed", "summary", "written")
+TABLES = ("seed", "summary", "written", "slug")
 POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting workers
 
 
@@ -108,13 +108,13 @@ class SeedCache:
     read-only folder) the cache lives in memory for the run.
 
     Tables: `seed` holds each whole briefing, `summary` the same without its text (much quicker
-    to read back), `written` what the converter last wrote to each output file (see records)."""
+    to read back); the others are memo() tables."""
 
     def __init__(self, content_dir: Path | None):
         self.db = None
         self.used: list[str] = []
         self.spare: dict[str, bytes] = {}  # briefings the database would not take
-        self.recorded: dict[str, str] = {}
+        self.memos: dict[str, dict[str, str]] = {}  # as memo() read them
         if content_dir is not None:
             self.db = open_tables(content_dir / CACHE_DIR / CACHE_FILE, TABLES)
         self.persistent = self.db is not None
@@ -211,18 +211,19 @@ class SeedCache:
             raise LookupError(f"seed cache: {key} is gone")
         return briefing
 
-    def records(self) -> dict[str, str]:
-        """What the last run recorded of each output file it wrote or found already written
-        (file name relative to the content folder → a digest of the text and of what made it)."""
+    def memo(self, table: str) -> dict[str, str]:
+        """A table of facts the converter keeps about its own output between runs ("written":
+        what each output file was written from; "slug": the slug of each title); save() writes
+        the table back as the run leaves it."""
         try:
-            self.recorded = dict(self.db.execute("SELECT key, value FROM written"))
+            self.memos[table] = dict(self.db.execute(f"SELECT key, value FROM {table}"))
         except sqlite3.Error:
-            self.recorded = {}
-        return dict(self.recorded)
+            self.memos[table] = {}
+        return dict(self.memos[table])
 
-    def save(self, records: dict[str, str] | None = None) -> None:
-        """Keep the new conversions and forget seeds not converted this time; with `records`,
-        they replace those read by records(). The briefings can still be fetched afterwards."""
+    def save(self, memos: dict[str, dict[str, str]] | None = None) -> None:
+        """Keep the new conversions and forget seeds not converted this time; `memos` replace the
+        tables memo() read. The briefings can still be fetched afterwards."""
         if not self.persistent:
             return
         try:
@@ -232,11 +233,11 @@ class SeedCache:
                 for table in ("seed", "summary"):
                     self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used)")
                 self.db.execute("DROP TABLE used")
-                if records is not None:
-                    self.db.executemany("DELETE FROM written WHERE key = ?",
-                                        ((name,) for name in self.recorded if name not in records))
-                    self.db.executemany("INSERT OR REPLACE INTO written VALUES (?, ?)",
-                                        ((name, value) for name, value in records.items()
-                                         if self.recorded.get(name) != value))
+                for table, now in (memos or {}).items():
+                    before = self.memos.get(table, {})
+                    self.db.executemany(f"DELETE FROM {table} WHERE key = ?",
+                                        ((key,) for key in before if key not in now))
+                    self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                                        ((key, value) for key, value in now.items() if before.get(key) != value))
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time next run
