@@ -237,7 +237,7 @@ class SeedCache:
                     before = self.memos.get(table, {})
                     self.db.executemany(f"DELETE FROM {table} WHERE key = ?",
                                         ((key,) for key in before if key not in now))
-                    self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
-                                        ((key, value) for key, value in now.items() if before.get(key) != value))
+                    changed = ((key, value) for key, value in now.items() if before.get(key) != value)
+                    self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", changed)
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time next run
