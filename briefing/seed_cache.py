@@ -95,8 +95,8 @@ def convert_in_processes(jobs: list[tuple[Path, tuple]]):
 
 
 def without_text(briefing: Briefing) -> Briefing:
-    """The briefing without its text (paragraphs, seed text, entities, events): what a run needs
-    of a seed whose files it does not write (report fields, title, duplicate fingerprint)."""
+    """The briefing without its text (paragraphs, seed text, entities, events): what the first
+    pass of a conversion needs of every seed (report fields, title, duplicate fingerprint)."""
     return replace(briefing, paragraphs=[], seed_text="", entities=[], events=[],
                    fingerprint=fingerprint_of(briefing))
 
