@@ -13,14 +13,17 @@ import os
 import pickle
 import sqlite3
 import zlib
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from .duplicates import fingerprint_of
 from .model import Briefing
 
 PACKAGE = Path(__file__).resolve().parent
 CACHE_DIR = ".cache"
 CACHE_FILE = "convert-cache.sqlite"
+TABLES = ("seed", "summary", "written", "slug")
 POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting workers
 
 
@@ -35,14 +38,15 @@ def converter_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def open_table(path: Path, table: str) -> sqlite3.Connection | None:
-    """A key-value table in a SQLite file; a damaged file is replaced. None if impossible
+def open_tables(path: Path, tables: tuple[str, ...]) -> sqlite3.Connection | None:
+    """Key-value tables in a SQLite file; a damaged file is replaced. None if impossible
     (a read-only folder, say): then everything is converted, as without a cache."""
     for attempt in (1, 2):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path)
-            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
+            for table in tables:
+                db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
             return db
         except sqlite3.OperationalError:  # locked, read-only, no space
             return None
@@ -90,22 +94,34 @@ def convert_in_processes(jobs: list[tuple[Path, tuple]]):
         yield from enumerate(pool.imap(convert_file, jobs, chunksize=16))
 
 
+def without_text(briefing: Briefing) -> Briefing:
+    """The briefing without its text (paragraphs, seed text, entities, events): what the first
+    pass of a conversion needs of every seed (report fields, title, duplicate fingerprint)."""
+    return replace(briefing, paragraphs=[], seed_text="", entities=[], events=[],
+                   fingerprint=fingerprint_of(briefing))
+
+
 class SeedCache:
     """Seed files → briefings as `pipeline.convert_seed` gives them, from the cache when it
     can. Seeds are read one at a time, so a large folder is never all in memory at once; a
     briefing converted in this run can be fetched again by its key. Without a cache file (a
-    read-only folder) the cache lives in memory for the run."""
+    read-only folder) the cache lives in memory for the run.
+
+    Tables: `seed` holds each whole briefing, `summary` the same without its text (much quicker
+    to read back); the others are memo() tables."""
 
     def __init__(self, content_dir: Path | None):
         self.db = None
         self.used: list[str] = []
         self.spare: dict[str, bytes] = {}  # briefings the database would not take
+        self.memos: dict[str, dict[str, str]] = {}  # as memo() read them
         if content_dir is not None:
-            self.db = open_table(content_dir / CACHE_DIR / CACHE_FILE, "seed")
+            self.db = open_tables(content_dir / CACHE_DIR / CACHE_FILE, TABLES)
         self.persistent = self.db is not None
         if self.db is None:
             self.db = sqlite3.connect(":memory:")
-            self.db.execute("CREATE TABLE seed (key TEXT PRIMARY KEY, value BLOB)")
+            for table in TABLES:
+                self.db.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value BLOB)")
 
     def key(self, name: str, raw: bytes, arguments: tuple = ()) -> str:
         head = f"{converter_fingerprint()}\0{name}\0{arguments!r}\0"
@@ -116,11 +132,13 @@ class SeedCache:
         """Each seed file → its Briefing, or the reason it cannot be converted; in order."""
         return [result for _, _, result in self.convert_each(paths, arguments)]
 
-    def convert_each(self, paths: list[Path], arguments: dict[str, tuple] | None = None):
+    def convert_each(self, paths: list[Path], arguments: dict[str, tuple] | None = None,
+                     whole: bool = True):
         """(path, key, result) for each seed file, in order: its Briefing, or the reason it cannot
         be converted (key None when the file cannot be read). `arguments` (by seed name) are
         convert_seed's further arguments; they are part of the key, so they must have a stable
-        repr. Seeds not in the cache are converted in other processes meanwhile."""
+        repr. Seeds not in the cache are converted in other processes meanwhile. With
+        `whole=False` a cached briefing comes without its text (see without_text)."""
         arguments = arguments or {}
         keys: list[str | None] = []
         unreadable: dict[int, str] = {}
@@ -131,14 +149,18 @@ class SeedCache:
                 keys.append(None)
                 unreadable[index] = f"cannot read: {error.strerror}"
         self.used += [key for key in keys if key]
-        missing = {i for i, key in enumerate(keys) if key and not self.has(key)}
+        cached = self.cached_keys()
+        missing = {i for i, key in enumerate(keys) if key and key not in cached}
         converted = (result for _, result in convert_in_processes(
             [(paths[i], arguments.get(paths[i].name, ())) for i in sorted(missing)]))
         for index, (path, key) in enumerate(zip(paths, keys)):
             if key is None:
                 yield path, key, unreadable[index]
                 continue
-            result = next(converted) if index in missing else self.lookup(key)
+            if index in missing:
+                result = next(converted)
+            else:
+                result = self.lookup(key) if whole else self.lookup_summary(key)
             if result is None:  # an entry that cannot be read back
                 missing.add(index)
                 result = convert_file((path, arguments.get(path.name, ())))
@@ -146,16 +168,18 @@ class SeedCache:
                 self.store(key, result)
             yield path, key, result
 
-    def has(self, key: str) -> bool:
+    def cached_keys(self) -> set[str]:
         try:
-            return self.db.execute("SELECT 1 FROM seed WHERE key = ?", (key,)).fetchone() is not None
+            return {key for key, in self.db.execute("SELECT key FROM seed")} | set(self.spare)
         except sqlite3.Error:
-            return False
+            return set(self.spare)
 
     def store(self, key: str, briefing: Briefing) -> None:
         value = zlib.compress(pickle.dumps(briefing, pickle.HIGHEST_PROTOCOL), 1)
+        summary = pickle.dumps(without_text(briefing), pickle.HIGHEST_PROTOCOL)
         try:
             self.db.execute("INSERT OR REPLACE INTO seed VALUES (?, ?)", (key, value))
+            self.db.execute("INSERT OR REPLACE INTO summary VALUES (?, ?)", (key, summary))
         except sqlite3.Error:
             self.spare[key] = value  # not cached: converted again next time
 
@@ -169,6 +193,17 @@ class SeedCache:
         except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
             return None
 
+    def lookup_summary(self, key: str) -> Briefing | None:
+        """The cached briefing without its text (the whole one if there is no summary)."""
+        try:
+            row = self.db.execute("SELECT value FROM summary WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                return pickle.loads(row[0])
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError):
+            pass
+        briefing = self.lookup(key)
+        return None if briefing is None else without_text(briefing)
+
     def fetch(self, key: str) -> Briefing:
         """A briefing convert_each gave in this run, read again (a new copy each time)."""
         briefing = self.lookup(key)
@@ -176,16 +211,33 @@ class SeedCache:
             raise LookupError(f"seed cache: {key} is gone")
         return briefing
 
-    def save(self) -> None:
-        """Keep the new conversions and forget seeds not converted this time. The briefings can
-        still be fetched afterwards."""
+    def memo(self, table: str) -> dict[str, str]:
+        """A table of facts the converter keeps about its own output between runs ("written":
+        what each output file was written from; "slug": the slug of each title); save() writes
+        the table back as the run leaves it."""
+        try:
+            self.memos[table] = dict(self.db.execute(f"SELECT key, value FROM {table}"))
+        except sqlite3.Error:
+            self.memos[table] = {}
+        return dict(self.memos[table])
+
+    def save(self, memos: dict[str, dict[str, str]] | None = None) -> None:
+        """Keep the new conversions and forget seeds not converted this time; `memos` replace the
+        tables memo() read. The briefings can still be fetched afterwards."""
         if not self.persistent:
             return
         try:
             with self.db:
                 self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
                 self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
-                self.db.execute("DELETE FROM seed WHERE key NOT IN (SELECT key FROM used)")
+                for table in ("seed", "summary"):
+                    self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used)")
                 self.db.execute("DROP TABLE used")
+                for table, now in (memos or {}).items():
+                    before = self.memos.get(table, {})
+                    self.db.executemany(f"DELETE FROM {table} WHERE key = ?",
+                                        ((key,) for key in before if key not in now))
+                    changed = ((key, value) for key, value in now.items() if before.get(key) != value)
+                    self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", changed)
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time next run

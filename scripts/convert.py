@@ -50,18 +50,20 @@ def main(argv: list[str] | None = None) -> int:
     if not args.seed_dir.is_dir():
         print(f"error: seed folder {args.seed_dir} does not exist or is not a folder", file=sys.stderr)
         return 2
-    stamp = ConvertStamp(args.seed_dir, args.content_dir, seed_files(args.seed_dir))
+    seeds = seed_files(args.seed_dir)
+    stamp = ConvertStamp(args.seed_dir, args.content_dir, seeds)
     recorded = stamp.recorded_report()
     if recorded:
         lines, warnings = recorded["lines"], recorded["warnings"]
         lines[-1] = lines[-1].rsplit(";", 1)[0] + "; nothing changed since the last run: nothing converted"
     else:
-        # the converter loads Pelican (for slugify) and more: only when there is work to do
+        # the converter loads the date parser and more: only when there is work to do
         from briefing.convert import EditedByHand, convert_folder, format_report  # noqa: PLC0415
         from briefing.overrides import BadOverrides  # noqa: PLC0415
 
         try:
-            report = convert_folder(args.seed_dir, args.content_dir, args.keep_edits, args.overwrite_edits)
+            report = convert_folder(args.seed_dir, args.content_dir, args.keep_edits,
+                                    args.overwrite_edits, seeds)
         except (EditedByHand, BadOverrides) as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

@@ -124,3 +124,62 @@ def test_a_second_run_with_nothing_changed_repeats_the_report_and_converts_nothi
     edited = sorted((content / "briefings").glob("*.md"))[0]
     edited.write_text(edited.read_text("utf-8").replace("</p>", " (edited)</p>", 1), "utf-8")
     assert run(seed_dir, content).returncode == 1  # the hand edit is noticed, not skipped over
+
+
+def output_tree(content: Path) -> dict[str, bytes]:
+    """Every file the converter writes, by name (its cache left out)."""
+    return {str(path.relative_to(content)): path.read_bytes() for folder in ("briefings", "sources")
+            for path in sorted((content / folder).glob("*"))}
+
+
+def briefing_of(content: Path, seed_name: str) -> Path:
+    return next(path for path in (content / "briefings").glob("*.md")
+                if f"\nSeed: {seed_name}\n" in path.read_text("utf-8"))
+
+
+def delete_a_briefing_and_a_copy(seed_dir, content):
+    briefing_of(content, "002_05c538a2be35242a.txt").unlink()
+    next((content / "sources").glob("*.txt")).unlink()
+
+
+def edit_a_copy_by_hand(seed_dir, content):
+    copy = sorted((content / "sources").glob("*.txt"))[1]
+    copy.write_text(copy.read_text("utf-8") + "A line added by hand.\n", "utf-8")
+
+
+def add_a_duplicate(seed_dir, content):
+    shutil.copy(seed_dir / "001_c0fb558635df51c0.txt", seed_dir / "009_copy.txt")
+
+
+def override_a_source(seed_dir, content):
+    with (seed_dir / "overrides.toml").open("a", encoding="utf-8") as file:
+        file.write('\n["002_05c538a2be35242a.txt"]\nsource = "A source set by the editor"\n')
+
+
+def restore_an_older_generated_file(seed_dir, content):
+    """An earlier generated version, checksum intact, put back after its seed changed."""
+    seed = seed_dir / "004_389bc0c514f36f5f.txt"
+    older = briefing_of(content, seed.name).read_text("utf-8")
+    seed.write_bytes(seed.read_bytes() + b"\nOfficials later revised the toll upwards.\n")
+    convert_folder(seed_dir, content)
+    briefing_of(content, seed.name).write_text(older, "utf-8")
+
+
+def edit_a_briefing_by_hand(seed_dir, content):
+    edited = briefing_of(content, "003_453a01e2ae8e6135.txt")
+    edited.write_text(edited.read_text("utf-8").replace("</p>", " (editor's note)</p>", 1), "utf-8")
+
+
+@pytest.mark.parametrize("change", [delete_a_briefing_and_a_copy, edit_a_copy_by_hand, add_a_duplicate,
+                                    override_a_source, restore_an_older_generated_file,
+                                    edit_a_briefing_by_hand])
+def test_files_of_unchanged_seeds_are_rewritten_when_they_must_be(seed_dir, tmp_path, change):
+    """Files an earlier run recorded as written are skipped only while they still are."""
+    content = tmp_path / "content"
+    convert_folder(seed_dir, content)
+    convert_folder(seed_dir, content)  # every file now recorded as written
+    change(seed_dir, content)
+    report = convert_folder(seed_dir, content, overwrite_edits=True)
+    assert report.written > 0
+    convert_folder(seed_dir, tmp_path / "fresh")
+    assert output_tree(content) == output_tree(tmp_path / "fresh")

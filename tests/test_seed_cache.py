@@ -76,3 +76,17 @@ def test_further_arguments_are_part_of_the_key(tmp_path, monkeypatch):
     cache.convert_all(paths, {paths[0].name: (("title",),)})  # both cached now
     cache.convert_all(paths, {paths[0].name: (("date",),)})  # another argument: converted again
     assert seen == [(("title",),), (), (("date",),)]
+
+
+def test_a_one_seed_edit_reads_back_only_that_whole_briefing(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    write_corpus(6, seeds)
+    convert_folder(seeds, tmp_path / "content")
+    edited = sorted(seeds.iterdir())[2]
+    edited.write_bytes(edited.read_bytes() + b"\nOfficials later revised the toll upwards.\n")
+    whole = []
+    original = seed_cache.SeedCache.lookup
+    monkeypatch.setattr(seed_cache.SeedCache, "lookup",
+                        lambda self, key: whole.append(key) or original(self, key))
+    report = convert_folder(seeds, tmp_path / "content")
+    assert report.written == 2 and len(set(whole)) == 1  # the others: summaries, files as recorded
