@@ -25,6 +25,7 @@ import os
 import pickle
 import sqlite3
 import sys
+import tempfile
 import zlib
 from importlib.metadata import version
 from pathlib import Path
@@ -64,6 +65,8 @@ class Store:
         self.db = None if folder is None else open_table(folder / CACHE_FILE)
         self.used: set[str] = set()
         self.new: dict[str, bytes] = {}  # only when there is no file
+        self.path = None if folder is None else folder / CACHE_FILE
+        self.sidecars: list[Sidecar] = []
 
     def key(self, kind: str, *parts) -> str:
         return fingerprint(self.salt, kind, *parts)
@@ -72,13 +75,7 @@ class Store:
         self.used.add(key)
         if key in self.new:
             return pickle.loads(zlib.decompress(self.new[key]))
-        if self.db is None:
-            return None
-        try:
-            row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
-            return None if row is None else pickle.loads(zlib.decompress(row[0]))
-        except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
-            return None
+        return read_entry(self.db, key)
 
     def has(self, key: str) -> bool:
         if key in self.new:
@@ -111,8 +108,24 @@ class Store:
                 pass
         self.new[key] = data
 
+    def sidecar(self) -> Sidecar:
+        """A get-or-compute for a job that may run in a forked process; see Sidecar. Ask for
+        it in the build's process, before the fork."""
+        sidecar = Sidecar(self.path, self.salt)
+        self.sidecars.append(sidecar)
+        return sidecar
+
+    def take_sidecars(self) -> None:
+        """The keys the sidecars used and the entries they made, as if made here."""
+        while self.sidecars:
+            for key, data in self.sidecars.pop().records():
+                self.used.add(key)
+                if data is not None:
+                    self.add(key, data)
+
     def save(self) -> None:
         """Write new entries; drop the ones this build did not use."""
+        self.take_sidecars()
         if self.db is None:
             return
         try:
@@ -129,6 +142,70 @@ class Store:
             self.db.close()
             self.db = None
         self.new.clear()
+
+
+class Sidecar:
+    """Get-or-compute for a job that plugins/parallel_render may run in a forked process (a
+    SQLite connection must not cross a fork, and a child's entries would die with it). It reads
+    entries through a read-only connection of its own (those committed by earlier builds) and
+    writes each key it used, with the entry it made if any, to a temporary file opened before
+    the fork; the build's Store takes them in when it saves, so only a successful build keeps
+    them."""
+
+    def __init__(self, path: Path | None, salt: str):
+        self.path, self.salt = path, salt
+        self.file = tempfile.TemporaryFile(prefix="build-cache-sidecar-")
+        self.db, self.opened = None, False
+
+    def key(self, kind: str, *parts) -> str:
+        return fingerprint(self.salt, kind, *parts)
+
+    def remember(self, key: str, compute):
+        if not self.opened:  # in the process that runs the job
+            self.db, self.opened = open_read_only(self.path), True
+        value, data = read_entry(self.db, key), None
+        if value is None:
+            value = compute()
+            data = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+        pickle.dump((key, data), self.file, pickle.HIGHEST_PROTOCOL)
+        return value
+
+    def finish(self) -> None:
+        """End of the job: its records reach the file (a forked process ends with os._exit)."""
+        self.file.flush()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def records(self):
+        """(key, entry or None) for each key used, one at a time; the file is closed after."""
+        with self.file:
+            self.file.seek(0)
+            while True:
+                try:
+                    yield pickle.load(self.file)
+                except EOFError:
+                    return
+
+
+def read_entry(db: sqlite3.Connection | None, key: str):
+    """The value kept under `key` in the table, or None (none, or unreadable)."""
+    if db is None:
+        return None
+    try:
+        row = db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
+        return None if row is None else pickle.loads(zlib.decompress(row[0]))
+    except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def open_read_only(path: Path | None) -> sqlite3.Connection | None:
+    if path is None:
+        return None
+    try:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
 
 
 def open_table(path: Path) -> sqlite3.Connection | None:
