@@ -21,6 +21,7 @@ kept in plugins/build_cache when that plugin is loaded, keyed by everything it i
 a rebuild recomputes only the briefings whose text, title, tags, entities or source changed.
 """
 
+import functools
 import hashlib
 import json
 import re
@@ -289,14 +290,10 @@ def indexed_briefing(head: dict, content: str, rules: dict, cache) -> tuple[str,
     return cache.remember(cache.key("search document", code_version(), head, content), compute)
 
 
-VERSION: list[str] = []
-
-
+@functools.cache
 def code_version() -> str:
     """This module's code and the rules file: cached documents are computed by both."""
-    if not VERSION:
-        VERSION.append(hashlib.sha256(Path(__file__).read_bytes() + DATA_FILE.read_bytes()).hexdigest())
-    return VERSION[0]
+    return hashlib.sha256(Path(__file__).read_bytes() + DATA_FILE.read_bytes()).hexdigest()
 
 
 def build_cache_sidecar():
