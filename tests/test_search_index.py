@@ -8,6 +8,7 @@ import random
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -229,3 +230,17 @@ def test_a_rebuild_with_the_cache_warm_writes_the_search_files_a_cold_build_writ
     terms, titles = decode(index), [row[1] for row in index["docs"]]
     assert "Wombat summit" in titles and titles.index("Wombat summit") in terms["wombat"]
     assert len(terms["quokkas"]) == 1
+
+
+def test_the_job_does_not_wait_for_a_build_whose_transaction_holds_the_cache(tmp_path):
+    """A build from nothing writes so many entries that its transaction spills into the file
+    and locks readers out until it commits, after the job: the job computes instead."""
+    store = build_cache.Store(tmp_path, "salt")
+    store.db.execute("BEGIN EXCLUSIVE")
+    sidecar = store.sidecar()
+    started = time.monotonic()
+    values = [sidecar.remember(sidecar.key("test", number), lambda n=number: n) for number in range(3)]
+    assert values == [0, 1, 2] and time.monotonic() - started < 1
+    sidecar.finish()
+    store.save()
+    assert build_cache.Store(tmp_path, "salt").get(sidecar.key("test", 2)) == 2

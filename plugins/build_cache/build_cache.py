@@ -75,7 +75,13 @@ class Store:
         self.used.add(key)
         if key in self.new:
             return pickle.loads(zlib.decompress(self.new[key]))
-        return read_entry(self.db, key)
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else decoded(row[0])
 
     def has(self, key: str) -> bool:
         if key in self.new:
@@ -153,7 +159,7 @@ class Sidecar:
     them."""
 
     def __init__(self, path: Path | None, salt: str):
-        self.path, self.salt = path, salt
+        self.path, self.salt = path, salt  # path None: no lookups, entries still handed back
         self.file = tempfile.TemporaryFile(prefix="build-cache-sidecar-")
         self.db, self.opened = None, False
 
@@ -161,14 +167,28 @@ class Sidecar:
         return fingerprint(self.salt, kind, *parts)
 
     def remember(self, key: str, compute):
-        if not self.opened:  # in the process that runs the job
-            self.db, self.opened = open_read_only(self.path), True
-        value, data = read_entry(self.db, key), None
+        value, data = self.get(key), None
         if value is None:
             value = compute()
             data = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
         pickle.dump((key, data), self.file, pickle.HIGHEST_PROTOCOL)
         return value
+
+    def get(self, key: str):
+        """The committed entry, if it can be read now. Once the build's own connection holds
+        the file (a transaction big enough to spill into it, as in a build from nothing),
+        readers must wait for its commit, which comes after this job: then look no more."""
+        if not self.opened:  # in the process that runs the job
+            self.db, self.opened = open_read_only(self.path), True
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:
+            self.db.close()
+            self.db = None
+            return None
+        return None if row is None else decoded(row[0])
 
     def finish(self) -> None:
         """End of the job: its records reach the file (a forked process ends with os._exit)."""
@@ -188,22 +208,20 @@ class Sidecar:
                     return
 
 
-def read_entry(db: sqlite3.Connection | None, key: str):
-    """The value kept under `key` in the table, or None (none, or unreadable)."""
-    if db is None:
-        return None
+def decoded(data: bytes):
+    """An entry's value, or None if it cannot be read back."""
     try:
-        row = db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
-        return None if row is None else pickle.loads(zlib.decompress(row[0]))
-    except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
+        return pickle.loads(zlib.decompress(data))
+    except (zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
         return None
 
 
 def open_read_only(path: Path | None) -> sqlite3.Connection | None:
+    """A connection that never waits for a lock (timeout 0): see Sidecar.get."""
     if path is None:
         return None
     try:
-        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
     except sqlite3.Error:
         return None
 
