@@ -9,6 +9,9 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
 - typogrify results are cached under a hash of their input and options;
 - on a build with many files not yet cached, they are converted in a process pool, one worker
   per core, before Pelican reads them in order.
+- a job that may run in a forked process (the search index's, deferred by
+  plugins/parallel_render) gets and computes entries through a `Store.sidecar()` asked for
+  before the fork; its entries reach the store when the build saves it.
 
 Results do not depend on the cache: a hit returns what the same call returned before. The cache
 is a SQLite file in BUILD_CACHE_PATH (default: `.cache` in the content folder), never in the
