@@ -187,7 +187,7 @@ class Sidecar:
             return None
         try:
             row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
-        except sqlite3.OperationalError:
+        except sqlite3.Error:  # locked (or damaged): computed, and replaced when the build saves
             self.db.close()
             self.db = None
             return None
