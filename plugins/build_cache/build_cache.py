@@ -9,6 +9,9 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
 - typogrify results are cached under a hash of their input and options;
 - on a build with many files not yet cached, they are converted in a process pool, one worker
   per core, before Pelican reads them in order.
+- a job that may run in a forked process (the search index's, deferred by
+  plugins/parallel_render) gets and computes entries through a `Store.sidecar()` asked for
+  before the fork; its entries reach the store when the build saves it.
 
 Results do not depend on the cache: a hit returns what the same call returned before. The cache
 is a SQLite file in BUILD_CACHE_PATH (default: `.cache` in the content folder), never in the
@@ -25,6 +28,7 @@ import os
 import pickle
 import sqlite3
 import sys
+import tempfile
 import zlib
 from importlib.metadata import version
 from pathlib import Path
@@ -64,6 +68,8 @@ class Store:
         self.db = None if folder is None else open_table(folder / CACHE_FILE)
         self.used: set[str] = set()
         self.new: dict[str, bytes] = {}  # only when there is no file
+        self.path = None if folder is None else folder / CACHE_FILE
+        self.sidecars: list[Sidecar] = []
 
     def key(self, kind: str, *parts) -> str:
         return fingerprint(self.salt, kind, *parts)
@@ -76,9 +82,9 @@ class Store:
             return None
         try:
             row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
-            return None if row is None else pickle.loads(zlib.decompress(row[0]))
-        except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
+        except sqlite3.Error:
             return None
+        return None if row is None else decoded(row[0])
 
     def has(self, key: str) -> bool:
         if key in self.new:
@@ -111,8 +117,24 @@ class Store:
                 pass
         self.new[key] = data
 
+    def sidecar(self) -> Sidecar:
+        """A get-or-compute for a job that may run in a forked process; see Sidecar. Ask for
+        it in the build's process, before the fork."""
+        sidecar = Sidecar(self.path, self.salt)
+        self.sidecars.append(sidecar)
+        return sidecar
+
+    def take_sidecars(self) -> None:
+        """The keys the sidecars used and the entries they made, as if made here."""
+        while self.sidecars:
+            for key, data in self.sidecars.pop().records():
+                self.used.add(key)
+                if data is not None:
+                    self.add(key, data)
+
     def save(self) -> None:
         """Write new entries; drop the ones this build did not use."""
+        self.take_sidecars()
         if self.db is None:
             return
         try:
@@ -129,6 +151,82 @@ class Store:
             self.db.close()
             self.db = None
         self.new.clear()
+
+
+class Sidecar:
+    """Get-or-compute for a job that plugins/parallel_render may run in a forked process (a
+    SQLite connection must not cross a fork, and a child's entries would die with it). It reads
+    entries through a read-only connection of its own (those committed by earlier builds) and
+    writes each key it used, with the entry it made if any, to a temporary file opened before
+    the fork; the build's Store takes them in when it saves, so only a successful build keeps
+    them."""
+
+    def __init__(self, path: Path | None, salt: str):
+        self.path, self.salt = path, salt  # path None: no lookups, entries still handed back
+        self.file = tempfile.TemporaryFile(prefix="build-cache-sidecar-")
+        self.db, self.opened = None, False
+
+    def key(self, kind: str, *parts) -> str:
+        return fingerprint(self.salt, kind, *parts)
+
+    def remember(self, key: str, compute):
+        value, data = self.get(key), None
+        if value is None:
+            value = compute()
+            data = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+        pickle.dump((key, data), self.file, pickle.HIGHEST_PROTOCOL)
+        return value
+
+    def get(self, key: str):
+        """The committed entry, if it can be read now. Once the build's own connection holds
+        the file (a transaction big enough to spill into it, as in a build from nothing),
+        readers must wait for its commit, which comes after this job: then look no more."""
+        if not self.opened:  # in the process that runs the job
+            self.db, self.opened = open_read_only(self.path), True
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:  # locked (or damaged): computed, and replaced when the build saves
+            self.db.close()
+            self.db = None
+            return None
+        return None if row is None else decoded(row[0])
+
+    def finish(self) -> None:
+        """End of the job: its records reach the file (a forked process ends with os._exit)."""
+        self.file.flush()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def records(self):
+        """(key, entry or None) for each key used, one at a time; the file is closed after."""
+        with self.file:
+            self.file.seek(0)
+            while True:
+                try:
+                    yield pickle.load(self.file)
+                except EOFError:
+                    return
+
+
+def decoded(data: bytes):
+    """An entry's value, or None if it cannot be read back."""
+    try:
+        return pickle.loads(zlib.decompress(data))
+    except (zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def open_read_only(path: Path | None) -> sqlite3.Connection | None:
+    """A connection that never waits for a lock (timeout 0): see Sidecar.get."""
+    if path is None:
+        return None
+    try:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+    except sqlite3.Error:
+        return None
 
 
 def open_table(path: Path) -> sqlite3.Connection | None:

@@ -15,10 +15,17 @@ A posting entry is `g` or `g:w` in base 36: `g` is the gap from the previous doc
 so it stays a fraction of the text it covers. The paragraphs a snippet is cut from are in one
 small script per briefing (`search/docs/N.js`), which the search page loads only for the
 results it shows.
+
+What each briefing gives the index (its paragraphs as JSON, their size, its weighted words) is
+kept in plugins/build_cache when that plugin is loaded, keyed by everything it is computed from:
+a rebuild recomputes only the briefings whose text, title, tags, entities or source changed.
 """
 
+import functools
+import hashlib
 import json
 import re
+import sys
 import tomllib
 import unicodedata
 from collections import Counter
@@ -90,6 +97,11 @@ def entities_by_url(entities) -> dict[str, list[str]]:
 
 def document(article, mentioned: dict[str, list[str]] | None = None) -> dict:
     """What search knows of one briefing."""
+    return {**heading(article, mentioned), "paragraphs": paragraphs(article.content)}
+
+
+def heading(article, mentioned: dict[str, list[str]] | None = None) -> dict:
+    """A briefing's document without its paragraphs."""
     entities = names(getattr(article, "entities", [])) or (mentioned or {}).get(article.url, [])
     return {
         "url": article.url,
@@ -99,7 +111,6 @@ def document(article, mentioned: dict[str, list[str]] | None = None) -> dict:
         "source": getattr(article, "source", ""),
         "tags": names(getattr(article, "tags", [])),
         "entities": entities,
-        "paragraphs": paragraphs(article.content),
     }
 
 
@@ -117,6 +128,18 @@ def weighted_terms(doc: dict, rules: dict) -> Counter:
     return counts
 
 
+def indexed(doc: dict, rules: dict) -> tuple[str, int, dict[str, int]]:
+    """What the index and the document's script take from a document: its paragraphs as JSON,
+    its text size and its weighted words (the part of the work a rebuild can reuse)."""
+    payload = json.dumps(doc["paragraphs"], ensure_ascii=False, separators=(",", ":"))
+    return payload, text_size([doc]), dict(weighted_terms(doc, rules))
+
+
+def row(doc: dict) -> list[str]:
+    """A document's entry in the index's `docs`."""
+    return [doc["url"], doc["title"], doc["date_label"], doc["iso_date"], doc["source"]]
+
+
 def base36(number: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     text = ""
@@ -127,16 +150,31 @@ def base36(number: int) -> str:
             return text
 
 
+SMALL_BASE36 = [base36(number).encode("ascii") for number in range(36 * 36)]  # most gaps, all weights
+
+
+def base36_bytes(number: int) -> bytes:
+    return SMALL_BASE36[number] if number < len(SMALL_BASE36) else base36(number).encode("ascii")
+
+
 def build_index(docs, rules: dict) -> dict:
-    """The index object for documents (any iterable, in the order their numbers give). Each
-    document is let go once indexed, and each term's postings are kept encoded as they grow, a
-    few bytes an entry: a tuple an entry took about 200 MB at 10,000 briefings."""
+    """The index object for documents (any iterable, in the order their numbers give)."""
+    return index_of(((row(doc), weighted_terms(doc, rules)) for doc in docs), rules)
+
+
+def index_of(entries, rules: dict) -> dict:
+    """The index object for (docs row, weighted words) pairs in document order. Each is let go
+    once indexed, and each term's postings are kept encoded as they grow, a few bytes an entry:
+    a tuple an entry took about 200 MB at 10,000 briefings."""
     postings: dict[str, Postings] = {}
     rows = []
-    for number, doc in enumerate(docs):
-        rows.append([doc["url"], doc["title"], doc["date_label"], doc["iso_date"], doc["source"]])
-        for word, weight in weighted_terms(doc, rules).items():
-            postings.setdefault(word, Postings()).add(number, weight)
+    for number, (doc_row, weighted) in enumerate(entries):
+        rows.append(doc_row)
+        for word, weight in weighted.items():
+            found = postings.get(word)
+            if found is None:
+                found = postings[word] = Postings()
+            found.add(number, weight)
     terms = sorted(postings)
     return {
         "docs": rows,
@@ -158,9 +196,10 @@ class Postings:
     def add(self, number: int, weight: int) -> None:
         if self.encoded:
             self.encoded += b","
-        self.encoded += base36(number - self.last).encode("ascii")
+        self.encoded += base36_bytes(number - self.last)
         if weight > 1:
-            self.encoded += f":{base36(weight)}".encode("ascii")
+            self.encoded += b":"
+            self.encoded += base36_bytes(weight)
         self.last = number
 
     def __str__(self) -> str:
@@ -178,8 +217,8 @@ def write_script(path: Path, name: str, value) -> int:
     return path.stat().st_size
 
 
-def doc_script(number: int, doc: dict) -> str:
-    payload = json.dumps(doc["paragraphs"], ensure_ascii=False, separators=(",", ":"))
+def doc_script(number: int, payload: str) -> str:
+    """`search/docs/N.js` for paragraphs already in JSON."""
     return f"window.briefingSearchDoc&&window.briefingSearchDoc({number},{payload});\n"
 
 
@@ -199,9 +238,11 @@ class SearchIndexGenerator:
 
     def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
         self.context, self.settings, self.output_path = context, settings, Path(output_path)
+        self.cache = None
 
     def generate_output(self, writer) -> None:
         """Writes the index alongside the pages when the writer can (plugins/parallel_render)."""
+        self.cache = build_cache_sidecar()  # before the pages' processes fork
         defer = getattr(writer, "defer", None)
         if defer is None:
             self.write_index()
@@ -217,8 +258,10 @@ class SearchIndexGenerator:
             stale.unlink()
         articles = newest_first(self.context.get("articles", []))
         sizes = []
-        size = write_script(folder / "index.js", "BRIEFING_SEARCH", build_index(
-            written_documents(articles, mentioned, folder / "docs", sizes), rules))
+        entries = written_documents(articles, mentioned, rules, self.cache, folder / "docs", sizes)
+        size = write_script(folder / "index.js", "BRIEFING_SEARCH", index_of(entries, rules))
+        if self.cache is not None:
+            self.cache.finish()
         text = sum(sizes)
         console.print(f"Search index: {len(articles)} {'briefing' if len(articles) == 1 else 'briefings'}, "
                       f"{size / 1024:.1f} KB "
@@ -226,14 +269,39 @@ class SearchIndexGenerator:
                       f"{text / 1024:.1f} KB)")
 
 
-def written_documents(articles, mentioned, folder: Path, sizes: list[int]):
-    """Each briefing's document, after writing its `docs/N.js` and adding its text size to
-    `sizes`: one document at a time, never the paragraphs of every briefing at once."""
+def written_documents(articles, mentioned, rules: dict, cache, folder: Path, sizes: list[int]):
+    """Each briefing's docs row and weighted words, after writing its `docs/N.js` and adding
+    its text size to `sizes`: one briefing at a time, never the paragraphs of all at once."""
     for number, article in enumerate(articles):
-        doc = document(article, mentioned)
-        (folder / f"{number}.js").write_text(doc_script(number, doc), "utf-8")
-        sizes.append(text_size([doc]))
-        yield doc
+        head = heading(article, mentioned)
+        payload, size, weighted = indexed_briefing(head, article.content, rules, cache)
+        (folder / f"{number}.js").write_text(doc_script(number, payload), "utf-8")
+        sizes.append(size)
+        yield row(head), weighted
+
+
+def indexed_briefing(head: dict, content: str, rules: dict, cache) -> tuple[str, int, dict]:
+    """indexed() for one briefing, from the build cache when an earlier build computed it."""
+    def compute():
+        return indexed({**head, "paragraphs": paragraphs(content)}, rules)
+
+    if cache is None:
+        return compute()
+    return cache.remember(cache.key("search document", code_version(), head, content), compute)
+
+
+@functools.cache
+def code_version() -> str:
+    """This module's code and the rules file: cached documents are computed by both."""
+    return hashlib.sha256(Path(__file__).read_bytes() + DATA_FILE.read_bytes()).hexdigest()
+
+
+def build_cache_sidecar():
+    """plugins/build_cache's get-or-compute for a job that may run in a forked process, or
+    None when that plugin is not loaded. Each plugin is its own top-level package (loaded from
+    PLUGIN_PATHS), so it is looked up among the loaded modules rather than imported."""
+    store = getattr(sys.modules.get("build_cache.build_cache"), "STORE", None)
+    return None if store is None else store.sidecar()
 
 
 def get_generators(pelican_object):
