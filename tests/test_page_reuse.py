@@ -15,10 +15,18 @@ from jinja2 import DictLoader, Environment
 from test_build import tree
 
 from briefing.corpus import write_corpus
+from briefing.markdown import CHECKSUM_KEY
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from parallel_render.reuse import Reuse, Unkeyable, Views, metadata_digest, template_names  # noqa: E402
+from parallel_render.reuse import (  # noqa: E402
+    CHECKSUM,
+    Reuse,
+    Unkeyable,
+    Views,
+    metadata_digest,
+    template_names,
+)
 
 SEEDS = 80
 REUSED = re.compile(r"(\d+) of (\d+) pages unchanged since the last build")
@@ -93,6 +101,10 @@ def test_another_briefings_reference_holds_its_metadata_not_its_text(tmp_path):
     first = metadata_digest(briefing_file(tmp_path / "a.md"), True)
     assert metadata_digest(briefing_file(tmp_path / "a.md", body="Other text.", checksum="2"), True) == first
     assert metadata_digest(briefing_file(tmp_path / "a.md", title="Another title"), True) != first
+
+
+def test_the_checksum_left_out_is_the_converters():
+    assert CHECKSUM == f"{CHECKSUM_KEY}:".encode()
 
 
 def test_without_a_summary_the_text_counts_too(tmp_path):
