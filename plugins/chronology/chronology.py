@@ -6,6 +6,8 @@ once with all its sources. The template context gets `events` (newest first) and
 (an SVG, as pieces to write in turn); each article gets `events`, each entity its own slice.
 """
 
+import heapq
+from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -86,19 +88,26 @@ def read_events(articles, entities_by_name: dict) -> list[Event]:
 
 
 def merge_events(events: list[Event]) -> list[Event]:
-    """One event per date and shared actor, with every source; newest first. Events are only
-    compared with others of the same date (grouped first), so the cost stays linear."""
+    """One event per date and shared actor, with every source; newest first. An event is only
+    compared with the events of its date that share one of its actors (found through an index
+    by date and actor slug), in the order they came, so the cost stays linear."""
     by_date: dict[str, list[Event]] = defaultdict(list)
+    by_actor: dict[tuple[str, str], list[int]] = defaultdict(list)  # → positions in by_date
     for event in events:
         group = by_date[event.iso_date]
-        same = next((other for other in group if same_event(other, event)
-                     and event.articles[0] not in other.articles), None)
-        if same:
-            same.sources += event.sources
-            same.planned = same.planned and event.planned
-            same.actors += [actor for actor in event.actors if actor not in same.actors]
-        else:
+        same = first_same(event, group, by_actor)
+        if same is None:
             group.append(event)
+            for actor in event.actors:
+                by_actor[event.iso_date, actor.slug].append(len(group) - 1)
+            continue
+        other = group[same]
+        added = [actor for actor in event.actors if actor not in other.actors]
+        other.sources += event.sources
+        other.planned = other.planned and event.planned
+        other.actors += added
+        for actor in added:
+            insort(by_actor[event.iso_date, actor.slug], same)
     merged = [event for group in by_date.values() for event in group]
     merged.sort(key=lambda e: (e.iso_date, e.sources[0].article.slug, e.sources[0].anchor), reverse=True)
     counts: dict[str, int] = defaultdict(int)
@@ -106,6 +115,21 @@ def merge_events(events: list[Event]) -> list[Event]:
         counts[event.iso_date] += 1
         event.id = f"event-{event.iso_date}-{counts[event.iso_date]}"
     return merged
+
+
+def first_same(event: Event, group: list[Event], by_actor: dict) -> int | None:
+    """The position of the first event of `group` that `event` is a report of, if any: only
+    events sharing an actor can be (see same_event)."""
+    lists = [by_actor.get((event.iso_date, actor.slug), ()) for actor in event.actors]
+    last = None
+    for position in heapq.merge(*lists):
+        if position == last:
+            continue
+        last = position
+        other = group[position]
+        if same_event(other, event) and event.articles[0] not in other.articles:
+            return position
+    return None
 
 
 def add_chronology(generator) -> None:

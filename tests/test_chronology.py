@@ -1,0 +1,57 @@
+"""Merging events: the index by date and actor finds exactly what comparing each event with
+every event of its date found, in the same order."""
+
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+from types import SimpleNamespace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+
+from chronology.chronology import Event, Source, merge_events, same_event  # noqa: E402
+
+
+def merge_by_comparing_all(events: list[Event]) -> list[Event]:
+    """The merge as first written: each event against every event of its date."""
+    by_date = defaultdict(list)
+    for event in events:
+        group = by_date[event.iso_date]
+        same = next((other for other in group if same_event(other, event)
+                     and event.articles[0] not in other.articles), None)
+        if same:
+            same.sources += event.sources
+            same.planned = same.planned and event.planned
+            same.actors += [actor for actor in event.actors if actor not in same.actors]
+        else:
+            group.append(event)
+    merged = [event for group in by_date.values() for event in group]
+    merged.sort(key=lambda e: (e.iso_date, e.sources[0].article.slug, e.sources[0].anchor), reverse=True)
+    return merged
+
+
+def random_events(seed: int) -> list[Event]:
+    chance = random.Random(seed)
+    actors = [SimpleNamespace(slug=f"a{n}", type=chance.choice(["person", "organisation", "place"]))
+              for n in range(8)]
+    articles = [SimpleNamespace(slug=f"b{n}") for n in range(30)]
+    events = []
+    for n in range(300):
+        article = chance.choice(articles)
+        events.append(Event(chance.choice(["2024", "2024-05", "2024-05-02"]), "day", f"s{n}",
+                            chance.random() < 0.3, [Source(article, f"p-{n}", f"s{n}", "")],
+                            chance.sample(actors, chance.randint(0, 3))))
+    return events
+
+
+def described(events: list[Event]) -> list[tuple]:
+    return [(e.iso_date, e.planned, e.id, [s.sentence for s in e.sources], [a.slug for a in e.actors])
+            for e in events]
+
+
+def test_the_index_merges_exactly_as_comparing_every_event_of_a_date():
+    for seed in range(20):
+        expected = merge_by_comparing_all(random_events(seed))
+        got = merge_events(random_events(seed))
+        assert [d[:2] + d[3:] for d in described(got)] == [d[:2] + d[3:] for d in described(expected)]
+        assert sum(len(e.sources) > 1 for e in got) > 10  # merges happened
