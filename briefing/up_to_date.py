@@ -1,11 +1,13 @@
 """Is the built site (or the converted content) already what a run would give? Then skip it.
 
-A build's result depends on its inputs only: the content folder, the settings files, the theme
-and plugin folders, the installed packages and Pelican's options. After each successful build
-`scripts/build.py` records a fingerprint of those inputs and a signature of the output folder
-(names, sizes, modification times); when both still match, Pelican is not run at all and the
-site is left as it is. Anything changed (a seed, a template, a setting, a package, a file in the
-output) means a full build.
+A build's result depends on its inputs only: the content folder, the settings files (and the
+data files settings name, such as the gazetteer), the theme and plugin folders, the installed
+packages and Pelican's options. After each successful build `scripts/build.py` records a
+fingerprint of those inputs and a signature of the output folder (names, sizes, modification
+times); when both still match, Pelican is not run at all and the site is left as it is. Anything
+changed (a seed, a template, a setting, a package, a file in the output) means a build. When
+only the content changed, the last output is offered to the build, which copies the pages whose
+content did not change (`reusable_output`, plugins/parallel_render/reuse.py).
 """
 
 from __future__ import annotations
@@ -82,7 +84,14 @@ def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
 def setting_files(settings: Path, values: dict) -> list[Path]:
     """The files that settings name by their path."""
     named = (settings.parent / value for value in values.values() if isinstance(value, str) and value)
-    return sorted({path for path in named if path.is_file()})
+    return sorted({path for path in named if names_a_file(path)})
+
+
+def names_a_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a long or odd string that is no path (a site subtitle)
+        return False
 
 
 def inputs_fingerprint(input_dir: Path, environment: str) -> str:

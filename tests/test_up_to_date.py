@@ -7,7 +7,8 @@ from test_build import tree
 
 from briefing.up_to_date import BuildStamp
 
-SETTINGS = 'import os\nTHEME = "theme"\nPLUGIN_PATHS = ["plugins"]\nSITEURL = os.environ.get("SITEURL", "")\n'
+SETTINGS = ('import os\nTHEME = "theme"\nPLUGIN_PATHS = ["plugins"]\nSITEURL = os.environ.get("SITEURL", "")\n'
+            'ENTITY_GAZETTEER = "gazetteer.toml"\nSITESUBTITLE = "' + "long " * 80 + '"\n')
 
 
 def project(tmp_path: Path) -> tuple[Path, Path, Path]:
@@ -17,6 +18,7 @@ def project(tmp_path: Path) -> tuple[Path, Path, Path]:
     (tmp_path / "theme/templates/base.html").write_text("<html></html>", "utf-8")
     (tmp_path / "plugins/one/one.py").write_text("X = 1\n", "utf-8")
     (tmp_path / "output/index.html").write_text("<html></html>", "utf-8")
+    (tmp_path / "gazetteer.toml").write_text("[[entity]]\nname = 'A'\n", "utf-8")
     (tmp_path / "pelicanconf.py").write_text(SETTINGS, "utf-8")
     return tmp_path / "content", tmp_path / "output", tmp_path / "pelicanconf.py"
 
@@ -44,6 +46,7 @@ def test_each_input_change_means_a_build(tmp_path, monkeypatch):
         lambda: (tmp_path / "theme/templates/base.html").write_text("<html lang=en></html>", "utf-8"),
         lambda: (tmp_path / "plugins/one/one.py").write_text("X = 2\n", "utf-8"),
         lambda: settings.write_text(SETTINGS + "RELATED_MAX = 3\n", "utf-8"),
+        lambda: (tmp_path / "gazetteer.toml").write_text("[[entity]]\nname = 'B'\n", "utf-8"),
         lambda: monkeypatch.setenv("SITEURL", "https://example.org"),
         lambda: (output / "index.html").write_text("<html>edited by hand</html>", "utf-8"),
     ]

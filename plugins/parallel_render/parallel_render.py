@@ -10,8 +10,10 @@ same bytes; Pelican's overwrite checks still run as pages are recorded, and `con
 is sent for every page, in order, once all are written.
 
 Static files are copied by the same workers, as Pelican copies them; feeds are written as
-Pelican writes them. Settings:
-RENDER_PROCESSES (default: the number of usable cores; 1 renders in the build's own process).
+Pelican writes them. When scripts/build.py offers the last build, a page whose key (what it
+shows) is the same as then is copied from it instead of rendered (reuse.py). Settings:
+RENDER_PROCESSES (default: the number of usable cores; 1 renders in the build's own process);
+RENDER_REUSE_TEMPLATES (default: none; the templates whose pages may be copied, see reuse.py).
 List this plugin first in PLUGINS: its `finalized` handler writes the pages, and handlers of
 other plugins that read them must come after it. Pages do not exist yet when
 `article_writer_finalized` or `page_writer_finalized` are sent: read them in `finalized`, or
