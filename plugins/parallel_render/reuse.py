@@ -52,7 +52,7 @@ NOT_SHOWN = frozenset({"settings", "_context", "_content", "get_content", "metad
 PLAIN = (str, int, float, bool, type(None))
 PLAIN_TYPES = frozenset(PLAIN)
 LONG = 64  # a list longer than this is hashed item by item
-RECORDS_KEPT = 16384  # record hashes a process keeps (each some 150 bytes; 100,000 events at 10,000)
+RECORDS_KEPT = 131072  # record hashes a process keeps, some 150 bytes each (47,000 at 10,000 seeds)
 CHECKSUM = b"Checksum:"  # briefing/markdown.py's first line: a hash of the whole file
 
 
@@ -62,9 +62,10 @@ class Unkeyable(Exception):
 
 class Views:
     """Values → nested tuples of plain values, whose `repr` is hashed. How each type is walked
-    is found once per type. Another briefing's reference and a dataclass record's hash are
-    computed once per process: one process renders many pages that list the same briefings and
-    events. A long list is hashed item by item, so that no view of a whole big page is held."""
+    is found once per type. Another briefing's reference and the hash of a record that holds
+    lists (an event, an entity) are computed once per process: one process renders many pages
+    that list the same briefings and events. A long list is hashed item by item, so that no
+    view of a whole big page is held."""
 
     def __init__(self):
         self.briefing_links: dict[int, tuple] = {}
@@ -101,8 +102,12 @@ class Views:
             return lambda value, subject: ("link", kind.__name__, value.name, value.slug, value.url,
                                            value.save_as)
         if dataclasses.is_dataclass(kind):
-            names = tuple(field.name for field in dataclasses.fields(kind))
-            return self.page_link_or(names, lambda value: self.record(value, names))
+            fields = dataclasses.fields(kind)
+            names = tuple(field.name for field in fields)
+            if any(field.default_factory in (list, dict) for field in fields):  # an event, an entity
+                return self.page_link_or(names, lambda value: self.shared_record(value, names))
+            return self.page_link_or(names, lambda value: (kind.__name__, tuple(
+                self.of(getattr(value, name)) for name in names)))
         names = slot_names(kind)
         if names and kind.__getstate__ is not object.__getstate__:  # it says what it holds
             return self.page_link_or(names, lambda value: (kind.__name__, self.of(value.__getstate__())))
@@ -128,7 +133,9 @@ class Views:
             digest.update(repr(self.of(item)).encode("utf-8", "surrogatepass"))
         return ("long", len(values), digest.digest())
 
-    def record(self, value, names: tuple[str, ...]) -> tuple:
+    def shared_record(self, value, names: tuple[str, ...]) -> tuple:
+        """A record that holds lists (an event with its sources and actors): many pages show
+        the same one, so its hash is kept."""
         digest = self.records.get(id(value))
         if digest is None:
             if len(self.records) >= RECORDS_KEPT:
