@@ -10,7 +10,7 @@ import os
 import tempfile
 
 FLUSH_AT = 1 << 20  # bytes gathered before they are written
-MASK = 0xFFFFFFFF  # a part's size in the packed sizes
+MASK = 0xFFFFFFFF  # one size in the packed sizes
 
 
 class QuoteFile:
@@ -22,26 +22,24 @@ class QuoteFile:
         self.last: tuple[int, tuple[str, str, str]] | None = None  # a page reads a quote's parts in turn
 
     def add(self, before: str, text: str, after: str) -> tuple[int, int]:
-        """Keep a quote; its place: (offset, the sizes of its three parts packed)."""
-        parts = [part.encode("utf-8", "surrogatepass") for part in (before, text, after)]
+        """Keep a quote; its place: (offset, the lengths of its first two parts in characters
+        and of the whole in bytes, packed)."""
+        data = (before + text + after).encode("utf-8", "surrogatepass")
         offset = self.size
-        for data in parts:
-            self.pending.append(data)
-            self.size += len(data)
-            self.pending_size += len(data)
+        self.pending.append(data)
+        self.size += len(data)
+        self.pending_size += len(data)
         if self.pending_size >= FLUSH_AT:
             self.flush()
-        return offset, len(parts[0]) << 64 | len(parts[1]) << 32 | len(parts[2])
+        return offset, len(before) << 64 | len(text) << 32 | len(data)
 
     def read(self, offset: int, sizes: int) -> tuple[str, str, str]:
         if self.last is not None and self.last[0] == offset:
             return self.last[1]
         self.flush()
-        before, text, after = sizes >> 64, sizes >> 32 & MASK, sizes & MASK
-        data = os.pread(self.file.fileno(), before + text + after, offset) if self.file else b""
-        quote = (data[:before].decode("utf-8", "surrogatepass"),
-                 data[before:before + text].decode("utf-8", "surrogatepass"),
-                 data[before + text:].decode("utf-8", "surrogatepass"))
+        before, text, size = sizes >> 64, sizes >> 32 & MASK, sizes & MASK
+        whole = os.pread(self.file.fileno(), size, offset).decode("utf-8", "surrogatepass") if size else ""
+        quote = (whole[:before], whole[before:before + text], whole[before + text:])
         self.last = (offset, quote)
         return quote
 
