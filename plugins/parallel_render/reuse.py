@@ -8,10 +8,10 @@ last build recorded the same key for that output file, the file is copied from t
 
 What the key walks:
 - the page's subject (the top-level `article` or `entity`): every attribute, by value;
-- another briefing: its output path, URL and the metadata block of its Markdown file. So a
-  template may read of any briefing but its own only what its metadata gives (title, date,
-  summary, source …), never its text (when a briefing has no summary, Pelican cuts one from its
-  text: then the whole file counts);
+- another briefing: its URL and the metadata block of its Markdown file. So a template may
+  read of any briefing but its own only what its metadata gives (title, date, summary,
+  source …), never its text (when a briefing has no summary, Pelican cuts one from its text:
+  then the whole file counts);
 - another object with a page of its own (an entity, a tag: it has `slug` and `url`): its name,
   slug, URL and type, which is all a template may read of it;
 - records (dataclasses, slotted classes: their slots, or what their `__getstate__` gives),
@@ -157,7 +157,7 @@ class Views:
         """Another briefing, as a page may show it: its URL and its file's metadata."""
         link = self.briefing_links.get(id(content))
         if link is None:
-            link = ("briefing-link", content.save_as, content.url,
+            link = ("briefing-link", content.url,
                     metadata_digest(content.source_path, "summary" in content.metadata))
             self.briefing_links[id(content)] = link
         return link
