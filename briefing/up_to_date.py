@@ -128,27 +128,27 @@ class BuildStamp:
         self.recorded = self.read()
 
     def read(self) -> dict:
-        """What the last successful build recorded, if its output folder is as it left it."""
+        """What the last successful build recorded, if it had this build's environment (both
+        uses need it: the inputs include it) and its output folder is as it left it."""
         if self.watching or not self.environment or not self.output_dir.is_dir():
             return {}
         try:
             recorded = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
             return {}
-        if (not isinstance(recorded, dict) or recorded.get("output_dir") != str(self.output_dir)
+        if (not isinstance(recorded, dict) or recorded.get("environment") != self.environment
+                or recorded.get("output_dir") != str(self.output_dir)
                 or recorded.get("output") != output_signature(self.output_dir)):
             return {}
         return recorded
 
     def site_is_current(self) -> bool:
-        return bool(self.inputs) and self.recorded.get("inputs") == self.inputs
+        return bool(self.recorded) and self.recorded.get("inputs") == self.inputs
 
     def reusable_output(self) -> Path | None:
         """The last build's output, when only the content has changed since: a page whose
         content did not change either can be copied from it (plugins/parallel_render/reuse.py)."""
-        if self.environment and self.recorded.get("environment") == self.environment:
-            return self.output_dir
-        return None
+        return self.output_dir if self.recorded else None
 
     def record(self) -> None:
         """After a successful build: remember what it was built from."""
