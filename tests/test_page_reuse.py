@@ -69,7 +69,7 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     assert [name for name, page in site.items() if name.startswith("briefings/")
             and b"ministry later corrected" in page]
 
-    # New actors and an event, a headline rewritten, a clipping deleted: more pages change.
+    # New actors and an event, a headline rewritten (a new URL), a clipping deleted.
     edit(work / "seeds" / names[20], append=b"\nImran Khan met Joe Biden in Kabul on 3 March 2024.\n")
     first_line = (work / "seeds" / names[30]).read_bytes().split(b"\n", 1)[0]
     edit(work / "seeds" / names[30], first_line, b"A rewritten headline for the reuse test")
@@ -79,6 +79,17 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     fresh = tmp_path / "fresh2"
     assert build_site(work / "seeds", fresh).returncode == 0
     assert tree(work / "output") == tree(fresh / "output")
+
+    # A source corrected by an editor: the briefing keeps its URL, and the pages that list it
+    # (tag and entity pages) show the new source although nothing else changed.
+    (work / "seeds" / "overrides.toml").write_text(f'["{names[25]}"]\nsource = "Reuse Test Wire"\n', "utf-8")
+    copied, pages = reused(build_site(work / "seeds", work))
+    assert pages // 2 < copied < pages
+    fresh = tmp_path / "fresh3"
+    assert build_site(work / "seeds", fresh).returncode == 0
+    site = tree(work / "output")
+    assert site == tree(fresh / "output")
+    assert any(name.startswith("tag/") and b"Reuse Test Wire" in page for name, page in site.items())
 
 
 def test_a_build_with_other_settings_renders_every_page(seeds, tmp_path):
