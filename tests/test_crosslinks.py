@@ -1,6 +1,7 @@
 """Related briefings: rare shared entities and tags count most, nearness in time a little;
 never the briefing itself; reasons given."""
 
+import random
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -8,8 +9,8 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
-from crosslinks.crosslinks import (build_index, feature_weights, link_neighbours_in_time,  # noqa: E402
-                                   related_for)
+from crosslinks.crosslinks import (DEFAULTS, affected, build_index, crosslink,  # noqa: E402
+                                   feature_weights, link_neighbours_in_time, related_for)
 
 
 def tag(name):
@@ -96,3 +97,76 @@ def test_an_undated_briefing_gets_related_ones_by_what_they_share():
     related = related_in(lone, [lone, one, both, dated], 500, 5, 0.5)
     assert [item["article"].slug for item in related] == ["both", "dated", "one"]
     assert all(item["score"] == item["score"] for item in related)  # no NaN
+
+
+# A rebuild recomputes only the lists that can differ (`affected`); the others are the last
+# build's. Whatever changed, every list must be the one a build from nothing gives.
+
+NAMES = ["TTP", "Kabul", "Pakistan", "Islamabad", "Taliban", "Zhob", "Quetta", "Delhi"]
+OPTIONS = [3, 6, 0.5, 180]  # a low postings limit, so that some keys become too common
+
+
+def random_article(rng, slug):
+    return article(slug, rng.sample(NAMES, rng.randint(0, 3)), day=rng.randint(1, 28),
+                   undated=rng.random() < 0.1, entities=rng.sample(NAMES, rng.randint(0, 3)))
+
+
+def lists(articles):
+    return {a.slug: [(item["article"].slug, item["score"], item["shared"]) for item in a.related]
+            for a in articles}
+
+
+def edited(rng, articles):
+    """A copy of the briefings with one to three of them changed, added or deleted."""
+    copies = [article(a.slug, [t.name for t in a.tags], a.date.day, a.undated,
+                      [e.name for e in a.entities]) for a in articles]
+    for _ in range(rng.randint(1, 3)):
+        choice, position = rng.random(), rng.randrange(len(copies))
+        if choice < 0.3:
+            copies[position].tags = [tag(name) for name in rng.sample(NAMES, rng.randint(0, 3))]
+        elif choice < 0.5:
+            copies[position].entities = [entity(n) for n in rng.sample(NAMES, rng.randint(0, 3))]
+        elif choice < 0.65:
+            copies[position] = article(copies[position].slug, [t.name for t in copies[position].tags],
+                                       rng.randint(1, 28), entities=[e.name for e in copies[position].entities])
+        elif choice < 0.75:
+            copies[position].slug += "-renamed"
+        elif choice < 0.85:
+            copies.append(random_article(rng, f"new{rng.randrange(10**6)}"))
+        elif len(copies) > 2:
+            del copies[position]
+    return copies
+
+
+def test_a_rebuild_gives_the_lists_of_a_build_from_nothing():
+    rng = random.Random(7)
+    for _ in range(200):
+        articles = [random_article(rng, f"a{i}") for i in range(rng.randint(3, 25))]
+        inputs, related = crosslink(articles, OPTIONS, {}, {})
+        for _ in range(3):
+            articles = edited(rng, articles)
+            inputs, related = crosslink(articles, OPTIONS, inputs, related)
+            kept = lists(articles)
+            crosslink(articles, OPTIONS, {}, {})
+            assert kept == lists(articles)
+
+
+def test_only_the_lists_an_edit_can_change_are_computed_again():
+    a = article("a", ["TTP"], entities=["Kabul"])
+    b = article("b", ["TTP"])
+    c = article("c", ["Zhob"])
+    d = article("d", ["Zhob"], day=2)
+    before = {x.slug: (crosslink_features(x), (x.slug, False, x.date.isoformat())) for x in [a, b, c, d]}
+    now = dict(before)
+    now["a"] = ({"entity:kabul": "Kabul"}, now["a"][1])  # a drops the tag TTP
+    assert affected(before, now) == {"a", "b"}  # c and d share nothing with what changed
+    assert affected(before, {**now, "e": now["d"]}) == {"a", "b", "c", "d", "e"}  # one more: all
+
+
+def crosslink_features(x):
+    return {**{f"entity:{e.slug}": e.name for e in x.entities}, **{f"tag:{t.slug}": t.name for t in x.tags}}
+
+
+def test_options_are_in_defaults_order():
+    assert list(DEFAULTS) == ["RELATED_MAX", "RELATED_MAX_POSTINGS", "RELATED_TIME_WEIGHT",
+                              "RELATED_TIME_SCALE_DAYS"]

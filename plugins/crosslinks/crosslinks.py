@@ -7,11 +7,20 @@ briefings it shares something with, never with every other one: the cost grows w
 of briefings, not with its square. Keys shared by more than RELATED_MAX_POSTINGS briefings are
 too common to suggest a link on their own. Each link keeps its reason: the names it shares,
 rarest first ("shares TTP, Islamabad").
+
+A rebuild computes again only the related briefings that can differ from the last build's
+(`affected`): those of a briefing whose entities, tags, date or slug changed, and those of every
+briefing sharing an entity or tag whose list of briefings changed. The last build's inputs and
+results are kept in plugins/build_cache (when it is loaded), so only a build that succeeded
+leaves them.
 """
 
+import hashlib
 import heapq
 import math
+import sys
 from collections import defaultdict
+from pathlib import Path
 
 from pelican import signals
 
@@ -114,18 +123,86 @@ def link_neighbours_in_time(articles) -> None:
 
 
 def add_crosslinks(generator) -> None:
-    articles = generator.articles
+    last = LastBuild([setting(generator, name) for name in DEFAULTS])
+    last.keep(*crosslink(generator.articles, last.options, last.inputs, last.related))
+    link_neighbours_in_time(generator.articles)
+
+
+def crosslink(articles, options: list, last_inputs: dict, last_related: dict) -> tuple[dict, dict]:
+    """Give each briefing its `related` list (options: DEFAULTS' values, in order); return the
+    inputs and the lists by slug, for the next build. The lists of the briefings not
+    `affected` since the last build's inputs are the last build's."""
+    limit, max_postings, time_weight, time_scale = options
     article_features = {id(article): features(article) for article in articles}
+    inputs = {article.slug: (article_features[id(article)], signature(article)) for article in articles}
+    if len(inputs) != len(articles):  # two briefings with one slug: lists can't be kept by slug
+        last_inputs, inputs = {}, {}
+    redo = affected(last_inputs, inputs) | (inputs.keys() - last_related.keys()) if last_inputs else None
     index = build_index(articles, article_features)
     weights = feature_weights(index, len(articles))
-    limit, max_postings = setting(generator, "RELATED_MAX"), setting(generator, "RELATED_MAX_POSTINGS")
-    time_weight = setting(generator, "RELATED_TIME_WEIGHT")
-    time_scale = setting(generator, "RELATED_TIME_SCALE_DAYS")
     seconds = times({id(article): article for article in articles})
+    by_slug = {article.slug: article for article in articles}
+    related = {}
     for article in articles:
-        article.related = related_for(article, index, weights, max_postings, limit,
-                                      time_weight, time_scale, article_features[id(article)], seconds)
-    link_neighbours_in_time(articles)
+        if redo is None or article.slug in redo:
+            article.related = related_for(article, index, weights, max_postings, limit, time_weight,
+                                          time_scale, article_features[id(article)], seconds)
+            related[article.slug] = [(item["article"].slug, item["score"], item["shared"])
+                                     for item in article.related]
+        else:
+            related[article.slug] = last_related[article.slug]
+            article.related = [{"article": by_slug[slug], "score": score, "shared": list(shared)}
+                               for slug, score, shared in related[article.slug]]
+    return inputs, related
+
+
+def signature(article) -> tuple:
+    """What of a briefing, besides its features, the related lists it appears in depend on."""
+    undated = getattr(article, "undated", False)
+    return article.slug, undated, None if undated else article.date.isoformat()
+
+
+def affected(before: dict, now: dict) -> set[str]:
+    """The briefings whose related list may differ from the last build's, given each briefing's
+    (features, signature) then and now. A briefing's list depends on its own features, on the
+    briefings listed under each of its keys (their signatures) and on those keys' weights,
+    which depend on how many briefings there are and how many have the key."""
+    if len(before) != len(now):
+        return set(now)
+    changed_keys, redo = set(), set()
+    for slug in before.keys() | now.keys():
+        then, current = before.get(slug), now.get(slug)
+        if then == current:
+            continue
+        redo.add(slug)
+        old_keys = set(then[0]) if then else set()
+        new_keys = set(current[0]) if current else set()
+        same_signature = then is not None and current is not None and then[1] == current[1]
+        changed_keys |= (old_keys ^ new_keys) if same_signature else (old_keys | new_keys)
+    if changed_keys:
+        redo.update(slug for slug, (keys, _) in now.items() if not changed_keys.isdisjoint(keys))
+    return redo & now.keys()
+
+
+class LastBuild:
+    """The last build's inputs and related lists, kept in plugins/build_cache under the
+    options and this module's code; empty when that plugin is not loaded or kept nothing."""
+
+    def __init__(self, options: list):
+        self.options = options
+        self.store = getattr(sys.modules.get("build_cache.build_cache"), "STORE", None)
+        self.key = None if self.store is None else self.store.key(
+            "crosslinks, last build", options, code_version())
+        state = None if self.store is None else self.store.get(self.key)
+        self.inputs, self.related = state if isinstance(state, tuple) else ({}, {})
+
+    def keep(self, inputs: dict, related: dict) -> None:
+        if self.store is not None and inputs:
+            self.store.put(self.key, (inputs, related))
+
+
+def code_version() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def register() -> None:
