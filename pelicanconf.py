@@ -78,5 +78,6 @@ CACHE_CONTENT = False
 # A rebuild copies a page of these templates from the last build when nothing it shows changed
 # (plugins/parallel_render/reuse.py). They may read, of any briefing but the page's own, only
 # what its file gives, and of an entity or tag that is not the page's own only its name, slug,
-# URL and type: the entity index pages (counts, descriptions) and site-wide pages are not here.
-RENDER_REUSE_TEMPLATES = ["article.html", "entity.html", "tag.html"]
+# URL and type: the entity index pages (counts, descriptions), the home page and the tag list
+# (counts) are not here.
+RENDER_REUSE_TEMPLATES = ["article.html", "entity.html", "tag.html", "chronology.html"]

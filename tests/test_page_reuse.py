@@ -173,11 +173,29 @@ class Page:
         self.template, self.base, self.own = template, base, own
 
 
-def test_a_template_that_reads_a_site_wide_list_is_always_rendered(caplog):
+def test_a_template_that_reads_a_site_wide_list_is_keyed_by_it():
+    """The chronology reads every event: a change to any of them changes its key."""
     environment = Environment(loader=DictLoader(TEMPLATES))
-    reuse = Reuse({"RENDER_REUSE_TEMPLATES": ["tag.html", "home.html"]}, "/out", None, "/keys")
-    site = {"articles": [], "dates": [], "pages": [], "SITENAME": "S"}
+    reuse = Reuse({"RENDER_REUSE_TEMPLATES": ["home.html"]}, "/out", None, "/keys")
+    home = environment.get_template("home.html")
+    site = {"articles": [1, 2], "pages": [], "SITENAME": "S"}
+    key = reuse.key(Page(home, site, {}), "index.html")
+    assert key is not None
+    assert reuse.key(Page(home, {**site, "articles": [1, 3]}, {}), "index.html") != key
+    assert reuse.key(Page(home, {**site, "SITENAME": "T"}, {}), "index.html") == key  # settings: not in keys
+
+
+def test_a_site_wide_value_is_walked_once_per_process():
+    views = Views()
+    events = [{"sentence": "first"}]
+    assert views.shared(events) == views.shared(events)
+    assert len(views.site_wide) == 1
+
+
+def test_a_template_chosen_at_render_time_is_always_rendered(caplog):
+    environment = Environment(loader=DictLoader(TEMPLATES))
+    reuse = Reuse({"RENDER_REUSE_TEMPLATES": ["chosen.html"]}, "/out", None, "/keys")
     with caplog.at_level(logging.WARNING):
-        assert reuse.template_reads(Page(environment.get_template("tag.html"), site, {"dates": []}))
-        assert reuse.template_reads(Page(environment.get_template("home.html"), site, {})) is None
-    assert "pages of home.html are always rendered: it reads articles" in caplog.text
+        page = Page(environment.get_template("chosen.html"), {}, {"choice": "item.html"})
+        assert reuse.key(page, "chosen.html") is None
+    assert "pages of chosen.html are always rendered" in caplog.text

@@ -2,8 +2,8 @@
 
 After one seed is edited, a build renders a handful of pages that differ and a thousand that do
 not. Each page of a template listed in RENDER_REUSE_TEMPLATES gets a key: a hash of the values
-its template names that are the page's own (`article`, `entity`, `tag`, `articles` …, each
-walked by value), of the site's pages (the menu) and of its template and output path. When the
+its template names (`article`, `entity`, `tag`, `articles`, the menu's `pages`, the
+chronology's `events` …, each walked by value) and of its template and output path. When the
 last build recorded the same key for that output file, the file is copied from the last build.
 
 What the key walks:
@@ -17,8 +17,9 @@ What the key walks:
 - records (dataclasses, slotted classes: their slots, or what their `__getstate__` gives),
   lists, dicts, dates and plain values: by value.
 Anything else (a function, an unknown class) makes the page unkeyable: it is rendered. A
-template that names a site-wide list (`articles` of the whole site, `entities` …) is never
-reused: its pages are rendered every time, with a warning naming the template.
+value the page shares with the whole site (the menu, the chronology's events) is walked once per
+process, not once per page. A template that chooses a template to include at render time is
+never reused: its pages are rendered every time, with a warning naming it.
 
 Settings, theme, plugins and packages are not in the key: `scripts/build.py` offers the last
 build (environment variable RENDER_REUSE_FROM) only when all of those are unchanged and the
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 
 REUSE_FROM = "RENDER_REUSE_FROM"  # environment: the last build's output folder
 KEYS_FILE = "RENDER_KEYS"  # environment: the page keys of that build
-SITE_PAGES = "pages"  # the site's pages: the menu of every page, walked as references
 # A briefing's attributes that are not what its page shows: the build's settings and context,
 # the HTML, which is walked as `content` (plugins/lean_contents replaces the other two), and the
 # metadata, whose entries are walked as the attributes Pelican makes of them.
@@ -70,6 +70,7 @@ class Views:
     def __init__(self):
         self.briefing_links: dict[int, tuple] = {}
         self.records: dict[int, bytes] = {}
+        self.site_wide: dict[int, bytes] = {}
         self.walkers: dict[type, object] = {}
 
     def of(self, value, subject: bool = False):
@@ -143,6 +144,13 @@ class Views:
             digest = self.records[id(value)] = hash_of(
                 (type(value).__name__, tuple(self.of(getattr(value, name)) for name in names)))
         return "record", digest
+
+    def shared(self, value) -> tuple:
+        """A value of the site's context, the same object for every page: hashed once."""
+        digest = self.site_wide.get(id(value))
+        if digest is None:
+            digest = self.site_wide[id(value)] = hash_of(self.of(value))
+        return "site-wide", digest
 
     def briefing(self, content: Content):
         """The page's own briefing: its HTML and every attribute (its metadata among them)."""
@@ -269,29 +277,26 @@ class Reuse:
         if reads is None:
             return None
         own = {key: page.own[key] for key in sorted(reads) if key in page.own}
+        shared = {key: page.base[key] for key in sorted(reads)
+                  if key not in page.own and key in page.base and key.islower()}
         try:
-            view = (name, relative, tuple((key, self.views.of(value, subject=True))
-                                          for key, value in own.items()))
-            if SITE_PAGES in reads and SITE_PAGES not in page.own:
-                view += (self.views.of(page.base.get(SITE_PAGES)),)
+            view = (name, relative,
+                    tuple((key, self.views.of(value, subject=True)) for key, value in own.items()),
+                    tuple((key, self.views.shared(value)) for key, value in shared.items()))
         except Unkeyable as error:
             log.debug("page %s is rendered: its key cannot hold a %s", page.path, error)
             return None
         return hash_of(view)
 
     def template_reads(self, page) -> set[str] | None:
-        """What the page's template reads, or None if it reads a site-wide list (its pages
-        are then always rendered)."""
+        """What the page's template reads, or None if it includes a template chosen at
+        render time (its pages are then always rendered)."""
         name = page.template.name
         if name not in self.reads:
-            reads = template_names(page.template.environment, name)
-            site_wide = sorted(key for key in reads or () if key in page.base and key.islower()
-                               and key != SITE_PAGES and key not in page.own)
-            if reads is None or site_wide:
-                log.warning("parallel_render: pages of %s are always rendered: it reads %s",
-                            name, ", ".join(site_wide) or "a template chosen at render time")
-                reads = None
-            self.reads[name] = reads
+            reads = self.reads[name] = template_names(page.template.environment, name)
+            if reads is None:
+                log.warning("parallel_render: pages of %s are always rendered: it includes a "
+                            "template chosen at render time", name)
         return self.reads[name]
 
     def collected(self) -> tuple[dict[str, bytes], int]:
