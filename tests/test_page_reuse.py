@@ -199,3 +199,20 @@ def test_a_template_chosen_at_render_time_is_always_rendered(caplog):
         page = Page(environment.get_template("chosen.html"), {}, {"choice": "item.html"})
         assert reuse.key(page, "chosen.html") is None
     assert "pages of chosen.html are always rendered" in caplog.text
+
+
+def test_a_static_file_is_taken_from_the_last_build_only_with_the_same_bytes(tmp_path):
+    last, out, content = tmp_path / "last", tmp_path / "out", tmp_path / "content"
+    for folder in (last / "sources", content):
+        folder.mkdir(parents=True)
+    (last / "sources" / "a.txt").write_text("seed A")
+    (last / "sources" / "b.txt").write_text("seed B")
+    (content / "a.txt").write_text("seed A")
+    (content / "b.txt").write_text("seed b")  # same size, other bytes
+    reuse = Reuse({}, str(out), str(last), str(tmp_path / "keys"))
+    assert reuse.same_file_taken(str(content / "a.txt"), str(out / "sources" / "a.txt"))
+    assert (out / "sources" / "a.txt").read_text() == "seed A"
+    assert not reuse.same_file_taken(str(content / "b.txt"), str(out / "sources" / "b.txt"))
+    assert not (out / "sources" / "b.txt").exists()
+    assert not reuse.same_file_taken(str(content / "a.txt"), str(out / "sources" / "new.txt"))
+    assert not Reuse({}, str(out), None, "k").same_file_taken(str(content / "a.txt"), str(out / "x.txt"))

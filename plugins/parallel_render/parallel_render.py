@@ -11,7 +11,8 @@ is sent for every page, in order, once all are written.
 
 Static files are copied by the same workers, as Pelican copies them; feeds are written as
 Pelican writes them. When scripts/build.py offers the last build, a page whose key (what it
-shows) is the same as then is copied from it instead of rendered (reuse.py). Settings:
+shows) is the same as then is taken from it instead of rendered, and so is a static file whose
+bytes are the same (reuse.py). Settings:
 RENDER_PROCESSES (default: the number of usable cores; 1 renders in the build's own process);
 RENDER_REUSE_TEMPLATES (default: none; the templates whose pages may be copied, see reuse.py).
 List this plugin first in PLUGINS: its `finalized` handler writes the pages, and handlers of
@@ -100,8 +101,14 @@ class StaticCopy:
     def __init__(self, generator, staticfile):
         self.generator, self.staticfile = generator, staticfile
 
-    def render(self, reuse=None) -> None:
-        type(self.generator)._link_or_copy_staticfile(self.generator, self.staticfile)
+    def render(self, reuse: Reuse | None = None) -> None:
+        """Pelican's copy, or the last build's when it has the same bytes (reuse.py)."""
+        generator, staticfile = self.generator, self.staticfile
+        if reuse is not None and not generator.settings["STATIC_CREATE_LINKS"] and reuse.same_file_taken(
+                os.path.join(generator.path, staticfile.source_path),
+                os.path.join(generator.output_path, staticfile.save_as)):
+            return
+        type(generator)._link_or_copy_staticfile(generator, staticfile)
 
 
 STATIC_COPIES: list[StaticCopy] = []

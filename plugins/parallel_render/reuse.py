@@ -4,7 +4,8 @@ After one seed is edited, a build renders a handful of pages that differ and a t
 not. Each page of a template listed in RENDER_REUSE_TEMPLATES gets a key: a hash of the values
 its template names (`article`, `entity`, `tag`, `articles`, the menu's `pages`, the
 chronology's `events` …, each walked by value) and of its template and output path. When the
-last build recorded the same key for that output file, the file is copied from the last build.
+last build recorded the same key for that output file, the file is taken from the last build
+(hard-linked, or copied where it cannot be linked).
 
 What the key walks:
 - the page's subject (the top-level `article` or `entity`): every attribute, by value;
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import filecmp
 import hashlib
 import logging
 import os
@@ -263,10 +265,25 @@ class Reuse:
             return False
         try:
             os.makedirs(os.path.dirname(page.path), exist_ok=True)
-            shutil.copyfile(os.path.join(self.previous, relative), page.path)
+            link_or_copy(os.path.join(self.previous, relative), page.path)
         except OSError:
             return False
         self.reused += 1
+        return True
+
+    def same_file_taken(self, source: str, target: str) -> bool:
+        """Take a static file (a seed's copy) from the last build when its copy there has the
+        same bytes as `source`: comparing costs less than writing a new file."""
+        if self.previous is None:
+            return False
+        previous = os.path.join(self.previous, os.path.relpath(target, self.output_path))
+        try:
+            if not filecmp.cmp(source, previous, shallow=False):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            link_or_copy(previous, target)
+        except OSError:
+            return False
         return True
 
     def key(self, page, relative: str) -> bytes | None:
@@ -313,6 +330,16 @@ class Reuse:
                 pickle.dump(self.new, file, pickle.HIGHEST_PROTOCOL)
         except OSError as error:
             log.warning("parallel_render: cannot write page keys %s.new: %s", self.keys_file, error)
+
+
+def link_or_copy(source: str, target: str) -> None:
+    """The last build's file as a hard link (no bytes copied: nothing writes to it again, and
+    scripts/build.py deletes the last build's folder once this one is in place), or a copy
+    where a link is impossible (another file system)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def read_keys(path: str) -> dict[str, bytes]:
