@@ -232,7 +232,9 @@ class ParallelWriter(Writer):
                 pages[-1].context["localsiteurl"] = last_url
         if reuse is not None:
             reuse.save()
-            print(f"{reuse.reused} of {len(pages)} pages unchanged since the last build: copied, not rendered")
+            if reuse.previous:  # nothing to say on a first build
+                print(f"{reuse.reused} of {len(pages)} pages unchanged since the last build: "
+                      "taken from it, not rendered")
         STATIC_COPIES.clear()
         self.deferred.clear()
         for page in pages:
