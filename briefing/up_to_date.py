@@ -24,18 +24,28 @@ STAMP = Path(".cache") / "build-stamp.json"
 WATCHING_OPTIONS = {"-r", "--autoreload", "-l", "--listen"}  # these builds must run
 
 
-def hash_tree(digest, folder: Path, skip: set[str] = frozenset()) -> None:
-    """Names and bytes of every file under `folder`, in a stable order."""
-    for root, dirs, files in os.walk(folder):
+def files_under(folder: Path, skip: set[str] = frozenset()):
+    """(name relative to `folder`, path) of every file under it, in a stable order. Plain
+    strings: tens of thousands of Path objects cost more than the reading."""
+    top = os.fspath(folder)
+    start = len(os.path.join(top, ""))
+    for root, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if d not in skip and d != "__pycache__")
         for name in sorted(files):
-            path = Path(root) / name
-            digest.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
-            try:
-                digest.update(path.read_bytes())
-            except OSError:
-                digest.update(b"unreadable")
-            digest.update(b"\0")
+            path = os.path.join(root, name)
+            yield path[start:], path
+
+
+def hash_tree(digest, folder: Path, skip: set[str] = frozenset()) -> None:
+    """Names and bytes of every file under `folder`, in a stable order."""
+    for relative, path in files_under(folder, skip):
+        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            with open(path, "rb") as file:
+                digest.update(file.read())
+        except OSError:
+            digest.update(b"unreadable")
+        digest.update(b"\0")
 
 
 def read_settings(settings: Path) -> dict | None:
@@ -107,13 +117,9 @@ def output_signature(output_dir: Path) -> str:
     """Names, sizes and modification times of the output files: cheap, and changes with any
     edit."""
     digest = hashlib.blake2b()
-    for root, dirs, files in os.walk(output_dir):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(root) / name
-            stat = path.stat()
-            digest.update(f"{path.relative_to(output_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
-                          .encode("utf-8", "surrogateescape"))
+    for relative, path in files_under(output_dir):
+        stat = os.stat(path)
+        digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -1,11 +1,12 @@
 """A build with nothing changed is skipped; any change to what a build reads runs it."""
 
+import os
 from pathlib import Path
 
 from conftest import SEEDS, build_site
 from test_build import tree
 
-from briefing.up_to_date import BuildStamp
+from briefing.up_to_date import BuildStamp, inputs_fingerprint, output_signature
 
 SETTINGS = ('import os\nTHEME = "theme"\nPLUGIN_PATHS = ["plugins"]\nSITEURL = os.environ.get("SITEURL", "")\n'
             'ENTITY_GAZETTEER = "gazetteer.toml"\nSITESUBTITLE = "' + "long " * 80 + '"\n')
@@ -76,3 +77,31 @@ def test_the_last_output_is_offered_for_reuse_only_when_just_the_content_changed
     built(content, output, settings)
     (output / "index.html").write_text("<html>edited by hand</html>", "utf-8")
     assert BuildStamp(content, output, settings, []).reusable_output() is None
+
+
+def test_the_content_fingerprint_sees_bytes_names_and_nested_files_but_not_the_cache(tmp_path):
+    content = tmp_path / "content"
+    (content / "briefings").mkdir(parents=True)
+    (content / "briefings" / "a.md").write_text("Title: A")
+    first = inputs_fingerprint(content, "environment")
+    (content / ".cache").mkdir()
+    (content / ".cache" / "build-cache.sqlite").write_text("anything")
+    assert inputs_fingerprint(content, "environment") == first
+    (content / "briefings" / "a.md").write_text("Title: B")
+    second = inputs_fingerprint(content, "environment")
+    assert second != first
+    (content / "briefings" / "a.md").rename(content / "briefings" / "b.md")
+    assert inputs_fingerprint(content, "environment") != second
+    (content / "sources" / "deep").mkdir(parents=True)
+    (content / "sources" / "deep" / "c.txt").write_text("")
+    assert inputs_fingerprint(content, "environment") not in (first, second)
+
+
+def test_the_output_signature_sees_a_touched_file(tmp_path):
+    (tmp_path / "tag").mkdir()
+    page = tmp_path / "tag" / "x.html"
+    page.write_text("<p>x</p>")
+    first = output_signature(tmp_path)
+    assert output_signature(tmp_path) == first
+    os.utime(page, ns=(1, 1))
+    assert output_signature(tmp_path) != first
