@@ -10,6 +10,7 @@ import logging
 import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from markupsafe import Markup
 from pelican import signals
@@ -195,10 +196,7 @@ def link_neighbours(entities: list[Entity], limit: int) -> dict[tuple, int]:
         for article in entity.briefings:
             seen_articles[id(article)] = article
     for article in seen_articles.values():
-        own = sorted(article.entities, key=lambda e: e.slug)
-        for index, first in enumerate(own):
-            for second in own[index + 1:]:
-                pairs[(first.slug, second.slug)] += 1
+        pairs.update(combinations(sorted(entity.slug for entity in article.entities), 2))
     by_slug = {entity.slug: entity for entity in entities}
     neighbours: dict[str, Counter] = defaultdict(Counter)
     for (first, second), count in pairs.items():
