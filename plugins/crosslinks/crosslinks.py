@@ -10,14 +10,15 @@ rarest first ("shares TTP, Islamabad").
 
 A rebuild computes again only the related briefings that can differ from the last build's
 (`affected`): those of a briefing whose entities, tags, date or slug changed, and those of every
-briefing sharing an entity or tag whose list of briefings changed. The last build's inputs and
-results are kept in plugins/build_cache (when it is loaded), so only a build that succeeded
-leaves them.
+briefing sharing an entity or tag whose list of briefings changed. The last build's inputs (as
+digests) and lists are kept in plugins/build_cache (when it is loaded), so only a build that
+succeeded leaves them; compactly, since they are held while every briefing is in memory.
 """
 
 import hashlib
 import heapq
 import math
+import pickle
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -124,81 +125,91 @@ def link_neighbours_in_time(articles) -> None:
 
 def add_crosslinks(generator) -> None:
     last = LastBuild([setting(generator, name) for name in DEFAULTS])
-    last.keep(*crosslink(generator.articles, last.options, last.inputs, last.related))
+    last.keep(crosslink(generator.articles, last.options, last.state))
     link_neighbours_in_time(generator.articles)
 
 
-def crosslink(articles, options: list, last_inputs: dict, last_related: dict) -> tuple[dict, dict]:
-    """Give each briefing its `related` list (options: DEFAULTS' values, in order); return the
-    inputs and the lists by slug, for the next build. The lists of the briefings not
-    `affected` since the last build's inputs are the last build's."""
+def crosslink(articles, options: list, last: tuple | None = None) -> tuple | None:
+    """Give each briefing its `related` list (options: DEFAULTS' values, in order). Return what
+    the next build needs (see `state`); `last` is what the last build returned. The lists of
+    the briefings not `affected` since then are the last build's."""
     limit, max_postings, time_weight, time_scale = options
     article_features = {id(article): features(article) for article in articles}
-    inputs = {article.slug: (article_features[id(article)], signature(article)) for article in articles}
-    if len(inputs) != len(articles):  # two briefings with one slug: lists can't be kept by slug
-        last_inputs, inputs = {}, {}
-    redo = affected(last_inputs, inputs) | (inputs.keys() - last_related.keys()) if last_inputs else None
     index = build_index(articles, article_features)
     weights = feature_weights(index, len(articles))
     seconds = times({id(article): article for article in articles})
+    digests, key_digests = state(articles, article_features, index)
+    unique = len(digests) == len(articles)  # else two briefings share a slug: lists can't be kept by slug
+    redo = affected(last, digests, key_digests, article_features, articles) if last and unique else None
     by_slug = {article.slug: article for article in articles}
     related = {}
     for article in articles:
         if redo is None or article.slug in redo:
             article.related = related_for(article, index, weights, max_postings, limit, time_weight,
                                           time_scale, article_features[id(article)], seconds)
-            related[article.slug] = [(item["article"].slug, item["score"], item["shared"])
-                                     for item in article.related]
+            related[article.slug] = pickle.dumps(
+                [(item["article"].slug, item["score"], item["shared"]) for item in article.related])
         else:
-            related[article.slug] = last_related[article.slug]
-            article.related = [{"article": by_slug[slug], "score": score, "shared": list(shared)}
-                               for slug, score, shared in related[article.slug]]
-    return inputs, related
+            related[article.slug] = last[2][article.slug]
+            article.related = [{"article": by_slug[slug], "score": score, "shared": shared}
+                               for slug, score, shared in pickle.loads(related[article.slug])]
+    return (digests, key_digests, related) if unique else None
+
+
+def state(articles, article_features: dict, index: dict) -> tuple[dict, dict]:
+    """What a briefing's related list is computed from, as digests: each briefing's features
+    and signature, by slug, and the signatures of the briefings under each key."""
+    signatures = {id(article): signature(article) for article in articles}
+    digests = {article.slug: digest((sorted(article_features[id(article)].items()),
+                                     signatures[id(article)])) for article in articles}
+    key_digests = {key: digest(sorted(signatures[id(article)] for article in postings))
+                   for key, postings in index.items()}
+    return digests, key_digests
 
 
 def signature(article) -> tuple:
     """What of a briefing, besides its features, the related lists it appears in depend on."""
     undated = getattr(article, "undated", False)
-    return article.slug, undated, None if undated else article.date.isoformat()
+    return article.slug, undated, "" if undated else article.date.isoformat()
 
 
-def affected(before: dict, now: dict) -> set[str]:
-    """The briefings whose related list may differ from the last build's, given each briefing's
-    (features, signature) then and now. A briefing's list depends on its own features, on the
-    briefings listed under each of its keys (their signatures) and on those keys' weights,
-    which depend on how many briefings there are and how many have the key."""
-    if len(before) != len(now):
-        return set(now)
-    changed_keys, redo = set(), set()
-    for slug in before.keys() | now.keys():
-        then, current = before.get(slug), now.get(slug)
-        if then == current:
-            continue
-        redo.add(slug)
-        old_keys = set(then[0]) if then else set()
-        new_keys = set(current[0]) if current else set()
-        same_signature = then is not None and current is not None and then[1] == current[1]
-        changed_keys |= (old_keys ^ new_keys) if same_signature else (old_keys | new_keys)
+def digest(value) -> bytes:
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def affected(last: tuple, digests: dict, key_digests: dict, article_features: dict, articles) -> set[str]:
+    """The briefings whose related list may differ from the last build's. A briefing's list
+    depends on its own features, on the briefings listed under each of its keys (their
+    signatures) and on those keys' weights, which depend on how many briefings there are and
+    how many have the key."""
+    last_digests, last_key_digests, last_related = last
+    if len(last_digests) != len(digests):
+        return set(digests)
+    redo = {slug for slug, value in digests.items()
+            if last_digests.get(slug) != value or slug not in last_related}
+    changed_keys = {key for key in key_digests.keys() | last_key_digests.keys()
+                    if key_digests.get(key) != last_key_digests.get(key)}
     if changed_keys:
-        redo.update(slug for slug, (keys, _) in now.items() if not changed_keys.isdisjoint(keys))
-    return redo & now.keys()
+        redo.update(article.slug for article in articles
+                    if not changed_keys.isdisjoint(article_features[id(article)]))
+    return redo
 
 
 class LastBuild:
-    """The last build's inputs and related lists, kept in plugins/build_cache under the
-    options and this module's code; empty when that plugin is not loaded or kept nothing."""
+    """The last build's `crosslink` state, kept in plugins/build_cache under the options and
+    this module's code; None when that plugin is not loaded or kept nothing."""
 
     def __init__(self, options: list):
         self.options = options
         self.store = getattr(sys.modules.get("build_cache.build_cache"), "STORE", None)
         self.key = None if self.store is None else self.store.key(
             "crosslinks, last build", options, code_version())
-        state = None if self.store is None else self.store.get(self.key)
-        self.inputs, self.related = state if isinstance(state, tuple) else ({}, {})
+        found = None if self.store is None else self.store.get(self.key)
+        self.state = found if isinstance(found, tuple) and len(found) == 3 else None
 
-    def keep(self, inputs: dict, related: dict) -> None:
-        if self.store is not None and inputs:
-            self.store.put(self.key, (inputs, related))
+    def keep(self, state: tuple | None) -> None:
+        if self.store is not None and state is not None:
+            self.store.put(self.key, state)
 
 
 def code_version() -> str:
