@@ -64,26 +64,187 @@ def find_duplicates(briefings: Sequence, distinct: set[str] = frozenset()) -> li
 
     A seed named in `distinct` (the editor said so) is never taken for a duplicate.
     """
-    settings = load("duplicates")
-    # A text contained in a longer one shares fewer of the longer one's smallest hashes.
-    min_shared = max(1, int(settings["sketch_size"] * settings["near_threshold"] / 4))
-    by_text: dict[str, int] = {}
-    by_sketch: dict[int, list[int]] = defaultdict(list)
-    prints: dict[int, Fingerprint] = {}
-    found: list[Duplicate] = []
-    for index, briefing in enumerate(briefings):
-        current = fingerprint_of(briefing)
-        match = None if briefing.seed_name in distinct else find_match(
-            current, by_text, by_sketch, prints, min_shared)
-        if match:
-            kept, reason = match
-            found.append(Duplicate(briefing.seed_name, briefings[kept].seed_name, reason))
-            continue
-        prints[index] = current
-        by_text.setdefault(current.text_hash, index)
+    return settle_duplicates(briefings, distinct, {})[0]
+
+
+def settle_duplicates(briefings: Sequence, distinct: set[str], previous: dict[str, str]
+                      ) -> tuple[list[Duplicate], dict[str, str]]:
+    """find_duplicates, reusing the last run's verdicts (`previous`, as this function returned
+    them, by seed name) for every seed that no change can reach; and the verdicts to keep.
+
+    The seeds are gone through in name order, as find_duplicates does, and the kept index is
+    built alike; but a seed whose fingerprint and `distinct` are as in the last run is matched
+    again only when Changes.reach says that a change before it (a seed added, removed, edited,
+    or turned from kept to left out or back, including by this pass) may alter its verdict. So
+    the result is a full pass's. Verdicts that do not fit (unreadable, or naming a kept seed
+    that is not kept) are dropped, and every seed is matched again.
+    """
+    try:
+        return settle_in_order(briefings, distinct, read_verdicts(previous))
+    except StaleVerdicts:
+        return settle_in_order(briefings, distinct, {})
+
+
+class StaleVerdicts(Exception):
+    """The last run's verdicts do not fit this run's seeds: match every seed again."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the duplicate pass decided about one seed, with the facts of the seed it read."""
+
+    text_hash: str
+    file_hash: str
+    distinct: bool
+    sketch: str  # hex of the packed sketch values: read back only for a seed that changed
+    kept: str = ""  # the seed this one repeats; "" when it is kept itself
+    reason: str = ""
+
+    @classmethod
+    def of(cls, current: Fingerprint, distinct: bool, kept: str = "", reason: str = "") -> "Verdict":
+        return cls(current.text_hash, current.file_hash, distinct,
+                   array("Q", current.sketch).tobytes().hex(), kept, reason)
+
+    @classmethod
+    def parse(cls, text: str) -> "Verdict":
+        text_hash, file_hash, distinct, sketch, reason, kept = text.split("\t", 5)
+        return cls(text_hash, file_hash, distinct == "1", sketch, kept, reason)
+
+    def text(self) -> str:
+        return "\t".join((self.text_hash, self.file_hash, "1" if self.distinct else "0",
+                          self.sketch, self.reason, self.kept))
+
+    def same_text(self, other: "Verdict") -> bool:
+        """Whether both were made from the same fingerprint (its words and file decide it)."""
+        return (self.text_hash, self.file_hash) == (other.text_hash, other.file_hash)
+
+    def same_input(self, current: Fingerprint, distinct: bool) -> bool:
+        return (self.text_hash, self.file_hash, self.distinct) == (
+            current.text_hash, current.file_hash, distinct)
+
+    def sketch_values(self) -> list[int]:
+        try:
+            return array("Q", bytes.fromhex(self.sketch)).tolist()
+        except ValueError as error:
+            raise StaleVerdicts(self.sketch) from error
+
+
+def read_verdicts(previous: dict[str, str]) -> dict[str, Verdict]:
+    try:
+        return {name: Verdict.parse(text) for name, text in previous.items()}
+    except ValueError:
+        return {}
+
+
+class KeptIndex:
+    """The briefings kept so far, looked up by text hash and by sketch value (see find_match)."""
+
+    def __init__(self):
+        settings = load("duplicates")
+        # A text contained in a longer one shares fewer of the longer one's smallest hashes.
+        self.min_shared = max(1, int(settings["sketch_size"] * settings["near_threshold"] / 4))
+        self.by_text: dict[str, int] = {}
+        self.by_sketch: dict[int, list[int]] = defaultdict(list)
+        self.prints: dict[int, Fingerprint] = {}
+
+    def match(self, current: Fingerprint) -> tuple[int, str] | None:
+        return find_match(current, self.by_text, self.by_sketch, self.prints, self.min_shared)
+
+    def add(self, index: int, current: Fingerprint) -> None:
+        self.prints[index] = current
+        self.by_text.setdefault(current.text_hash, index)
         for value in current.sketch:
-            by_sketch[value].append(index)
-    return found
+            self.by_sketch[value].append(index)
+
+
+class Changes:
+    """How the kept index differs so far in this pass from the last run's: each seed kept in one
+    run and not the other, or kept in both with different texts, is a changed entry (two, for
+    the latter: as it was and as it is)."""
+
+    def __init__(self, min_shared: int):
+        self.min_shared = min_shared
+        self.texts: set[str] = set()  # text hashes of changed entries
+        self.entries: dict[int, list[int]] = defaultdict(list)  # sketch value → changed entries
+        self.more: dict[int, int] = {}  # sketch value → how many more kept seeds have it now
+        self.count = 0
+
+    def reach(self, current: Fingerprint, kept: KeptIndex) -> bool:
+        """Whether find_match could give this seed another verdict now than in the last run.
+
+        It reads the first kept text with the same hash; the postings lists of the sketch values,
+        each skipped when too long; and the kept seeds that share enough counted values
+        (candidates), in order. Unchanged entries are where they were; so the verdict stands
+        unless a changed entry has the same text, a value is counted in one run only (its list
+        crossed the length limit), or a changed entry shares enough counted values to be a
+        candidate in either run."""
+        if current.text_hash in self.texts:
+            return True
+        most = load("duplicates")["sketch_max_postings"]
+        shared: Counter = Counter()
+        for value in current.sketch:
+            if value not in self.more:
+                continue
+            now = len(kept.by_sketch.get(value, ()))
+            if (now <= most) != (now - self.more[value] <= most):
+                return True
+            if now <= most:
+                shared.update(self.entries[value])
+        return any(count >= self.min_shared for count in shared.values())
+
+    def add(self, verdict: Verdict, step: int) -> None:
+        self.count += 1
+        self.texts.add(verdict.text_hash)
+        for value in verdict.sketch_values():
+            self.entries[value].append(self.count)
+            self.more[value] = self.more.get(value, 0) + step
+
+    def note(self, before: Verdict | None, now: Verdict | None) -> None:
+        """A seed's verdict before and now (None: not there)."""
+        kept_before = before is not None and not before.kept
+        kept_now = now is not None and not now.kept
+        if kept_before and kept_now and before.same_text(now):
+            return
+        if kept_before:
+            self.add(before, -1)
+        if kept_now:
+            self.add(now, 1)
+
+
+def settle_in_order(briefings: Sequence, distinct: set[str], before: dict[str, Verdict]
+                    ) -> tuple[list[Duplicate], dict[str, str]]:
+    names = [briefing.seed_name for briefing in briefings]
+    in_order = all(a < b for a, b in zip(names, names[1:]))  # what reach() rests on
+    before = before if in_order else {}
+    gone = sorted(set(before) - set(names), reverse=True)
+    kept = KeptIndex()
+    changes = Changes(kept.min_shared)
+    kept_names: set[str] = set()
+    found: list[Duplicate] = []
+    verdicts: dict[str, str] = {}
+    for index, briefing in enumerate(briefings):
+        name = briefing.seed_name
+        while gone and gone[-1] < name:
+            changes.note(before[gone.pop()], None)
+        current = fingerprint_of(briefing)
+        last = before.get(name)
+        if (last is not None and last.same_input(current, name in distinct)
+                and not changes.reach(current, kept)):
+            if last.kept and last.kept not in kept_names:
+                raise StaleVerdicts(name)
+            verdict = last
+        else:
+            match = None if name in distinct else kept.match(current)
+            kept_name, reason = (names[match[0]], match[1]) if match else ("", "")
+            verdict = Verdict.of(current, name in distinct, kept_name, reason)
+        changes.note(last, verdict)
+        verdicts[name] = verdict.text()
+        if verdict.kept:
+            found.append(Duplicate(name, verdict.kept, verdict.reason))
+            continue
+        kept_names.add(name)
+        kept.add(index, current)
+    return found, verdicts if in_order else {}
 
 
 def find_match(current: Fingerprint, by_text, by_sketch, prints, min_shared: int

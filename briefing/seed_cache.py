@@ -23,7 +23,7 @@ from .model import Briefing
 PACKAGE = Path(__file__).resolve().parent
 CACHE_DIR = ".cache"
 CACHE_FILE = "convert-cache.sqlite"
-TABLES = ("seed", "summary", "written", "slug")
+TABLES = ("seed", "summary", "written", "slug", "duplicate")
 POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting workers
 
 
@@ -213,7 +213,8 @@ class SeedCache:
 
     def memo(self, table: str) -> dict[str, str]:
         """A table of facts the converter keeps about its own output between runs ("written":
-        what each output file was written from; "slug": the slug of each title); save() writes
+        what each output file was written from; "slug": the slug of each title; "duplicate": the
+        duplicate pass's verdict on each seed); save() writes
         the table back as the run leaves it."""
         try:
             self.memos[table] = dict(self.db.execute(f"SELECT key, value FROM {table}"))
