@@ -80,7 +80,7 @@ def settle_duplicates(briefings: Sequence, distinct: set[str], previous: dict[st
     that is not kept) are dropped, and every seed is matched again.
     """
     try:
-        return settle_in_order(briefings, distinct, read_verdicts(previous))
+        return settle_in_order(briefings, distinct, previous)
     except StaleVerdicts:
         return settle_in_order(briefings, distinct, {})
 
@@ -91,7 +91,8 @@ class StaleVerdicts(Exception):
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the duplicate pass decided about one seed, with the facts of the seed it read."""
+    """What the duplicate pass decided about one seed, with the facts of the seed it read; kept
+    between runs as a line of text (see text()), read back only as far as needed."""
 
     text_hash: str
     file_hash: str
@@ -107,20 +108,16 @@ class Verdict:
 
     @classmethod
     def parse(cls, text: str) -> "Verdict":
-        text_hash, file_hash, distinct, sketch, reason, kept = text.split("\t", 5)
+        text_hash, file_hash, distinct, sketch, reason, kept = fields(text, 6)
         return cls(text_hash, file_hash, distinct == "1", sketch, kept, reason)
 
     def text(self) -> str:
-        return "\t".join((self.text_hash, self.file_hash, "1" if self.distinct else "0",
-                          self.sketch, self.reason, self.kept))
+        return input_line(self.text_hash, self.file_hash, self.distinct) + "\t".join(
+            (self.sketch, self.reason, self.kept))
 
     def same_text(self, other: "Verdict") -> bool:
         """Whether both were made from the same fingerprint (its words and file decide it)."""
         return (self.text_hash, self.file_hash) == (other.text_hash, other.file_hash)
-
-    def same_input(self, current: Fingerprint, distinct: bool) -> bool:
-        return (self.text_hash, self.file_hash, self.distinct) == (
-            current.text_hash, current.file_hash, distinct)
 
     def sketch_values(self) -> list[int]:
         try:
@@ -129,11 +126,16 @@ class Verdict:
             raise StaleVerdicts(self.sketch) from error
 
 
-def read_verdicts(previous: dict[str, str]) -> dict[str, Verdict]:
-    try:
-        return {name: Verdict.parse(text) for name, text in previous.items()}
-    except ValueError:
-        return {}
+def input_line(text_hash: str, file_hash: str, distinct: bool) -> str:
+    """How a verdict's text starts: what it was decided from, besides the seeds before it."""
+    return f"{text_hash}\t{file_hash}\t{'1' if distinct else '0'}\t"
+
+
+def fields(text: str, count: int) -> list[str]:
+    parts = text.split("\t", count - 1)  # the last field (the kept seed's name) may hold tabs
+    if len(parts) != count:
+        raise StaleVerdicts(text)
+    return parts
 
 
 class KeptIndex:
@@ -178,6 +180,8 @@ class Changes:
         unless a changed entry has the same text, a value is counted in one run only (its list
         crossed the length limit), or a changed entry shares enough counted values to be a
         candidate in either run."""
+        if not self.more:
+            return False  # nothing changed yet
         if current.text_hash in self.texts:
             return True
         most = load("duplicates")["sketch_max_postings"]
@@ -211,12 +215,12 @@ class Changes:
             self.add(now, 1)
 
 
-def settle_in_order(briefings: Sequence, distinct: set[str], before: dict[str, Verdict]
+def settle_in_order(briefings: Sequence, distinct: set[str], previous: dict[str, str]
                     ) -> tuple[list[Duplicate], dict[str, str]]:
     names = [briefing.seed_name for briefing in briefings]
     in_order = all(a < b for a, b in zip(names, names[1:]))  # what reach() rests on
-    before = before if in_order else {}
-    gone = sorted(set(before) - set(names), reverse=True)
+    previous = previous if in_order else {}
+    gone = sorted(set(previous) - set(names), reverse=True)
     kept = KeptIndex()
     changes = Changes(kept.min_shared)
     kept_names: set[str] = set()
@@ -225,22 +229,24 @@ def settle_in_order(briefings: Sequence, distinct: set[str], before: dict[str, V
     for index, briefing in enumerate(briefings):
         name = briefing.seed_name
         while gone and gone[-1] < name:
-            changes.note(before[gone.pop()], None)
+            changes.note(Verdict.parse(previous[gone.pop()]), None)
         current = fingerprint_of(briefing)
-        last = before.get(name)
-        if (last is not None and last.same_input(current, name in distinct)
+        text = previous.get(name)
+        if (text is not None
+                and text.startswith(input_line(current.text_hash, current.file_hash, name in distinct))
                 and not changes.reach(current, kept)):
-            if last.kept and last.kept not in kept_names:
+            reason, kept_name = fields(text, 6)[4:]  # as in the last run: nothing changed
+            if kept_name and kept_name not in kept_names:
                 raise StaleVerdicts(name)
-            verdict = last
         else:
             match = None if name in distinct else kept.match(current)
             kept_name, reason = (names[match[0]], match[1]) if match else ("", "")
             verdict = Verdict.of(current, name in distinct, kept_name, reason)
-        changes.note(last, verdict)
-        verdicts[name] = verdict.text()
-        if verdict.kept:
-            found.append(Duplicate(name, verdict.kept, verdict.reason))
+            changes.note(None if text is None else Verdict.parse(text), verdict)
+            text = verdict.text()
+        verdicts[name] = text
+        if kept_name:
+            found.append(Duplicate(name, kept_name, reason))
             continue
         kept_names.add(name)
         kept.add(index, current)
