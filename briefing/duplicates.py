@@ -139,7 +139,8 @@ def fields(text: str, count: int) -> list[str]:
 
 
 class KeptIndex:
-    """The briefings kept so far, looked up by text hash and by sketch value (see find_match)."""
+    """The briefings kept so far, looked up by text hash and by sketch value (see find_match).
+    Built only once something asks: a rerun whose first change comes late indexes less."""
 
     def __init__(self):
         settings = load("duplicates")
@@ -148,15 +149,30 @@ class KeptIndex:
         self.by_text: dict[str, int] = {}
         self.by_sketch: dict[int, list[int]] = defaultdict(list)
         self.prints: dict[int, Fingerprint] = {}
+        self.waiting: list[tuple[int, Fingerprint]] | None = []  # None: indexed as added
 
     def match(self, current: Fingerprint) -> tuple[int, str] | None:
+        self.build()
         return find_match(current, self.by_text, self.by_sketch, self.prints, self.min_shared)
 
+    def postings(self, value: int) -> int:
+        """How many kept briefings have this sketch value."""
+        self.build()
+        return len(self.by_sketch.get(value, ()))
+
     def add(self, index: int, current: Fingerprint) -> None:
+        if self.waiting is not None:
+            self.waiting.append((index, current))
+            return
         self.prints[index] = current
         self.by_text.setdefault(current.text_hash, index)
         for value in current.sketch:
             self.by_sketch[value].append(index)
+
+    def build(self) -> None:
+        waiting, self.waiting = self.waiting, None
+        for index, current in waiting or ():
+            self.add(index, current)
 
 
 class Changes:
@@ -189,7 +205,7 @@ class Changes:
         for value in current.sketch:
             if value not in self.more:
                 continue
-            now = len(kept.by_sketch.get(value, ()))
+            now = kept.postings(value)
             if (now <= most) != (now - self.more[value] <= most):
                 return True
             if now <= most:
