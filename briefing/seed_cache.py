@@ -8,7 +8,6 @@ cache is one SQLite file in CONTENTDIR/.cache; entries of seeds no longer seen a
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import sqlite3
@@ -88,6 +87,8 @@ def convert_in_processes(jobs: list[tuple[Path, tuple]]):
     if cores < 2 or len(jobs) < POOL_THRESHOLD:
         yield from enumerate(map(convert_file, jobs))
         return
+    import multiprocessing  # noqa: PLC0415  (a rerun converts a few seeds: no pool)
+
     from . import pipeline  # noqa: F401, PLC0415  (imported once, before the workers fork)
 
     with multiprocessing.get_context("fork").Pool(cores) as pool:

@@ -17,7 +17,6 @@ import json
 import os
 import runpy
 import sys
-from importlib.metadata import distributions
 from pathlib import Path
 
 STAMP = Path(".cache") / "build-stamp.json"
@@ -69,6 +68,8 @@ def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
     digest = hashlib.blake2b()
     digest.update(repr(sorted(values.items())).encode("utf-8"))
     digest.update(json.dumps([sys.version, sorted(pelican_args)]).encode("utf-8"))
+    from importlib.metadata import distributions  # noqa: PLC0415  (slow to load; the converter needs none)
+
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
     digest.update("\n".join(packages).encode("utf-8"))
     for path in sorted(settings.parent.glob("*.py")):  # settings files import one another
