@@ -4,6 +4,9 @@ Exact copies are found by a hash of the article text; near-identical ones by shi
 words) compared through a bottom-k sketch, a MinHash variant: each text keeps only its
 `sketch_size` smallest shingle hashes, an inverted index on those finds the candidates, and only
 candidates are compared in full (thresholds in data/duplicates.toml).
+
+The verdicts are kept between runs (settle_duplicates): a rerun matches again only the seeds
+that changed and those a change could reach, and gives what a full pass would.
 """
 
 import hashlib
@@ -140,7 +143,7 @@ def fields(text: str, count: int) -> list[str]:
 
 class KeptIndex:
     """The briefings kept so far, looked up by text hash and by sketch value (see find_match).
-    Built only once something asks: a rerun whose first change comes late indexes less."""
+    Built when first asked: a rerun in which no fingerprint changed never asks."""
 
     def __init__(self):
         settings = load("duplicates")
