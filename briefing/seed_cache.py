@@ -87,9 +87,13 @@ def convert_in_processes(jobs: list[tuple[Path, tuple]]):
     if cores < 2 or len(jobs) < POOL_THRESHOLD:
         yield from enumerate(map(convert_file, jobs))
         return
-    import multiprocessing  # noqa: PLC0415  (a rerun converts a few seeds: no pool)
+    # Loaded here, not on every run, and once before the workers fork (dates.py loads dateparser
+    # only when a date needs it: without this, every worker would).
+    import multiprocessing  # noqa: PLC0415
 
-    from . import pipeline  # noqa: F401, PLC0415  (imported once, before the workers fork)
+    import dateparser.date  # noqa: F401, PLC0415
+
+    from . import pipeline  # noqa: F401, PLC0415
 
     with multiprocessing.get_context("fork").Pool(cores) as pool:
         yield from enumerate(pool.imap(convert_file, jobs, chunksize=16))
