@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import markdown
-from .duplicates import Fingerprint, find_duplicates, fingerprint_of
+from .duplicates import Fingerprint, fingerprint_of, settle_duplicates
 from .model import Briefing, Duplicate, PublishedDate
 from .overrides import Override, apply_override, load_overrides
 from .seed_cache import SeedCache, converter_fingerprint
@@ -126,7 +126,7 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
                         if name not in seed_names]
     slug_memo = set_slugs(summaries, cache.memo("slug"))
     distinct = {name for name, override in overrides.items() if override.distinct}
-    report.duplicates = merge_duplicates(summaries, distinct)
+    report.duplicates, verdicts = merge_duplicates(summaries, distinct, cache.memo("duplicate"))
     left_out = {duplicate.seed_name for duplicate in report.duplicates}
     report.warnings += [f"overrides for {d.seed_name} have no effect: it repeats {d.kept} "
                         "(put the corrections there, or set distinct = true to keep both)"
@@ -180,7 +180,7 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
         written[name] = f"{inputs} {checksum_line}"
     outputs = {seed_copy(s) for s in summaries} | set(planned) | left_alone
     delete_stale(content_dir, generated, outputs, report)
-    cache.save({"written": written, "slug": slug_memo})
+    cache.save({"written": written, "slug": slug_memo, "duplicate": verdicts})
     return report
 
 
@@ -225,13 +225,18 @@ def seed_copy(briefing: Briefing | Summary) -> str:
     return f"{SOURCES_DIR}/{briefing.slug}.txt"
 
 
-def merge_duplicates(summaries: list[Summary], distinct: set[str]) -> list[Duplicate]:
-    """Find repeated articles, each with where its seed's plain-text copy is."""
+def merge_duplicates(summaries: list[Summary], distinct: set[str], memo: dict[str, str]
+                     ) -> tuple[list[Duplicate], dict[str, str]]:
+    """Find repeated articles, each with where its seed's plain-text copy is. `memo` has the
+    verdicts of earlier runs of this converter by seed name (see settle_duplicates): only seeds a
+    change can reach are matched again. The memo as it should be kept is returned."""
+    version = f"{converter_fingerprint()}\0"
+    previous = {key[len(version):]: text for key, text in memo.items() if key.startswith(version)}
+    duplicates, verdicts = settle_duplicates(summaries, distinct, previous)
     by_name = {s.seed_name: s for s in summaries}
-    duplicates = find_duplicates(summaries, distinct)
     for duplicate in duplicates:
         duplicate.seed_copy = seed_copy(by_name[duplicate.seed_name])
-    return duplicates
+    return duplicates, {version + name: text for name, text in verdicts.items()}
 
 
 def read_generated(content_dir: Path) -> dict[str, str | None]:

@@ -5,12 +5,15 @@ import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
-from dateparser.date import DateDataParser
 from dateutil import parser as dateutil_parser
 
 from .model import Line, PublishedDate
 from .rules import load
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 # Two defaults that differ in every field: a field that comes out different was not in the text.
 PROBE_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 12, 28))
@@ -132,12 +135,15 @@ def probe_parse(text: str, dayfirst: bool, default: datetime) -> datetime | None
 
 
 @cache
-def other_script_parser(dayfirst: bool) -> DateDataParser:
+def other_script_parser(dayfirst: bool) -> "DateDataParser":
     """dateparser for month names in other scripts (جنوری), with settings that never fill from today.
 
     Only the year is required; the period it reports (day, month, year) is kept as the precision,
-    so whatever it filled in is cut off again.
+    so whatever it filled in is cut off again. (dateparser is imported here: few seeds need it,
+    and loading it costs more than converting a seed.)
     """
+    from dateparser.date import DateDataParser  # noqa: PLC0415
+
     return DateDataParser(languages=load("dates")["other_script_languages"], settings={
         "DATE_ORDER": "DMY" if dayfirst else "MDY", "PREFER_DAY_OF_MONTH": "first",
         "REQUIRE_PARTS": ["year"], "RETURN_TIME_AS_PERIOD": False,

@@ -101,21 +101,28 @@ def is_plain_separator(text: str) -> bool:
 
 
 @cache
-def known_index() -> tuple[dict[str, list[re.Pattern]], list[re.Pattern]]:
+def known_index() -> tuple[dict[str, list[str]], list[re.Pattern]]:
     """Each gazetteer form as a pattern of its own, filed under the key of its first word, so a
-    text only tries the forms whose first word it contains; forms that do not start with an
-    ASCII word then a plain separator are tried everywhere."""
-    by_word: dict[str, list[re.Pattern]] = {}
+    text only tries the forms whose first word it contains (compiled when first tried: a run
+    that converts one seed compiles few of them); forms that do not start with an ASCII word
+    then a plain separator are tried everywhere."""
+    by_word: dict[str, list[str]] = {}
     everywhere = []
     for form, as_written in known_forms()[0]:
         escaped = re.escape(form) if as_written else f"(?i:{re.escape(form)})"
-        pattern = re.compile(rf"(?<!\w){escaped}(?!\w)")
+        pattern = rf"(?<!\w){escaped}(?!\w)"
         first = FIRST_WORD.match(form)
         if first and first.group(1).isascii() and is_plain_separator(first.group(2)):
             by_word.setdefault(word_key(first.group(1)), []).append(pattern)
         else:
-            everywhere.append(pattern)
+            everywhere.append(re.compile(pattern))
     return by_word, everywhere
+
+
+@cache
+def known_patterns(key: str) -> list[re.Pattern]:
+    """The compiled patterns of the forms filed under a word's key."""
+    return [re.compile(pattern) for pattern in known_index()[0].get(key, ())]
 
 
 def known_ends(text: str) -> dict[int, int]:
@@ -127,7 +134,8 @@ def known_ends(text: str) -> dict[int, int]:
     by_word, everywhere = known_index()
     ends: dict[int, int] = {}
     for word in set(WORD.findall(text)):
-        patterns = by_word.get(word_key(word), ())
+        key = word_key(word)
+        patterns = known_patterns(key) if key in by_word else ()
         start = text.find(word) if patterns else -1
         while start >= 0:
             for pattern in patterns:

@@ -8,7 +8,6 @@ cache is one SQLite file in CONTENTDIR/.cache; entries of seeds no longer seen a
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import sqlite3
@@ -23,7 +22,7 @@ from .model import Briefing
 PACKAGE = Path(__file__).resolve().parent
 CACHE_DIR = ".cache"
 CACHE_FILE = "convert-cache.sqlite"
-TABLES = ("seed", "summary", "written", "slug")
+TABLES = ("seed", "summary", "written", "slug", "duplicate")
 POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting workers
 
 
@@ -88,7 +87,13 @@ def convert_in_processes(jobs: list[tuple[Path, tuple]]):
     if cores < 2 or len(jobs) < POOL_THRESHOLD:
         yield from enumerate(map(convert_file, jobs))
         return
-    from . import pipeline  # noqa: F401, PLC0415  (imported once, before the workers fork)
+    # Loaded here, not on every run, and once before the workers fork (dates.py loads dateparser
+    # only when a date needs it: without this, every worker would).
+    import multiprocessing  # noqa: PLC0415
+
+    import dateparser.date  # noqa: F401, PLC0415
+
+    from . import pipeline  # noqa: F401, PLC0415
 
     with multiprocessing.get_context("fork").Pool(cores) as pool:
         yield from enumerate(pool.imap(convert_file, jobs, chunksize=16))
@@ -213,7 +218,8 @@ class SeedCache:
 
     def memo(self, table: str) -> dict[str, str]:
         """A table of facts the converter keeps about its own output between runs ("written":
-        what each output file was written from; "slug": the slug of each title); save() writes
+        what each output file was written from; "slug": the slug of each title; "duplicate": the
+        duplicate pass's verdict on each seed); save() writes
         the table back as the run leaves it."""
         try:
             self.memos[table] = dict(self.db.execute(f"SELECT key, value FROM {table}"))

@@ -17,7 +17,6 @@ import json
 import os
 import runpy
 import sys
-from importlib.metadata import distributions
 from pathlib import Path
 
 STAMP = Path(".cache") / "build-stamp.json"
@@ -79,6 +78,8 @@ def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
     digest = hashlib.blake2b()
     digest.update(repr(sorted(values.items())).encode("utf-8"))
     digest.update(json.dumps([sys.version, sorted(pelican_args)]).encode("utf-8"))
+    from importlib.metadata import distributions  # noqa: PLC0415  (slow to load; the converter needs none)
+
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
     digest.update("\n".join(packages).encode("utf-8"))
     for path in sorted(settings.parent.glob("*.py")):  # settings files import one another
@@ -179,12 +180,12 @@ class BuildStamp:
 CONVERT_STAMP = Path(".cache") / "convert-stamp.json"
 
 
-def files_signature(paths: list[Path]) -> str:
+def files_signature(paths: list[Path] | list[str]) -> str:
     """Names, sizes and modification times of some files (a missing one counts too)."""
     digest = hashlib.blake2b()
     for path in paths:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
         except OSError:
             digest.update(f"{path}\0missing\n".encode("utf-8", "surrogateescape"))
@@ -205,8 +206,13 @@ class ConvertStamp:
         self.inputs = files_signature(seeds + [seed_dir / "overrides.toml"]) + converter_fingerprint()
 
     def generated_signature(self) -> str:
-        folders = [self.content_dir / "briefings", self.content_dir / "sources"]
-        return files_signature(sorted(p for folder in folders if folder.is_dir() for p in folder.iterdir()))
+        """The files of the generated folders, in path order (strings: sorting 20,000 Paths
+        took 0.08 s)."""
+        paths = []
+        for folder in (self.content_dir / "briefings", self.content_dir / "sources"):
+            if folder.is_dir():
+                paths += [f"{folder}/{name}" for name in sorted(os.listdir(folder))]
+        return files_signature(paths)
 
     def recorded_report(self) -> dict | None:
         """The last run's report ({"lines": [...], "warnings": N}) if nothing changed since."""

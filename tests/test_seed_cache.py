@@ -4,8 +4,14 @@ from pathlib import Path
 
 import briefing.seed_cache as seed_cache
 from briefing.model import Briefing
-from briefing.convert import convert_folder
+from briefing.convert import convert_folder, format_report
 from briefing.corpus import write_corpus
+
+
+def output_tree(content: Path) -> dict[str, bytes]:
+    """Every file the converter writes (its cache left out)."""
+    return {str(path.relative_to(content)): path.read_bytes() for folder in ("briefings", "sources")
+            for path in sorted((content / folder).glob("*"))}
 
 
 def markdown_tree(content: Path) -> dict[str, str]:
@@ -90,3 +96,36 @@ def test_a_one_seed_edit_reads_back_only_that_whole_briefing(tmp_path, monkeypat
                         lambda self, key: whole.append(key) or original(self, key))
     report = convert_folder(seeds, tmp_path / "content")
     assert report.written == 2 and len(set(whole)) == 1  # the others: summaries, files as recorded
+
+
+def report_of(report) -> list[str]:
+    """The report's lines but the last (files written differ between a rerun and a fresh run)."""
+    return format_report(report)[:-1]
+
+
+def test_reruns_settle_duplicates_as_a_fresh_run_does(tmp_path):
+    """The duplicate pass of a rerun matches only the seeds a change can reach (see
+    duplicates.settle_duplicates): after each change the output and report are a fresh run's."""
+    seeds = tmp_path / "seeds"
+    write_corpus(10, seeds)
+    paths = sorted(seeds.iterdir())
+    convert_folder(seeds, tmp_path / "cached")
+    changes = [
+        lambda: paths[6].write_bytes(paths[2].read_bytes()),  # a copy of an earlier seed
+        lambda: (seeds / "-first.txt").write_bytes(paths[2].read_bytes()),  # kept before both
+        lambda: paths[2].write_bytes(paths[2].read_bytes() + b"\nA later correction.\n"),
+        lambda: (seeds / "-first.txt").unlink(),  # the kept original gone
+        lambda: paths[6].write_bytes(paths[7].read_bytes()[:-200]),  # a shorter copy of a later one
+        lambda: paths[7].unlink(),
+    ]
+    seen = []
+    for number, change in enumerate(changes):
+        change()
+        report = convert_folder(seeds, tmp_path / "cached")
+        fresh = convert_folder(seeds, tmp_path / f"fresh-{number}")
+        assert report_of(report) == report_of(fresh)
+        assert output_tree(tmp_path / "cached") == output_tree(tmp_path / f"fresh-{number}")
+        seen.append([(d.seed_name, d.kept) for d in report.duplicates])
+    names = [path.name for path in paths]
+    first, copy = [(names[2], "-first.txt"), (names[6], "-first.txt")], [(names[6], names[2])]
+    assert seen == [copy, first, first, copy, [(names[7], names[6])], []]
