@@ -20,6 +20,10 @@ Anything else (a function, an unknown class) makes the page unkeyable: it is ren
 template that names a site-wide list (`articles` of the whole site, `entities` …) is never
 reused: its pages are rendered every time, with a warning naming the template.
 
+A deferred job (the search index) keys its own files: `earlier` gives what the last build
+recorded for an output file, `record` keeps what this build's file is made from, and
+`bring_over` links (or copies) a file from the last build.
+
 Settings, theme, plugins and packages are not in the key: `scripts/build.py` offers the last
 build (environment variable RENDER_REUSE_FROM) only when all of those are unchanged and the
 output folder is as it left it. Page keys are read from RENDER_KEYS and this build's are
@@ -293,6 +297,32 @@ class Reuse:
                 reads = None
             self.reads[name] = reads
         return self.reads[name]
+
+    def earlier(self, relative: str):
+        """What the last build recorded for an output file (a path relative to the output
+        folder), or None when it cannot be reused."""
+        return self.old.get(relative) if self.previous else None
+
+    def record(self, relative: str, value) -> None:
+        """What this build's output file is made from (a job's own record: any picklable
+        value), for the next build's `earlier`."""
+        self.new[relative] = value
+
+    def bring_over(self, relative: str) -> bool:
+        """The last build's file at `relative`, put in this build's output: a hard link (no
+        data copied; nothing writes to it again, and the old folder is removed after the
+        swap), a copy where linking fails. False if neither is possible."""
+        if not self.previous:
+            return False
+        source, target = os.path.join(self.previous, relative), os.path.join(self.output_path, relative)
+        try:
+            os.link(source, target)
+        except OSError:
+            try:
+                shutil.copyfile(source, target)
+            except OSError:
+                return False
+        return True
 
     def collected(self) -> tuple[dict[str, bytes], int]:
         return self.new, self.reused
