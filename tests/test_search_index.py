@@ -17,7 +17,7 @@ from conftest import ROOT, SEEDS, build_site
 
 from plugins.search_index import search_index
 from plugins.search_index.search_index import (Postings, SearchFiles, build_index, document,
-                                               index_of, load_rules, read_script, text_size,
+                                               index_of, load_rules, read_postings, text_size,
                                                tokens, updated_index, write_script)
 
 sys.path.insert(0, str(ROOT / "plugins"))  # as Pelican loads plugins: build_cache is top level
@@ -143,6 +143,12 @@ def test_entities_from_the_context_are_searchable_for_the_briefings_that_mention
 def briefing(name: str, text: str, title: str = "Talks") -> SimpleNamespace:
     return SimpleNamespace(url=f"briefings/{name}.html", title=title, tags=[],
                            content=f'<p id="p-1">{text}</p>')
+
+
+def read_script(path: Path, name: str):
+    text = path.read_text("utf-8")
+    assert text.startswith(f"window.{name}=") and text.endswith(";\n")
+    return json.loads(text.removeprefix(f"window.{name}=").removesuffix(";\n"))
 
 
 def index_in(store, articles, folder: Path, in_child: bool = False) -> dict:
@@ -370,3 +376,18 @@ def test_an_index_that_cannot_be_read_is_built_again(tmp_path, monkeypatch):
     articles[2] = briefing("b2", "Edited.")
     builds.build(articles)
     assert builds.updates == [] and builds.computed == ["briefings/b2.html"]
+
+
+def test_the_postings_are_read_back_without_the_docs_whatever_the_titles_hold(tmp_path):
+    docs = [doc("a.html", 'Talks: ,"terms":"x","postings":["1"],"stop":', "Border trade."),
+            doc("b.html", "Pešāwar ’quoted’ \\ \"terms\"", "Trade talks resumed at Torkham.")]
+    index = build_index(docs, RULES)
+    write_script(tmp_path / "index.js", "BRIEFING_SEARCH", index)
+    assert read_postings(tmp_path / "index.js") == {"terms": index["terms"], "postings": index["postings"]}
+    write_script(tmp_path / "empty.js", "BRIEFING_SEARCH", build_index([], RULES))
+    assert read_postings(tmp_path / "empty.js") == {"terms": "", "postings": []}
+    text = (tmp_path / "index.js").read_text("utf-8")
+    for damaged in (text[:len(text) // 2], text.replace('"postings":["', '"postings":["X'), ""):
+        (tmp_path / "damaged.js").write_text(damaged, "utf-8")
+        assert read_postings(tmp_path / "damaged.js") is None
+    assert read_postings(tmp_path / "missing.js") is None

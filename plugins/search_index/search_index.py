@@ -337,12 +337,13 @@ class SearchFiles:
     in the build cache under that key, and the build records the keys of its documents in
     order with the index (`Reuse.record`). The next build brings over each snippet file whose
     number and key are the same, and, when the number of documents is the same and only a few
-    changed, updates the last index rather than building it again: the postings of the words
-    of the changed documents' old and new entries are all that differ."""
+    changed, updates the last index rather than building it again: only the postings of the
+    words whose weight in a changed document changed differ."""
 
     def __init__(self, output_path: Path, folder: str, rules: dict, cache, reuse):
         self.output_path, self.folder, self.rules = output_path, folder, rules
         self.cache, self.reuse = cache or NO_CACHE, reuse
+        self.articles, self.mentioned, self.rows, self.keys = [], {}, [], []
 
     def write(self, articles: list, mentioned: dict) -> tuple[int, int]:
         """Write the files; the index's size and the text it covers, in bytes."""
@@ -350,16 +351,19 @@ class SearchFiles:
         docs.mkdir(parents=True, exist_ok=True)
         for stale in docs.glob("*.js"):  # left by an earlier build of more briefings
             stale.unlink()
-        heads = [heading(article, mentioned) for article in articles]
-        keys = [document_key(head, article.content) for head, article in zip(heads, articles)]
+        self.articles, self.mentioned, self.rows, self.keys = articles, mentioned, [], []
+        for article in articles:
+            head = heading(article, mentioned)
+            self.rows.append(row(head))
+            self.keys.append(document_key(head, article.content))
         earlier = self.earlier()
-        update = self.update_from(earlier, keys)
+        update = self.update_from(earlier)
         if update is None:
-            size, text = self.build(articles, heads, keys, earlier)
+            size, text = self.build(earlier)
         else:
-            size, text = self.update(articles, heads, keys, earlier[1], *update)
+            size, text = self.update(earlier[1], *update)
         if self.reuse is not None:
-            self.reuse.record(self.path("index.js"), (RECORD, code_version(), keys, text))
+            self.reuse.record(self.path("index.js"), (RECORD, code_version(), self.keys, text))
         return size, text
 
     def path(self, name: str) -> str:
@@ -372,81 +376,82 @@ class SearchFiles:
             return record[2], record[3]
         return None
 
-    def update_from(self, earlier, keys: list[bytes]) -> tuple[dict, dict] | None:
-        """The last build's index and the old entries of the documents that changed, when the
-        index can be updated: as many documents as then, few of them changed."""
-        if earlier is None or len(earlier[0]) != len(keys):
+    def update_from(self, earlier) -> tuple[dict, dict] | None:
+        """The last build's terms and postings and the old entries of the documents that
+        changed, when the index can be updated: as many documents as then, few changed."""
+        if earlier is None or len(earlier[0]) != len(self.keys):
             return None
-        changed = [number for number, (old, new) in enumerate(zip(earlier[0], keys)) if old != new]
-        if len(changed) > max(UPDATE_AT_MOST, len(keys) // 32):
+        changed = [number for number, (old, new) in enumerate(zip(earlier[0], self.keys)) if old != new]
+        if len(changed) > max(UPDATE_AT_MOST, len(self.keys) // 32):
             return None
-        found = self.cache.get_many([self.cache.key(RECORD, earlier[0][number]) for number in changed])
-        old = {number: found.get(self.cache.key(RECORD, earlier[0][number])) for number in changed}
+        cache_keys = {number: self.cache.key(RECORD, earlier[0][number]) for number in changed}
+        found = self.cache.get_many(list(cache_keys.values()))
+        old = {number: found.get(key) for number, key in cache_keys.items()}
         if None in old.values():
             return None
-        index = read_script(Path(self.reuse.previous) / self.path("index.js"), "BRIEFING_SEARCH")
-        if not isinstance(index, dict) or len(index.get("docs", ())) != len(keys):
-            return None
-        return index, old
+        index = read_postings(Path(self.reuse.previous) / self.path("index.js"))
+        return None if index is None else (index, old)
 
-    def build(self, articles, heads, keys, earlier) -> tuple[int, int]:
+    def build(self, earlier) -> tuple[int, int]:
         """The index built from every document's entry."""
         sizes = []
 
         def pairs():
-            for number, (payload, size, weighted) in self.entries(range(len(keys)), articles, heads, keys):
-                if not self.brought_over(number, keys, earlier):
+            for number, (payload, size, weighted) in self.entries(range(len(self.keys))):
+                if not self.brought_over(number, earlier):
                     self.write_snippet(number, payload)
                 sizes.append(size)
-                yield row(heads[number]), weighted
+                yield self.rows[number], weighted
 
         index = index_of(pairs(), self.rules)
         return write_script(self.output_path / self.path("index.js"), "BRIEFING_SEARCH", index), sum(sizes)
 
-    def update(self, articles, heads, keys, text: int, index: dict, old: dict) -> tuple[int, int]:
+    def update(self, text: int, index: dict, old: dict) -> tuple[int, int]:
         """The last build's index with the changed documents' postings replaced (`old`: their
         old entries by number); the entries of the others are not even read."""
         needed = []
-        for number, key in enumerate(keys):
+        for number, key in enumerate(self.keys):
             if number in old or not self.reuse.bring_over(self.path(f"docs/{number}.js")):
                 needed.append(number)
             else:
                 self.cache.keep(self.cache.key(RECORD, key))
         changes = {}
-        for number, (payload, size, weighted) in self.entries(needed, articles, heads, keys):
+        for number, (payload, size, weighted) in self.entries(needed):
             self.write_snippet(number, payload)
             if number in old:
                 changes[number] = (old[number][2], weighted)
                 text += size - old[number][1]
-        index = updated_index(index, changes, [row(head) for head in heads], self.rules)
+        index = updated_index(index, changes, self.rows, self.rules)
         return write_script(self.output_path / self.path("index.js"), "BRIEFING_SEARCH", index), text
 
-    def brought_over(self, number: int, keys: list[bytes], earlier) -> bool:
+    def brought_over(self, number: int, earlier) -> bool:
         """The last build's `docs/N.js`, if it was made from the same entry."""
-        return (earlier is not None and number < len(earlier[0]) and earlier[0][number] == keys[number]
+        return (earlier is not None and number < len(earlier[0]) and earlier[0][number] == self.keys[number]
                 and self.reuse.bring_over(self.path(f"docs/{number}.js")))
 
     def write_snippet(self, number: int, payload: str) -> None:
         path = self.output_path / self.path(f"docs/{number}.js")
         path.write_text(doc_script(number, payload), "utf-8")
 
-    def entries(self, numbers, articles, heads, keys):
+    def entries(self, numbers):
         """(number, entry) for each of `numbers`, in order: from the cache, a query for every
         LOOKUP of them, or computed (and handed to the cache)."""
         numbers = list(numbers)
         for start in range(0, len(numbers), LOOKUP):
             chunk = numbers[start:start + LOOKUP]
-            cache_keys = [self.cache.key(RECORD, keys[number]) for number in chunk]
+            cache_keys = [self.cache.key(RECORD, self.keys[number]) for number in chunk]
             found = self.cache.get_many(cache_keys)
             for number, cache_key in zip(chunk, cache_keys):
                 entry = found.pop(cache_key, None)
                 if entry is None:
-                    entry = indexed({**heads[number], "paragraphs": paragraphs(articles[number].content)},
-                                    self.rules)
+                    entry = self.computed(self.articles[number])
                     self.cache.keep(cache_key, entry)
                 else:
                     self.cache.keep(cache_key)
                 yield number, entry
+
+    def computed(self, article) -> tuple[str, int, dict]:
+        return indexed(document(article, self.mentioned), self.rules)
 
 
 class NoCache:
@@ -465,19 +470,33 @@ class NoCache:
 NO_CACHE = NoCache()
 
 
-def read_script(path: Path, name: str):
-    """The value of a script write_script wrote, or None if it cannot be read."""
+POSTING = re.compile(rb'"([0-9a-z,:]*)"')
+
+
+def read_postings(path: Path) -> dict | None:
+    """The terms and postings of an index.js written by this module, or None if it cannot be
+    read. Its docs (megabytes of titles, most of its decoded size) are skipped: they are
+    strings in lists, which cannot hold `,"terms":` (a quote inside a string is escaped), and
+    a posting is a string of base-36 digits, commas and colons."""
     try:
-        text = path.read_text("utf-8")
+        data = path.read_bytes()
     except OSError:
         return None
-    prefix = f"window.{name}="
-    if not (text.startswith(prefix) and text.endswith(";\n")):
+    terms_at = data.find(b',"terms":')
+    postings_at = data.find(b',"postings":[', terms_at)
+    stop_at = data.find(b'],"stop":', postings_at)
+    whole = data.startswith(b"window.BRIEFING_SEARCH={") and data.endswith(b"};\n")
+    if not whole or min(terms_at, postings_at, stop_at) < 0:
         return None
     try:
-        return json.loads(text[len(prefix):-2])
+        terms = json.loads(data[terms_at + len(b',"terms":'):postings_at])
     except ValueError:
         return None
+    postings = [match.group(1).decode("ascii") for match in
+                POSTING.finditer(data, postings_at + len(b',"postings":['), stop_at)]
+    if not isinstance(terms, str) or len(postings) != len(terms.split(" ") if terms else ()):
+        return None
+    return {"terms": terms, "postings": postings}
 
 
 def document_key(head: dict, content: str) -> bytes:
