@@ -327,7 +327,7 @@ class SearchIndexGenerator:
 
 
 RECORD = "search index"  # this job's record among the last build's (see SearchFiles)
-LOOKUP = 256  # briefings whose entries are fetched from the cache in one query, then let go
+LOOKUP = 100  # briefings whose entries are fetched from the cache in one query, then let go
 UPDATE_AT_MOST = 8  # documents changed at most for an update of the index (or 1/32 of them)
 
 
