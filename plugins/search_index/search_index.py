@@ -93,9 +93,13 @@ def entities_by_url(entities) -> dict[str, list[str]]:
     """Briefing URL → names of the entities it mentions, from the context's `entities` (each
     with `.name` and `.briefings`), for briefings that do not list their own."""
     result: dict[str, list[str]] = {}
+    urls: dict[int, str] = {}  # each briefing's, found once (Pelican computes it on every call)
     for entity in entities or []:
         for article in getattr(entity, "briefings", []):
-            result.setdefault(article.url, []).append(str(entity.name))
+            url = urls.get(id(article))
+            if url is None:
+                url = urls[id(article)] = article.url
+            result.setdefault(url, []).append(str(entity.name))
     return result
 
 
