@@ -228,7 +228,7 @@ class Reuse:
         self.previous = previous
         self.keys_file = keys_file
         self.old = read_keys(keys_file) if previous else {}
-        self.new: dict[str, bytes] = {}
+        self.new: dict[str, object] = {}  # a page's key (bytes), or a job's record (see `record`)
         self.reused = 0
         self.views = Views()
         self.reads: dict[str, set[str] | None] = {}
@@ -324,10 +324,10 @@ class Reuse:
                 return False
         return True
 
-    def collected(self) -> tuple[dict[str, bytes], int]:
+    def collected(self) -> tuple[dict[str, object], int]:
         return self.new, self.reused
 
-    def merge(self, keys: dict[str, bytes], reused: int) -> None:
+    def merge(self, keys: dict[str, object], reused: int) -> None:
         self.new.update(keys)
         self.reused += reused
 
