@@ -16,12 +16,14 @@ import pytest
 from conftest import ROOT, SEEDS, build_site
 
 from plugins.search_index import search_index
-from plugins.search_index.search_index import (Postings, build_index, document, load_rules,
-                                               text_size, tokens, write_script)
+from plugins.search_index.search_index import (Postings, SearchFiles, build_index, document,
+                                               index_of, load_rules, read_postings, text_size,
+                                               tokens, updated_index, write_script)
 
 sys.path.insert(0, str(ROOT / "plugins"))  # as Pelican loads plugins: build_cache is top level
 
 import build_cache.build_cache as build_cache  # noqa: E402
+from parallel_render.reuse import Reuse  # noqa: E402
 
 RULES = load_rules()
 
@@ -143,15 +145,19 @@ def briefing(name: str, text: str, title: str = "Talks") -> SimpleNamespace:
                            content=f'<p id="p-1">{text}</p>')
 
 
+def read_script(path: Path, name: str):
+    text = path.read_text("utf-8")
+    assert text.startswith(f"window.{name}=") and text.endswith(";\n")
+    return json.loads(text.removeprefix(f"window.{name}=").removesuffix(";\n"))
+
+
 def index_in(store, articles, folder: Path, in_child: bool = False) -> dict:
     """The index of `articles` written with the store's sidecar, as the build's job does it
     (in a forked process if asked: the sidecar's records must come back to the store)."""
     sidecar = store.sidecar()
-    folder.mkdir(exist_ok=True)
 
     def job():
-        entries = search_index.written_documents(articles, {}, RULES, sidecar, folder, [])
-        write_script(folder / "index.js", "BRIEFING_SEARCH", search_index.index_of(entries, RULES))
+        SearchFiles(folder, "search", RULES, sidecar, None).write(articles, {})
         sidecar.finish()
 
     if in_child:
@@ -163,8 +169,7 @@ def index_in(store, articles, folder: Path, in_child: bool = False) -> dict:
     else:
         job()
     store.save()
-    return json.loads((folder / "index.js").read_text("utf-8").removeprefix(
-        "window.BRIEFING_SEARCH=").removesuffix(";\n"))
+    return read_script(folder / "search" / "index.js", "BRIEFING_SEARCH")
 
 
 def test_a_briefing_is_indexed_again_only_when_its_text_or_title_changed(tmp_path, monkeypatch):
@@ -196,7 +201,7 @@ def test_a_briefing_is_indexed_again_only_when_its_text_or_title_changed(tmp_pat
     assert warm == build_index([document(article) for article in edited], RULES)
     terms = decode(warm)
     assert 0 in terms["quokkas"] and "crossing" not in terms and 1 in terms["quiet"]
-    assert (tmp_path / "two" / "0.js").read_text("utf-8") == (
+    assert (tmp_path / "two" / "search" / "docs" / "0.js").read_text("utf-8") == (
         'window.briefingSearchDoc&&window.briefingSearchDoc(0,[["p-1","Quokkas convened at Torkham."]]);\n')
 
     # entries found or made in the forked process were kept by the build
@@ -244,3 +249,145 @@ def test_the_job_does_not_wait_for_a_build_whose_transaction_holds_the_cache(tmp
     sidecar.finish()
     store.save()
     assert build_cache.Store(tmp_path, "salt").get(sidecar.key("test", 2)) == 2
+
+
+def test_an_updated_index_is_the_index_built_afresh():
+    """Random documents, a few of them changed: the postings of the words they gained, lost
+    or reweighted are updated; every other posting must stay as it was."""
+    rng = random.Random(7)
+    words = [f"w{n}" for n in range(60)]
+
+    def weighted():
+        return {word: rng.choice([1, 1, 2, 40, 1300]) for word in rng.sample(words, rng.randint(0, 12))}
+
+    for _ in range(200):
+        old = [weighted() for _ in range(rng.randint(1, 12))]
+        new = list(old)
+        for number in rng.sample(range(len(old)), rng.randint(1, len(old))):
+            new[number] = weighted() if rng.random() < 0.7 else {**old[number], "w1": 3}
+        rows = [[f"u{n}", "", "", "", ""] for n in range(len(old))]
+        changes = {n: (old[n], new[n]) for n in range(len(old)) if old[n] is not new[n]}
+        index = json.loads(json.dumps(index_of(zip(rows, old), RULES)))
+        assert updated_index(index, changes, rows, RULES) == index_of(zip(rows, new), RULES)
+
+
+def search_files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted((folder / "search").rglob("*.js"))}
+
+
+class Builds:
+    """The search job as a sequence of builds by scripts/build.py would run it: each into a
+    fresh folder, offered the last one's output and the keys it recorded (kept only when the
+    build succeeds), with one build cache; and each compared with a build from nothing."""
+
+    def __init__(self, tmp_path: Path, monkeypatch):
+        self.tmp, self.store_folder, self.keys = tmp_path, tmp_path / "cache", str(tmp_path / "keys.pickle")
+        self.previous, self.count = None, 0
+        self.updates, self.computed = [], []
+        original_update, original_indexed = search_index.updated_index, search_index.indexed
+        monkeypatch.setattr(search_index, "updated_index",
+                            lambda *args: self.updates.append(len(args[1])) or original_update(*args))
+        monkeypatch.setattr(search_index, "indexed",
+                            lambda doc, rules: self.computed.append(doc["url"]) or original_indexed(doc, rules))
+
+    def build(self, articles: list, fail: bool = False) -> Path:
+        self.count += 1
+        output = self.tmp / f"build{self.count}"
+        reuse = Reuse({}, str(output), str(self.previous) if self.previous else None, self.keys)
+        store = build_cache.Store(self.store_folder, "salt")
+        sidecar = store.sidecar()
+        self.updates.clear()
+        self.computed.clear()
+        SearchFiles(output, "search", RULES, sidecar, reuse).write(articles, {})
+        sidecar.finish()
+        if fail:  # scripts/build.py keeps neither the output nor the keys
+            return output
+        store.save()
+        reuse.save()
+        os.replace(self.keys + ".new", self.keys)
+        self.previous = output
+        fresh = self.tmp / f"fresh{self.count}"
+        seen = list(self.updates), list(self.computed)
+        SearchFiles(fresh, "search", RULES, None, None).write(articles, {})
+        assert search_files(output) == search_files(fresh)
+        self.updates[:], self.computed[:] = seen
+        return output
+
+    def linked(self, number: int) -> bool:
+        return (self.previous / "search" / "docs" / f"{number}.js").stat().st_nlink > 1
+
+
+def test_rebuilt_search_files_equal_a_build_from_nothing_after_every_kind_of_edit(tmp_path, monkeypatch):
+    builds = Builds(tmp_path, monkeypatch)
+    articles = [briefing(f"b{n}", f"Briefing {n} on border trade number {n}.", f"Title {n}") for n in range(40)]
+    builds.build(articles)
+    assert len(builds.computed) == 40 and builds.updates == []
+
+    # One text edited, a word dropped and one added: only its postings are updated, only its
+    # entry computed, every other snippet brought over.
+    articles[7] = briefing("b7", "Quokkas met at Torkham on trade.", "Title 7")
+    builds.build(articles)
+    assert builds.updates == [1] and builds.computed == ["briefings/b7.html"]
+    assert not builds.linked(7) and all(builds.linked(n) for n in range(40) if n != 7)
+
+    # Nothing changed for search: the index rewritten as it was, nothing computed.
+    builds.build(articles)
+    assert builds.updates == [0] and builds.computed == []
+
+    # Titles changed (their rows too) and two briefings swap places (a date change).
+    articles[3] = briefing("b3", "Briefing 3 on border trade number 3.", "Wombat summit")
+    articles[10], articles[11] = articles[11], articles[10]
+    builds.build(articles)
+    assert builds.updates == [3] and sorted(builds.computed) == ["briefings/b3.html"]
+
+    # A briefing added and one deleted: as many documents, all moved on by one from the first.
+    articles = [briefing("new", "A new briefing on trade.")] + articles[:20] + articles[21:]
+    builds.build(articles)
+    assert builds.updates == [] and builds.computed == ["briefings/new.html"]
+    assert not builds.linked(5) and builds.linked(39)
+
+    # One more than before, then one fewer.
+    builds.build(articles + [briefing("last", "The last one.")])
+    assert builds.updates == []
+    builds.build(articles)
+    assert builds.updates == []
+
+    # A briefing moved from the end to the front: more changed than an update is worth.
+    articles = articles[-1:] + articles[:-1]
+    builds.build(articles)
+    assert builds.updates == [] and builds.computed == []
+
+
+def test_a_failed_build_leaves_the_keys_of_the_last_good_one(tmp_path, monkeypatch):
+    builds = Builds(tmp_path, monkeypatch)
+    articles = [briefing(f"b{n}", f"Briefing {n}.") for n in range(5)]
+    builds.build(articles)
+    builds.build([briefing("b0", "Changed, in a build that fails.")] + articles[1:], fail=True)
+    builds.build(articles)
+    assert builds.updates == [0] and builds.computed == []
+
+
+def test_an_index_that_cannot_be_read_is_built_again(tmp_path, monkeypatch):
+    builds = Builds(tmp_path, monkeypatch)
+    articles = [briefing(f"b{n}", f"Briefing {n}.") for n in range(5)]
+    builds.build(articles)
+    (builds.previous / "search" / "index.js").write_text("window.BRIEFING_SEARCH={", "utf-8")
+    articles[2] = briefing("b2", "Edited.")
+    builds.build(articles)
+    assert builds.updates == [] and builds.computed == ["briefings/b2.html"]
+
+
+def test_the_postings_are_read_back_without_the_docs_whatever_the_titles_hold(tmp_path):
+    docs = [doc("a.html", 'Talks: ,"terms":"x","postings":["1"],"stop":', "Border trade."),
+            doc("b.html", "Pešāwar ’quoted’ \\ \"terms\"", "Trade talks resumed at Torkham.")]
+    index = build_index(docs, RULES)
+    write_script(tmp_path / "index.js", "BRIEFING_SEARCH", index)
+    assert read_postings(tmp_path / "index.js") == {"terms": index["terms"], "postings": index["postings"]}
+    write_script(tmp_path / "empty.js", "BRIEFING_SEARCH", build_index([], RULES))
+    assert read_postings(tmp_path / "empty.js") == {"terms": "", "postings": []}
+    text = (tmp_path / "index.js").read_text("utf-8")
+    for damaged in (text[:len(text) // 2], text.replace('"postings":["', '"postings":["X'), ""):
+        (tmp_path / "damaged.js").write_text(damaged, "utf-8")
+        assert read_postings(tmp_path / "damaged.js") is None
+    assert read_postings(tmp_path / "missing.js") is None

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 CACHE_FILE = "build-cache.sqlite"
 POOL_THRESHOLD = 64  # fewer uncached files than this: not worth starting workers
 POOL_CHUNK = 50  # files a pool worker converts before handing back their cache entries
+LOOKUP_CHUNK = 500  # keys a sidecar looks up in one query (older SQLite allows 999 parameters)
 LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants")
 
 
@@ -170,28 +171,47 @@ class Sidecar:
         return fingerprint(self.salt, kind, *parts)
 
     def remember(self, key: str, compute):
-        value, data = self.get(key), None
+        value = self.get(key)
         if value is None:
             value = compute()
-            data = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
-        pickle.dump((key, data), self.file, pickle.HIGHEST_PROTOCOL)
+            self.keep(key, value)
+        else:
+            self.keep(key)
         return value
 
+    def keep(self, key: str, value=None) -> None:
+        """Hand `key` back as used by this build, with the entry made for it if any (an entry
+        not looked up is kept too: its key is enough)."""
+        data = None if value is None else zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+        pickle.dump((key, data), self.file, pickle.HIGHEST_PROTOCOL)
+
     def get(self, key: str):
-        """The committed entry, if it can be read now. Once the build's own connection holds
-        the file (a transaction big enough to spill into it, as in a build from nothing),
-        readers must wait for its commit, which comes after this job: then look no more."""
+        return self.get_many([key]).get(key)
+
+    def get_many(self, keys: list[str]) -> dict:
+        """The committed entries of `keys` that can be read now, by key, in one query per
+        LOOKUP_CHUNK keys (not marked used). Once the build's own connection holds the file
+        (a transaction big enough to spill into it, as in a build from nothing), readers must
+        wait for its commit, which comes after this job: then look no more."""
         if not self.opened:  # in the process that runs the job
             self.db, self.opened = open_read_only(self.path), True
-        if self.db is None:
-            return None
-        try:
-            row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:  # locked (or damaged): computed, and replaced when the build saves
-            self.db.close()
-            self.db = None
-            return None
-        return None if row is None else decoded(row[0])
+        found = {}
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            if self.db is None:
+                break
+            chunk = keys[start:start + LOOKUP_CHUNK]
+            try:
+                rows = self.db.execute("SELECT key, value FROM entry WHERE key IN "
+                                       f"({','.join('?' * len(chunk))})", chunk).fetchall()
+            except sqlite3.Error:  # locked (or damaged): computed, and replaced when the build saves
+                self.db.close()
+                self.db = None
+                break
+            for key, data in rows:
+                value = decoded(data)
+                if value is not None:
+                    found[key] = value
+        return found
 
     def finish(self) -> None:
         """End of the job: its records reach the file (a forked process ends with os._exit)."""

@@ -4,7 +4,9 @@ A Writer that records each page (template, context, output path) instead of rend
 once every generator has asked for its pages, renders them in forked processes, each taking the
 next few pages whenever it is free. Forking shares the finished context with the workers for
 free. Other plugins can hand the writer a long job that writes files of its own
-(`writer.defer(function)`, as the search index does) to run alongside the pages. Each page is
+(`writer.defer(function)`, as the search index does) to run alongside the pages; it is given
+the build's `Reuse` (or None), through which it may bring unchanged files over from the last
+build and record what its files were made from (reuse.py). Each page is
 rendered exactly as Pelican renders it (same context, same `localsiteurl`), so the output is the
 same bytes; Pelican's overwrite checks still run as pages are recorded, and `content_written`
 is sent for every page, in order, once all are written.
@@ -123,7 +125,7 @@ class Deferred:
         self.function = function
 
     def render(self, reuse=None) -> None:
-        self.function()
+        self.function(reuse)
 
 
 def defer_static_copies(generator) -> None:
@@ -143,8 +145,9 @@ class ParallelWriter(Writer):
         ParallelWriter.current = self
 
     def defer(self, function) -> None:
-        """Run `function` (no arguments; it writes files itself) when the pages are rendered,
-        in whichever process is free: after every generator, before `finalized` handlers."""
+        """Run `function(reuse)` (it writes files itself; `reuse` is the build's Reuse or
+        None) when the pages are rendered, in whichever process is free: after every
+        generator, before `finalized` handlers."""
         self.deferred.append(Deferred(function))
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,

@@ -22,6 +22,10 @@ value the page shares with the whole site (the menu, the chronology's events) is
 process, not once per page. A template that chooses a template to include at render time is
 never reused: its pages are rendered every time, with a warning naming it.
 
+A deferred job (the search index) keys its own files: `earlier` gives what the last build
+recorded for an output file, `record` keeps what this build's file is made from, and
+`bring_over` links (or copies) a file from the last build.
+
 Settings, theme, plugins and packages are not in the key: `scripts/build.py` offers the last
 build (environment variable RENDER_REUSE_FROM) only when all of those are unchanged and the
 output folder is as it left it. Page keys are read from RENDER_KEYS and this build's are
@@ -234,7 +238,7 @@ class Reuse:
         self.previous = previous
         self.keys_file = keys_file
         self.old = read_keys(keys_file) if previous else {}
-        self.new: dict[str, bytes] = {}
+        self.new: dict[str, object] = {}  # a page's key (bytes), or a job's record (see `record`)
         self.reused = 0
         self.views = Views()
         self.reads: dict[str, set[str] | None] = {}
@@ -316,10 +320,36 @@ class Reuse:
                             "template chosen at render time", name)
         return self.reads[name]
 
-    def collected(self) -> tuple[dict[str, bytes], int]:
+    def earlier(self, relative: str):
+        """What the last build recorded for an output file (a path relative to the output
+        folder), or None when it cannot be reused."""
+        return self.old.get(relative) if self.previous else None
+
+    def record(self, relative: str, value) -> None:
+        """What this build's output file is made from (a job's own record: any picklable
+        value), for the next build's `earlier`."""
+        self.new[relative] = value
+
+    def bring_over(self, relative: str) -> bool:
+        """The last build's file at `relative`, put in this build's output: a hard link (no
+        data copied; nothing writes to it again, and the old folder is removed after the
+        swap), a copy where linking fails. False if neither is possible."""
+        if not self.previous:
+            return False
+        source, target = os.path.join(self.previous, relative), os.path.join(self.output_path, relative)
+        try:
+            os.link(source, target)
+        except OSError:
+            try:
+                shutil.copyfile(source, target)
+            except OSError:
+                return False
+        return True
+
+    def collected(self) -> tuple[dict[str, object], int]:
         return self.new, self.reused
 
-    def merge(self, keys: dict[str, bytes], reused: int) -> None:
+    def merge(self, keys: dict[str, object], reused: int) -> None:
         self.new.update(keys)
         self.reused += reused
 

@@ -19,6 +19,10 @@ results it shows.
 What each briefing gives the index (its paragraphs as JSON, their size, its weighted words) is
 kept in plugins/build_cache when that plugin is loaded, keyed by everything it is computed from:
 a rebuild recomputes only the briefings whose text, title, tags, entities or source changed.
+When plugins/parallel_render offers the last build's output (scripts/build.py does), a rebuild
+also brings over each `docs/N.js` made from the same entry under the same number, and, when
+there are as many briefings as then and few of them changed, updates the last index instead
+of building it again (see SearchFiles): after one edit, the job costs what that edit changed.
 """
 
 import functools
@@ -89,9 +93,13 @@ def entities_by_url(entities) -> dict[str, list[str]]:
     """Briefing URL → names of the entities it mentions, from the context's `entities` (each
     with `.name` and `.briefings`), for briefings that do not list their own."""
     result: dict[str, list[str]] = {}
+    urls: dict[int, str] = {}  # each briefing's, found once (Pelican computes it on every call)
     for entity in entities or []:
         for article in getattr(entity, "briefings", []):
-            result.setdefault(article.url, []).append(str(entity.name))
+            url = urls.get(id(article))
+            if url is None:
+                url = urls[id(article)] = article.url
+            result.setdefault(url, []).append(str(entity.name))
     return result
 
 
@@ -175,14 +183,52 @@ def index_of(entries, rules: dict) -> dict:
             if found is None:
                 found = postings[word] = Postings()
             found.add(number, weight)
+    return index_object(rows, {word: str(found) for word, found in postings.items()}, rules)
+
+
+def index_object(rows: list, postings: dict[str, str], rules: dict) -> dict:
     terms = sorted(postings)
     return {
         "docs": rows,
         "terms": " ".join(terms),
-        "postings": [str(postings[term]) for term in terms],
+        "postings": [postings[term] for term in terms],
         "stop": " ".join(sorted(rules["stopwords"])),
         "min": rules["min_length"],
     }
+
+
+def updated_index(index: dict, changes: dict[int, tuple[dict, dict]], rows: list, rules: dict) -> dict:
+    """What index_of gives after the documents numbered in `changes` went from their old
+    weighted words to their new ones (`rows`: every document's row, as many as before). Only
+    the postings of the words whose weight in one of those documents changed (added and
+    dropped words among them) are decoded and encoded again."""
+    postings = dict(zip(index["terms"].split(" "), index["postings"]))
+    touched = {word for old, new in changes.values() for word in old.keys() | new.keys()
+               if old.get(word) != new.get(word)}
+    added: dict[str, list[tuple[int, int]]] = {}
+    for number, (_, new) in sorted(changes.items()):
+        for word in touched.intersection(new):
+            added.setdefault(word, []).append((number, new[word]))
+    for word in touched:
+        kept = [(number, weight) for number, weight in decoded_postings(postings.pop(word, ""))
+                if number not in changes]
+        entries = sorted(kept + added.get(word, []))
+        if entries:
+            found = Postings()
+            for number, weight in entries:
+                found.add(number, weight)
+            postings[word] = str(found)
+    return index_object(rows, postings, rules)
+
+
+def decoded_postings(encoded: str) -> list[tuple[int, int]]:
+    """(document number, weight) for each entry of a term's postings (see Postings)."""
+    result, number = [], 0
+    for entry in encoded.split(",") if encoded else ():
+        gap, _, weight = entry.partition(":")
+        number += int(gap, 36)
+        result.append((number, int(weight, 36) if weight else 1))
+    return result
 
 
 class Postings:
@@ -211,10 +257,30 @@ def write_script(path: Path, name: str, value) -> int:
     its size in bytes."""
     with open(path, "w", encoding="utf-8") as file:
         file.write(f"window.{name}=")
-        for piece in json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).iterencode(value):
-            file.write(piece)
+        file.writelines(json_pieces(value))
         file.write(";\n")
     return path.stat().st_size
+
+
+to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def json_pieces(value):
+    """JSON of `value` in pieces: a dict's values and a list's items one at a time, each by
+    the C encoder (`iterencode` would encode all of it in Python, several times slower)."""
+    if isinstance(value, dict):
+        yield "{"
+        for position, (key, item) in enumerate(value.items()):
+            yield f"{',' if position else ''}{to_json(key)}:"
+            yield from json_pieces(item)
+        yield "}"
+    elif isinstance(value, list):
+        yield "["
+        for position, item in enumerate(value):
+            yield f",{to_json(item)}" if position else to_json(item)
+        yield "]"
+    else:
+        yield to_json(value)
 
 
 def doc_script(number: int, payload: str) -> str:
@@ -249,45 +315,202 @@ class SearchIndexGenerator:
         else:
             defer(self.write_index)
 
-    def write_index(self) -> None:
-        folder = self.output_path / self.settings.get("SEARCH_PATH", DEFAULTS["SEARCH_PATH"])
-        rules = load_rules()
-        mentioned = entities_by_url(self.context.get("entities"))
-        (folder / "docs").mkdir(parents=True, exist_ok=True)
-        for stale in (folder / "docs").glob("*.js"):  # left by an earlier build of more briefings
-            stale.unlink()
+    def write_index(self, reuse=None) -> None:
+        """The search files; `reuse` (plugins/parallel_render's, or None) offers the last
+        build's."""
+        folder = self.settings.get("SEARCH_PATH", DEFAULTS["SEARCH_PATH"])
         articles = newest_first(self.context.get("articles", []))
-        sizes = []
-        entries = written_documents(articles, mentioned, rules, self.cache, folder / "docs", sizes)
-        size = write_script(folder / "index.js", "BRIEFING_SEARCH", index_of(entries, rules))
+        job = SearchFiles(self.output_path, folder, load_rules(), self.cache, reuse)
+        size, text = job.write(articles, entities_by_url(self.context.get("entities")))
         if self.cache is not None:
             self.cache.finish()
-        text = sum(sizes)
         console.print(f"Search index: {len(articles)} {'briefing' if len(articles) == 1 else 'briefings'}, "
                       f"{size / 1024:.1f} KB "
                       f"({size / max(text, 1):.0%} of their text, "
                       f"{text / 1024:.1f} KB)")
 
 
-def written_documents(articles, mentioned, rules: dict, cache, folder: Path, sizes: list[int]):
-    """Each briefing's docs row and weighted words, after writing its `docs/N.js` and adding
-    its text size to `sizes`: one briefing at a time, never the paragraphs of all at once."""
-    for number, article in enumerate(articles):
-        head = heading(article, mentioned)
-        payload, size, weighted = indexed_briefing(head, article.content, rules, cache)
-        (folder / f"{number}.js").write_text(doc_script(number, payload), "utf-8")
-        sizes.append(size)
-        yield row(head), weighted
+RECORD = "search index"  # this job's record among the last build's (see SearchFiles)
+LOOKUP = 100  # briefings whose entries are fetched from the cache in one query, then let go
+UPDATE_AT_MOST = 8  # documents changed at most for an update of the index (or 1/32 of them)
 
 
-def indexed_briefing(head: dict, content: str, rules: dict, cache) -> tuple[str, int, dict]:
-    """indexed() for one briefing, from the build cache when an earlier build computed it."""
-    def compute():
-        return indexed({**head, "paragraphs": paragraphs(content)}, rules)
+class SearchFiles:
+    """One build's search files. Each briefing has a key: a hash of everything its entry (its
+    paragraphs as JSON, its text size, its weighted words) is computed from. The entry is kept
+    in the build cache under that key, and the build records the keys of its documents in
+    order with the index (`Reuse.record`). The next build brings over each snippet file whose
+    number and key are the same, and, when the number of documents is the same and only a few
+    changed, updates the last index rather than building it again: only the postings of the
+    words whose weight in a changed document changed differ."""
 
-    if cache is None:
-        return compute()
-    return cache.remember(cache.key("search document", code_version(), head, content), compute)
+    def __init__(self, output_path: Path, folder: str, rules: dict, cache, reuse):
+        self.output_path, self.folder, self.rules = output_path, folder, rules
+        self.cache, self.reuse = cache or NO_CACHE, reuse
+        self.articles, self.mentioned, self.rows, self.keys = [], {}, [], []
+
+    def write(self, articles: list, mentioned: dict) -> tuple[int, int]:
+        """Write the files; the index's size and the text it covers, in bytes."""
+        docs = self.output_path / self.folder / "docs"
+        docs.mkdir(parents=True, exist_ok=True)
+        for stale in docs.glob("*.js"):  # left by an earlier build of more briefings
+            stale.unlink()
+        self.articles, self.mentioned, self.rows, self.keys = articles, mentioned, [], []
+        for article in articles:
+            head = heading(article, mentioned)
+            self.rows.append(row(head))
+            self.keys.append(document_key(head, article.content))
+        earlier = self.earlier()
+        update = self.update_from(earlier)
+        if update is None:
+            size, text = self.build(earlier)
+        else:
+            size, text = self.update(earlier[1], *update)
+        if self.reuse is not None:
+            self.reuse.record(self.path("index.js"), (RECORD, code_version(), self.keys, text))
+        return size, text
+
+    def path(self, name: str) -> str:
+        return f"{self.folder}/{name}"
+
+    def earlier(self) -> tuple[list[bytes], int] | None:
+        """The last build's document keys and text size, if this code wrote its files."""
+        record = self.reuse.earlier(self.path("index.js")) if self.reuse is not None else None
+        if isinstance(record, tuple) and len(record) == 4 and record[:2] == (RECORD, code_version()):
+            return record[2], record[3]
+        return None
+
+    def update_from(self, earlier) -> tuple[dict, dict] | None:
+        """The last build's terms and postings and the old entries of the documents that
+        changed, when the index can be updated: as many documents as then, few changed."""
+        if earlier is None or len(earlier[0]) != len(self.keys):
+            return None
+        changed = [number for number, (old, new) in enumerate(zip(earlier[0], self.keys)) if old != new]
+        if len(changed) > max(UPDATE_AT_MOST, len(self.keys) // 32):
+            return None
+        cache_keys = {number: self.cache.key(RECORD, earlier[0][number]) for number in changed}
+        found = self.cache.get_many(list(cache_keys.values()))
+        old = {number: found.get(key) for number, key in cache_keys.items()}
+        if None in old.values():
+            return None
+        index = read_postings(Path(self.reuse.previous) / self.path("index.js"))
+        return None if index is None else (index, old)
+
+    def build(self, earlier) -> tuple[int, int]:
+        """The index built from every document's entry."""
+        sizes = []
+
+        def pairs():
+            for number, (payload, size, weighted) in self.entries(range(len(self.keys))):
+                if not self.brought_over(number, earlier):
+                    self.write_snippet(number, payload)
+                sizes.append(size)
+                yield self.rows[number], weighted
+
+        index = index_of(pairs(), self.rules)
+        return write_script(self.output_path / self.path("index.js"), "BRIEFING_SEARCH", index), sum(sizes)
+
+    def update(self, text: int, index: dict, old: dict) -> tuple[int, int]:
+        """The last build's index with the changed documents' postings replaced (`old`: their
+        old entries by number); the entries of the others are not even read."""
+        needed = []
+        for number, key in enumerate(self.keys):
+            if number in old or not self.reuse.bring_over(self.path(f"docs/{number}.js")):
+                needed.append(number)
+            else:
+                self.cache.keep(self.cache.key(RECORD, key))
+        changes = {}
+        for number, (payload, size, weighted) in self.entries(needed):
+            self.write_snippet(number, payload)
+            if number in old:
+                changes[number] = (old[number][2], weighted)
+                text += size - old[number][1]
+        index = updated_index(index, changes, self.rows, self.rules)
+        return write_script(self.output_path / self.path("index.js"), "BRIEFING_SEARCH", index), text
+
+    def brought_over(self, number: int, earlier) -> bool:
+        """The last build's `docs/N.js`, if it was made from the same entry."""
+        return (earlier is not None and number < len(earlier[0]) and earlier[0][number] == self.keys[number]
+                and self.reuse.bring_over(self.path(f"docs/{number}.js")))
+
+    def write_snippet(self, number: int, payload: str) -> None:
+        path = self.output_path / self.path(f"docs/{number}.js")
+        path.write_text(doc_script(number, payload), "utf-8")
+
+    def entries(self, numbers):
+        """(number, entry) for each of `numbers`, in order: from the cache, a query for every
+        LOOKUP of them, or computed (and handed to the cache)."""
+        numbers = list(numbers)
+        for start in range(0, len(numbers), LOOKUP):
+            chunk = numbers[start:start + LOOKUP]
+            cache_keys = [self.cache.key(RECORD, self.keys[number]) for number in chunk]
+            found = self.cache.get_many(cache_keys)
+            for number, cache_key in zip(chunk, cache_keys):
+                entry = found.pop(cache_key, None)
+                if entry is None:
+                    entry = self.computed(self.articles[number])
+                    self.cache.keep(cache_key, entry)
+                else:
+                    self.cache.keep(cache_key)
+                yield number, entry
+
+    def computed(self, article) -> tuple[str, int, dict]:
+        return indexed(document(article, self.mentioned), self.rules)
+
+
+class NoCache:
+    """Stands in for the build cache when plugins/build_cache is not loaded."""
+
+    def key(self, kind: str, *parts) -> str:
+        return ""
+
+    def get_many(self, keys: list[str]) -> dict:
+        return {}
+
+    def keep(self, key: str, value=None) -> None:
+        pass
+
+
+NO_CACHE = NoCache()
+
+
+POSTING = re.compile(rb'"([0-9a-z,:]*)"')
+
+
+def read_postings(path: Path) -> dict | None:
+    """The terms and postings of an index.js written by this module, or None if it cannot be
+    read. Its docs (megabytes of titles, most of its decoded size) are skipped: they are
+    strings in lists, which cannot hold `,"terms":` (a quote inside a string is escaped), and
+    a posting is a string of base-36 digits, commas and colons."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    terms_at = data.find(b',"terms":')
+    postings_at = data.find(b',"postings":[', terms_at)
+    stop_at = data.find(b'],"stop":', postings_at)
+    whole = data.startswith(b"window.BRIEFING_SEARCH={") and data.endswith(b"};\n")
+    if not whole or min(terms_at, postings_at, stop_at) < 0:
+        return None
+    try:
+        terms = json.loads(data[terms_at + len(b',"terms":'):postings_at])
+    except ValueError:
+        return None
+    postings = [match.group(1).decode("ascii") for match in
+                POSTING.finditer(data, postings_at + len(b',"postings":['), stop_at)]
+    if not isinstance(terms, str) or len(postings) != len(terms.split(" ") if terms else ()):
+        return None
+    return {"terms": terms, "postings": postings}
+
+
+def document_key(head: dict, content: str) -> bytes:
+    """A hash of everything a briefing's entry is computed from, with the code and rules that
+    compute it."""
+    digest = hashlib.sha256(code_version().encode("ascii"))
+    for part in (repr(head), content or ""):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(data) + data)
+    return digest.digest()
 
 
 @functools.cache
