@@ -331,19 +331,14 @@ class Reuse:
         self.new[relative] = value
 
     def bring_over(self, relative: str) -> bool:
-        """The last build's file at `relative`, put in this build's output: a hard link (no
-        data copied; nothing writes to it again, and the old folder is removed after the
-        swap), a copy where linking fails. False if neither is possible."""
+        """The last build's file at `relative`, put in this build's output (`link_or_copy`).
+        False if that is impossible."""
         if not self.previous:
             return False
-        source, target = os.path.join(self.previous, relative), os.path.join(self.output_path, relative)
         try:
-            os.link(source, target)
+            link_or_copy(os.path.join(self.previous, relative), os.path.join(self.output_path, relative))
         except OSError:
-            try:
-                shutil.copyfile(source, target)
-            except OSError:
-                return False
+            return False
         return True
 
     def collected(self) -> tuple[dict[str, object], int]:
