@@ -250,6 +250,7 @@ def open_table(path: Path) -> sqlite3.Connection | None:
 
 
 STORE: Store | None = None
+CODE = fingerprint(Path(__file__).read_bytes())  # this module's version, in read_memo's keys
 FILE_KEYS: dict[str, tuple[int, int, str]] = {}  # path → (size, mtime, key), for one build
 
 
@@ -269,21 +270,64 @@ def typogrify_options(settings) -> tuple[list, dict]:
     return settings["TYPOGRIFY_IGNORE_TAGS"], dict.fromkeys(settings["TYPOGRIFY_OMIT_FILTERS"], False)
 
 
-def set_smartypants_attributes(settings) -> None:
+def smartypants_attributes(settings) -> int:
     """The smartypants options Pelican sets before typogrify (same place)."""
     import smartypants  # noqa: PLC0415
 
     dashes = settings["TYPOGRIFY_DASHES"]
-    smartypants.Attr.default = {"oldschool": smartypants.Attr.set2,
-                                "oldschool_inverted": smartypants.Attr.set3}.get(
+    return {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}.get(
         dashes, smartypants.Attr.set1) | smartypants.Attr.w
 
 
+def set_smartypants_attributes(settings) -> None:
+    import smartypants  # noqa: PLC0415
+
+    smartypants.Attr.default = smartypants_attributes(settings)
+
+
+def typogrify_signature(settings) -> tuple | None:
+    """Everything but the text that decides what Pelican's typogrify call makes of it, as the
+    cached typogrify sees it; None when Pelican does not typogrify."""
+    if not settings["TYPOGRIFY"]:
+        return None
+    ignore_tags, options = typogrify_options(settings)
+    return ignore_tags, sorted(options.items()), int(smartypants_attributes(settings))
+
+
+# id(text) → (text, typogrify_signature, result): what typogrify makes of texts that the reader
+# just returned, from the cache (see CachingReader.read_memo). Holding the text keeps its id.
+PRIMED: dict[int, tuple] = {}
+
+
+def typogrified(texts: list, settings) -> list:
+    """typogrify(text) for each text, as Pelican's read_file would call it (None for a text that
+    is not a plain string: it is left to that call)."""
+    from typogrify.filters import typogrify  # noqa: PLC0415
+
+    original = getattr(typogrify, "original", typogrify)
+    set_smartypants_attributes(settings)
+    ignore_tags, options = typogrify_options(settings)
+    return [original(text, ignore_tags, **options) if type(text) is str else None
+            for text in texts]
+
+
+def prime_typogrify(texts: list, results: list, signature: tuple) -> None:
+    PRIMED.clear()
+    for text, result in zip(texts, results):
+        if result is not None:
+            PRIMED[id(text)] = (text, signature, result)
+
+
 def cached_typogrify(original):
-    """Wrap typogrify.filters.typogrify: the same result, computed once per distinct input."""
+    """Wrap typogrify.filters.typogrify: the same result, computed once per distinct input (or
+    primed for the very text object with the same options)."""
     import smartypants  # noqa: PLC0415
 
     def typogrify(text, ignore_tags=None, **kwargs):
+        primed = PRIMED.get(id(text))
+        if primed is not None and primed[0] is text and primed[1] == (
+                ignore_tags, sorted(kwargs.items()), int(smartypants.Attr.default)):
+            return primed[2]
         if STORE is None:
             return original(text, ignore_tags, **kwargs)
         key = STORE.key("typogrify", text, ignore_tags, sorted(kwargs.items()),
@@ -341,9 +385,10 @@ def caching_reader(base: type) -> type:
             if not CachingReader.warmed:
                 CachingReader.warmed = True
                 warm(self, store)
-            content, meta = store.remember(self.cache_key(store, source_path),
-                                           lambda: convert_markdown(self, source_path))
+            key = self.cache_key(store, source_path)
+            content, meta = store.remember(key, lambda: convert_markdown(self, source_path))
             self._source_path = source_path
+            self._file_key, self._content = key, content  # for read_memo
             if meta is None:
                 return content, {}
             if self.settings["FORMATTED_FIELDS"]:
@@ -354,11 +399,28 @@ def caching_reader(base: type) -> type:
                 self._md = NO_MARKDOWN  # _parse_metadata only deregisters its meta step
             return content, self._parse_metadata(meta)
 
-        def memo(self, kind: str, parts: tuple, compute):
-            """compute(), or what it gave in a build with the same `parts`: for plugins whose
-            readers extend this one with work of their own (plugins/entities links mentions)."""
+        def read_memo(self, kind: str, content: str, metadata: dict, parts: tuple, derive):
+            """For a reader that extends this one: derive() → (content, value) from what this
+            reader's read returned (`content`, `metadata`), or what it gave in an earlier build.
+            Keyed by `kind`, `parts` (all else that derive reads), the title and summary, and
+            the file's key when `content` is the HTML this reader just returned for it (the
+            file's bytes and the Markdown settings give that HTML), else the HTML itself.
+            What Pelican's typogrify makes of the derived content, the title and the summary is
+            kept with it and handed to the typogrify calls that follow (`PRIMED`)."""
             store = store_for(self.settings)
-            return store.remember(store.key(kind, *parts), compute)
+            source = self._file_key if content is getattr(self, "_content", None) else content
+            signature = typogrify_signature(self.settings)
+            title, summary = metadata.get("title"), metadata.get("summary")
+
+            def compute():
+                new_content, value = derive()
+                texts = [new_content or None, title, summary]
+                return new_content, value, signature and typogrified(texts, self.settings)
+
+            key = store.key(kind, CODE, source, parts, title, summary, signature)
+            content, value, typography = store.remember(key, compute)
+            prime_typogrify([content, title, summary], typography or [], signature)
+            return content, value
 
         def cache_key(self, store, source_path) -> str:
             """The file's key; computed once per build for a file that did not change since."""
@@ -447,6 +509,7 @@ def cache_readers(readers) -> None:
 def save_cache(pelican) -> None:
     global STORE
     FILE_KEYS.clear()
+    PRIMED.clear()
     if STORE is not None:
         STORE.save()
         STORE = None
