@@ -86,14 +86,17 @@ class Store:
             return None
         return None if row is None else decoded(row[0])
 
-    def has(self, key: str) -> bool:
-        if key in self.new:
-            return True
-        try:
-            return self.db is not None and self.db.execute(
-                "SELECT 1 FROM entry WHERE key = ?", (key,)).fetchone() is not None
-        except sqlite3.Error:
-            return False
+    def missing(self, keys: list[str]) -> list[str]:
+        """The keys that have no entry, asked a few hundred at a time."""
+        found = set(self.new)
+        for start in range(0, len(keys) if self.db is not None else 0, 500):
+            chunk = keys[start:start + 500]
+            try:
+                found.update(row[0] for row in self.db.execute(
+                    f"SELECT key FROM entry WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+            except sqlite3.Error:
+                break
+        return [key for key in keys if key not in found]
 
     def remember(self, key: str, compute):
         """The value kept under `key`, or compute() kept there now."""
@@ -452,7 +455,8 @@ def warm(reader, store: Store) -> None:
     """Convert the files not yet cached in a process pool (Markdown and typogrify)."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     files = content_files(reader.settings, reader.file_extensions)
-    missing = [path for path in files if not store.has(reader.cache_key(store, path))]
+    keys = {reader.cache_key(store, path): path for path in files}
+    missing = [keys[key] for key in store.missing(list(keys))]
     if len(missing) < POOL_THRESHOLD or (cpus or 1) < 2:
         return
     global WORKER_READER

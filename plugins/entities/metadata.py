@@ -33,10 +33,11 @@ from .records import EntityRecord, EventRecord, MentionRecord
 log = logging.getLogger(__name__)
 
 # This module's and the records' version: kept results are keyed by it.
-CODE = hashlib.sha256(b"".join(Path(module).read_bytes() for module in (__file__, records.__file__))
-                      ).hexdigest()
+CODE = hashlib.sha256(b"".join(Path(module).read_bytes()
+                               for module in (__file__, records.__file__))).hexdigest()
 ENTITY_LINE_UNREAD = "%s: Entities line not understood (want 'Name (type): form; form'): %r"
-EVENT_LINE_UNREAD = "%s: Events line not understood (want 'date | p-N | words | actors | sentence'): %r"
+EVENT_LINE_UNREAD = ("%s: Events line not understood (want 'date | p-N | words | actors | "
+                     "sentence'): %r")
 
 TYPES = ("person", "organisation", "place")
 ENTITY_LINE = re.compile(
@@ -187,6 +188,14 @@ def link_mentions(entities: list[dict], href: str, content: str, caption: str, t
     return content, [entity.get("mention") for entity in entities]
 
 
+def derive_inputs(metadata: dict, settings: dict) -> tuple:
+    """All that derive() reads besides the HTML."""
+    return (str(metadata.get("caption", "")), str(metadata.get("title", "")),
+            as_list(metadata.get("entities")), as_list(metadata.get("events")),
+            site_root(settings) + settings.get("ENTITY_URL", "entity/{slug}.html"),
+            slug_substitutions(settings))
+
+
 def derive(content: str, caption: str, title: str, entity_lines: list, event_lines: list,
            href: str, subs: tuple) -> tuple[str, tuple]:
     """What a briefing gives: its HTML with first mentions linked, and (entity rows, event
@@ -200,30 +209,43 @@ def derive(content: str, caption: str, title: str, entity_lines: list, event_lin
     for entity, mention in zip(entities, mentions):
         if mention is not None:
             entity["mention"] = mention
-    return content, ([entity_row(entity) for entity in entities],
-                     [tuple(event[name] for name in EventRecord.__slots__) for event in events],
-                     unread_entities, unread_events)
+    rows = [entity_row(entity) for entity in entities], [event_row(event) for event in events]
+    return content, (*rows, unread_entities, unread_events)
 
 
 def entity_row(entity: dict) -> tuple:
-    """An entity's values in EntityRecord's slot order, its mention's in MentionRecord's."""
+    """An entity as plain values (a cache entry holds no classes); entity_record reads it."""
     mention = entity.get("mention")
-    return (*(entity[name] for name in EntityRecord.__slots__[:-1]),
-            mention and tuple(mention[name] for name in MentionRecord.__slots__))
+    return (entity["name"], entity["type"], entity["discovered"], entity["forms"], entity["slug"],
+            mention and (mention["anchor"], mention["before"], mention["text"], mention["after"]))
+
+
+def event_row(event: dict) -> tuple:
+    return (event["iso_date"], event["precision"], event["planned"], event["anchor"],
+            event["expression"], event["actors"], event["sentence"])
 
 
 def entity_record(row: tuple) -> EntityRecord:
-    """The record of an entity row; the strings that recur in many briefings interned (the same
-    objects as parse_entities and slug_of give)."""
+    """The record of an entity row, the strings that recur in many briefings interned (the same
+    objects as parse_entities and slug_of give). Fields set one by one: 180,000 entities at
+    10,000 briefings."""
     name, kind, discovered, forms, slug, mention = row
-    return EntityRecord.of_values(intern(name), intern(kind), discovered, list(map(intern, forms)),
-                                  intern(slug), mention and MentionRecord.of_values(*mention))
+    record = EntityRecord()
+    record.name, record.type, record.discovered = intern(name), intern(kind), discovered
+    record.forms, record.slug = list(map(intern, forms)), intern(slug)
+    if mention:
+        record.mention = quote = MentionRecord()
+        quote.anchor, quote.before, quote.text, quote.after = mention
+    return record
 
 
 def event_record(row: tuple) -> EventRecord:
     iso_date, precision, planned, anchor, expression, actors, sentence = row
-    return EventRecord.of_values(intern(iso_date), intern(precision), planned, intern(anchor),
-                                 expression, list(map(intern, actors)), sentence)
+    record = EventRecord()
+    record.iso_date, record.precision, record.planned = intern(iso_date), intern(precision), planned
+    record.anchor, record.expression, record.sentence = intern(anchor), expression, sentence
+    record.actors = list(map(intern, actors))
+    return record
 
 
 def reading_entities(reader_class, settings: dict):
@@ -232,16 +254,13 @@ def reading_entities(reader_class, settings: dict):
     class EntityLinkingReader(reader_class):
         def read(self, source_path):
             content, metadata = super().read(source_path)
-            texts = (str(metadata.get("caption", "")), str(metadata.get("title", "")),
-                     as_list(metadata.get("entities")), as_list(metadata.get("events")),
-                     site_root(self.settings) + self.settings.get("ENTITY_URL", "entity/{slug}.html"),
-                     slug_substitutions(self.settings))
+            inputs = derive_inputs(metadata, self.settings)
             read_memo = getattr(self, "read_memo", None)  # plugins/build_cache
             if read_memo is None:
-                content, found = derive(content, *texts)
+                content, found = derive(content, *inputs)
             else:
-                content, found = read_memo("entities", content, metadata, (CODE, *texts),
-                                           lambda html=content: derive(html, *texts))
+                content, found = read_memo("entities", content, metadata, (CODE, *inputs),
+                                           lambda html=content: derive(html, *inputs))
             entity_rows, event_rows, unread_entities, unread_events = found
             for line in unread_entities:
                 log.warning(ENTITY_LINE_UNREAD, source_path, line)

@@ -17,15 +17,6 @@ class Record:
             setattr(record, key, value)
         return record
 
-    @classmethod
-    def of_values(cls, *values):
-        """A record from its fields' values in slot order; None leaves a field unset."""
-        record = cls()
-        for name, value in zip(cls.__slots__, values):
-            if value is not None:
-                setattr(record, name, value)
-        return record
-
     def __getitem__(self, key: str):
         try:
             return getattr(self, key)
