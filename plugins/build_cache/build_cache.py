@@ -6,7 +6,12 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
 - each Markdown reader caches `Markdown.convert` (HTML and raw metadata) under a hash of the
   file's bytes and the Markdown settings; metadata is still parsed on every build, with the
   current settings and plugins;
-- typogrify results are cached under a hash of their input and options;
+- a reader that extends the cached one keeps what it derives from a file with `read_memo`,
+  under the file's key and whatever else the derivation reads, together with what typogrify
+  makes of the derived HTML, the title and the summary; Pelican's typogrify calls that follow
+  on those very strings get these results (`PRIMED`), with no hashing or lookup of their own
+  (plugins/entities: a rebuild reads each briefing with two lookups);
+- other typogrify results are cached under a hash of their input and options;
 - on a build with many files not yet cached, they are converted in a process pool, one worker
   per core, before Pelican reads them in order.
 - a job that may run in a forked process (the search index's, deferred by
@@ -391,7 +396,7 @@ def caching_reader(base: type) -> type:
             key = self.cache_key(store, source_path)
             content, meta = store.remember(key, lambda: convert_markdown(self, source_path))
             self._source_path = source_path
-            self._file_key, self._content = key, content  # for read_memo
+            self._file_key, self._html = key, content  # for read_memo
             if meta is None:
                 return content, {}
             if self.settings["FORMATTED_FIELDS"]:
@@ -411,7 +416,7 @@ def caching_reader(base: type) -> type:
             What Pelican's typogrify makes of the derived content, the title and the summary is
             kept with it and handed to the typogrify calls that follow (`PRIMED`)."""
             store = store_for(self.settings)
-            source = self._file_key if content is getattr(self, "_content", None) else content
+            source = self._file_key if content is getattr(self, "_html", None) else content
             signature = typogrify_signature(self.settings)
             title, summary = metadata.get("title"), metadata.get("summary")
 
