@@ -132,3 +132,26 @@ def test_missing_keys_are_found_in_the_file_and_among_new_entries(tmp_path):
     assert store.missing(keys[:3]) == [keys[0], keys[2]]
     store = build_cache.Store(tmp_path, "salt")
     assert store.missing(keys) == [key for n, key in enumerate(keys) if n % 3]
+
+
+def test_what_was_read_is_frozen_out_of_the_collectors_sight_until_the_articles_are_read(
+        tmp_path, monkeypatch):
+    import gc  # noqa: PLC0415
+
+    (tmp_path / "briefings").mkdir()
+    source = tmp_path / "briefings" / "one.md"
+    source.write_text("Title: One\n\nSome *text*.\n", "utf-8")
+    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    monkeypatch.setattr(build_cache, "FREEZE_EVERY", 2)
+    try:
+        build_cache.cache_readers(readers)
+        reader = readers.reader_classes["md"](readers.settings)
+        reader.read(str(source))
+        assert gc.get_freeze_count() == 0
+        reader.read(str(source))
+        assert gc.get_freeze_count() > 0
+        build_cache.thaw()
+        assert gc.get_freeze_count() == 0
+    finally:
+        build_cache.save_cache(None)
+        gc.unfreeze()
