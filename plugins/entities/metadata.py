@@ -205,10 +205,7 @@ def derive(content: str, caption: str, title: str, entity_lines: list, event_lin
     events = parse_events(event_lines, "", unread_events)
     for entity in entities:
         entity["slug"] = slug_of(entity["name"], subs)
-    content, mentions = link_mentions(entities, href, content, caption, title)
-    for entity, mention in zip(entities, mentions):
-        if mention is not None:
-            entity["mention"] = mention
+    content, _ = link_mentions(entities, href, content, caption, title)  # each gets its mention
     rows = [entity_row(entity) for entity in entities], [event_row(event) for event in events]
     return content, (*rows, unread_entities, unread_events)
 
