@@ -54,3 +54,104 @@ def test_a_reader_whose_read_was_replaced_before_is_left_uncached(tmp_path, capl
         build_cache.save_cache(None)
     assert readers.reader_classes["md"].__qualname__.endswith("Extending")
     assert "list build_cache in PLUGINS before" in caplog.text
+
+
+def memo_reading(reader_class, between=None):
+    """A reader that derives from the cached reader's result through read_memo, as plugins/entities
+    does; `between`, if given, a reader in the middle that changes the HTML."""
+    if between is not None:
+        reader_class = between(reader_class)
+
+    class Deriving(reader_class):
+        derived = 0
+
+        def read(self, source_path):
+            content, metadata = super().read(source_path)
+
+            def derive(html=content):
+                Deriving.derived += 1
+                return html.upper(), len(html)
+
+            return self.read_memo("upper", content, metadata, (), derive)
+
+    return Deriving
+
+
+def test_read_memo_is_kept_between_builds_under_the_files_key(tmp_path):
+    (tmp_path / "briefings").mkdir()
+    source = tmp_path / "briefings" / "one.md"
+    source.write_text("Title: One\n\nSome *text*.\n", "utf-8")
+    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    reads = []
+    for text in ("Some *text*.", "Some *text*.", "Other *text*."):
+        source.write_text(f"Title: One\n\n{text}\n", "utf-8")
+        try:
+            build_cache.cache_readers(readers)
+            reader = memo_reading(readers.reader_classes["md"])(readers.settings)
+            reads.append((reader.read(str(source)), reader.derived))
+        finally:
+            build_cache.save_cache(None)
+    assert reads == [(("<P>SOME <EM>TEXT</EM>.</P>", 26), 1), (("<P>SOME <EM>TEXT</EM>.</P>", 26), 0),
+                     (("<P>OTHER <EM>TEXT</EM>.</P>", 27), 1)]
+
+
+def test_read_memo_keys_html_that_a_reader_in_between_changed_by_the_html(tmp_path):
+    """The file's key stands for the HTML the cache gave, not for what another reader made of it."""
+    (tmp_path / "briefings").mkdir()
+    source = tmp_path / "briefings" / "one.md"
+    source.write_text("Title: One\n\nSome *text*.\n", "utf-8")
+    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    results = []
+    for mark in ("<!-- a -->", "<!-- b -->"):
+        def between(reader_class, mark=mark):
+            class Marking(reader_class):
+                def read(self, source_path):
+                    content, metadata = super().read(source_path)
+                    return content + mark, metadata
+            return Marking
+
+        try:
+            build_cache.cache_readers(readers)
+            reader = memo_reading(readers.reader_classes["md"], between)(readers.settings)
+            results.append(reader.read(str(source))[0])
+        finally:
+            build_cache.save_cache(None)
+    assert results == ["<P>SOME <EM>TEXT</EM>.</P><!-- A -->", "<P>SOME <EM>TEXT</EM>.</P><!-- B -->"]
+
+
+def test_missing_keys_are_found_in_the_file_and_among_new_entries(tmp_path):
+    store = build_cache.Store(tmp_path, "salt")
+    keys = [store.key("x", n) for n in range(1200)]  # more than one query's worth
+    for key in keys[::3]:
+        store.put(key, "value")
+    store.save()
+    store = build_cache.Store(tmp_path, "salt")
+    store.db.close()
+    store.db = None  # no file: only new entries count
+    store.new[keys[1]] = b""
+    assert store.missing(keys[:3]) == [keys[0], keys[2]]
+    store = build_cache.Store(tmp_path, "salt")
+    assert store.missing(keys) == [key for n, key in enumerate(keys) if n % 3]
+
+
+def test_what_was_read_is_frozen_out_of_the_collectors_sight_until_the_articles_are_read(
+        tmp_path, monkeypatch):
+    import gc  # noqa: PLC0415
+
+    (tmp_path / "briefings").mkdir()
+    source = tmp_path / "briefings" / "one.md"
+    source.write_text("Title: One\n\nSome *text*.\n", "utf-8")
+    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    monkeypatch.setattr(build_cache, "FREEZE_EVERY", 2)
+    try:
+        build_cache.cache_readers(readers)
+        reader = readers.reader_classes["md"](readers.settings)
+        reader.read(str(source))
+        assert gc.get_freeze_count() == 0
+        reader.read(str(source))
+        assert gc.get_freeze_count() > 0
+        build_cache.thaw()
+        assert gc.get_freeze_count() == 0
+    finally:
+        build_cache.save_cache(None)
+        gc.unfreeze()

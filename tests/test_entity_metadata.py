@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import markdown as markdown_lib
+import pytest
 
 from briefing.markdown import render
 from briefing.model import Briefing, Entity, Event, PublishedDate
@@ -69,3 +70,137 @@ def test_only_the_first_mention_is_linked_and_text_stays_escaped():
                       '<p id="p-2">The TTP and Tehreek-e-Taliban Pakistan.</p>')
     assert entities[0]["mention"] == {"anchor": "p-1", "before": "<b>", "text": "TTP",
                                       "after": "</b> and the TTP again."}
+
+
+# ------------------------------------------------------------------ reading through the build cache
+
+CAPTION_BRIEFING = """Title: The "TTP" and Pakistan's talks
+Date: 2021-10-24
+Summary: Pakistan's talks with the TTP -- "a first".
+Caption: Iqbal speaks in Peshawar.
+Entities: TTP (organisation): Tehreek-e-Taliban Pakistan; TTP
+    Sajid Iqbal (person, discovered): Sajid Iqbal; Iqbal
+    Pakistan (place): Pakistan
+    Nowhere (place): Nowhere
+    Not an entity line
+Events: 2021-10-23 | p-1 | on Saturday | CNN; TTP | CNN reported on Saturday that the TTP agreed.
+    2021-11 planned | p-2 | next month | | They will meet next month.
+    not an event line
+
+<p id="p-1">CNN reported on Saturday that the "TTP" agreed &amp; Pakistan's army didn't.</p>
+
+<p id="p-2">They will meet next month, the Tehreek-e-Taliban Pakistan said.</p>
+"""
+
+
+def reading_settings(tmp_path, **overrides):
+    from pelican.settings import read_settings  # noqa: PLC0415
+
+    return read_settings(None, override={
+        "PATH": str(tmp_path), "ARTICLE_PATHS": ["briefings"], "PAGE_PATHS": [],
+        "TYPOGRIFY": True, "FORMATTED_FIELDS": [], "RELATIVE_URLS": True,
+        "ARTICLE_URL": "briefings/{slug}.html", "ENTITY_URL": "entity/{slug}.html",
+        "CACHE_CONTENT": False, "TIMEZONE": "UTC", **overrides})
+
+
+def read_briefing(path: Path, settings: dict, cached: bool):
+    """Read `path` as Pelican does (typogrify included), through the briefing reader, the build
+    cache if `cached`, and the entity reader; the cache is saved after, as at the end of a build."""
+    from briefing_reader.briefing_reader import BriefingMarkdownReader  # noqa: PLC0415
+    from build_cache import build_cache  # noqa: PLC0415
+    from entities.metadata import reading_entities  # noqa: PLC0415
+    from pelican.contents import Article  # noqa: PLC0415
+    from pelican.readers import Readers  # noqa: PLC0415
+
+    base = build_cache.caching_reader(BriefingMarkdownReader) if cached else BriefingMarkdownReader
+    settings = {**settings, "READERS": {"md": reading_entities(base, settings)}}
+    if cached:
+        build_cache.store_for(settings)
+    build_cache.install_typogrify_cache()
+    try:
+        return Readers(settings).read_file(str(path.parent), path.name, content_class=Article,
+                                           context={})
+    finally:
+        build_cache.save_cache(None)
+
+
+def facts(article) -> tuple:
+    """What a read gives: the HTML, and every metadata value with records as their fields."""
+    def plain(value):
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        slots = getattr(type(value), "__slots__", None)
+        if slots:
+            return type(value).__name__, {name: plain(getattr(value, name)) for name in slots
+                                          if hasattr(value, name)}
+        return value
+
+    return article._content, {name: plain(value) for name, value in article.metadata.items()}
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Calls of the entity reader's derive() and of typogrify's own function."""
+    from typogrify import filters  # noqa: PLC0415
+
+    import entities.metadata as metadata  # noqa: PLC0415
+
+    calls = {"derive": 0, "typogrify": 0}
+    derive, original = metadata.derive, getattr(filters.typogrify, "original", filters.typogrify)
+
+    def counting_derive(*args):
+        calls["derive"] += 1
+        return derive(*args)
+
+    def counting_typogrify(*args, **kwargs):
+        calls["typogrify"] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(metadata, "derive", counting_derive)
+    monkeypatch.setattr(filters, "typogrify", counting_typogrify)  # the cache wraps this one
+    return calls
+
+
+def test_a_rebuild_reads_a_briefing_from_the_cache_as_a_fresh_read_would(tmp_path, counted, caplog):
+    path = tmp_path / "briefings" / "t.md"
+    path.parent.mkdir()
+    path.write_text(CAPTION_BRIEFING, "utf-8")
+    settings = reading_settings(tmp_path)
+    fresh = facts(read_briefing(path, settings, cached=False))
+    assert 'class="entity-link" href="../entity/ttp.html"' in fresh[0]
+    assert "&#8220;" in fresh[0] and "&#8220;" in fresh[1]["title"]  # typogrified
+    first = facts(read_briefing(path, settings, cached=True))
+    calls_before = dict(counted)
+    again = facts(read_briefing(path, settings, cached=True))
+    assert counted == calls_before  # neither derived nor typogrified again
+    assert fresh == first == again
+    copy = path.with_name("copy.md")  # the same bytes: the same entry
+    copy.write_bytes(path.read_bytes())
+    caplog.clear()
+    assert facts(read_briefing(copy, settings, cached=True)) == fresh
+    assert counted == calls_before
+    warnings = [record.getMessage() for record in caplog.records]
+    assert any(str(copy) in text and "Not an entity line" in text for text in warnings)
+    assert any(str(copy) in text and "not an event line" in text for text in warnings)
+
+
+@pytest.mark.parametrize("change", [
+    {"ENTITY_URL": "actors/{slug}/"}, {"RELATIVE_URLS": False, "SITEURL": "https://x.org"},
+    {"ARTICLE_URL": "{slug}.html"}, {"SLUG_REGEX_SUBSTITUTIONS": [(r"[^\w\s-]", ""), (r"\s+", "_")]},
+    {"TYPOGRIFY_DASHES": "oldschool"}, {"TYPOGRIFY_IGNORE_TAGS": ["p"]},
+    {"TYPOGRIFY_OMIT_FILTERS": ["caps"]}, {"TYPOGRIFY": False}, "file"], ids=str)
+def test_what_a_cached_read_depends_on_gives_a_new_read(tmp_path, counted, change):
+    path = tmp_path / "briefings" / "t.md"
+    path.parent.mkdir()
+    path.write_text(CAPTION_BRIEFING, "utf-8")
+    settings = reading_settings(tmp_path)
+    before = facts(read_briefing(path, settings, cached=True))
+    if change == "file":
+        path.write_text(CAPTION_BRIEFING.replace("Iqbal speaks", "Sajid Iqbal speaks"), "utf-8")
+    else:
+        settings = reading_settings(tmp_path, **change)
+    calls_before = counted["derive"]
+    after = facts(read_briefing(path, settings, cached=True))
+    assert counted["derive"] == calls_before + 1
+    assert after == facts(read_briefing(path, settings, cached=False))
+    assert after != before

@@ -6,9 +6,16 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
 - each Markdown reader caches `Markdown.convert` (HTML and raw metadata) under a hash of the
   file's bytes and the Markdown settings; metadata is still parsed on every build, with the
   current settings and plugins;
-- typogrify results are cached under a hash of their input and options;
+- a reader that extends the cached one keeps what it derives from a file with `read_memo`,
+  under the file's key and whatever else the derivation reads, together with what typogrify
+  makes of the derived HTML, the title and the summary; Pelican's typogrify calls that follow
+  on those very strings get these results (`PRIMED`), with no hashing or lookup of their own
+  (plugins/entities: a rebuild reads each briefing with two lookups);
+- other typogrify results are cached under a hash of their input and options;
 - on a build with many files not yet cached, they are converted in a process pool, one worker
   per core, before Pelican reads them in order.
+- while the articles are read, what was read is frozen out of the garbage collector's sight
+  every FREEZE_EVERY reads (it is kept for the whole build anyway);
 - a job that may run in a forked process (the search index's, deferred by
   plugins/parallel_render) gets and computes entries through a `Store.sidecar()` asked for
   before the fork; its entries reach the store when the build saves it.
@@ -21,6 +28,7 @@ at its end. Delete the folder to start afresh.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -39,6 +47,10 @@ from pelican.readers import MarkdownReader
 log = logging.getLogger(__name__)
 
 CACHE_FILE = "build-cache.sqlite"
+# Reads between two gc.freeze() in the build's process (0 in pool workers): what is read is kept
+# for the whole build, and each full collection would walk every briefing read so far (a fifth
+# of a rebuild's reading at 10,000). A warm read leaves no cyclic garbage to miss meanwhile.
+FREEZE_EVERY = 500
 POOL_THRESHOLD = 64  # fewer uncached files than this: not worth starting workers
 POOL_CHUNK = 50  # files a pool worker converts before handing back their cache entries
 LOOKUP_CHUNK = 500  # keys a sidecar looks up in one query (older SQLite allows 999 parameters)
@@ -87,14 +99,17 @@ class Store:
             return None
         return None if row is None else decoded(row[0])
 
-    def has(self, key: str) -> bool:
-        if key in self.new:
-            return True
-        try:
-            return self.db is not None and self.db.execute(
-                "SELECT 1 FROM entry WHERE key = ?", (key,)).fetchone() is not None
-        except sqlite3.Error:
-            return False
+    def missing(self, keys: list[str]) -> list[str]:
+        """The keys that have no entry, asked a few hundred at a time."""
+        found = set(self.new)
+        for start in range(0, len(keys) if self.db is not None else 0, 500):
+            chunk = keys[start:start + 500]
+            try:
+                found.update(row[0] for row in self.db.execute(
+                    f"SELECT key FROM entry WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+            except sqlite3.Error:
+                break
+        return [key for key in keys if key not in found]
 
     def remember(self, key: str, compute):
         """The value kept under `key`, or compute() kept there now."""
@@ -270,6 +285,7 @@ def open_table(path: Path) -> sqlite3.Connection | None:
 
 
 STORE: Store | None = None
+CODE = fingerprint(Path(__file__).read_bytes())  # this module's version, in read_memo's keys
 FILE_KEYS: dict[str, tuple[int, int, str]] = {}  # path → (size, mtime, key), for one build
 
 
@@ -289,21 +305,64 @@ def typogrify_options(settings) -> tuple[list, dict]:
     return settings["TYPOGRIFY_IGNORE_TAGS"], dict.fromkeys(settings["TYPOGRIFY_OMIT_FILTERS"], False)
 
 
-def set_smartypants_attributes(settings) -> None:
+def smartypants_attributes(settings) -> int:
     """The smartypants options Pelican sets before typogrify (same place)."""
     import smartypants  # noqa: PLC0415
 
     dashes = settings["TYPOGRIFY_DASHES"]
-    smartypants.Attr.default = {"oldschool": smartypants.Attr.set2,
-                                "oldschool_inverted": smartypants.Attr.set3}.get(
+    return {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}.get(
         dashes, smartypants.Attr.set1) | smartypants.Attr.w
 
 
+def set_smartypants_attributes(settings) -> None:
+    import smartypants  # noqa: PLC0415
+
+    smartypants.Attr.default = smartypants_attributes(settings)
+
+
+def typogrify_signature(settings) -> tuple | None:
+    """Everything but the text that decides what Pelican's typogrify call makes of it, as the
+    cached typogrify sees it; None when Pelican does not typogrify."""
+    if not settings["TYPOGRIFY"]:
+        return None
+    ignore_tags, options = typogrify_options(settings)
+    return ignore_tags, sorted(options.items()), int(smartypants_attributes(settings))
+
+
+# id(text) → (text, typogrify_signature, result): what typogrify makes of texts that the reader
+# just returned, from the cache (see CachingReader.read_memo). Holding the text keeps its id.
+PRIMED: dict[int, tuple] = {}
+
+
+def typogrified(texts: list, settings) -> list:
+    """typogrify(text) for each text, as Pelican's read_file would call it (None for a text that
+    is not a plain string: it is left to that call)."""
+    from typogrify.filters import typogrify  # noqa: PLC0415
+
+    original = getattr(typogrify, "original", typogrify)
+    set_smartypants_attributes(settings)
+    ignore_tags, options = typogrify_options(settings)
+    return [original(text, ignore_tags, **options) if type(text) is str else None
+            for text in texts]
+
+
+def prime_typogrify(texts: list, results: list, signature: tuple) -> None:
+    PRIMED.clear()
+    for text, result in zip(texts, results):
+        if result is not None:
+            PRIMED[id(text)] = (text, signature, result)
+
+
 def cached_typogrify(original):
-    """Wrap typogrify.filters.typogrify: the same result, computed once per distinct input."""
+    """Wrap typogrify.filters.typogrify: the same result, computed once per distinct input (or
+    primed for the very text object with the same options)."""
     import smartypants  # noqa: PLC0415
 
     def typogrify(text, ignore_tags=None, **kwargs):
+        primed = PRIMED.get(id(text))
+        if primed is not None and primed[0] is text and primed[1] == (
+                ignore_tags, sorted(kwargs.items()), int(smartypants.Attr.default)):
+            return primed[2]
         if STORE is None:
             return original(text, ignore_tags, **kwargs)
         key = STORE.key("typogrify", text, ignore_tags, sorted(kwargs.items()),
@@ -355,15 +414,20 @@ def caching_reader(base: type) -> type:
 
     class CachingReader(base):
         warmed = False
+        reads = 0
 
         def read(self, source_path):
             store = store_for(self.settings)
             if not CachingReader.warmed:
                 CachingReader.warmed = True
                 warm(self, store)
-            content, meta = store.remember(self.cache_key(store, source_path),
-                                           lambda: convert_markdown(self, source_path))
+            CachingReader.reads += 1
+            if FREEZE_EVERY and CachingReader.reads % FREEZE_EVERY == 0:
+                gc.freeze()  # see FREEZE_EVERY; thawed once the articles are read
+            key = self.cache_key(store, source_path)
+            content, meta = store.remember(key, lambda: convert_markdown(self, source_path))
             self._source_path = source_path
+            self._file_key, self._html = key, content  # for read_memo
             if meta is None:
                 return content, {}
             if self.settings["FORMATTED_FIELDS"]:
@@ -374,11 +438,28 @@ def caching_reader(base: type) -> type:
                 self._md = NO_MARKDOWN  # _parse_metadata only deregisters its meta step
             return content, self._parse_metadata(meta)
 
-        def memo(self, kind: str, parts: tuple, compute):
-            """compute(), or what it gave in a build with the same `parts`: for plugins whose
-            readers extend this one with work of their own (plugins/entities links mentions)."""
+        def read_memo(self, kind: str, content: str, metadata: dict, parts: tuple, derive):
+            """For a reader that extends this one: derive() → (content, value) from what this
+            reader's read returned (`content`, `metadata`), or what it gave in an earlier build.
+            Keyed by `kind`, `parts` (all else that derive reads), the title and summary, and
+            the file's key when `content` is the HTML this reader just returned for it (the
+            file's bytes and the Markdown settings give that HTML), else the HTML itself.
+            What Pelican's typogrify makes of the derived content, the title and the summary is
+            kept with it and handed to the typogrify calls that follow (`PRIMED`)."""
             store = store_for(self.settings)
-            return store.remember(store.key(kind, *parts), compute)
+            source = self._file_key if content is getattr(self, "_html", None) else content
+            signature = typogrify_signature(self.settings)
+            title, summary = metadata.get("title"), metadata.get("summary")
+
+            def compute():
+                new_content, value = derive()
+                texts = [new_content or None, title, summary]
+                return new_content, value, signature and typogrified(texts, self.settings)
+
+            key = store.key(kind, CODE, source, parts, title, summary, signature)
+            content, value, typography = store.remember(key, compute)
+            prime_typogrify([content, title, summary], typography or [], signature)
+            return content, value
 
         def cache_key(self, store, source_path) -> str:
             """The file's key; computed once per build for a file that did not change since."""
@@ -410,7 +491,8 @@ def warm(reader, store: Store) -> None:
     """Convert the files not yet cached in a process pool (Markdown and typogrify)."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     files = content_files(reader.settings, reader.file_extensions)
-    missing = [path for path in files if not store.has(reader.cache_key(store, path))]
+    keys = {reader.cache_key(store, path): path for path in files}
+    missing = [keys[key] for key in store.missing(list(keys))]
     if len(missing) < POOL_THRESHOLD or (cpus or 1) < 2:
         return
     global WORKER_READER
@@ -433,8 +515,9 @@ def convert_chunk(paths: list[str]) -> list[tuple[str, bytes]]:
     typogrify what Pelican will typogrify, and hand back the cache entries this made."""
     from typogrify.filters import typogrify  # noqa: PLC0415
 
-    global STORE
+    global STORE, FREEZE_EVERY
     STORE = Store(None, STORE.salt)  # in memory: no SQLite connection across fork
+    FREEZE_EVERY = 0  # a worker's conversions leave garbage; it lives as long as the pool
     reader = WORKER_READER
     set_smartypants_attributes(reader.settings)
     ignore_tags, options = typogrify_options(reader.settings)
@@ -464,9 +547,16 @@ def cache_readers(readers) -> None:
         readers.reader_classes[extension] = caching_reader(cls)
 
 
+def thaw(*args) -> None:
+    """Objects frozen while reading are the collector's again (see FREEZE_EVERY)."""
+    gc.unfreeze()
+
+
 def save_cache(pelican) -> None:
     global STORE
+    thaw()
     FILE_KEYS.clear()
+    PRIMED.clear()
     if STORE is not None:
         STORE.save()
         STORE = None
@@ -474,4 +564,5 @@ def save_cache(pelican) -> None:
 
 def register() -> None:
     signals.readers_init.connect(cache_readers)
+    signals.article_generator_pretaxonomy.connect(thaw)  # before lean_contents collects
     signals.finalized.connect(save_cache)

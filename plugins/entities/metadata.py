@@ -11,6 +11,10 @@ Links are added here, in the reader and before typogrify, because typogrify spli
 spans ("<span class="caps">US</span> State Department") that no later search would find again.
 Body paragraphs are escaped seed text; they are unescaped, cut around the mention and escaped
 again, so no seed text becomes markup.
+
+With plugins/build_cache, what a briefing gives (linked HTML, entities, events, lines not
+understood) is kept as plain values under the file's key and everything else it is derived from
+(`read_memo`): a rebuild neither parses the lines nor links mentions again, only makes the records.
 """
 
 import hashlib
@@ -18,13 +22,22 @@ import html
 import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 from sys import intern
 
 from pelican.utils import slugify
 
-from .records import EntityRecord, EventRecord
+from . import records
+from .records import EntityRecord, EventRecord, MentionRecord
 
 log = logging.getLogger(__name__)
+
+# This module's and the records' version: kept results are keyed by it.
+CODE = hashlib.sha256(b"".join(Path(module).read_bytes()
+                               for module in (__file__, records.__file__))).hexdigest()
+ENTITY_LINE_UNREAD = "%s: Entities line not understood (want 'Name (type): form; form'): %r"
+EVENT_LINE_UNREAD = ("%s: Events line not understood (want 'date | p-N | words | actors | "
+                     "sentence'): %r")
 
 TYPES = ("person", "organisation", "place")
 ENTITY_LINE = re.compile(
@@ -42,26 +55,32 @@ def as_list(value) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
+def slug_substitutions(settings: dict) -> tuple:
+    return tuple(map(tuple, settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_SLUG_SUBSTITUTIONS)))
+
+
 def entity_slug(name: str, settings: dict) -> str:
-    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_SLUG_SUBSTITUTIONS)
-    return slug_of(name, tuple(map(tuple, subs)))
+    return slug_of(name, slug_substitutions(settings))
 
 
 @lru_cache(maxsize=65536)  # the same few hundred names come back in every briefing
 def slug_of(name: str, subs: tuple) -> str:
-    return (slugify(name, regex_subs=[list(sub) for sub in subs])
-            or "entity-" + hashlib.sha256(name.encode()).hexdigest()[:8])
+    """Interned: a slug read back from the cache is then this very string."""
+    return intern(slugify(name, regex_subs=[list(sub) for sub in subs])
+                  or "entity-" + hashlib.sha256(name.encode()).hexdigest()[:8])
 
 
-def parse_entities(lines: list[str], source: str) -> list[dict]:
+def parse_entities(lines: list[str], source: str, unread: list | None = None) -> list[dict]:
     """`Entities` lines → [{name, type, discovered, forms}]; a line that does not parse is
-    reported with the file it is in and skipped."""
+    skipped, and added to `unread` if given, else reported with the file it is in."""
     entities = []
     for line in lines:
         match = ENTITY_LINE.match(line.strip())
         if not match:
-            log.warning("%s: Entities line not understood (want 'Name (type): form; form'): %r",
-                        source, line)
+            if unread is None:
+                log.warning(ENTITY_LINE_UNREAD, source, line)
+            else:
+                unread.append(line)
             continue
         # Interned: the same names recur in thousands of briefings, all held until the end.
         forms = [intern(form.strip()) for form in (match.group("forms") or "").split(";") if form.strip()]
@@ -72,15 +91,18 @@ def parse_entities(lines: list[str], source: str) -> list[dict]:
     return entities
 
 
-def parse_events(lines: list[str], source: str) -> list[dict]:
-    """`Events` lines → [{iso_date, precision, planned, anchor, expression, actors, sentence}]."""
+def parse_events(lines: list[str], source: str, unread: list | None = None) -> list[dict]:
+    """`Events` lines → [{iso_date, precision, planned, anchor, expression, actors, sentence}];
+    a line that does not parse as for parse_entities."""
     events = []
     for line in lines:
         parts = [part.strip() for part in line.split("|", 4)]
         date = EVENT_DATE.match(parts[0]) if len(parts) == 5 else None
         if not date:
-            log.warning("%s: Events line not understood (want 'date | p-N | words | actors | "
-                        "sentence'): %r", source, line)
+            if unread is None:
+                log.warning(EVENT_LINE_UNREAD, source, line)
+            else:
+                unread.append(line)
             continue
         iso = date.group("iso")
         events.append({
@@ -166,29 +188,83 @@ def link_mentions(entities: list[dict], href: str, content: str, caption: str, t
     return content, [entity.get("mention") for entity in entities]
 
 
+def derive_inputs(metadata: dict, settings: dict) -> tuple:
+    """All that derive() reads besides the HTML."""
+    return (str(metadata.get("caption", "")), str(metadata.get("title", "")),
+            as_list(metadata.get("entities")), as_list(metadata.get("events")),
+            site_root(settings) + settings.get("ENTITY_URL", "entity/{slug}.html"),
+            slug_substitutions(settings))
+
+
+def derive(content: str, caption: str, title: str, entity_lines: list, event_lines: list,
+           href: str, subs: tuple) -> tuple[str, tuple]:
+    """What a briefing gives: its HTML with first mentions linked, and (entity rows, event
+    rows, Entities lines not understood, Events lines not understood), plain values only."""
+    unread_entities, unread_events = [], []
+    entities = parse_entities(entity_lines, "", unread_entities)
+    events = parse_events(event_lines, "", unread_events)
+    for entity in entities:
+        entity["slug"] = slug_of(entity["name"], subs)
+    content, _ = link_mentions(entities, href, content, caption, title)  # each gets its mention
+    rows = [entity_row(entity) for entity in entities], [event_row(event) for event in events]
+    return content, (*rows, unread_entities, unread_events)
+
+
+def entity_row(entity: dict) -> tuple:
+    """An entity as plain values (a cache entry holds no classes); entity_record reads it."""
+    mention = entity.get("mention")
+    return (entity["name"], entity["type"], entity["discovered"], entity["forms"], entity["slug"],
+            mention and (mention["anchor"], mention["before"], mention["text"], mention["after"]))
+
+
+def event_row(event: dict) -> tuple:
+    return (event["iso_date"], event["precision"], event["planned"], event["anchor"],
+            event["expression"], event["actors"], event["sentence"])
+
+
+def entity_record(row: tuple) -> EntityRecord:
+    """The record of an entity row, the strings that recur in many briefings interned (the same
+    objects as parse_entities and slug_of give). Fields set one by one: 180,000 entities at
+    10,000 briefings."""
+    name, kind, discovered, forms, slug, mention = row
+    record = EntityRecord()
+    record.name, record.type, record.discovered = intern(name), intern(kind), discovered
+    record.forms, record.slug = list(map(intern, forms)), intern(slug)
+    if mention:
+        record.mention = quote = MentionRecord()
+        quote.anchor, quote.before, quote.text, quote.after = mention
+    return record
+
+
+def event_record(row: tuple) -> EventRecord:
+    iso_date, precision, planned, anchor, expression, actors, sentence = row
+    record = EventRecord()
+    record.iso_date, record.precision, record.planned = intern(iso_date), intern(precision), planned
+    record.anchor, record.expression, record.sentence = intern(anchor), expression, sentence
+    record.actors = list(map(intern, actors))
+    return record
+
+
 def reading_entities(reader_class, settings: dict):
     """The Markdown reader class, extended to parse entities and events and link mentions."""
 
     class EntityLinkingReader(reader_class):
         def read(self, source_path):
             content, metadata = super().read(source_path)
-            entities = parse_entities(as_list(metadata.get("entities")), source_path)
-            events = parse_events(as_list(metadata.get("events")), source_path)
-            for entity in entities:
-                entity["slug"] = entity_slug(entity["name"], self.settings)  # one string per name
-            href = site_root(self.settings) + self.settings.get("ENTITY_URL", "entity/{slug}.html")
-            texts = (content, str(metadata.get("caption", "")), str(metadata.get("title", "")))
-            memo = getattr(self, "memo", None)  # plugins/build_cache: kept from earlier builds
-            if memo is None:
-                content, mentions = link_mentions(entities, href, *texts)
+            inputs = derive_inputs(metadata, self.settings)
+            read_memo = getattr(self, "read_memo", None)  # plugins/build_cache
+            if read_memo is None:
+                content, found = derive(content, *inputs)
             else:
-                content, mentions = memo("entity links", (entities, href, *texts),
-                                         lambda: link_mentions(entities, href, *texts))
-            for entity, mention in zip(entities, mentions):
-                if mention is not None:
-                    entity["mention"] = mention
-            metadata["entities"] = [EntityRecord.of(entity) for entity in entities]
-            metadata["events"] = [EventRecord.of(event) for event in events]
+                content, found = read_memo("entities", content, metadata, (CODE, *inputs),
+                                           lambda html=content: derive(html, *inputs))
+            entity_rows, event_rows, unread_entities, unread_events = found
+            for line in unread_entities:
+                log.warning(ENTITY_LINE_UNREAD, source_path, line)
+            for line in unread_events:
+                log.warning(EVENT_LINE_UNREAD, source_path, line)
+            metadata["entities"] = [entity_record(row) for row in entity_rows]
+            metadata["events"] = [event_record(row) for row in event_rows]
             return content, metadata
 
     EntityLinkingReader.__name__ = reader_class.__name__
