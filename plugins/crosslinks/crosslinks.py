@@ -17,8 +17,8 @@ succeeded leaves them; compactly, since they are held while every briefing is in
 
 import hashlib
 import heapq
+import marshal
 import math
-import pickle
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -147,22 +147,24 @@ def crosslink(articles, options: list, last: tuple | None = None) -> tuple | Non
         if redo is None or article.slug in redo:
             article.related = related_for(article, index, weights, max_postings, limit, time_weight,
                                           time_scale, article_features[id(article)], seconds)
-            related[article.slug] = pickle.dumps(
+            related[article.slug] = marshal.dumps(
                 [(item["article"].slug, item["score"], item["shared"]) for item in article.related])
         else:
             related[article.slug] = last[2][article.slug]
             article.related = [{"article": by_slug[slug], "score": score, "shared": shared}
-                               for slug, score, shared in pickle.loads(related[article.slug])]
+                               for slug, score, shared in marshal.loads(related[article.slug])]
     return (digests, key_digests, related) if unique else None
 
 
 def state(articles, article_features: dict, index: dict) -> tuple[dict, dict]:
     """What a briefing's related list is computed from, as digests: each briefing's features
-    and signature, by slug, and the signatures of the briefings under each key."""
-    signatures = {id(article): signature(article) for article in articles}
+    and signature, by slug, and the signatures of the briefings under each key (in the order
+    of the briefings: when one moves, only the keys it is under change, and they change
+    anyway)."""
+    signatures = {id(article): digest(signature(article)) for article in articles}
     digests = {article.slug: digest((sorted(article_features[id(article)].items()),
                                      signatures[id(article)])) for article in articles}
-    key_digests = {key: digest(sorted(signatures[id(article)] for article in postings))
+    key_digests = {key: digest(b"".join([signatures[id(article)] for article in postings]))
                    for key, postings in index.items()}
     return digests, key_digests
 
@@ -174,7 +176,8 @@ def signature(article) -> tuple:
 
 
 def digest(value) -> bytes:
-    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    data = value if isinstance(value, bytes) else repr(value).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def affected(last: tuple, digests: dict, key_digests: dict, article_features: dict, articles) -> set[str]:
