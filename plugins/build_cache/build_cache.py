@@ -53,7 +53,7 @@ CACHE_FILE = "build-cache.sqlite"
 FREEZE_EVERY = 500
 POOL_THRESHOLD = 64  # fewer uncached files than this: not worth starting workers
 POOL_CHUNK = 50  # files a pool worker converts before handing back their cache entries
-LOOKUP_CHUNK = 500  # keys a sidecar looks up in one query (older SQLite allows 999 parameters)
+LOOKUP_CHUNK = 500  # keys looked up in one query (older SQLite allows 999 parameters)
 LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants")
 
 
@@ -100,15 +100,13 @@ class Store:
         return None if row is None else decoded(row[0])
 
     def missing(self, keys: list[str]) -> list[str]:
-        """The keys that have no entry, asked a few hundred at a time."""
+        """The keys that have no entry, asked LOOKUP_CHUNK at a time."""
         found = set(self.new)
-        for start in range(0, len(keys) if self.db is not None else 0, 500):
-            chunk = keys[start:start + 500]
+        if self.db is not None:
             try:
-                found.update(row[0] for row in self.db.execute(
-                    f"SELECT key FROM entry WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+                found.update(row[0] for row in rows_of(self.db, "key", keys))
             except sqlite3.Error:
-                break
+                pass
         return [key for key in keys if key not in found]
 
     def remember(self, key: str, compute):
@@ -211,21 +209,16 @@ class Sidecar:
         if not self.opened:  # in the process that runs the job
             self.db, self.opened = open_read_only(self.path), True
         found = {}
-        for start in range(0, len(keys), LOOKUP_CHUNK):
-            if self.db is None:
-                break
-            chunk = keys[start:start + LOOKUP_CHUNK]
-            try:
-                rows = self.db.execute("SELECT key, value FROM entry WHERE key IN "
-                                       f"({','.join('?' * len(chunk))})", chunk).fetchall()
-            except sqlite3.Error:  # locked (or damaged): computed, and replaced when the build saves
-                self.db.close()
-                self.db = None
-                break
-            for key, data in rows:
+        if self.db is None:
+            return found
+        try:
+            for key, data in rows_of(self.db, "key, value", keys):
                 value = decoded(data)
                 if value is not None:
                     found[key] = value
+        except sqlite3.Error:  # locked (or damaged): computed, and replaced when the build saves
+            self.db.close()
+            self.db = None
         return found
 
     def finish(self) -> None:
@@ -244,6 +237,15 @@ class Sidecar:
                     yield pickle.load(self.file)
                 except EOFError:
                     return
+
+
+def rows_of(db: sqlite3.Connection, columns: str, keys: list[str]):
+    """The rows (`columns` of them) of the entries of `keys` that exist, one query per
+    LOOKUP_CHUNK keys; sqlite3.Error passes through."""
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[start:start + LOOKUP_CHUNK]
+        yield from db.execute(f"SELECT {columns} FROM entry WHERE key IN "
+                              f"({','.join('?' * len(chunk))})", chunk).fetchall()
 
 
 def decoded(data: bytes):
