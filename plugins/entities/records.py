@@ -10,13 +10,6 @@ code written for the dicts (and tests that pass dicts) reads either.
 class Record:
     __slots__ = ()
 
-    @classmethod
-    def of(cls, fields: dict):
-        record = cls()
-        for key, value in fields.items():
-            setattr(record, key, value)
-        return record
-
     def __getitem__(self, key: str):
         try:
             return getattr(self, key)
@@ -36,11 +29,6 @@ class MentionRecord(Record):
 
 class EntityRecord(Record):
     __slots__ = ("name", "type", "discovered", "forms", "slug", "mention")
-
-    @classmethod
-    def of(cls, fields: dict):
-        mention = fields.get("mention")
-        return super().of({**fields, "mention": MentionRecord.of(mention)} if mention else fields)
 
 
 class EventRecord(Record):
