@@ -54,8 +54,8 @@ def release_memory() -> None:
     """Hand the freed texts' memory back to the system before the rendering processes fork.
     What is left lives until the build ends: it is hidden from the collector (`gc.freeze`),
     whose every full collection would walk it again (about 1 s of a rebuild at 10,000
-    briefings, in the entity, event and cross-link plugins); plugins/build_cache gives it back
-    to the collector when the build is finalized."""
+    briefings, in the entity, event and cross-link plugins); `close` gives it back to the
+    collector when the build is finalized."""
     gc.collect()
     gc.freeze()
     library = ctypes.util.find_library("c")
@@ -65,6 +65,7 @@ def release_memory() -> None:
 
 
 def close(pelican) -> None:
+    gc.unfreeze()  # see release_memory
     while SPILL_FILES:
         SPILL_FILES.pop().close()
 
