@@ -28,11 +28,16 @@ def extended(reader_class):
     return Extending
 
 
-def test_a_reader_extended_after_the_cache_keeps_its_work_on_every_read(tmp_path):
+def one_briefing(tmp_path):
+    """A content folder with one briefing, and Pelican's readers for it (uncached yet)."""
     (tmp_path / "briefings").mkdir()
     source = tmp_path / "briefings" / "one.md"
     source.write_text("Title: One\n\nSome *text*.\n", "utf-8")
-    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    return source, SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+
+
+def test_a_reader_extended_after_the_cache_keeps_its_work_on_every_read(tmp_path):
+    source, readers = one_briefing(tmp_path)
     try:
         build_cache.cache_readers(readers)
         reader = extended(readers.reader_classes["md"])(readers.settings)
@@ -78,10 +83,7 @@ def memo_reading(reader_class, between=None):
 
 
 def test_read_memo_is_kept_between_builds_under_the_files_key(tmp_path):
-    (tmp_path / "briefings").mkdir()
-    source = tmp_path / "briefings" / "one.md"
-    source.write_text("Title: One\n\nSome *text*.\n", "utf-8")
-    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    source, readers = one_briefing(tmp_path)
     reads = []
     for text in ("Some *text*.", "Some *text*.", "Other *text*."):
         source.write_text(f"Title: One\n\n{text}\n", "utf-8")
@@ -97,10 +99,7 @@ def test_read_memo_is_kept_between_builds_under_the_files_key(tmp_path):
 
 def test_read_memo_keys_html_that_a_reader_in_between_changed_by_the_html(tmp_path):
     """The file's key stands for the HTML the cache gave, not for what another reader made of it."""
-    (tmp_path / "briefings").mkdir()
-    source = tmp_path / "briefings" / "one.md"
-    source.write_text("Title: One\n\nSome *text*.\n", "utf-8")
-    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    source, readers = one_briefing(tmp_path)
     results = []
     for mark in ("<!-- a -->", "<!-- b -->"):
         def between(reader_class, mark=mark):
@@ -138,10 +137,7 @@ def test_what_was_read_is_frozen_out_of_the_collectors_sight_until_the_articles_
         tmp_path, monkeypatch):
     import gc  # noqa: PLC0415
 
-    (tmp_path / "briefings").mkdir()
-    source = tmp_path / "briefings" / "one.md"
-    source.write_text("Title: One\n\nSome *text*.\n", "utf-8")
-    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    source, readers = one_briefing(tmp_path)
     monkeypatch.setattr(build_cache, "FREEZE_EVERY", 2)
     try:
         build_cache.cache_readers(readers)

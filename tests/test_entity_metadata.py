@@ -161,11 +161,16 @@ def counted(monkeypatch):
     return calls
 
 
-def test_a_rebuild_reads_a_briefing_from_the_cache_as_a_fresh_read_would(tmp_path, counted, caplog):
+def caption_briefing(tmp_path):
+    """CAPTION_BRIEFING in a content folder, and the settings to read it with."""
     path = tmp_path / "briefings" / "t.md"
     path.parent.mkdir()
     path.write_text(CAPTION_BRIEFING, "utf-8")
-    settings = reading_settings(tmp_path)
+    return path, reading_settings(tmp_path)
+
+
+def test_a_rebuild_reads_a_briefing_from_the_cache_as_a_fresh_read_would(tmp_path, counted, caplog):
+    path, settings = caption_briefing(tmp_path)
     fresh = facts(read_briefing(path, settings, cached=False))
     assert 'class="entity-link" href="../entity/ttp.html"' in fresh[0]
     assert "&#8220;" in fresh[0] and "&#8220;" in fresh[1]["title"]  # typogrified
@@ -190,10 +195,7 @@ def test_a_rebuild_reads_a_briefing_from_the_cache_as_a_fresh_read_would(tmp_pat
     {"TYPOGRIFY_DASHES": "oldschool"}, {"TYPOGRIFY_IGNORE_TAGS": ["p"]},
     {"TYPOGRIFY_OMIT_FILTERS": ["caps"]}, {"TYPOGRIFY": False}, "file"], ids=str)
 def test_what_a_cached_read_depends_on_gives_a_new_read(tmp_path, counted, change):
-    path = tmp_path / "briefings" / "t.md"
-    path.parent.mkdir()
-    path.write_text(CAPTION_BRIEFING, "utf-8")
-    settings = reading_settings(tmp_path)
+    path, settings = caption_briefing(tmp_path)
     before = facts(read_briefing(path, settings, cached=True))
     if change == "file":
         path.write_text(CAPTION_BRIEFING.replace("Iqbal speaks", "Sajid Iqbal speaks"), "utf-8")
