@@ -13,7 +13,9 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
   (plugins/entities: a rebuild reads each briefing with two lookups);
 - other typogrify results are cached under a hash of their input and options;
 - on a build with many files not yet cached, they are converted in a process pool, one worker
-  per core, before Pelican reads them in order.
+  per core, before Pelican reads them in order; so are the derivations of every file when the
+  first file read finds its Markdown kept but not its derivation (what the derivation reads,
+  code or settings, changed: no file's will be found);
 - while the articles are read, what was read is frozen out of the garbage collector's sight
   every FREEZE_EVERY reads (it is kept for the whole build anyway);
 - a job that may run in a forked process (the search index's, deferred by
@@ -75,10 +77,13 @@ class Store:
     New entries go into the file as they come, in a transaction committed only by `save`: a
     build that fails keeps none, and a build from nothing does not hold them all in memory."""
 
-    def __init__(self, folder: Path | None, salt: str):
-        """With no folder, a store in memory only (a pool worker's: no SQLite across fork)."""
+    def __init__(self, folder: Path | None, salt: str, lookup: Path | None = None):
+        """With no folder, a store in memory only (a pool worker's: no SQLite across fork),
+        which may look up the entries committed in the file `lookup` through a read-only
+        connection of its own."""
         self.salt = salt
         self.db = None if folder is None else open_table(folder / CACHE_FILE)
+        self.lookup, self.looked_up = lookup, None
         self.used: set[str] = set()
         self.new: dict[str, bytes] = {}  # only when there is no file
         self.path = None if folder is None else folder / CACHE_FILE
@@ -91,13 +96,20 @@ class Store:
         self.used.add(key)
         if key in self.new:
             return pickle.loads(zlib.decompress(self.new[key]))
-        if self.db is None:
+        db = self.db or self.read_only()
+        if db is None:
             return None
         try:
-            row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
+            row = db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
         return None if row is None else decoded(row[0])
+
+    def read_only(self) -> sqlite3.Connection | None:
+        """The connection to `lookup`, opened at the first lookup (in the process that uses it)."""
+        if self.lookup is not None and self.looked_up is None:
+            self.looked_up = open_read_only(self.lookup) or False
+        return self.looked_up or None
 
     def missing(self, keys: list[str]) -> list[str]:
         """The keys that have no entry, asked LOOKUP_CHUNK at a time."""
@@ -415,7 +427,8 @@ def caching_reader(base: type) -> type:
     """A subclass of a Markdown reader whose conversion comes from the cache when it can."""
 
     class CachingReader(base):
-        warmed = False
+        warmed = False  # warm() ran: the files not yet cached were converted
+        rederived = False  # rederive() ran: it runs once per build at most
         reads = 0
 
         def read(self, source_path):
@@ -427,9 +440,12 @@ def caching_reader(base: type) -> type:
             if FREEZE_EVERY and CachingReader.reads % FREEZE_EVERY == 0:
                 gc.freeze()  # see FREEZE_EVERY; thawed once the articles are read
             key = self.cache_key(store, source_path)
-            content, meta = store.remember(key, lambda: convert_markdown(self, source_path))
-            self._source_path = source_path
+            kept = store.get(key)
+            content, meta = kept or convert_markdown(self, source_path)
+            if kept is None:
+                store.put(key, (content, meta))
             self._file_key, self._html = key, content  # for read_memo
+            self._source_path, self._html_was_kept = source_path, kept is not None
             if meta is None:
                 return content, {}
             if self.settings["FORMATTED_FIELDS"]:
@@ -459,7 +475,14 @@ def caching_reader(base: type) -> type:
                 return new_content, value, signature and typogrified(texts, self.settings)
 
             key = store.key(kind, CODE, source, parts, title, summary, signature)
-            content, value, typography = store.remember(key, compute)
+            kept = store.get(key)
+            if kept is None and self._html_was_kept and not CachingReader.rederived and not IN_WORKER:
+                CachingReader.rederived = True
+                rederive(self, store, self._source_path)
+            if kept is None:
+                kept = compute()
+                store.put(key, kept)
+            content, value, typography = kept
             prime_typogrify([content, title, summary], typography or [], signature)
             return content, value
 
@@ -490,26 +513,52 @@ def content_files(settings, extensions) -> list[str]:
 
 
 def warm(reader, store: Store) -> None:
-    """Convert the files not yet cached in a process pool (Markdown and typogrify)."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    """Convert the files not yet cached in a process pool (Markdown, what the readers derive,
+    typogrify)."""
     files = content_files(reader.settings, reader.file_extensions)
     keys = {reader.cache_key(store, path): path for path in files}
-    missing = [keys[key] for key in store.missing(list(keys))]
-    if len(missing) < POOL_THRESHOLD or (cpus or 1) < 2:
-        return
-    global WORKER_READER
-    WORKER_READER = reader
+    read_in_pool(reader, store, [keys[key] for key in store.missing(list(keys))], look_up=False)
+
+
+def rederive(reader, store: Store, current: str) -> None:
+    """The first file read had its Markdown kept but not what a reader derives from it: what
+    the derivation reads besides the file (its code, settings) changed, and no file's will be
+    found. Derive the others in a pool too, from their kept Markdown, rather than one by one
+    in the build's process."""
+    files = content_files(reader.settings, reader.file_extensions)
+    if read_in_pool(reader, store, [path for path in files if path != current], look_up=True):
+        log.info("build_cache: %d files read again in a pool: what the readers derive from them "
+                 "changed (code or settings)", len(files) - 1)
+
+
+def read_in_pool(reader, store: Store, paths: list[str], look_up: bool) -> bool:
+    """Read `paths` in a process pool, one worker per core, as the build will, and keep the
+    entries this makes; False if there are too few for a pool. With `look_up`, the workers use
+    the entries kept in the cache file; the entries they hand back go into it only once they
+    are all done, so that no write of this build locks them out meanwhile."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if len(paths) < POOL_THRESHOLD or (cpus or 1) < 2:
+        return False
+    global WORKER_READER, WORKER_LOOKUP
+    WORKER_READER, WORKER_LOOKUP = reader, store.path if look_up else None
     context = multiprocessing.get_context("fork")
     # Small chunks: each worker's results come back a chunk at a time, not all at the end.
-    chunks = [missing[i:i + POOL_CHUNK] for i in range(0, len(missing), POOL_CHUNK)]
-    with context.Pool(cpus) as pool:
-        for results in pool.imap_unordered(convert_chunk, chunks):
-            for key, value in results:
+    chunks = [paths[i:i + POOL_CHUNK] for i in range(0, len(paths), POOL_CHUNK)]
+    with tempfile.TemporaryFile(prefix="build-cache-pool-") as spool:
+        with context.Pool(cpus) as pool:
+            for results in pool.imap_unordered(convert_chunk, chunks):
+                pickle.dump(results, spool, pickle.HIGHEST_PROTOCOL)
+        spool.seek(0)
+        for _ in chunks:
+            for key, value in pickle.load(spool):
                 store.add(key, value)  # not marked used: only a build that reads it keeps it
-    log.debug("build_cache: converted %d files in %d processes", len(missing), cpus)
+    log.debug("build_cache: read %d files in %d processes", len(paths), cpus)
+    return True
 
 
 WORKER_READER = None
+WORKER_LOOKUP: Path | None = None  # the cache file a pool worker looks entries up in
+IN_WORKER = False  # set in a pool worker
 
 
 def convert_chunk(paths: list[str]) -> list[tuple[str, bytes]]:
@@ -517,8 +566,9 @@ def convert_chunk(paths: list[str]) -> list[tuple[str, bytes]]:
     typogrify what Pelican will typogrify, and hand back the cache entries this made."""
     from typogrify.filters import typogrify  # noqa: PLC0415
 
-    global STORE, FREEZE_EVERY
-    STORE = Store(None, STORE.salt)  # in memory: no SQLite connection across fork
+    global STORE, FREEZE_EVERY, IN_WORKER
+    STORE = Store(None, STORE.salt, WORKER_LOOKUP)  # no SQLite connection across fork
+    IN_WORKER = True
     FREEZE_EVERY = 0  # a worker's conversions leave garbage; it lives as long as the pool
     reader = WORKER_READER
     set_smartypants_attributes(reader.settings)
