@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from briefing.up_to_date import BuildStamp  # noqa: E402
 
 PAGE_KEYS = Path(".cache") / "page-keys.pickle"  # the last build's, by plugins/parallel_render
+RUN_PELICAN = Path(__file__).with_name("run_pelican.py")  # `python -m pelican`, ended faster
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -50,7 +51,7 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
     stamp.forget()
     partial = output_dir.with_name(f".{output_dir.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
-    command = [sys.executable, "-m", "pelican", str(input_dir), "-o", str(partial),
+    command = [sys.executable, str(RUN_PELICAN), str(input_dir), "-o", str(partial),
                "-s", str(settings), "--fatal", "errors", *pelican_args]
     keys = input_dir / PAGE_KEYS
     new_keys = keys.with_name(keys.name + ".new")
