@@ -1,24 +1,33 @@
 #!/usr/bin/env python3
-"""Run Pelican as `python -m pelican` does, then end the process at once.
+"""Run Pelican as `python -m pelican` does, for a build that keeps what it makes until it ends.
 
-A build holds every briefing it read until it ends. When Python shuts down, it frees them one
-by one: 2.8 s after a 17 s rebuild at 10,000 briefings, with the site already written. When
-Pelican's main() returns, every file is written and closed and every plugin's `finalized`
-handler has run: that shutdown would only free memory. So the process ends without it, once
-the logs are flushed. A failure (SystemExit) ends the process the usual way.
+A build holds every briefing it read, and what is made from them, until it ends. So:
+
+- the garbage collector runs less often (GC_THRESHOLD): with Python's default, the collector
+  walked all that memory eight times in a one-seed rebuild at 10,000 briefings (1.4 s) and
+  found next to nothing to free;
+- the process ends at once when Pelican's main() returns. When Python shuts down, it frees
+  every object one by one: 2.8 s after a 17 s rebuild at 10,000, with the site already written.
+  By then every file is written and closed and every plugin's `finalized` handler has run, so
+  the process ends without that, once the logs are flushed. A failure (SystemExit) ends the
+  process the usual way.
 
 Used by scripts/build.py:
     python scripts/run_pelican.py content -o output -s pelicanconf.py --fatal errors
 """
 
+import gc
 import logging
 import os
 import sys
+
+GC_THRESHOLD = 20_000  # allocations between two young collections (Python's default: 700)
 
 if __name__ == "__main__":
     sys.path[0] = os.getcwd()  # as `python -m pelican` has it, not this script's folder
     from pelican import main
 
+    gc.set_threshold(GC_THRESHOLD)
     main()
     logging.shutdown()
     sys.stdout.flush()
