@@ -10,7 +10,7 @@ from types import SimpleNamespace
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
 from crosslinks.crosslinks import (DEFAULTS, affected, build_index, crosslink,  # noqa: E402
-                                   feature_weights, features, link_neighbours_in_time, related_for,
+                                   feature_weights, features, link_neighbours_in_time, ranked, related_for,
                                    state)
 
 
@@ -28,10 +28,10 @@ def article(slug, tags, day=1, undated=False, entities=()):
                            date=datetime(2021, 1, day, tzinfo=timezone.utc))
 
 
-def related_in(article_, articles, *arguments):
-    """related_for over an index of `articles`."""
+def related_in(article_, articles, *arguments, rank=related_for):
+    """related_for (or `rank`) over an index of `articles`."""
     index = build_index(articles)
-    return related_for(article_, index, feature_weights(index, len(articles)), *arguments)
+    return rank(article_, index, feature_weights(index, len(articles)), *arguments)
 
 
 def test_rare_shared_tags_rank_first():
@@ -73,9 +73,9 @@ def test_nearness_in_time_breaks_even_scores():
     near = article("near", [], day=11, entities=["Kabul"])
     undated = article("undated", [], undated=True, entities=["Kabul"])
     articles = [a, far, undated, near]
-    related = related_in(a, articles, 500, 5, 0.5, 180)
-    assert [item["article"].slug for item in related] == ["near", "far", "undated"]
-    assert related[0]["score"] > related[1]["score"] > related[2]["score"]
+    best = related_in(a, articles, 500, 5, 0.5, 180, rank=ranked)
+    assert [other.slug for _, other, _ in best] == ["near", "far", "undated"]
+    assert best[0][0] > best[1][0] > best[2][0]  # by score, not only by the tie-break
 
 
 def test_cost_grows_with_what_is_shared_not_with_every_pair():
@@ -95,9 +95,9 @@ def test_an_undated_briefing_gets_related_ones_by_what_they_share():
     both = article("both", ["TTP", "Kabul"], undated=True)
     one = article("one", ["TTP"], undated=True)
     dated = article("dated", ["TTP"], day=3)
-    related = related_in(lone, [lone, one, both, dated], 500, 5, 0.5)
-    assert [item["article"].slug for item in related] == ["both", "dated", "one"]
-    assert all(item["score"] == item["score"] for item in related)  # no NaN
+    best = related_in(lone, [lone, one, both, dated], 500, 5, 0.5, rank=ranked)
+    assert [other.slug for _, other, _ in best] == ["both", "dated", "one"]
+    assert all(score == score for score, _, _ in best)  # no NaN
 
 
 # A rebuild recomputes only the lists that can differ (`affected`); the others are the last
@@ -113,7 +113,7 @@ def random_article(rng, slug):
 
 
 def lists(articles):
-    return {a.slug: [(item["article"].slug, item["score"], item["shared"]) for item in a.related]
+    return {a.slug: [(item["article"].slug, item["shared"]) for item in a.related]
             for a in articles}
 
 

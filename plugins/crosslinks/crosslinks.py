@@ -59,12 +59,18 @@ def build_index(articles, article_features=None) -> dict[str, list]:
     return index
 
 
-def related_for(article, index, weights, max_postings: int, limit: int,
-                time_weight: float = 0.0, time_scale: float = 180, names=None,
-                seconds=None) -> list[dict]:
-    """The best `limit` briefings sharing entities or tags with `article`, with what they share.
-    `names`: the article's features, `seconds`: every briefing's time (see `times`), when the
-    caller has them already."""
+def related_for(article, *arguments, **options) -> list[dict]:
+    """`article`'s related list as its page shows it (arguments as for `ranked`): each briefing
+    with the names it shares. Not the score, which no page shows: adding a briefing shifts
+    every score a little, and each briefing page would be rendered again for it."""
+    return [{"article": other, "shared": shared} for _, other, shared in ranked(article, *arguments, **options)]
+
+
+def ranked(article, index, weights, max_postings: int, limit: int, time_weight: float = 0.0,
+           time_scale: float = 180, names=None, seconds=None) -> list[tuple[float, object, list]]:
+    """The best `limit` briefings sharing entities or tags with `article`, best first, as
+    (score, briefing, names shared). `names`: the article's features, `seconds`: every
+    briefing's time (see `times`), when the caller has them already."""
     names = features(article) if names is None else names
     seconds = times(others_in(index) | {id(article): article}) if seconds is None else seconds
     scores: dict[int, float] = {}
@@ -90,9 +96,8 @@ def related_for(article, index, weights, max_postings: int, limit: int,
     for number in others:
         scores[number] += time_weight * nearness(days[number], time_scale)
     # Only the best few are wanted: a bounded heap, not a sort of every candidate.
-    ranked = heapq.nsmallest(limit, scores, key=lambda n: (-scores[n], days[n], others[n].slug))
-    return [{"article": others[number], "score": round(scores[number], 3), "shared": shared[number]}
-            for number in ranked]
+    best = heapq.nsmallest(limit, scores, key=lambda n: (-scores[n], days[n], others[n].slug))
+    return [(scores[number], others[number], shared[number]) for number in best]
 
 
 def others_in(index) -> dict[int, object]:
@@ -148,11 +153,11 @@ def crosslink(articles, options: list, last: tuple | None = None) -> tuple | Non
             article.related = related_for(article, index, weights, max_postings, limit, time_weight,
                                           time_scale, article_features[id(article)], seconds)
             related[article.slug] = marshal.dumps(
-                [(item["article"].slug, item["score"], item["shared"]) for item in article.related])
+                [(item["article"].slug, item["shared"]) for item in article.related])
         else:
             related[article.slug] = last[2][article.slug]
-            article.related = [{"article": by_slug[slug], "score": score, "shared": shared}
-                               for slug, score, shared in marshal.loads(related[article.slug])]
+            article.related = [{"article": by_slug[slug], "shared": shared}
+                               for slug, shared in marshal.loads(related[article.slug])]
     return (digests, key_digests, related) if unique else None
 
 
