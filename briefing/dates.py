@@ -54,6 +54,18 @@ def date_rules() -> list[DateRule]:
     ]
 
 
+@cache
+def date_prefixes() -> tuple[re.Pattern, ...]:
+    """The patterns of the rules that find a date at the start of a line ("date 2021-10-24 …")."""
+    return tuple(rule.pattern for rule in date_rules() if rule.where == "prefix")
+
+
+def starts_with_date(text: str) -> bool:
+    """Whether a line starts with a date statement that a prefix rule reads: such a line is never
+    the rest of the line before it, even when it starts in lower case."""
+    return any(pattern.search(text) for pattern in date_prefixes())
+
+
 def find_published_date(lines: list[Line]) -> DateFound | None:
     """The first date statement among the first lines of a seed, or None."""
     rules = date_rules()

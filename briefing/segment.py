@@ -2,6 +2,7 @@
 
 import re
 
+from .dates import starts_with_date
 from .model import Line
 
 SENTENCE_END = re.compile(r"[.!?:;…۔؟\"”’)\]]$")
@@ -45,7 +46,7 @@ def join_wrapped(block: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
 
 def continues(previous: str, current: str, wrapped: bool) -> bool:
     """Whether `current` carries on the sentence that `previous` broke off."""
-    if SENTENCE_END.search(previous):
+    if SENTENCE_END.search(previous) or starts_with_date(current):  # a title, then "date 2021-…"
         return False
     if current[:1].islower():
         return True

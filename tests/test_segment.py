@@ -33,3 +33,9 @@ def test_short_lines_of_a_list_stay_apart():
 def test_line_numbers_point_into_the_seed():
     lines = split_lines("Title\n\nFirst paragraph.\n")
     assert [line.number for line in lines] == [1, 3]
+
+
+def test_a_date_statement_under_a_title_is_a_line_of_its_own():
+    """Scrapers often put the date on the line right under the title, in lower case."""
+    text = "Pakistan and Iran reopen Taftan crossing - Dawn\ndate 2024-12-14 10:32\n\nBody.\n"
+    assert texts(text) == ["Pakistan and Iran reopen Taftan crossing - Dawn", "date 2024-12-14 10:32", "Body."]
