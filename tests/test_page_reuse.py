@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_site
 from jinja2 import DictLoader, Environment
+from markupsafe import Markup
 from test_build import tree
 
 from briefing.corpus import write_corpus
@@ -24,6 +25,7 @@ from parallel_render.reuse import (  # noqa: E402
     Reuse,
     Unkeyable,
     Views,
+    hash_of,
     metadata_digest,
     template_names,
 )
@@ -153,6 +155,13 @@ def test_long_lists_are_hashed_whole():
 def test_a_value_the_key_cannot_describe_makes_the_page_rendered():
     with pytest.raises(Unkeyable):
         Views().of([object()])
+
+
+def test_markup_and_a_string_of_the_same_text_differ():
+    """A template escapes one and not the other: the page differs, so must its key."""
+    views = Views()
+    assert hash_of(views.of([Markup("<b>TTP</b>")])) != hash_of(views.of(["<b>TTP</b>"]))
+    assert hash_of(views.of([Markup("a")])) == hash_of(views.of([Markup("a")]))
 
 
 TEMPLATES = {

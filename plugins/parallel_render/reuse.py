@@ -16,7 +16,8 @@ What the key walks:
 - another object with a page of its own (an entity, a tag: it has `slug` and `url`): its name,
   slug, URL and type, which is all a template may read of it;
 - records (dataclasses, slotted classes: their slots, or what their `__getstate__` gives),
-  lists, dicts, dates and plain values: by value.
+  lists, dicts, dates and plain values: by value (a value of a subclass such as Markup, with
+  its class's name).
 Anything else (a function, an unknown class) makes the page unkeyable: it is rendered. A
 value the page shares with the whole site (the menu, the chronology's events) is walked once per
 process, not once per page. A template that chooses a template to include at render time is
@@ -39,6 +40,7 @@ import datetime
 import filecmp
 import hashlib
 import logging
+import marshal
 import os
 import pickle
 import shutil
@@ -90,8 +92,9 @@ class Views:
 
     def walker(self, kind: type):  # noqa: PLR0911  (one return per kind of value)
         """How values of this type are walked: a function (value, subject) → view."""
-        if issubclass(kind, PLAIN):
-            return lambda value, subject: value
+        if issubclass(kind, PLAIN):  # Markup, an enum: what it is matters to the template too
+            plain = next(base for base in kind.__mro__ if base in PLAIN_TYPES)
+            return lambda value, subject: (kind.__name__, plain(value))
         if issubclass(kind, (list, tuple)):
             name = kind.__name__
             return lambda value, subject: (name, self.items(value))
@@ -137,7 +140,7 @@ class Views:
             return tuple(self.of(item) for item in values)
         digest = hashlib.blake2b(digest_size=16)
         for item in values:
-            digest.update(repr(self.of(item)).encode("utf-8", "surrogatepass"))
+            digest.update(encoded(self.of(item)))
         return ("long", len(values), digest.digest())
 
     def shared_record(self, value, names: tuple[str, ...]) -> tuple:
@@ -198,7 +201,17 @@ def unkeyable(value, subject):
 
 
 def hash_of(view) -> bytes:
-    return hashlib.blake2b(repr(view).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return hashlib.blake2b(encoded(view), digest_size=16).digest()
+
+
+def encoded(view) -> bytes:
+    """A view as bytes, in marshal's format 2: it writes values only (later formats also mark
+    which objects are one and the same, so equal views could give different bytes). A third
+    of the cost of `repr`."""
+    try:
+        return marshal.dumps(view, 2)
+    except ValueError as error:  # not a plain value: a walker let something through
+        raise Unkeyable(str(error)) from None
 
 
 def slot_names(cls) -> tuple[str, ...]:
@@ -301,13 +314,12 @@ class Reuse:
         shared = {key: page.base[key] for key in sorted(reads)
                   if key not in page.own and key in page.base and key.islower()}
         try:
-            view = (name, relative,
-                    tuple((key, self.views.of(value, subject=True)) for key, value in own.items()),
-                    tuple((key, self.views.shared(value)) for key, value in shared.items()))
+            return hash_of((name, relative,
+                            tuple((key, self.views.of(value, subject=True)) for key, value in own.items()),
+                            tuple((key, self.views.shared(value)) for key, value in shared.items())))
         except Unkeyable as error:
             log.debug("page %s is rendered: its key cannot hold a %s", page.path, error)
             return None
-        return hash_of(view)
 
     def template_reads(self, page) -> set[str] | None:
         """What the page's template reads, or None if it includes a template chosen at
