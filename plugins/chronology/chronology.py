@@ -6,7 +6,6 @@ once with all its sources. The template context gets `events` (newest first) and
 (an SVG, as pieces to write in turn); each article gets `events`, each entity its own slice.
 """
 
-import heapq
 from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -71,7 +70,8 @@ def same_event(one: Event, other: Event) -> bool:
     shared = {e.slug for e in one.actors} & {e.slug for e in other.actors}
     if not shared:
         return False
-    return bool(agents(one) & agents(other)) or not agents(one) or not agents(other)
+    mine, theirs = agents(one), agents(other)
+    return bool(mine & theirs) or not mine or not theirs
 
 
 def read_events(articles, entities_by_name: dict) -> list[Event]:
@@ -120,14 +120,12 @@ def merge_events(events: list[Event]) -> list[Event]:
 def first_same(event: Event, group: list[Event], by_actor: dict) -> int | None:
     """The position of the first event of `group` that `event` is a report of, if any: only
     events sharing an actor can be (see same_event)."""
-    lists = [by_actor.get((event.iso_date, actor.slug), ()) for actor in event.actors]
-    last = None
-    for position in heapq.merge(*lists):
-        if position == last:
-            continue
-        last = position
+    positions = {position for actor in event.actors
+                 for position in by_actor.get((event.iso_date, actor.slug), ())}
+    article = event.sources[0].article
+    for position in sorted(positions):
         other = group[position]
-        if same_event(other, event) and event.articles[0] not in other.articles:
+        if same_event(other, event) and all(source.article is not article for source in other.sources):
             return position
     return None
 
