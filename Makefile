@@ -60,8 +60,9 @@ html: convert  ## Convert the seeds and build the site into OUTPUTDIR
 serve: html  ## Build, then serve OUTPUTDIR on http://127.0.0.1:PORT
 	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(BIND)
 
-devserver: convert  ## Build, serve and rebuild when content, theme or settings change
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(BIND) $(PELICANOPTS)
+devserver: install  ## Build, serve on http://BIND:PORT, rebuild when a seed, page, theme or setting changes
+	$(PYTHON) scripts/devserver.py "$(SEEDDIR)" "$(INPUTDIR)" "$(OUTPUTDIR)" -s "$(CONFFILE)" \
+		--bind $(BIND) --port $(PORT) -- $(PELICANOPTS)
 
 publish: convert  ## Build for static hosting with publishconf.py (needs SITEURL=https://…)
 	$(PELICAN_BUILD) -s "$(PUBLISHCONF)" -- $(PELICANOPTS)

@@ -12,7 +12,7 @@ from .duplicates import Fingerprint, fingerprint_of, settle_duplicates
 from .model import Briefing, Duplicate, PublishedDate
 from .overrides import Override, apply_override, load_overrides
 from .seed_cache import SeedCache, converter_fingerprint
-from .seed_files import seed_files
+from .seed_files import seed_files, skipped_line
 from .slugs import make_slug, unique_slugs
 
 log = logging.getLogger("briefing")
@@ -325,7 +325,7 @@ def format_report(report: Report) -> list[str]:
     for duplicate in report.duplicates:
         lines.append(f"  DUP   {duplicate.seed_name}  duplicate of {duplicate.kept} ({duplicate.reason})")
     for name, reason in report.skipped:
-        lines.append(f"  SKIP  {name}  {reason}")
+        lines.append(skipped_line(name, reason))
     lines += [f"  warning: {warning}" for warning in report.warnings]
     lines += [f"  kept hand edits in {path}" for path in report.kept_edits]
     seeds = len(report.summaries) + len(report.duplicates) + len(report.skipped)

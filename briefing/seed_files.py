@@ -5,6 +5,11 @@ import os
 from pathlib import Path
 
 SEED_SUFFIXES = {".txt", ".text", ""}
+SKIPPED = "  SKIP  "  # how the converter's report starts the line of a seed it cannot read
+
+
+def skipped_line(name: str, reason: str) -> str:
+    return f"{SKIPPED}{name}  {reason}"
 
 
 def suffix(name: str) -> str:

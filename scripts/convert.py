@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.seed_files import seed_files  # noqa: E402
+from briefing.seed_files import SKIPPED, seed_files  # noqa: E402
 from briefing.up_to_date import ConvertStamp  # noqa: E402
 
 
@@ -40,7 +40,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                        help="leave generated files that were edited by hand as they are")
     edits.add_argument("--overwrite-edits", action="store_true",
                        help="replace generated files even if they were edited by hand")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print only the seeds that cannot be read and the summary")
     return parser.parse_args(argv)
 
 
@@ -71,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         stamp.record(lines, warnings)
         if not report.briefings and not report.skipped:
             print(f"warning: no seed files (*.txt) in {args.seed_dir}", file=sys.stderr)
-    print("\n".join(lines[-1:] if args.quiet else lines))
+    if args.quiet:  # a seed skipped is always named
+        lines = [line for line in lines[:-1] if line.startswith(SKIPPED)] + lines[-1:]
+    print("\n".join(lines))
     return 1 if args.strict and warnings else 0
 
 

@@ -1,6 +1,8 @@
 """Bad files among good ones: each is named with its reason, every other seed is still built."""
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,20 @@ def test_build_succeeds_and_names_each_unreadable_seed(bad_build):
     assert result.returncode == 0, result.stdout + result.stderr
     for name, reason in UNREADABLE.items():
         assert f"SKIP  {name}  {reason}" in result.stdout
+
+
+def test_the_quiet_converter_still_names_each_unreadable_seed(bad_build, tmp_path):
+    """`--quiet` (the devserver's and the benchmark's) drops the seeds read well, not those skipped."""
+    workdir, _ = bad_build
+    for run in ("converting", "nothing changed"):
+        result = subprocess.run([sys.executable, str(ROOT / "scripts" / "convert.py"), str(workdir / "seeds"),
+                                 str(tmp_path / "content"), "--quiet"], capture_output=True, text=True, check=False)
+        assert result.returncode == 0, (run, result.stderr)
+        lines = result.stdout.splitlines()
+        assert len(lines) == len(UNREADABLE) + 1, (run, lines)
+        for name, reason in UNREADABLE.items():
+            assert any(line.startswith(f"  SKIP  {name}  {reason}") for line in lines), (run, name)
+        assert "3 skipped" in lines[-1], run
 
 
 def test_every_readable_seed_becomes_a_briefing(bad_build):
