@@ -123,10 +123,9 @@ def built(args: argparse.Namespace, reason: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    for folder, name in ((args.seed_dir, "seed folder"), (args.content_dir, "content folder")):
-        if not folder.is_dir():
-            print(f"error: {name} {folder} does not exist", file=sys.stderr)
-            return 2
+    if not args.seed_dir.is_dir():  # the content folder is made by the converter, as in make html
+        print(f"error: seed folder {args.seed_dir} does not exist", file=sys.stderr)
+        return 2
     try:
         server = serve(args)
     except OSError as error:
