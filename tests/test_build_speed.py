@@ -3,6 +3,8 @@ nothing in the site: same bytes as Pelican without them, and a rebuild after an 
 site a build from nothing gives."""
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,7 +41,16 @@ def fast_site(corpus, tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("fast")
     result = build_site(corpus, workdir)
     assert result.returncode == 0, result.stderr
+    (workdir / "make-html.log").write_text(result.stdout, "utf-8")
     return workdir
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the process pools need two cores")
+def test_a_build_from_nothing_says_what_it_is_doing(fast_site):
+    """Reading and writing are most of a long build: each says how much it has to do."""
+    log = (fast_site / "make-html.log").read_text("utf-8")
+    assert re.search(r"^Reading \d+ files in \d+ processes: they are not in the build cache yet$", log, re.M)
+    assert re.search(r"^Writing \d+ pages in \d+ processes$", log, re.M)
 
 
 def test_the_speed_plugins_change_no_byte(fast_site, tmp_path):

@@ -517,7 +517,8 @@ def warm(reader, store: Store) -> None:
     typogrify)."""
     files = content_files(reader.settings, reader.file_extensions)
     keys = {reader.cache_key(store, path): path for path in files}
-    read_in_pool(reader, store, [keys[key] for key in store.missing(list(keys))], look_up=False)
+    read_in_pool(reader, store, [keys[key] for key in store.missing(list(keys))], look_up=False,
+                 saying="they are not in the build cache yet")
 
 
 def rederive(reader, store: Store, current: str) -> None:
@@ -526,19 +527,20 @@ def rederive(reader, store: Store, current: str) -> None:
     found. Derive the others in a pool too, from their kept Markdown, rather than one by one
     in the build's process."""
     files = content_files(reader.settings, reader.file_extensions)
-    if read_in_pool(reader, store, [path for path in files if path != current], look_up=True):
-        log.info("build_cache: %d files read again in a pool: what the readers derive from them "
-                 "changed (code or settings)", len(files) - 1)
+    read_in_pool(reader, store, [path for path in files if path != current], look_up=True,
+                 saying="what the readers derive from them changed (code or settings)")
 
 
-def read_in_pool(reader, store: Store, paths: list[str], look_up: bool) -> bool:
+def read_in_pool(reader, store: Store, paths: list[str], look_up: bool, saying: str) -> None:
     """Read `paths` in a process pool, one worker per core, as the build will, and keep the
-    entries this makes; False if there are too few for a pool. With `look_up`, the workers use
-    the entries kept in the cache file; the entries they hand back go into it only once they
-    are all done, so that no write of this build locks them out meanwhile."""
+    entries this makes (nothing when there are too few for a pool). With `look_up`, the workers
+    use the entries kept in the cache file; the entries they hand back go into it only once they
+    are all done, so that no write of this build locks them out meanwhile. The build says it
+    (`saying`: why these files), since this is most of a long build's first half."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if len(paths) < POOL_THRESHOLD or (cpus or 1) < 2:
-        return False
+        return
+    print(f"Reading {len(paths)} files in {cpus} processes: {saying}", flush=True)
     global WORKER_READER, WORKER_LOOKUP
     WORKER_READER, WORKER_LOOKUP = reader, store.path if look_up else None
     context = multiprocessing.get_context("fork")
@@ -552,8 +554,6 @@ def read_in_pool(reader, store: Store, paths: list[str], look_up: bool) -> bool:
         for _ in chunks:
             for key, value in pickle.load(spool):
                 store.add(key, value)  # not marked used: only a build that reads it keeps it
-    log.debug("build_cache: read %d files in %d processes", len(paths), cpus)
-    return True
 
 
 WORKER_READER = None

@@ -229,6 +229,8 @@ class ParallelWriter(Writer):
             for job in jobs:
                 job.render(reuse)
         else:
+            taking = ", unchanged ones taken from the last build" if reuse is not None and reuse.previous else ""
+            print(f"Writing {len(pages)} pages in {processes} processes{taking}", flush=True)
             render_in_processes(jobs, processes, reuse)
             last_url = pages[-1].localcontext["localsiteurl"] if pages else None
             if last_url:  # as after Pelican's last page
