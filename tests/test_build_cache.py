@@ -64,9 +64,11 @@ def test_a_reader_whose_read_was_replaced_before_is_left_uncached(tmp_path, capl
     assert "list build_cache in PLUGINS before" in caplog.text
 
 
-def memo_reading(reader_class, between=None):
+def memo_reading(reader_class, between=None, version=""):
     """A reader that derives from the cached reader's result through read_memo, as plugins/entities
-    does; `between`, if given, a reader in the middle that changes the HTML."""
+    does: the HTML in capitals (followed by `version`, which stands for what else the derivation
+    reads, as plugins/entities' CODE) and its length. `between`, if given, a reader in the middle
+    that changes the HTML. It counts the derivations made in this process."""
     if between is not None:
         reader_class = between(reader_class)
 
@@ -78,9 +80,9 @@ def memo_reading(reader_class, between=None):
 
             def derive(html=content):
                 Deriving.derived += 1
-                return html.upper(), len(html)
+                return html.upper() + version, len(html)
 
-            return self.read_memo("upper", content, metadata, (), derive)
+            return self.read_memo("upper", content, metadata, (version,), derive)
 
     return Deriving
 
@@ -156,25 +158,6 @@ def test_what_was_read_is_frozen_out_of_the_collectors_sight_until_the_articles_
         gc.unfreeze()
 
 
-def versioned_reading(reader_class, version: str):
-    """A reader whose derivation (code or settings, as plugins/entities' CODE) is `version`;
-    it counts the derivations made in this process."""
-
-    class Versioned(reader_class):
-        derived = 0
-
-        def read(self, source_path):
-            content, metadata = super().read(source_path)
-
-            def derive(html=content):
-                Versioned.derived += 1
-                return f"{html} {version}", version
-
-            return self.read_memo("versioned", content, metadata, (version,), derive)
-
-    return Versioned
-
-
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="a process pool needs two cores")
 def test_when_what_a_reader_derives_changed_every_file_is_derived_again_in_a_pool(tmp_path):
     """Markdown kept, derivations not: the build's process derives the first file it reads and
@@ -188,7 +171,7 @@ def test_when_what_a_reader_derives_changed_every_file_is_derived_again_in_a_poo
         readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
         try:
             build_cache.cache_readers(readers)
-            reader = versioned_reading(readers.reader_classes["md"], version)(readers.settings)
+            reader = memo_reading(readers.reader_classes["md"], version=version)(readers.settings)
             read = [reader.read(str(source)) for source in sources]
         finally:
             build_cache.save_cache(None)
@@ -197,4 +180,4 @@ def test_when_what_a_reader_derives_changed_every_file_is_derived_again_in_a_poo
     (changed, derived_changed), = reads["v2"]
     assert first == again and derived_first == derived_again == 0  # all derived in the pool, then kept
     assert derived_changed == 1  # the first file read, the others in the pool
-    assert changed == [(f"<p>Text {n}.</p> v2", "v2") for n in range(len(sources))]
+    assert changed == [(f"<P>TEXT {n}.</P>v2", len(f"<p>Text {n}.</p>")) for n in range(len(sources))]
