@@ -23,6 +23,15 @@ STAMP = Path(".cache") / "build-stamp.json"
 WATCHING_OPTIONS = {"-r", "--autoreload", "-l", "--listen"}  # these builds must run
 
 
+def parse_with_pelican_args(parser, argv: list[str]):
+    """`parser`'s arguments from `argv` up to `--`, with what follows it (options for pelican,
+    which scripts/build.py passes on) as `pelican_args`."""
+    own, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
+    args = parser.parse_args(own)
+    args.pelican_args = extra
+    return args
+
+
 def files_under(folder: Path, skip: set[str] = frozenset()):
     """(name relative to `folder`, path) of every file under it, in a stable order. Plain
     strings: tens of thousands of Path objects cost more than the reading."""

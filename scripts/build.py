@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.up_to_date import BuildStamp  # noqa: E402
+from briefing.up_to_date import BuildStamp, parse_with_pelican_args  # noqa: E402
 
 PAGE_KEYS = Path(".cache") / "page-keys.pickle"  # the last build's, by plugins/parallel_render
 RUN_PELICAN = Path(__file__).with_name("run_pelican.py")  # `python -m pelican`, ended faster
@@ -34,10 +34,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("input_dir", metavar="INPUTDIR", type=Path, help="Pelican content folder")
     parser.add_argument("output_dir", metavar="OUTPUTDIR", type=Path, help="where the site goes")
     parser.add_argument("-s", "--settings", type=Path, required=True, help="pelicanconf.py or publishconf.py")
-    own, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
-    args = parser.parse_args(own)
-    args.pelican_args = extra  # further options for pelican, after --
-    return args
+    return parse_with_pelican_args(parser, argv)
 
 
 def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str]) -> int:

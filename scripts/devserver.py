@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
-from briefing.up_to_date import STAMP, files_signature, files_under, read_settings, settings_folders  # noqa: E402
+from briefing.up_to_date import (  # noqa: E402
+    STAMP, files_signature, files_under, parse_with_pelican_args, read_settings, settings_folders)
 
 GENERATED = frozenset({STAMP.parent.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
 
@@ -49,10 +50,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     parser.add_argument("--interval", type=float, default=1.0,
                         help="seconds between two looks at the files (default: 1)")
-    own, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
-    args = parser.parse_args(own)
-    args.pelican_args = extra  # further options for pelican, after --
-    return args
+    return parse_with_pelican_args(parser, argv)
 
 
 def watched_files(args: argparse.Namespace) -> list[str]:
