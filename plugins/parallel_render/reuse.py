@@ -278,12 +278,7 @@ class Reuse:
         if key is None:
             return False
         self.new[relative] = key
-        if self.old.get(relative) != key:
-            return False
-        try:
-            os.makedirs(os.path.dirname(page.path), exist_ok=True)
-            link_or_copy(os.path.join(self.previous, relative), page.path)
-        except OSError:
+        if self.old.get(relative) != key or not self.bring_over(relative):
             return False
         self.reused += 1
         return True
@@ -293,15 +288,13 @@ class Reuse:
         same bytes as `source`: comparing costs less than writing a new file."""
         if self.previous is None:
             return False
-        previous = os.path.join(self.previous, os.path.relpath(target, self.output_path))
+        relative = os.path.relpath(target, self.output_path)
         try:
-            if not filecmp.cmp(source, previous, shallow=False):
+            if not filecmp.cmp(source, os.path.join(self.previous, relative), shallow=False):
                 return False
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            link_or_copy(previous, target)
         except OSError:
             return False
-        return True
+        return self.bring_over(relative)
 
     def key(self, page, relative: str) -> bytes | None:
         name = page.template.name
@@ -343,12 +336,17 @@ class Reuse:
         self.new[relative] = value
 
     def bring_over(self, relative: str) -> bool:
-        """The last build's file at `relative`, put in this build's output (`link_or_copy`).
-        False if that is impossible."""
+        """The last build's file at `relative`, put in this build's output (`link_or_copy`), its
+        folder made if need be. False if that is impossible."""
         if not self.previous:
             return False
+        source, target = os.path.join(self.previous, relative), os.path.join(self.output_path, relative)
         try:
-            link_or_copy(os.path.join(self.previous, relative), os.path.join(self.output_path, relative))
+            try:
+                link_or_copy(source, target)
+            except FileNotFoundError:  # its folder is not made yet (or the last build's file is gone)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                link_or_copy(source, target)
         except OSError:
             return False
         return True
