@@ -83,7 +83,7 @@ class Store:
         connection of its own."""
         self.salt = salt
         self.db = None if folder is None else open_table(folder / CACHE_FILE)
-        self.lookup, self.looked_up = lookup, None
+        self.committed = None if lookup is None else CommittedEntries(lookup)
         self.used: set[str] = set()
         self.new: dict[str, bytes] = {}  # only when there is no file
         self.path = None if folder is None else folder / CACHE_FILE
@@ -96,20 +96,13 @@ class Store:
         self.used.add(key)
         if key in self.new:
             return pickle.loads(zlib.decompress(self.new[key]))
-        db = self.db or self.read_only()
-        if db is None:
-            return None
+        if self.db is None:
+            return None if self.committed is None else self.committed.get_many([key]).get(key)
         try:
-            row = db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
+            row = self.db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
         return None if row is None else decoded(row[0])
-
-    def read_only(self) -> sqlite3.Connection | None:
-        """The connection to `lookup`, opened at the first lookup (in the process that uses it)."""
-        if self.lookup is not None and self.looked_up is None:
-            self.looked_up = open_read_only(self.lookup) or False
-        return self.looked_up or None
 
     def missing(self, keys: list[str]) -> list[str]:
         """The keys that have no entry, asked LOOKUP_CHUNK at a time."""
@@ -188,9 +181,9 @@ class Sidecar:
     them."""
 
     def __init__(self, path: Path | None, salt: str):
-        self.path, self.salt = path, salt  # path None: no lookups, entries still handed back
+        self.salt = salt
+        self.committed = CommittedEntries(path)  # path None: no lookups, entries still handed back
         self.file = tempfile.TemporaryFile(prefix="build-cache-sidecar-")
-        self.db, self.opened = None, False
 
     def key(self, kind: str, *parts) -> str:
         return fingerprint(self.salt, kind, *parts)
@@ -214,31 +207,13 @@ class Sidecar:
         return self.get_many([key]).get(key)
 
     def get_many(self, keys: list[str]) -> dict:
-        """The committed entries of `keys` that can be read now, by key, in one query per
-        LOOKUP_CHUNK keys (not marked used). Once the build's own connection holds the file
-        (a transaction big enough to spill into it, as in a build from nothing), readers must
-        wait for its commit, which comes after this job: then look no more."""
-        if not self.opened:  # in the process that runs the job
-            self.db, self.opened = open_read_only(self.path), True
-        found = {}
-        if self.db is None:
-            return found
-        try:
-            for key, data in rows_of(self.db, "key, value", keys):
-                value = decoded(data)
-                if value is not None:
-                    found[key] = value
-        except sqlite3.Error:  # locked (or damaged): computed, and replaced when the build saves
-            self.db.close()
-            self.db = None
-        return found
+        """The committed entries of `keys` that can be read now, by key (not marked used)."""
+        return self.committed.get_many(keys)
 
     def finish(self) -> None:
         """End of the job: its records reach the file (a forked process ends with os._exit)."""
         self.file.flush()
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        self.committed.close()
 
     def records(self):
         """(key, entry or None) for each key used, one at a time; the file is closed after."""
@@ -249,6 +224,39 @@ class Sidecar:
                     yield pickle.load(self.file)
                 except EOFError:
                     return
+
+
+class CommittedEntries:
+    """The entries committed to a cache file (by earlier builds), read through a read-only
+    connection of their own, opened at the first look: in the process that looks, never across
+    a fork (a Sidecar's job, a pool worker)."""
+
+    def __init__(self, path: Path | None):
+        self.path, self.db, self.opened = path, None, False
+
+    def get_many(self, keys: list[str]) -> dict:
+        """The entries of `keys` that can be read now, by key, in one query per LOOKUP_CHUNK
+        keys. Once the build's own connection holds the file (a transaction big enough to spill
+        into it, as in a build from nothing), readers must wait for its commit, which comes after
+        the job: then look no more."""
+        if not self.opened:
+            self.db, self.opened = open_read_only(self.path), True
+        found = {}
+        if self.db is None:
+            return found
+        try:
+            for key, data in rows_of(self.db, "key, value", keys):
+                value = decoded(data)
+                if value is not None:
+                    found[key] = value
+        except sqlite3.Error:  # locked (or damaged): computed, and replaced when the build saves
+            self.close()
+        return found
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
 
 def rows_of(db: sqlite3.Connection, columns: str, keys: list[str]):
