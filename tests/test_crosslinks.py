@@ -168,6 +168,17 @@ def test_only_the_lists_an_edit_can_change_are_computed_again():
     assert redone([a, b, c, d, article("e", ["Zhob"])]) == {"a", "b", "c", "d", "e"}  # one more: all
 
 
+def test_adding_a_briefing_leaves_the_others_lists_as_their_pages_show_them():
+    """Adding a briefing changes every weight a little, but a page shows only which briefings
+    are related and what they share: what it is given must not change (every briefing page
+    would otherwise be rendered again, see plugins/parallel_render/reuse.py)."""
+    a, b = article("a", ["TTP", "Zhob"]), article("b", ["TTP", "Zhob"], day=2)
+    crosslink([a, b], OPTIONS)
+    before = a.related
+    crosslink([a, b, article("c", ["Zhob"], day=20)], OPTIONS)
+    assert a.related[0] == before[0]
+
+
 def test_two_briefings_with_one_slug_are_computed_every_time():
     twins = [article("a", ["TTP"]), article("a", ["TTP"], day=2), article("b", ["TTP"])]
     assert crosslink(twins, OPTIONS) is None
