@@ -35,6 +35,9 @@ TAGS_URL = TAGS_SAVE_AS = "tags.html"
 INDEX_SAVE_AS = "index.html"
 DIRECT_TEMPLATES = ["index", "tags", "chronology", "search", "404"]
 CHRONOLOGY_URL = CHRONOLOGY_SAVE_AS = "chronology.html"
+# A chronology of more events and dated briefings than this gets a page per year (plugins/chronology).
+CHRONOLOGY_ONE_PAGE_MAX = 600
+CHRONOLOGY_YEAR_URL = CHRONOLOGY_YEAR_SAVE_AS = "chronology/{year}.html"
 SEARCH_URL = SEARCH_SAVE_AS = "search.html"
 SEARCH_PATH = "search"  # search/index.js and search/docs/N.js (plugins/search_index)
 # No category, author or period-archive pages: briefings are found by tag, entity and date.
@@ -80,4 +83,5 @@ CACHE_CONTENT = False
 # what its file gives, and of an entity or tag that is not the page's own only its name, slug,
 # URL and type: the entity index pages (counts, descriptions), the home page and the tag list
 # (counts) are not here.
-RENDER_REUSE_TEMPLATES = ["article.html", "entity.html", "tag.html", "chronology.html"]
+RENDER_REUSE_TEMPLATES = ["article.html", "entity.html", "tag.html", "chronology.html",
+                          "chronology_year.html"]

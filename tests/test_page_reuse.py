@@ -54,19 +54,26 @@ def seeds(tmp_path_factory) -> Path:
     return folder
 
 
-def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(seeds, tmp_path):
+@pytest.mark.parametrize("options", [(), ("PELICANOPTS=-e CHRONOLOGY_ONE_PAGE_MAX=50",)],
+                         ids=["one-chronology-page", "chronology-by-year"])
+def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(seeds, tmp_path, options):
     work = tmp_path / "incremental"
     shutil.copytree(seeds, work / "seeds")
     names = sorted(p.name for p in (work / "seeds").iterdir())
-    first = build_site(work / "seeds", work)
+
+    def make_html(seed_dir, workdir):
+        return build_site(seed_dir, workdir, *options)
+
+    first = make_html(work / "seeds", work)
+    assert (work / "output" / "chronology").is_dir() == bool(options)
     assert first.returncode == 0 and not REUSED.search(first.stdout)  # nothing to take: nothing said
 
     # A sentence added to one clipping: its briefing page changes, the rest is copied.
     edit(work / "seeds" / names[SEEDS // 2], append=b"\nThe ministry later corrected the figure.\n")
-    copied, pages = reused(build_site(work / "seeds", work))
+    copied, pages = reused(make_html(work / "seeds", work))
     assert copied >= pages - 15
     fresh = tmp_path / "fresh1"
-    assert build_site(work / "seeds", fresh).returncode == 0
+    assert make_html(work / "seeds", fresh).returncode == 0
     site = tree(work / "output")
     assert site == tree(fresh / "output")
     assert [name for name, page in site.items() if name.startswith("briefings/")
@@ -77,19 +84,19 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     first_line = (work / "seeds" / names[30]).read_bytes().split(b"\n", 1)[0]
     edit(work / "seeds" / names[30], first_line, b"A rewritten headline for the reuse test")
     (work / "seeds" / names[40]).unlink()
-    copied, pages = reused(build_site(work / "seeds", work))
+    copied, pages = reused(make_html(work / "seeds", work))
     assert 0 < copied < pages - 15
     fresh = tmp_path / "fresh2"
-    assert build_site(work / "seeds", fresh).returncode == 0
+    assert make_html(work / "seeds", fresh).returncode == 0
     assert tree(work / "output") == tree(fresh / "output")
 
     # A source corrected by an editor: the briefing keeps its URL, and the pages that list it
     # (tag and entity pages) show the new source although nothing else changed.
     (work / "seeds" / "overrides.toml").write_text(f'["{names[25]}"]\nsource = "Reuse Test Wire"\n', "utf-8")
-    copied, pages = reused(build_site(work / "seeds", work))
+    copied, pages = reused(make_html(work / "seeds", work))
     assert pages // 2 < copied < pages
     fresh = tmp_path / "fresh3"
-    assert build_site(work / "seeds", fresh).returncode == 0
+    assert make_html(work / "seeds", fresh).returncode == 0
     site = tree(work / "output")
     assert site == tree(fresh / "output")
     assert any(name.startswith("tag/") and b"Reuse Test Wire" in page for name, page in site.items())

@@ -4,6 +4,11 @@ Each briefing's `events` metadata (read by plugins/entities) holds dated sentenc
 same date that share an actor (see `same_event`) are one event told by several briefings, shown
 once with all its sources. The template context gets `events` (newest first) and `timeline`
 (an SVG, as pieces to write in turn); each article gets `events`, each entity its own slice.
+
+A chronology longer than CHRONOLOGY_ONE_PAGE_MAX events and briefings gets a page per year
+(CHRONOLOGY_YEAR_SAVE_AS), each with its own timeline: the context then also gets
+`chronology_years` and `years_chart`, the overview that chronology.html shows instead of every
+event. At 10,000 briefings one page was 32 MB; a year's is a sixth of that.
 """
 
 from bisect import insort
@@ -11,10 +16,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from markupsafe import Markup
 from pelican import signals
+from pelican.generators import Generator
 
-from .timeline import in_pieces, timeline_svg
+from .timeline import in_pieces, timeline_svg, years_svg
 
+DEFAULTS = {
+    "CHRONOLOGY_URL": "chronology.html",
+    "CHRONOLOGY_YEAR_URL": "chronology/{year}.html",
+    "CHRONOLOGY_YEAR_SAVE_AS": "chronology/{year}.html",
+    "CHRONOLOGY_ONE_PAGE_MAX": 600,  # events and dated briefings that one page shows
+}
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
 
@@ -41,7 +54,12 @@ class Event:
     planned: bool = False
     sources: list[Source] = field(default_factory=list)
     actors: list = field(default_factory=list)  # entity objects (plugins/entities)
-    id: str = ""  # anchor on chronology.html
+    id: str = ""  # anchor on its chronology page
+    page: str = ""  # URL of that page: chronology.html or its year's
+
+    @property
+    def url(self) -> str:
+        return f"{self.page}#{self.id}"
 
     @property
     def date_label(self) -> str:
@@ -60,6 +78,25 @@ class Event:
     @property
     def articles(self) -> list:
         return [source.article for source in self.sources]
+
+
+@dataclass(eq=False, slots=True)
+class Year:
+    """One year's page of a long chronology: its events and the briefings published in it,
+    newest first, its timeline, and its neighbours as (year, url) to link to."""
+
+    year: int
+    url: str
+    save_as: str
+    events: list[Event]
+    briefings: list
+    timeline: list
+    newer: tuple[int, str] | None = None
+    older: tuple[int, str] | None = None
+
+
+def setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
 
 
 def same_event(one: Event, other: Event) -> bool:
@@ -151,8 +188,56 @@ def add_chronology(generator) -> None:
         if "events" in getattr(article, "metadata", {}):
             article.metadata["events"] = article.events  # as plugins/entities does for entities
     generator.context["events"] = events
-    generator.context["timeline"] = in_pieces(timeline_svg(events, generator.articles))
+    dated = [a for a in generator.articles if not getattr(a, "undated", False)]
+    if len(events) + len(dated) <= setting(generator.settings, "CHRONOLOGY_ONE_PAGE_MAX"):
+        for event in events:
+            event.page = setting(generator.settings, "CHRONOLOGY_URL")
+        generator.context["timeline"] = in_pieces(timeline_svg(events, generator.articles))
+        generator.context["chronology_years"] = []
+        return
+    years = year_pages(events, dated, generator.settings)
+    generator.context["timeline"] = []
+    generator.context["chronology_years"] = years
+    generator.context["years_chart"] = Markup(years_svg(
+        [(year.year, len(year.events), len(year.briefings)) for year in years]))
+
+
+def year_pages(events: list[Event], dated: list, settings) -> list[Year]:
+    """A page per year that has an event or a briefing published in it, newest first; each
+    event learns the URL of its page."""
+    by_year: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for event in events:  # newest first, as are the briefings
+        by_year[event.start.year][0].append(event)
+    for article in sorted(dated, key=lambda a: a.date, reverse=True):
+        by_year[article.date.year][1].append(article)
+    years = []
+    for number in sorted(by_year, reverse=True):
+        year_events, briefings = by_year[number]
+        url = setting(settings, "CHRONOLOGY_YEAR_URL").format(year=number)
+        for event in year_events:
+            event.page = url
+        years.append(Year(number, url, setting(settings, "CHRONOLOGY_YEAR_SAVE_AS").format(year=number),
+                          year_events, briefings, in_pieces(timeline_svg(year_events, briefings))))
+    for newer, older in zip(years, years[1:]):
+        newer.older, older.newer = (older.year, older.url), (newer.year, newer.url)
+    return years
+
+
+class YearPagesGenerator(Generator):
+    """Writes a long chronology's year pages (see `year_pages`)."""
+
+    def generate_output(self, writer) -> None:
+        template = self.get_template("chronology_year")
+        for year in self.context.get("chronology_years", []):
+            writer.write_file(year.save_as, template, self.context,
+                              relative_urls=self.settings["RELATIVE_URLS"],
+                              chronology_year=year, page_name="chronology_year")
+
+
+def get_generators(pelican_object):
+    return YearPagesGenerator
 
 
 def register() -> None:
     signals.article_generator_finalized.connect(add_chronology)
+    signals.get_generators.connect(get_generators)

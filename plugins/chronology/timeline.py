@@ -17,6 +17,9 @@ AXIS_Y, STEP = 120, 11
 
 
 BREAK = 24  # width of a collapsed run of empty years
+STACK = 12  # markers one above the other at most; the rest are counted ("+N")
+MONTHS_FROM = 300  # a year at least this wide gets its months marked
+MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 PIECE = 1 << 16  # characters of the drawing per piece handed to the template
 
 
@@ -26,7 +29,7 @@ def year_layout(years: set[int]) -> dict[int, float]:
     shown = sorted(years)
     filled = sorted({y for a, b in zip(shown, shown[1:]) for y in range(a, b) if b - a <= 2} | set(shown))
     breaks = sum(1 for a, b in zip(filled, filled[1:]) if b - a > 1)
-    width = (WIDTH - 2 * MARGIN - breaks * BREAK) / len(filled)
+    width = (WIDTH - 2 * MARGIN - breaks * BREAK) / len(filled)  # the same for every year
     left, x = {}, float(MARGIN)
     for index, year in enumerate(filled):
         if index and year - filled[index - 1] > 1:
@@ -44,16 +47,38 @@ def x_for(day: date, left: dict[int, float]) -> float:
     return start + (end - start) * (day - date(day.year, 1, 1)).days / days
 
 
-def stacked(markers: list[tuple[float, str]], direction: int) -> list[tuple[float, float, str]]:
-    """Markers closer than a marker's width go one above (or below) the other."""
+def stacked(markers: list[tuple[float, str]], direction: int) -> tuple[list, list]:
+    """Markers closer than a marker's width go one above (or below) the other, at most STACK
+    high: the markers past that are counted, and the counts ((x, y, count), at the top of the
+    stack they would have grown) are drawn as "+N" so that a busy day stays a short column."""
     placed: list[tuple[float, float, str]] = []
+    hidden: list[list] = []  # [x, y, count]
     nearby = 0  # index of the first placed marker still closer than STEP (markers go left to right)
     for x, label in sorted(markers, key=lambda marker: marker[0]):
         while nearby < len(placed) and x - placed[nearby][0] >= STEP:
             nearby += 1
         level = len(placed) - nearby
-        placed.append((x, AXIS_Y + direction * (14 + level * STEP), label))
-    return placed
+        if level < STACK:
+            placed.append((x, AXIS_Y + direction * (14 + level * STEP), label))
+        elif hidden and x - hidden[-1][0] < 3 * STEP:  # a count is about as wide as 2 markers
+            hidden[-1][2] += 1
+        else:
+            hidden.append([placed[-1][0], AXIS_Y + direction * (14 + STACK * STEP), 1])
+    return placed, hidden
+
+
+def month_marks(left: dict[int, float], bottom: float) -> list[str]:
+    """Month ticks and names under each year wide enough to show them (on a year's own page)."""
+    width = left[max(left)] - left[max(left) - 1]  # every shown year's (see year_layout)
+    if width < MONTHS_FROM:
+        return []
+    marks = []
+    for year in sorted(left)[:-1]:
+        for month, name in enumerate(MONTH_NAMES, start=1):
+            x = x_for(date(year, month, 1), left)
+            marks.append(f'<line class="tick" x1="{x:.1f}" y1="{AXIS_Y}" x2="{x:.1f}" y2="{AXIS_Y + 4}"/>'
+                         f'<text class="month" x="{x + 3:.1f}" y="{bottom:.1f}">{name}</text>')
+    return marks
 
 
 def timeline_svg(events, articles) -> str:
@@ -63,13 +88,16 @@ def timeline_svg(events, articles) -> str:
     years = [e.start.year for e in events] + [a.date.year for a in dated]
     first, last = min(years), max(years)
     left = year_layout(set(years))
-    event_marks = stacked([(x_for(e.start, left), f"{e.date_label}: {e.sentence}")
-                           for e in events], -1)
-    brief_marks = stacked([(x_for(a.date.date(), left), f"{a.date_label}: published "
-                            f"{Markup(a.title).striptags()}") for a in dated], 1)
-    height = max([AXIS_Y + 40] + [y + 20 for _, y, _ in brief_marks])
-    top = min([0] + [y - 10 for _, y, _ in event_marks])
-    parts = []
+    event_marks, events_hidden = stacked([(x_for(e.start, left), f"{e.date_label}: {e.sentence}")
+                                          for e in events], -1)
+    brief_marks, briefs_hidden = stacked([(x_for(a.date.date(), left), f"{a.date_label}: published "
+                                           f"{Markup(a.title).striptags()}") for a in dated], 1)
+    height = max([AXIS_Y + 40] + [y + 20 for _, y, _ in brief_marks] + [y + 20 for _, y, _ in briefs_hidden])
+    months = month_marks(left, height - 4)
+    height += 14 if months else 0
+    # room for the legend above the highest marker or count
+    top = min([0] + [y - 30 for _, y, _ in event_marks] + [y - 40 for _, y, _ in events_hidden])
+    parts = months
     shown = sorted(left)
     for year, following in zip(shown, shown[1:]):
         end = left[following] - (0 if following == year + 1 else BREAK)
@@ -85,11 +113,14 @@ def timeline_svg(events, articles) -> str:
     for x, y, label in brief_marks:
         parts.append(f'<rect class="published" x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8">'
                      f'<title>{escape(label, quote=False)}</title></rect>')
+    for x, y, count in events_hidden + briefs_hidden:
+        parts.append(f'<text class="more" x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">+{count}</text>')
+    span = f"from {first} to {last}" if first != last else f"in {first}"
     return (f'<svg class="timeline" viewBox="0 {top} {WIDTH} {height - top}" role="img" '
             f'aria-labelledby="timeline-title timeline-desc" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="timeline-title">Timeline, {first} to {last}</title>'
+            f'<title id="timeline-title">Timeline, {f"{first} to {last}" if first != last else first}</title>'
             f'<desc id="timeline-desc">{len(events)} events (circles above the line) and '
-            f'{len(dated)} publication dates (squares below it), from {first} to {last}. Both are '
+            f'{len(dated)} publication dates (squares below it), {span}. Both are '
             f'listed as text on this page.</desc>{"".join(parts)}'
             f'<g class="legend"><circle class="event" cx="{MARGIN}" cy="{top + 12}" r="4.5"/>'
             f'<text x="{MARGIN + 10}" y="{top + 16}">event told in a briefing</text>'
@@ -101,3 +132,44 @@ def in_pieces(svg: str) -> list[Markup]:
     """The drawing cut into pieces that the page writes one after the other: at 10,000
     briefings it is 7 MB, and writing it whole made five copies of it at once."""
     return [Markup(svg[start:start + PIECE]) for start in range(0, len(svg), PIECE)]
+
+
+BAR = 90  # height of the tallest bar of the years chart
+
+
+def counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def years_svg(years: list[tuple[int, int, int]]) -> str:
+    """A long chronology's overview: for each (year, events, briefings published), a bar of its
+    events above the axis and one of its briefings below it, each as tall as its share of the
+    busiest year. The page's table of years gives the same numbers as text."""
+    if not years:
+        return ""
+    left = year_layout({year for year, _, _ in years})
+    most_events = max(events for _, events, _ in years) or 1
+    most_briefings = max(briefings for _, _, briefings in years) or 1
+    axis, parts = BAR + 30, []
+    width = left[max(left)] - left[max(left) - 1]  # every shown year's (see year_layout)
+    for year, events, briefings in sorted(years):
+        x, bar = left[year] + width * 0.2, width * 0.6
+        up, down = BAR * events / most_events, BAR * briefings / most_briefings
+        parts.append(f'<rect class="event" x="{x:.1f}" y="{axis - up:.1f}" width="{bar:.1f}" height="{up:.1f}">'
+                     f'<title>{year}: {counted(events, "event")}</title></rect>'
+                     f'<rect class="published" x="{x:.1f}" y="{axis:.1f}" width="{bar:.1f}" height="{down:.1f}">'
+                     f'<title>{year}: {counted(briefings, "briefing")} published</title></rect>'
+                     f'<text class="year" x="{x + bar / 2:.1f}" y="{axis + BAR + 16}" text-anchor="middle">{year}</text>')
+    first, last = min(left), max(left) - 1
+    return (f'<svg class="timeline" viewBox="0 0 {WIDTH} {axis + BAR + 22}" role="img" '
+            f'aria-labelledby="years-title years-desc" xmlns="http://www.w3.org/2000/svg">'
+            f'<title id="years-title">Events and briefings per year, {first} to {last}</title>'
+            f'<desc id="years-desc">For each year, a bar above the line for its events and one '
+            f'below it for the briefings published in it. The table of years on this page gives '
+            f'the numbers.</desc>'
+            f'<line class="axis" x1="{MARGIN}" y1="{axis}" x2="{WIDTH - MARGIN}" y2="{axis}"/>'
+            f'{"".join(parts)}'
+            f'<g class="legend"><rect class="event" x="{MARGIN}" y="6" width="8" height="8"/>'
+            f'<text x="{MARGIN + 14}" y="14">events</text>'
+            f'<rect class="published" x="{MARGIN + 120}" y="6" width="8" height="8"/>'
+            f'<text x="{MARGIN + 134}" y="14">briefings published</text></g></svg>')

@@ -1,0 +1,129 @@
+"""A long chronology as a reader meets it: chronology.html becomes an overview of the years,
+each year gets a page of its events, timeline and briefings, and every "in the chronology" link
+of a briefing lands on the year that holds its event. The five seeds are built with a low
+CHRONOLOGY_ONE_PAGE_MAX so that they count as long."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import SEEDS, built_output
+from test_audits import axe_violations, vnu_errors
+from test_links import local_targets
+
+ONE_PAGE_MAX = 10  # the five seeds have 14 events and 4 dated briefings
+YEARS = [2023, 2022, 2021, 2020, 2001, 1996]  # with an event or a briefing published
+
+
+@pytest.fixture(scope="module")
+def years_site(tmp_path_factory):
+    return built_output(SEEDS, tmp_path_factory.mktemp("years"),
+                        f"PELICANOPTS=-e CHRONOLOGY_ONE_PAGE_MAX={ONE_PAGE_MAX}")
+
+
+def parse(path):
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def year_pages(site):
+    return {int(path.stem): parse(path) for path in (site / "chronology").glob("*.html")}
+
+
+def test_a_short_chronology_stays_one_page(site):
+    assert not (site / "chronology").exists()
+    page = parse(site / "chronology.html")
+    assert len(page.select(".events-section li.event")) == 14
+    assert not page.select("table.years")
+
+
+def test_the_overview_lists_every_year_with_its_counts(years_site):
+    overview = parse(years_site / "chronology.html")
+    assert not overview.select("li.event")
+    assert "14 events and 4 dated briefings, from 1996 to 2023" in text(overview.select_one("main p"))
+    rows = overview.select("table.years tbody tr")
+    assert [int(text(row.th)) for row in rows] == YEARS
+    pages = year_pages(years_site)
+    for row in rows:
+        year = int(text(row.th))
+        assert row.th.a["href"] == f"./chronology/{year}.html"
+        events, published = (int(text(cell)) for cell in row.select("td"))
+        assert len(pages[year].select(".events-section li.event")) == events
+        assert len(pages[year].select(".published-section li")) == published
+    counts = [[int(text(cell)) for cell in row.select("td")] for row in rows]
+    assert [sum(column) for column in zip(*counts)] == [14, 4]
+    undated = overview.select("#undated ~ ul li a")
+    assert [a["href"] for a in undated] == ["./briefings/pakistan-us-join-hands-against-pakistans-taliban.html"]
+
+
+def test_the_overview_chart_is_an_svg_with_a_text_alternative(years_site):
+    chart = parse(years_site / "chronology.html").select_one("figure.timeline-figure svg")
+    assert chart["role"] == "img" and chart["aria-labelledby"] == "years-title years-desc"
+    assert "1996 to 2023" in text(chart.select_one("title"))
+    bars = chart.select(":scope > rect.event")
+    assert len(bars) == len(YEARS)
+    assert {text(bar.title) for bar in bars} >= {"2021: 11 events", "2023: 0 events"}
+    heights = {text(bar.title): float(bar["height"]) for bar in bars}
+    assert heights["2021: 11 events"] == max(heights.values()) > heights["2020: 1 event"] > 0
+
+
+def test_a_year_page_holds_its_events_and_briefings_newest_first(years_site):
+    pages = year_pages(years_site)
+    assert sorted(pages, reverse=True) == YEARS
+    for year, page in pages.items():
+        assert text(page.h1) == f"Chronology of {year}"
+        events = [li.time["datetime"] for li in page.select(".events-section li.event")]
+        published = [time["datetime"] for time in page.select(".published-section li time")]
+        assert events or published
+        assert all(day.startswith(str(year)) for day in events + published)
+        assert events == sorted(events, reverse=True) and published == sorted(published, reverse=True)
+        svg = page.select_one("figure.timeline-figure svg.timeline")
+        assert len(svg.select(":scope > circle.event")) == len(events)
+        assert [text(month) for month in svg.select("text.month")][:3] == ["Jan", "Feb", "Mar"]
+
+
+def test_year_pages_link_to_their_neighbours_and_the_overview(years_site):
+    pages = year_pages(years_site)
+    for index, year in enumerate(YEARS):
+        nav = pages[year].select_one("nav.year-nav")
+        older, newer = nav.select_one("a[rel=prev]"), nav.select_one("a[rel=next]")
+        assert (older["href"] if older else None) == (
+            f"../chronology/{YEARS[index + 1]}.html" if index + 1 < len(YEARS) else None)
+        assert (newer["href"] if newer else None) == (
+            f"../chronology/{YEARS[index - 1]}.html" if index > 0 else None)
+        assert nav.select_one("a[href='../chronology.html']")
+        assert pages[year].select_one("nav[aria-label=Site] a[aria-current=page]")["href"] == "../chronology.html"
+
+
+def test_every_event_link_of_a_briefing_lands_on_its_year(years_site):
+    checked = 0
+    for page, url in local_targets(years_site):
+        if page.parent.name != "briefings" or "#event-" not in url:
+            continue
+        path, fragment = url.split("#")
+        target = (page.parent / path).resolve()
+        year = re.fullmatch(r"event-(\d{4})-.*", fragment).group(1)
+        assert target == years_site / "chronology" / f"{year}.html", url
+        assert parse(target).find(id=fragment), url
+        checked += 1
+    assert checked >= 10
+
+
+def test_every_link_ends_at_a_file_or_an_id(years_site):
+    for page, url in local_targets(years_site):
+        if url.startswith("data:") or page.parent.name != "chronology" and page.name != "chronology.html":
+            continue
+        path, _, fragment = url.partition("#")
+        target = (page.parent / path).resolve() if path else page
+        assert target.is_file(), f"{page}: {url}"
+        if fragment:
+            assert parse(target).find(id=fragment), f"{page}: {url}"
+
+
+def test_the_overview_and_a_year_page_are_valid_and_accessible(browser, years_site):
+    assert vnu_errors(years_site / "chronology", years_site / "chronology.html") == []
+    for page in ["chronology.html", "chronology/2021.html"]:
+        assert axe_violations(browser, (years_site / page).as_uri()) == [], page
