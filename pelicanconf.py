@@ -72,6 +72,9 @@ RELATED_MAX = 5  # related briefings listed on each briefing page
 # Entity pages (plugins/entities): the gazetteer gives known actors' descriptions and aliases.
 ENTITY_URL = ENTITY_SAVE_AS = "entity/{slug}.html"
 ENTITY_GAZETTEER = str(Path(__file__).resolve().parent / "briefing" / "data" / "gazetteer.toml")
+# An entity in more briefings and events than this gets a page per year (plugins/entities/years.py).
+ENTITY_ONE_PAGE_MAX = 300
+ENTITY_YEAR_URL = ENTITY_YEAR_SAVE_AS = "entity/{slug}/{year}.html"
 
 # Same seeds, same settings, same bytes: no build times in the output.
 OUTPUT_SOURCES = False
@@ -83,5 +86,5 @@ CACHE_CONTENT = False
 # what its file gives, and of an entity or tag that is not the page's own only its name, slug,
 # URL and type: the entity index pages (counts, descriptions), the home page and the tag list
 # (counts) are not here.
-RENDER_REUSE_TEMPLATES = ["article.html", "entity.html", "tag.html", "chronology.html",
-                          "chronology_year.html"]
+RENDER_REUSE_TEMPLATES = ["article.html", "entity.html", "entity_year.html", "tag.html",
+                          "chronology.html", "chronology_year.html"]

@@ -19,6 +19,7 @@ from pelican.generators import Generator
 from .graph import cooccurrence_svg
 from .metadata import entity_slug, reading_entities
 from .quotes import QuoteFile
+from .years import counts, year_pages
 
 QUOTES = QuoteFile()  # the mentions' sentences, for the whole build
 
@@ -28,6 +29,9 @@ DEFAULTS = {
     "ENTITY_URL": "entity/{slug}.html",
     "ENTITY_SAVE_AS": "entity/{slug}.html",
     "ENTITY_GAZETTEER": "",
+    "ENTITY_ONE_PAGE_MAX": 300,  # briefings and events one entity page shows (see years.py)
+    "ENTITY_YEAR_URL": "entity/{slug}/{year}.html",
+    "ENTITY_YEAR_SAVE_AS": "entity/{slug}/{year}.html",
     "ENTITY_NEIGHBOURS_MAX": 8,
     "ENTITY_GRAPH_MAX": 16,
 }
@@ -57,6 +61,15 @@ class Entity:
     mentions: list = field(default_factory=list)  # Mention, one per briefing that quotes it
     events: list = field(default_factory=list)  # merged events (plugins/chronology)
     neighbours: list[tuple] = field(default_factory=list)  # (entity, briefings shared)
+    years: list = field(default_factory=list)  # YearCount of its year pages, newest first, if any
+
+    @property
+    def undated_mentions(self) -> list:
+        return [mention for mention in self.mentions if getattr(mention.article, "undated", False)]
+
+    @property
+    def undated_unquoted(self) -> list:
+        return [article for article in self.unquoted_briefings if getattr(article, "undated", False)]
 
     @property
     def count(self) -> int:
@@ -240,15 +253,24 @@ def top_pairs(entities: list[Entity], pairs: dict, limit: int) -> list[tuple]:
 
 
 class EntityPagesGenerator(Generator):
-    """Writes entity/<slug>.html and the index pages under entities/."""
+    """Writes entity/<slug>.html (and its year pages, see years.py) and the index pages under
+    entities/. Events are known by now (plugins/chronology)."""
 
     def generate_output(self, writer) -> None:
         relative = self.settings["RELATIVE_URLS"]
         entity_template = self.get_template("entity")
+        year_template = self.get_template("entity_year")
         index_template = self.get_template("entities")
+        limit = setting(self.settings, "ENTITY_ONE_PAGE_MAX")
+        urls = setting(self.settings, "ENTITY_YEAR_URL"), setting(self.settings, "ENTITY_YEAR_SAVE_AS")
         for entity in self.context.get("entities", []):
+            years = year_pages(entity, limit, *urls)
+            entity.years = counts(years)
             writer.write_file(entity.save_as, entity_template, self.context, relative_urls=relative,
                               entity=entity, page_name="entity")
+            for year in years:
+                writer.write_file(year.save_as, year_template, self.context, relative_urls=relative,
+                                  entity_year=year, page_name="entity")
         all_index = EntityIndex("Entities", INDEX_ALL, self.context.get("entities", []))
         for index in [all_index, *self.context.get("entity_indexes", [])]:
             writer.write_file(index.url, index_template, self.context, relative_urls=relative,

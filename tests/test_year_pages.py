@@ -1,7 +1,9 @@
-"""A long chronology as a reader meets it: chronology.html becomes an overview of the years,
-each year gets a page of its events, timeline and briefings, and every "in the chronology" link
-of a briefing lands on the year that holds its event. The five seeds are built with a low
-CHRONOLOGY_ONE_PAGE_MAX so that they count as long."""
+"""Long chronologies and much-named entities as a reader meets them: chronology.html becomes
+an overview of the years, each year gets a page of its events, timeline and briefings, and every
+"in the chronology" link of a briefing lands on the year that holds its event; an entity's page
+keeps who it is and a table of its years, each with a page of the sentences and events of that
+year. The five seeds are built with low CHRONOLOGY_ONE_PAGE_MAX and ENTITY_ONE_PAGE_MAX so that
+they count as long."""
 
 import re
 
@@ -13,12 +15,14 @@ from test_links import local_targets
 
 ONE_PAGE_MAX = 10  # the five seeds have 14 events and 4 dated briefings
 YEARS = [2023, 2022, 2021, 2020, 2001, 1996]  # with an event or a briefing published
+ENTITY_ONE_PAGE_MAX = 5  # Pakistan: in all 5 briefings, with events
 
 
 @pytest.fixture(scope="module")
 def years_site(tmp_path_factory):
     return built_output(SEEDS, tmp_path_factory.mktemp("years"),
-                        f"PELICANOPTS=-e CHRONOLOGY_ONE_PAGE_MAX={ONE_PAGE_MAX}")
+                        f"PELICANOPTS=-e CHRONOLOGY_ONE_PAGE_MAX={ONE_PAGE_MAX} "
+                        f"ENTITY_ONE_PAGE_MAX={ENTITY_ONE_PAGE_MAX}")
 
 
 def parse(path):
@@ -33,8 +37,9 @@ def year_pages(site):
     return {int(path.stem): parse(path) for path in (site / "chronology").glob("*.html")}
 
 
-def test_a_short_chronology_stays_one_page(site):
+def test_a_short_chronology_and_entities_stay_one_page(site):
     assert not (site / "chronology").exists()
+    assert not [path for path in (site / "entity").iterdir() if path.is_dir()]
     page = parse(site / "chronology.html")
     assert len(page.select(".events-section li.event")) == 14
     assert not page.select("table.years")
@@ -114,7 +119,7 @@ def test_every_event_link_of_a_briefing_lands_on_its_year(years_site):
 
 def test_every_link_ends_at_a_file_or_an_id(years_site):
     for page, url in local_targets(years_site):
-        if url.startswith("data:") or page.parent.name != "chronology" and page.name != "chronology.html":
+        if url.startswith("data:"):
             continue
         path, _, fragment = url.partition("#")
         target = (page.parent / path).resolve() if path else page
@@ -123,7 +128,42 @@ def test_every_link_ends_at_a_file_or_an_id(years_site):
             assert parse(target).find(id=fragment), f"{page}: {url}"
 
 
-def test_the_overview_and_a_year_page_are_valid_and_accessible(browser, years_site):
-    assert vnu_errors(years_site / "chronology", years_site / "chronology.html") == []
-    for page in ["chronology.html", "chronology/2021.html"]:
+def test_overviews_and_year_pages_are_valid_and_accessible(browser, years_site):
+    assert vnu_errors(years_site / "chronology", years_site / "chronology.html",
+                      years_site / "entity") == []
+    for page in ["chronology.html", "chronology/2021.html", "entity/pakistan.html",
+                 "entity/pakistan/2021.html"]:
         assert axe_violations(browser, (years_site / page).as_uri()) == [], page
+
+
+def test_a_much_named_entity_keeps_who_it_is_and_a_table_of_its_years(years_site):
+    page = parse(years_site / "entity" / "pakistan.html")
+    assert text(page.h1) == "Pakistan" and page.select_one(".description")
+    named = int(re.search(r"named in (\d+) briefings", text(page.select_one(".meta"))).group(1))
+    rows = page.select("table.years tbody tr")
+    assert rows and named == sum(int(text(row.select("td")[0])) for row in rows) + len(
+        page.select("#mentions-heading ~ ul li"))  # the undated ones stay here
+    for row in rows:
+        year_page = parse((years_site / "entity" / "pakistan.html").parent / row.th.a["href"])
+        briefings, events = (int(text(cell)) for cell in row.select("td"))
+        assert len(year_page.select(".mentions > li")) == briefings
+        assert len(year_page.select(".events > li")) == events
+    latest = page.select(".events > li.event")
+    assert 0 < len(latest) <= 8 and page.select_one(".neighbours")
+
+
+def test_an_entity_year_page_holds_that_years_sentences_and_events(years_site):
+    folder = years_site / "entity" / "pakistan"
+    years = sorted((int(path.stem) for path in folder.glob("*.html")), reverse=True)
+    assert len(years) >= 2
+    for index, year in enumerate(years):
+        page = parse(folder / f"{year}.html")
+        assert text(page.h1) == f"Pakistan in {year}"
+        published = [li.time["datetime"] for li in page.select(".mentions > li")]
+        assert all(day.startswith(str(year)) for day in published)
+        assert all(mark.get_text() in {"Pakistan", "Pakistani"} for mark in page.select(".in-context mark"))
+        assert all(li.time["datetime"].startswith(str(year)) for li in page.select(".events > li"))
+        older = page.select_one("nav.year-nav a[rel=prev]")
+        assert (older["href"] if older else None) == (
+            f"../../entity/pakistan/{years[index + 1]}.html" if index + 1 < len(years) else None)
+        assert page.select_one("nav.year-nav a[href='../../entity/pakistan.html']")

@@ -1,0 +1,68 @@
+"""A much-named entity gets a page per year, as a long chronology does (plugins/chronology).
+
+At 10,000 briefings the page of an entity named in most of them held every sentence that names
+it and every event it took part in: 9 MB for Pakistan. Past ENTITY_ONE_PAGE_MAX briefings and
+events, its page keeps what says who it is (description, aliases, the entities named with it),
+its latest events and a table of years; each year's page holds the sentences of the briefings
+published in it and the events that happened in it. Undated briefings stay on the entity's page.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(eq=False, slots=True)
+class EntityYear:
+    """One year of an entity: the briefings published in it that name it (with the sentence,
+    newest first, then those without one) and its events of that year (oldest first, as on the
+    entity's page); its neighbours as (year, url) to link to."""
+
+    entity: object
+    year: int
+    url: str
+    save_as: str
+    mentions: list
+    unquoted: list
+    events: list
+    newer: tuple[int, str] | None = None
+    older: tuple[int, str] | None = None
+
+
+@dataclass(slots=True)
+class YearCount:
+    """What the entity's own page shows of one of its years."""
+
+    year: int
+    url: str
+    briefings: int
+    events: int
+
+
+def counts(pages: list[EntityYear]) -> list[YearCount]:
+    return [YearCount(page.year, page.url, len(page.mentions) + len(page.unquoted), len(page.events))
+            for page in pages]
+
+
+def year_pages(entity, limit: int, url: str, save_as: str) -> list[EntityYear]:
+    """The entity's year pages, newest first, or none when one page holds it all."""
+    if entity.count + len(entity.events) <= limit:
+        return []
+    years: dict[int, EntityYear] = {}
+
+    def year_of(number: int) -> EntityYear:
+        if number not in years:
+            years[number] = EntityYear(entity, number, url.format(slug=entity.slug, year=number),
+                                       save_as.format(slug=entity.slug, year=number), [], [], [])
+        return years[number]
+
+    for mention in entity.mentions:
+        if not getattr(mention.article, "undated", False):
+            year_of(mention.article.date.year).mentions.append(mention)
+    for article in entity.unquoted_briefings:
+        if not getattr(article, "undated", False):
+            year_of(article.date.year).unquoted.append(article)
+    for event in entity.events:
+        year_of(event.start.year).events.append(event)
+    ordered = [years[number] for number in sorted(years, reverse=True)]
+    for newer, older in zip(ordered, ordered[1:]):
+        newer.older, older.newer = (older.year, older.url), (newer.year, newer.url)
+    return ordered
