@@ -1,5 +1,5 @@
 """Splitting an entity's page by year (plugins/entities/years.py): only past the limit, every
-dated briefing and event on exactly one year, the undated ones left to the entity's page."""
+dated briefing and event on exactly one year, the undated briefings on a page of their own."""
 
 import sys
 from datetime import datetime
@@ -38,9 +38,11 @@ def test_each_dated_briefing_and_event_is_on_its_year_once():
     events = [Event("2019", "year", "a"), Event("2021-05-02", "day", "b")]
     pages = year_pages(entity(quoted, unquoted, events), 1, URL, URL)
     assert [(p.year, len(p.mentions), len(p.unquoted), len(p.events)) for p in pages] == [
-        (2022, 1, 0, 0), (2021, 1, 1, 1), (2019, 0, 0, 1)]
-    assert pages[1].url == "entity/pakistan/2021.html"
+        (2022, 1, 0, 0), (2021, 1, 1, 1), (2019, 0, 0, 1), (None, 1, 1, 0)]
+    assert (pages[1].url, pages[3].url) == ("entity/pakistan/2021.html", "entity/pakistan/undated.html")
+    assert pages[3].newer is None and pages[3].older is None  # not among the years
     assert (pages[0].older, pages[1].newer, pages[1].older, pages[2].newer) == (
         (2021, pages[1].url), (2022, pages[0].url), (2019, pages[2].url), (2021, pages[1].url))
     assert pages[0].newer is None and pages[2].older is None
-    assert [(c.year, c.briefings, c.events) for c in counts(pages)] == [(2022, 1, 0), (2021, 2, 1), (2019, 0, 1)]
+    assert [(c.year, c.briefings, c.events) for c in counts(pages)] == [
+        (2022, 1, 0), (2021, 2, 1), (2019, 0, 1), (None, 2, 0)]

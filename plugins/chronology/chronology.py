@@ -188,25 +188,28 @@ def add_chronology(generator) -> None:
         if "events" in getattr(article, "metadata", {}):
             article.metadata["events"] = article.events  # as plugins/entities does for entities
     generator.context["events"] = events
-    dated = [a for a in generator.articles if not getattr(a, "undated", False)]
-    if len(events) + len(dated) <= setting(generator.settings, "CHRONOLOGY_ONE_PAGE_MAX"):
+    generator.context.update(chronology_pages(events, generator.articles, generator.settings))
+
+
+def chronology_pages(events: list[Event], articles: list, settings) -> dict:
+    """What the chronology pages show besides `events`: the timeline on one page, or, for a long
+    chronology, the year pages and the chart of years; each event learns the URL of its page."""
+    dated = [a for a in articles if not getattr(a, "undated", False)]
+    if len(events) + len(dated) <= setting(settings, "CHRONOLOGY_ONE_PAGE_MAX"):
         for event in events:
-            event.page = setting(generator.settings, "CHRONOLOGY_URL")
-        generator.context["timeline"] = in_pieces(timeline_svg(events, generator.articles))
-        generator.context["chronology_years"] = []
-        return
-    years = year_pages(events, dated, generator.settings)
-    generator.context["timeline"] = []
-    generator.context["chronology_years"] = years
-    generator.context["years_chart"] = Markup(years_svg(
-        [(year.year, len(year.events), len(year.briefings)) for year in years]))
+            event.page = setting(settings, "CHRONOLOGY_URL")
+        return {"timeline": in_pieces(timeline_svg(events, articles)), "chronology_years": [],
+                "years_chart": Markup()}
+    years = year_pages(events, dated, settings)
+    return {"timeline": [], "chronology_years": years, "years_chart": Markup(years_svg(
+        [(year.year, len(year.events), len(year.briefings)) for year in years]))}
 
 
 def year_pages(events: list[Event], dated: list, settings) -> list[Year]:
-    """A page per year that has an event or a briefing published in it, newest first; each
-    event learns the URL of its page."""
+    """A page per year that has an event or a briefing published in it, newest first, each
+    with its events and briefings newest first."""
     by_year: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for event in events:  # newest first, as are the briefings
+    for event in events:  # newest first already
         by_year[event.start.year][0].append(event)
     for article in sorted(dated, key=lambda a: a.date, reverse=True):
         by_year[article.date.year][1].append(article)

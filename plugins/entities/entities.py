@@ -64,14 +64,6 @@ class Entity:
     years: list = field(default_factory=list)  # YearCount of its year pages, newest first, if any
 
     @property
-    def undated_mentions(self) -> list:
-        return [mention for mention in self.mentions if getattr(mention.article, "undated", False)]
-
-    @property
-    def undated_unquoted(self) -> list:
-        return [article for article in self.unquoted_briefings if getattr(article, "undated", False)]
-
-    @property
     def count(self) -> int:
         return len(self.briefings)
 

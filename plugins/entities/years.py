@@ -4,20 +4,22 @@ At 10,000 briefings the page of an entity named in most of them held every sente
 it and every event it took part in: 9 MB for Pakistan. Past ENTITY_ONE_PAGE_MAX briefings and
 events, its page keeps what says who it is (description, aliases, the entities named with it),
 its latest events and a table of years; each year's page holds the sentences of the briefings
-published in it and the events that happened in it. Undated briefings stay on the entity's page.
+published in it and the events that happened in it, and one more page the undated briefings.
 """
 
 from dataclasses import dataclass
+
+UNDATED = "undated"  # the undated briefings' page, in place of a year in its URL
 
 
 @dataclass(eq=False, slots=True)
 class EntityYear:
     """One year of an entity: the briefings published in it that name it (with the sentence,
     newest first, then those without one) and its events of that year (oldest first, as on the
-    entity's page); its neighbours as (year, url) to link to."""
+    entity's page); its neighbours as (year, url) to link to. Year None: the undated briefings."""
 
     entity: object
-    year: int
+    year: int | None
     url: str
     save_as: str
     mentions: list
@@ -31,7 +33,7 @@ class EntityYear:
 class YearCount:
     """What the entity's own page shows of one of its years."""
 
-    year: int
+    year: int | None
     url: str
     briefings: int
     events: int
@@ -46,23 +48,26 @@ def year_pages(entity, limit: int, url: str, save_as: str) -> list[EntityYear]:
     """The entity's year pages, newest first, or none when one page holds it all."""
     if entity.count + len(entity.events) <= limit:
         return []
-    years: dict[int, EntityYear] = {}
+    years: dict[int | None, EntityYear] = {}
 
-    def year_of(number: int) -> EntityYear:
+    def year_of(number: int | None) -> EntityYear:
         if number not in years:
-            years[number] = EntityYear(entity, number, url.format(slug=entity.slug, year=number),
-                                       save_as.format(slug=entity.slug, year=number), [], [], [])
+            name = UNDATED if number is None else number
+            years[number] = EntityYear(entity, number, url.format(slug=entity.slug, year=name),
+                                       save_as.format(slug=entity.slug, year=name), [], [], [])
         return years[number]
 
     for mention in entity.mentions:
-        if not getattr(mention.article, "undated", False):
-            year_of(mention.article.date.year).mentions.append(mention)
+        year_of(published(mention.article)).mentions.append(mention)
     for article in entity.unquoted_briefings:
-        if not getattr(article, "undated", False):
-            year_of(article.date.year).unquoted.append(article)
+        year_of(published(article)).unquoted.append(article)
     for event in entity.events:
         year_of(event.start.year).events.append(event)
-    ordered = [years[number] for number in sorted(years, reverse=True)]
-    for newer, older in zip(ordered, ordered[1:]):
+    dated = [years[number] for number in sorted(years.keys() - {None}, reverse=True)]
+    for newer, older in zip(dated, dated[1:]):
         newer.older, older.newer = (older.year, older.url), (newer.year, newer.url)
-    return ordered
+    return dated + ([years[None]] if None in years else [])
+
+
+def published(article) -> int | None:
+    return None if getattr(article, "undated", False) else article.date.year
