@@ -28,6 +28,7 @@ DEFAULTS = {
     "CHRONOLOGY_YEAR_SAVE_AS": "chronology/{year}.html",
     "CHRONOLOGY_ONE_PAGE_MAX": 600,  # events and dated briefings that one page shows
 }
+UNDATED = "undated"  # the undated briefings' page, in place of a year in its URL
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
 
@@ -83,9 +84,10 @@ class Event:
 @dataclass(eq=False, slots=True)
 class Year:
     """One year's page of a long chronology: its events and the briefings published in it,
-    newest first, its timeline, and its neighbours as (year, url) to link to."""
+    newest first, its timeline, and its neighbours as (year, url) to link to. Year None: the
+    page of the undated briefings, outside the run of years."""
 
-    year: int
+    year: int | None
     url: str
     save_as: str
     events: list[Event]
@@ -201,8 +203,11 @@ def chronology_pages(events: list[Event], articles: list, settings) -> dict:
         return {"timeline": in_pieces(timeline_svg(events, articles)), "chronology_years": [],
                 "years_chart": Markup()}
     years = year_pages(events, dated, settings)
+    undated = [a for a in articles if getattr(a, "undated", False)]
+    if undated:
+        years.append(page_of(None, [], undated, settings))
     return {"timeline": [], "chronology_years": years, "years_chart": Markup(years_svg(
-        [(year.year, len(year.events), len(year.briefings)) for year in years]))}
+        [(year.year, len(year.events), len(year.briefings)) for year in years if year.year]))}
 
 
 def year_pages(events: list[Event], dated: list, settings) -> list[Year]:
@@ -213,17 +218,20 @@ def year_pages(events: list[Event], dated: list, settings) -> list[Year]:
         by_year[event.start.year][0].append(event)
     for article in sorted(dated, key=lambda a: a.date, reverse=True):
         by_year[article.date.year][1].append(article)
-    years = []
-    for number in sorted(by_year, reverse=True):
-        year_events, briefings = by_year[number]
-        url = setting(settings, "CHRONOLOGY_YEAR_URL").format(year=number)
-        for event in year_events:
-            event.page = url
-        years.append(Year(number, url, setting(settings, "CHRONOLOGY_YEAR_SAVE_AS").format(year=number),
-                          year_events, briefings, in_pieces(timeline_svg(year_events, briefings))))
+    years = [page_of(number, *by_year[number], settings) for number in sorted(by_year, reverse=True)]
     for newer, older in zip(years, years[1:]):
         newer.older, older.newer = (older.year, older.url), (newer.year, newer.url)
     return years
+
+
+def page_of(number: int | None, events: list[Event], briefings: list, settings) -> Year:
+    """One year's page (year None: the undated briefings'); its events learn its URL."""
+    name = UNDATED if number is None else number
+    url = setting(settings, "CHRONOLOGY_YEAR_URL").format(year=name)
+    for event in events:
+        event.page = url
+    return Year(number, url, setting(settings, "CHRONOLOGY_YEAR_SAVE_AS").format(year=name), events,
+                briefings, in_pieces(timeline_svg(events, briefings)))
 
 
 class YearPagesGenerator(Generator):

@@ -9,7 +9,9 @@ published in it and the events that happened in it, and one more page the undate
 
 from dataclasses import dataclass
 
-UNDATED = "undated"  # the undated briefings' page, in place of a year in its URL
+# The undated briefings' page, in place of a year in its URL: as plugins/chronology names its
+# own (plugins load as separate packages and cannot import each other's modules).
+UNDATED = "undated"
 
 
 @dataclass(eq=False, slots=True)
