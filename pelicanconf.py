@@ -31,6 +31,9 @@ RELATIVE_URLS = True
 ARTICLE_URL = ARTICLE_SAVE_AS = "briefings/{slug}.html"
 PAGE_URL = PAGE_SAVE_AS = "pages/{slug}.html"
 TAG_URL = TAG_SAVE_AS = "tag/{slug}.html"
+# A tag on more briefings than this gets a page per year (plugins/linear_taxonomy/tag_years.py).
+TAG_ONE_PAGE_MAX = 300
+TAG_YEAR_URL = TAG_YEAR_SAVE_AS = "tag/{slug}/{year}.html"
 TAGS_URL = TAGS_SAVE_AS = "tags.html"
 INDEX_SAVE_AS = "index.html"
 DIRECT_TEMPLATES = ["index", "tags", "chronology", "search", "404"]
@@ -87,4 +90,4 @@ CACHE_CONTENT = False
 # URL and type: the entity index pages (counts, descriptions), the home page and the tag list
 # (counts) are not here.
 RENDER_REUSE_TEMPLATES = ["article.html", "entity.html", "entity_year.html", "tag.html",
-                          "chronology.html", "chronology_year.html"]
+                          "tag_year.html", "chronology.html", "chronology_year.html"]

@@ -54,7 +54,8 @@ def seeds(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("options", [(), ("PELICANOPTS=-e CHRONOLOGY_ONE_PAGE_MAX=50 ENTITY_ONE_PAGE_MAX=40",)],
+@pytest.mark.parametrize("options", [(), ("PELICANOPTS=-e CHRONOLOGY_ONE_PAGE_MAX=50 ENTITY_ONE_PAGE_MAX=40 "
+                                          "TAG_ONE_PAGE_MAX=30",)],
                          ids=["one-page-each", "pages-by-year"])
 def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(seeds, tmp_path, options):
     work = tmp_path / "incremental"
@@ -66,7 +67,8 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
 
     first = make_html(work / "seeds", work)
     assert (work / "output" / "chronology").is_dir() == bool(options)
-    assert any(path.is_dir() for path in (work / "output" / "entity").iterdir()) == bool(options)
+    for kind in ("entity", "tag"):
+        assert any(path.is_dir() for path in (work / "output" / kind).iterdir()) == bool(options)
     assert first.returncode == 0 and not REUSED.search(first.stdout)  # nothing to take: nothing said
 
     # A sentence added to one clipping: its briefing page changes, the rest is copied.

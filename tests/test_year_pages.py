@@ -16,13 +16,14 @@ from test_links import local_targets
 ONE_PAGE_MAX = 10  # the five seeds have 14 events and 4 dated briefings
 YEARS = [2023, 2022, 2021, 2020, 2001, 1996]  # with an event or a briefing published
 ENTITY_ONE_PAGE_MAX = 5  # Pakistan: in 4 briefings, with 6 events
+TAG_ONE_PAGE_MAX = 4  # Afghanistan: on all 5 briefings
 
 
 @pytest.fixture(scope="module")
 def years_site(tmp_path_factory):
     return built_output(SEEDS, tmp_path_factory.mktemp("years"),
                         f"PELICANOPTS=-e CHRONOLOGY_ONE_PAGE_MAX={ONE_PAGE_MAX} "
-                        f"ENTITY_ONE_PAGE_MAX={ENTITY_ONE_PAGE_MAX}")
+                        f"ENTITY_ONE_PAGE_MAX={ENTITY_ONE_PAGE_MAX} TAG_ONE_PAGE_MAX={TAG_ONE_PAGE_MAX}")
 
 
 def parse(path):
@@ -38,9 +39,10 @@ def year_pages(site):
             for path in (site / "chronology").glob("*.html")}
 
 
-def test_a_short_chronology_and_entities_stay_one_page(site):
+def test_a_short_chronology_entities_and_tags_stay_one_page(site):
     assert not (site / "chronology").exists()
     assert not [path for path in (site / "entity").iterdir() if path.is_dir()]
+    assert not [path for path in (site / "tag").iterdir() if path.is_dir()]
     page = parse(site / "chronology.html")
     assert len(page.select(".events-section li.event")) == 14
     assert not page.select("table.years")
@@ -107,6 +109,26 @@ def test_year_pages_link_to_their_neighbours_and_the_overview(years_site):
         assert pages[year].select_one("nav[aria-label=Site] a[aria-current=page]")["href"] == "../chronology.html"
 
 
+def test_a_tag_on_many_briefings_gets_a_page_per_year(years_site):
+    page = parse(years_site / "tag" / "afghanistan.html")
+    rows = page.select("table.years tbody tr")
+    assert [text(row.th) for row in rows] == ["2023", "2022", "2021", "Undated"]
+    assert sum(int(text(row.td)) for row in rows) == 5
+    latest = [a["href"] for a in page.select("article.briefing-item h3 a")]
+    assert latest and len(latest) <= 10
+    for row in rows:
+        year_page = parse((years_site / "tag" / "afghanistan.html").parent / row.th.a["href"])
+        items = year_page.select("article.briefing-item")
+        assert len(items) == int(text(row.td))
+        year = text(row.th)
+        for item in items:
+            time = item.select_one("time")
+            assert (time["datetime"].startswith(year) if time else year == "Undated"), item
+        assert year_page.select_one("nav.year-nav a[href='../../tag/afghanistan.html']")
+    newest = parse(years_site / "tag" / "afghanistan" / "2023.html")
+    assert [a["href"].removeprefix("../") for a in newest.select("article.briefing-item h2 a")] == latest[:1]
+
+
 def test_every_event_link_of_a_briefing_lands_on_its_year(years_site):
     checked = 0
     for page, url in local_targets(years_site):
@@ -134,9 +156,9 @@ def test_every_link_ends_at_a_file_or_an_id(years_site):
 
 def test_overviews_and_year_pages_are_valid_and_accessible(browser, years_site):
     assert vnu_errors(years_site / "chronology", years_site / "chronology.html",
-                      years_site / "entity") == []
+                      years_site / "entity", years_site / "tag") == []
     for page in ["chronology.html", "chronology/2021.html", "entity/pakistan.html",
-                 "entity/pakistan/2021.html"]:
+                 "entity/pakistan/2021.html", "tag/afghanistan.html", "tag/afghanistan/2021.html"]:
         assert axe_violations(browser, (years_site / page).as_uri()) == [], page
 
 

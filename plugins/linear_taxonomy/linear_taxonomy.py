@@ -6,7 +6,8 @@ term, looked up in a list. With tags and authors growing with the corpus that is
 (7 s for the author scan alone at 10,000 briefings, though no author page is written). Here
 each term's dated list comes from sorting its own briefings by their place in `self.dates`:
 the same list, in the same order, so the same pages. The methods are replaced on the generator
-instance only; they write exactly what Pelican 4.12's do (pelican/generators.py).
+instance only; they write exactly what Pelican 4.12's do (pelican/generators.py), and for a tag
+on more than TAG_ONE_PAGE_MAX briefings its year pages too (tag_years.py).
 """
 
 import logging
@@ -14,6 +15,8 @@ from functools import partial
 
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError
+
+from .tag_years import year_pages
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +39,23 @@ def generate_terms(generator, template_name: str, attribute: str, word: str, wri
     position = {id(article): index for index, article in enumerate(generator.dates)}
     terms = getattr(generator, attribute)
     for term, articles in terms.items() if hasattr(terms, "items") else terms:
+        dates = dated(articles, position)
+        years = year_pages(term, dates, generator.settings) if template_name == "tag" else []
         try:
             write(term.save_as, template, generator.context, url=term.url,
-                  **{template_name: term}, articles=articles, dates=dated(articles, position),
+                  **{template_name: term}, articles=articles, dates=dates,
                   template_name=template_name, blog=True, page_name=term.page_name,
-                  all_articles=generator.articles)
+                  all_articles=generator.articles, **({"tag_years": years} if years else {}))
         except FileOverwriteFailedError:
             if term.slug:
                 log.error('Failed to write %s page for "%s".', word, term)
                 raise
             log.info('%s "%s" has an invalid slug; skipping writing %s page...', word, term,
                      word.lower(), extra={"limit_msg": f"Further {attribute} with invalid slugs."})
+            continue
+        for year in years:
+            write(year.save_as, generator.get_template("tag_year"), generator.context, tag=term,
+                  tag_year=year, page_name="tag_year")
 
 
 def linear_term_pages(generator) -> None:
