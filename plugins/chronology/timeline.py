@@ -115,10 +115,10 @@ def timeline_svg(events, articles) -> str:
                      f'<title>{escape(label, quote=False)}</title></rect>')
     for x, y, count in events_hidden + briefs_hidden:
         parts.append(f'<text class="more" x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">+{count}</text>')
-    span = f"from {first} to {last}" if first != last else f"in {first}"
+    years_shown, span = (f"{first} to {last}", f"from {first} to {last}") if first != last else (first, f"in {first}")
     return (f'<svg class="timeline" viewBox="0 {top} {WIDTH} {height - top}" role="img" '
             f'aria-labelledby="timeline-title timeline-desc" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="timeline-title">Timeline, {f"{first} to {last}" if first != last else first}</title>'
+            f'<title id="timeline-title">Timeline, {years_shown}</title>'
             f'<desc id="timeline-desc">{len(events)} events (circles above the line) and '
             f'{len(dated)} publication dates (squares below it), {span}. Both are '
             f'listed as text on this page.</desc>{"".join(parts)}'
