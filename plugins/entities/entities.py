@@ -58,7 +58,8 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     discovered: bool = False
     briefings: list = field(default_factory=list)  # articles, newest first
-    mentions: list = field(default_factory=list)  # Mention, one per briefing that quotes it
+    # Mention, one per briefing that quotes it; none once they are on its year pages
+    mentions: list = field(default_factory=list)
     events: list = field(default_factory=list)  # merged events (plugins/chronology)
     neighbours: list[tuple] = field(default_factory=list)  # (entity, briefings shared)
     years: list = field(default_factory=list)  # YearCount of its year pages, newest first, if any
@@ -257,7 +258,10 @@ class EntityPagesGenerator(Generator):
         urls = setting(self.settings, "ENTITY_YEAR_URL"), setting(self.settings, "ENTITY_YEAR_SAVE_AS")
         for entity in self.context.get("entities", []):
             years = year_pages(entity, limit, *urls)
-            entity.years = counts(years)
+            if years:
+                # Its sentences are on its year pages now. Its own page shows none of them, and
+                # that page's key (plugins/parallel_render/reuse.py) walks all the entity holds.
+                entity.years, entity.mentions = counts(years), []
             writer.write_file(entity.save_as, entity_template, self.context, relative_urls=relative,
                               entity=entity, page_name="entity")
             for year in years:
