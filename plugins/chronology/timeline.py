@@ -60,7 +60,7 @@ def stacked(markers: list[tuple[float, str]], direction: int) -> tuple[list, lis
         level = len(placed) - nearby
         if level < STACK:
             placed.append((x, AXIS_Y + direction * (14 + level * STEP), label))
-        elif hidden and x - hidden[-1][0] < 3 * STEP:  # a count is about as wide as 2 markers
+        elif hidden and x - hidden[-1][0] < 4 * STEP:  # a count ("+746") is about 3 markers wide
             hidden[-1][2] += 1
         else:
             hidden.append([placed[-1][0], AXIS_Y + direction * (14 + STACK * STEP), 1])
