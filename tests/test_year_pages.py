@@ -1,9 +1,10 @@
-"""Long chronologies and much-named entities as a reader meets them: chronology.html becomes
-an overview of the years, each year gets a page of its events, timeline and briefings, and every
-"in the chronology" link of a briefing lands on the year that holds its event; an entity's page
-keeps who it is and a table of its years, each with a page of the sentences and events of that
-year. The five seeds are built with low CHRONOLOGY_ONE_PAGE_MAX and ENTITY_ONE_PAGE_MAX so that
-they count as long."""
+"""Long chronologies, much-named entities and tags on many briefings as a reader meets them:
+chronology.html becomes an overview of the years, each year gets a page of its events, timeline
+and briefings, and every "in the chronology" link of a briefing lands on the year that holds its
+event; an entity's page keeps who it is and a table of its years, each with a page of the
+sentences and events of that year; a tag's page keeps a table of years and its latest briefings.
+Undated briefings get a page of their own in all three. The five seeds are built with low
+CHRONOLOGY_ONE_PAGE_MAX, ENTITY_ONE_PAGE_MAX and TAG_ONE_PAGE_MAX so that they count as long."""
 
 import re
 
