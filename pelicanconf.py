@@ -54,7 +54,7 @@ HOME_LATEST = 12  # briefings listed in full on the home page
 
 # Feeds and the sitemap need absolute URLs: publishconf.py turns them on (plugins/feeds, sitemap).
 FEEDS_PATH = None
-FEEDS_MAX_ITEMS = 50  # entries in the feed of all briefings; tag feeds list every dated briefing
+FEEDS_MAX_ITEMS = 50  # newest dated briefings in each feed (all, per tag, per entity); None: all
 SITEMAP_SAVE_AS = None
 HOME_ACTORS = 12  # most-mentioned actors (or tags) on the home page
 HOME_EVENTS = 8  # latest events on the home page

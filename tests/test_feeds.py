@@ -50,3 +50,20 @@ def test_a_feed_of_undated_briefings_only_is_empty_with_a_fixed_date(tmp_path):
     assert root.findall(f"{ATOM}entry") == []
     assert root.find(f"{ATOM}updated").text == EMPTY_FEED_UPDATED.isoformat()
     assert "0001-" not in text
+
+
+def test_every_feed_holds_its_newest_FEEDS_MAX_ITEMS_briefings_a_tags_without_text(tmp_path):
+    """A feed is for following what is new: a tag on 60 briefings gets the newest 50 in its
+    feed, as the feed of all briefings does, and only their summaries (uncapped and with the
+    text everywhere, 1,000 briefings made 125 MB of feeds)."""
+    articles = [briefing(f"b{day:02}", datetime(2024, 1, 1, tzinfo=timezone.utc).replace(day=1 + day % 28,
+                month=1 + day // 28)) for day in range(60)]
+    tag = SimpleNamespace(slug="pakistan", url="tag/pakistan.html", name="Pakistan")
+    context = {"SITEURL": "https://example.org", "SITENAME": "Briefings", "SITESUBTITLE": "",
+               "DEFAULT_LANG": "en", "articles": articles, "tags": [(tag, articles)]}
+    FeedsGenerator(context, {"FEEDS_PATH": "feeds", "FEEDS_MAX_ITEMS": 50}, "", "", tmp_path).generate_output(None)
+    newest = sorted(articles, key=lambda a: a.date, reverse=True)[:50]
+    for name, with_text in [("all.atom.xml", True), ("tag/pakistan.atom.xml", False)]:
+        entries = ET.parse(tmp_path / "feeds" / name).getroot().findall(f"{ATOM}entry")
+        assert [e.find(f"{ATOM}id").text for e in entries] == [f"https://example.org/{a.url}" for a in newest], name
+        assert all((e.find(f"{ATOM}content") is not None) == with_text for e in entries), name

@@ -4,8 +4,14 @@ Feeds need absolute URLs, so they are written only when FEEDS_PATH is set (publi
 it together with an absolute SITEURL). Each feed lives at a predictable address, which the
 templates link to without asking this plugin:
 
-    {FEEDS_PATH}/all.atom.xml            every dated briefing (newest FEEDS_MAX_ITEMS)
+    {FEEDS_PATH}/all.atom.xml            every dated briefing
     {FEEDS_PATH}/{kind}/{slug}.atom.xml  one per tag ("tag"), entity ("entity"), ...
+
+Each holds its newest FEEDS_MAX_ITEMS briefings (None: all of them): a feed is for following
+what is new, and the pages keep the whole record. The feed of all briefings carries their text;
+a tag's or an entity's only their summaries (`Feed.with_text`), as there are hundreds of them
+and each briefing is in a dozen. Uncapped and with the text in every one, the feeds of 1,000
+briefings were 125 MB, more than twice the rest of the site (Pakistan's alone 5 MB).
 
 Another plugin adds a kind of feed by connecting to the `briefing_feeds` signal, which is sent with
 the shared template context once everything has been read; it returns a list of `Feed`:
@@ -38,13 +44,15 @@ EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 @dataclass
 class Feed:
-    """One Atom feed: `kind` and `slug` give its address, `page_url` the page it mirrors."""
+    """One Atom feed: `kind` and `slug` give its address, `page_url` the page it mirrors;
+    `with_text`: entries carry the briefing's text, not only its summary."""
 
     kind: str
     slug: str
     title: str
     page_url: str
     articles: list = field(default_factory=list)
+    with_text: bool = False
 
     def save_as(self, feeds_path: str) -> str:
         if self.kind == "all":
@@ -66,7 +74,7 @@ def dated_newest_first(articles, limit: int | None = None) -> list:
 def built_in_feeds(context) -> list[Feed]:
     """The feed of every briefing, one feed per tag and one per entity (the knowledge layer puts
     `entities` in the context)."""
-    feeds = [Feed("all", "all", context["SITENAME"], "", context.get("articles", []))]
+    feeds = [Feed("all", "all", context["SITENAME"], "", context.get("articles", []), with_text=True)]
     for tag, articles in sorted(context.get("tags", []), key=lambda pair: pair[0].slug):
         feeds.append(Feed("tag", tag.slug, f"{context['SITENAME']}: {tag}", tag.url, articles))
     for entity in sorted(context.get("entities", []), key=lambda entity: entity.slug):
@@ -86,7 +94,8 @@ def render(feed: Feed, context, feeds_path: str, limit: int | None) -> str:
         url = f"{siteurl}/{article.url}"
         atom.add_item(
             title=getattr(article, "plain_title", article.title), link=url, unique_id=url,
-            description=getattr(article, "summary", "") or "", content=article.content,
+            description=getattr(article, "summary", "") or "",
+            content=article.content if feed.with_text else None,
             pubdate=article.date, author_name=getattr(article, "author", None) or None,
             categories=[tag.name for tag in getattr(article, "tags", [])],
         )
@@ -114,7 +123,7 @@ class FeedsGenerator:
         for feed in feeds:
             target = self.output_path / feed.save_as(feeds_path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render(feed, self.context, feeds_path, limit if feed.kind == "all" else None), "utf-8")
+            target.write_text(render(feed, self.context, feeds_path, limit), "utf-8")
 
 
 def get_generators(pelican_object):
