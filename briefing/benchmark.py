@@ -32,7 +32,9 @@ from .corpus import write_corpus
 from .hugo_baseline import export_site
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("convert", "full", "edit", "nochange", "pelican", "hugo")
+STEPS = ("convert", "full", "edit", "nochange", "publish", "pelican", "hugo")
+PUBLISH_SETTINGS = ROOT / "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs
+PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
 
 PLAIN_PELICAN_SETTINGS = """\
@@ -84,14 +86,16 @@ class SizeResult:
         return None
 
 
-def run_timed(commands: list[list[str]], cwd: Path = ROOT) -> Measure:
-    """Run commands one after another; their total wall time and the peak memory of any."""
+def run_timed(commands: list[list[str]], cwd: Path = ROOT, env: dict | None = None) -> Measure:
+    """Run commands one after another (with `env` added to the environment); their total wall
+    time and the peak memory of any."""
     started = time.perf_counter()
     peak_kb = 0
     cpu = 0.0
     for command in commands:
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True)
+                                   stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, **env} if env else None)
         stderr = process.stderr.read()
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -194,6 +198,11 @@ class Bench:
             return self.pipeline()
         if name == "nochange":
             return self.pipeline()
+        if name == "publish":  # from the converted content, into an empty folder
+            out = self.work / "publish-output"
+            shutil.rmtree(out, ignore_errors=True)
+            return run_timed([[self.python, str(ROOT / "scripts" / "build.py"), str(self.content),
+                               str(out), "-s", str(PUBLISH_SETTINGS)]], env={"SITEURL": PUBLISH_SITEURL})
         if name == "pelican":
             out = self.work / "plain-output"
             shutil.rmtree(out, ignore_errors=True)
@@ -216,7 +225,7 @@ class Bench:
 
     def outputs(self, name: str) -> Path | None:
         return {"full": self.output, "edit": self.output, "nochange": self.output,
-                "pelican": self.work / "plain-output",
+                "publish": self.work / "publish-output", "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
 
 
