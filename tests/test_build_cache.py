@@ -181,3 +181,26 @@ def test_when_what_a_reader_derives_changed_every_file_is_derived_again_in_a_poo
     assert first == again and derived_first == derived_again == 0  # all derived in the pool, then kept
     assert derived_changed == 1  # the first file read, the others in the pool
     assert changed == [(f"<P>TEXT {n}.</P>v2", len(f"<p>Text {n}.</p>")) for n in range(len(sources))]
+
+
+def test_entries_of_the_build_before_are_kept_for_one_more_build(tmp_path):
+    """`make publish` after `make html` (other settings, other derivations) must not drop what
+    the next `make html` needs: an entry lives until two builds in a row did not use it."""
+    html, publish = "html", "publish"
+
+    def build(*used):
+        store = build_cache.Store(tmp_path, "salt")
+        for name in used:
+            store.get(store.key("x", name)) or store.put(store.key("x", name), name)
+        store.save()
+
+    def kept():
+        store = build_cache.Store(tmp_path, "salt")
+        return sorted(name for name in (html, publish) if store.get(store.key("x", name)))
+
+    build(html)
+    build(publish)
+    assert kept() == [html, publish]
+    build(html)
+    build(html)
+    assert kept() == [html]  # publish's went unused twice

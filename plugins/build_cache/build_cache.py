@@ -24,8 +24,8 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
 
 Results do not depend on the cache: a hit returns what the same call returned before. The cache
 is a SQLite file in BUILD_CACHE_PATH (default: `.cache` in the content folder), never in the
-output, so building into a fresh folder still uses it. Entries not used by a build are dropped
-at its end. Delete the folder to start afresh.
+output, so building into a fresh folder still uses it. Entries used by neither a build nor the
+one before it are dropped at its end. Delete the folder to start afresh.
 """
 
 from __future__ import annotations
@@ -152,7 +152,10 @@ class Store:
                     self.add(key, data)
 
     def save(self) -> None:
-        """Write new entries; drop the ones this build did not use."""
+        """Write new entries; drop the ones neither this build nor the one before used. A build
+        with other settings (`make publish` after `make html`: absolute links) then leaves the
+        last build's entries for the next one, and going back does not derive every briefing
+        again."""
         self.take_sidecars()
         if self.db is None:
             return
@@ -162,7 +165,10 @@ class Store:
                 self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
                 self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)",
                                     ((k,) for k in self.used))
-                self.db.execute("DELETE FROM entry WHERE key NOT IN (SELECT key FROM used)")
+                self.db.execute("DELETE FROM entry WHERE key NOT IN (SELECT key FROM used) "
+                                "AND key NOT IN (SELECT key FROM used_before)")
+                self.db.execute("DELETE FROM used_before")
+                self.db.execute("INSERT INTO used_before SELECT key FROM used")
                 self.db.execute("DROP TABLE used")
         except sqlite3.Error as error:
             log.warning("build cache not saved (%s): the next build will take longer", error)
@@ -293,6 +299,7 @@ def open_table(path: Path) -> sqlite3.Connection | None:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path)
             db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, value BLOB)")
+            db.execute("CREATE TABLE IF NOT EXISTS used_before (key TEXT PRIMARY KEY)")  # see save
             return db
         except sqlite3.OperationalError:  # locked, read-only, no space
             return None
