@@ -190,8 +190,7 @@ def test_a_rebuild_reads_a_briefing_from_the_cache_as_a_fresh_read_would(tmp_pat
 
 
 @pytest.mark.parametrize("change", [
-    {"ENTITY_URL": "actors/{slug}/"}, {"RELATIVE_URLS": False, "SITEURL": "https://x.org"},
-    {"ARTICLE_URL": "{slug}.html"}, {"SLUG_REGEX_SUBSTITUTIONS": [(r"[^\w\s-]", ""), (r"\s+", "_")]},
+    {"ENTITY_URL": "actors/{slug}/"}, {"SLUG_REGEX_SUBSTITUTIONS": [(r"[^\w\s-]", ""), (r"\s+", "_")]},
     {"TYPOGRIFY_DASHES": "oldschool"}, {"TYPOGRIFY_IGNORE_TAGS": ["p"]},
     {"TYPOGRIFY_OMIT_FILTERS": ["caps"]}, {"TYPOGRIFY": False}, "file"], ids=str)
 def test_what_a_cached_read_depends_on_gives_a_new_read(tmp_path, counted, change):
@@ -206,3 +205,20 @@ def test_what_a_cached_read_depends_on_gives_a_new_read(tmp_path, counted, chang
     assert counted["derive"] == calls_before + 1
     assert after == facts(read_briefing(path, settings, cached=False))
     assert after != before
+
+
+@pytest.mark.parametrize("change", [{"RELATIVE_URLS": False, "SITEURL": "https://x.org"},
+                                    {"ARTICLE_URL": "{slug}.html"}], ids=str)
+def test_another_way_to_the_site_root_reuses_what_was_derived(tmp_path, counted, change):
+    """`make publish` links absolutely, `make html` relatively: the links are rooted after the
+    cache, so one entry serves both, neither derived nor typogrified again."""
+    path, settings = caption_briefing(tmp_path)
+    before = facts(read_briefing(path, settings, cached=True))
+    settings = reading_settings(tmp_path, **change)
+    calls_before = dict(counted)
+    after = facts(read_briefing(path, settings, cached=True))
+    assert counted == calls_before
+    assert after == facts(read_briefing(path, settings, cached=False))
+    assert after != before
+    assert 'href="../entity/ttp.html"' in before[0]
+    assert ('href="https://x.org/entity/ttp.html"' if "SITEURL" in change else 'href="entity/ttp.html"') in after[0]

@@ -471,14 +471,17 @@ def caching_reader(base: type) -> type:
                 self._md = NO_MARKDOWN  # _parse_metadata only deregisters its meta step
             return content, self._parse_metadata(meta)
 
-        def read_memo(self, kind: str, content: str, metadata: dict, parts: tuple, derive):
+        def read_memo(self, kind: str, content: str, metadata: dict, parts: tuple, derive,
+                      finish=None):
             """For a reader that extends this one: derive() → (content, value) from what this
             reader's read returned (`content`, `metadata`), or what it gave in an earlier build.
             Keyed by `kind`, `parts` (all else that derive reads), the title and summary, and
             the file's key when `content` is the HTML this reader just returned for it (the
             file's bytes and the Markdown settings give that HTML), else the HTML itself.
             What Pelican's typogrify makes of the derived content, the title and the summary is
-            kept with it and handed to the typogrify calls that follow (`PRIMED`)."""
+            kept with it and handed to the typogrify calls that follow (`PRIMED`). `finish`,
+            if given, turns the kept content (and its typogrified form) into this build's: what
+            differs between builds need not be in `parts`, so one entry serves them all."""
             store = store_for(self.settings)
             source = self._file_key if content is getattr(self, "_html", None) else content
             signature = typogrify_signature(self.settings)
@@ -498,6 +501,10 @@ def caching_reader(base: type) -> type:
                 kept = compute()
                 store.put(key, kept)
             content, value, typography = kept
+            if finish is not None:
+                content = finish(content)
+                if typography:
+                    typography = [finish(typography[0]) if typography[0] else None, *typography[1:]]
             prime_typogrify([content, title, summary], typography or [], signature)
             return content, value
 

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 # This module's and the records' version: kept results are keyed by it.
 CODE = hashlib.sha256(b"".join(Path(module).read_bytes()
                                for module in (__file__, records.__file__))).hexdigest()
+ROOT_MARK = "@site-root@/"  # where a link derive() makes starts (see rooted)
 ENTITY_LINE_UNREAD = "%s: Entities line not understood (want 'Name (type): form; form'): %r"
 EVENT_LINE_UNREAD = ("%s: Events line not understood (want 'date | p-N | words | actors | "
                      "sentence'): %r")
@@ -189,11 +190,19 @@ def link_mentions(entities: list[dict], href: str, content: str, caption: str, t
 
 
 def derive_inputs(metadata: dict, settings: dict) -> tuple:
-    """All that derive() reads besides the HTML."""
+    """All that derive() reads besides the HTML. Links start at ROOT_MARK, which `rooted`
+    turns into this build's way to the site root: what is derived and kept is the same for
+    `make html` (relative links) and `make publish` (absolute ones)."""
     return (str(metadata.get("caption", "")), str(metadata.get("title", "")),
             as_list(metadata.get("entities")), as_list(metadata.get("events")),
-            site_root(settings) + settings.get("ENTITY_URL", "entity/{slug}.html"),
+            ROOT_MARK + settings.get("ENTITY_URL", "entity/{slug}.html"),
             slug_substitutions(settings))
+
+
+def rooted(content: str, settings: dict) -> str:
+    """The derived HTML with its links made from this build's site root. Seed text is escaped,
+    so `href="` with the mark after it can only be a link derive() made."""
+    return content.replace(f'href="{ROOT_MARK}', f'href="{site_root(settings)}')
 
 
 def derive(content: str, caption: str, title: str, entity_lines: list, event_lines: list,
@@ -253,11 +262,14 @@ def reading_entities(reader_class, settings: dict):
             content, metadata = super().read(source_path)
             inputs = derive_inputs(metadata, self.settings)
             read_memo = getattr(self, "read_memo", None)  # plugins/build_cache
+            settings = self.settings
             if read_memo is None:
                 content, found = derive(content, *inputs)
+                content = rooted(content, settings)
             else:
                 content, found = read_memo("entities", content, metadata, (CODE, *inputs),
-                                           lambda html=content: derive(html, *inputs))
+                                           lambda html=content: derive(html, *inputs),
+                                           finish=lambda html: rooted(html, settings))
             entity_rows, event_rows, unread_entities, unread_events = found
             for line in unread_entities:
                 log.warning(ENTITY_LINE_UNREAD, source_path, line)
