@@ -40,9 +40,14 @@ def year_layout(years: set[int]) -> dict[int, float]:
     return left
 
 
+def year_width(left: dict[int, float]) -> float:
+    """The width of every shown year (year_layout gives them all the same)."""
+    return left[max(left)] - left[max(left) - 1]
+
+
 def x_for(day: date, left: dict[int, float]) -> float:
     start = left[day.year]
-    end = left[day.year + 1] if day.year + 1 in left else start + (left[max(left)] - left[max(left) - 1])
+    end = left[day.year + 1] if day.year + 1 in left else start + year_width(left)
     days = (date(day.year + 1, 1, 1) - date(day.year, 1, 1)).days
     return start + (end - start) * (day - date(day.year, 1, 1)).days / days
 
@@ -69,8 +74,7 @@ def stacked(markers: list[tuple[float, str]], direction: int) -> tuple[list, lis
 
 def month_marks(left: dict[int, float], bottom: float) -> list[str]:
     """Month ticks and names under each year wide enough to show them (on a year's own page)."""
-    width = left[max(left)] - left[max(left) - 1]  # every shown year's (see year_layout)
-    if width < MONTHS_FROM:
+    if year_width(left) < MONTHS_FROM:
         return []
     marks = []
     for year in sorted(left)[:-1]:
@@ -151,7 +155,7 @@ def years_svg(years: list[tuple[int, int, int]]) -> str:
     most_events = max(events for _, events, _ in years) or 1
     most_briefings = max(briefings for _, _, briefings in years) or 1
     axis, parts = BAR + 30, []
-    width = left[max(left)] - left[max(left) - 1]  # every shown year's (see year_layout)
+    width = year_width(left)
     for year, events, briefings in sorted(years):
         x, bar = left[year] + width * 0.2, width * 0.6
         up, down = BAR * events / most_events, BAR * briefings / most_briefings
