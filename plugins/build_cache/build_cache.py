@@ -153,9 +153,9 @@ class Store:
 
     def save(self) -> None:
         """Write new entries; drop the ones neither this build nor the one before used. A build
-        with other settings (`make publish` after `make html`: absolute links) then leaves the
-        last build's entries for the next one, and going back does not derive every briefing
-        again."""
+        with other settings then leaves the last build's entries for the next one: after
+        `make publish`, `make html` still finds the search index's entries (their text holds
+        the first-mention links, absolute when publishing), and going back costs nothing."""
         self.take_sidecars()
         if self.db is None:
             return
