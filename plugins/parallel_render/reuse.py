@@ -38,6 +38,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import filecmp
+import functools
 import hashlib
 import logging
 import marshal
@@ -226,10 +227,9 @@ def template_names(environment, name: str, seen: set[str] | None = None) -> set[
     """Every variable `name` and the templates it extends, includes or imports read from their
     context; None when one of those templates is chosen at render time."""
     seen = seen if seen is not None else {name}
-    source = environment.loader.get_source(environment, name)[0]
-    tree = environment.parse(source)
-    names = set(meta.find_undeclared_variables(tree))
-    for other in meta.find_referenced_templates(tree):
+    own, referenced = parsed(environment, name)
+    names = set(own)
+    for other in referenced:
         if other is None:
             return None
         if other in seen:
@@ -240,6 +240,14 @@ def template_names(environment, name: str, seen: set[str] | None = None) -> set[
             return None
         names |= more
     return names
+
+
+@functools.lru_cache(maxsize=256)
+def parsed(environment, name: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
+    """What one template reads from its context, and the templates it names: parsed once,
+    although base.html and the partials are part of every page template."""
+    tree = environment.parse(environment.loader.get_source(environment, name)[0])
+    return frozenset(meta.find_undeclared_variables(tree)), tuple(meta.find_referenced_templates(tree))
 
 
 class Reuse:
