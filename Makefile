@@ -11,6 +11,7 @@ BASEDIR = $(CURDIR)
 SEEDDIR ?= $(BASEDIR)/seeds
 INPUTDIR ?= $(BASEDIR)/content
 OUTPUTDIR ?= $(BASEDIR)/output
+PUBLISHDIR ?= $(BASEDIR)/public
 CONFFILE ?= $(BASEDIR)/pelicanconf.py
 PUBLISHCONF ?= $(BASEDIR)/publishconf.py
 PORT ?= 8000
@@ -28,8 +29,10 @@ GITHUB_REMOTE ?= origin
 BENCHOPTS ?=
 
 # Builds into a temporary folder and swaps it in only on success; Pelican runs with
-# --fatal errors, because it logs an ERROR and still exits 0 by default.
-PELICAN_BUILD = $(PYTHON) scripts/build.py "$(INPUTDIR)" "$(OUTPUTDIR)"
+# --fatal errors, because it logs an ERROR and still exits 0 by default. make html builds
+# OUTPUTDIR (relative links: preview, offline zip), make publish PUBLISHDIR (absolute links, for
+# the host): each keeps its own site, so neither renders every page again after the other.
+BUILD = $(PYTHON) scripts/build.py "$(INPUTDIR)"
 
 .PHONY: help install npm html convert serve devserver publish offline rsync_upload github clean test bench
 
@@ -55,7 +58,7 @@ convert: install  ## Convert SEEDDIR into INPUTDIR/briefings
 	$(PYTHON) scripts/convert.py "$(SEEDDIR)" "$(INPUTDIR)" $(CONVERTOPTS)
 
 html: convert  ## Convert the seeds and build the site into OUTPUTDIR
-	$(PELICAN_BUILD) -s "$(CONFFILE)" -- $(PELICANOPTS)
+	$(BUILD) "$(OUTPUTDIR)" -s "$(CONFFILE)" -- $(PELICANOPTS)
 
 serve: html  ## Build, then serve OUTPUTDIR on http://127.0.0.1:PORT
 	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(BIND)
@@ -64,21 +67,21 @@ devserver: install  ## Build, serve on http://BIND:PORT, rebuild when a seed, pa
 	$(PYTHON) scripts/devserver.py "$(SEEDDIR)" "$(INPUTDIR)" "$(OUTPUTDIR)" -s "$(CONFFILE)" \
 		--bind $(BIND) --port $(PORT) -- $(PELICANOPTS)
 
-publish: convert  ## Build for static hosting with publishconf.py (needs SITEURL=https://…)
-	$(PELICAN_BUILD) -s "$(PUBLISHCONF)" -- $(PELICANOPTS)
+publish: convert  ## Build PUBLISHDIR for static hosting with publishconf.py (needs SITEURL=https://…)
+	$(BUILD) "$(PUBLISHDIR)" -s "$(PUBLISHCONF)" -- $(PELICANOPTS)
 
 offline: html  ## Build, then zip the site into OFFLINE_ZIP: unzip anywhere, open index.html
 	$(PYTHON) scripts/offline.py "$(OUTPUTDIR)" "$(OFFLINE_ZIP)"
 
-rsync_upload: publish  ## Publish, then rsync OUTPUTDIR to SSH_USER@SSH_HOST:SSH_TARGET_DIR
-	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --cvs-exclude --delete "$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+rsync_upload: publish  ## Publish, then rsync PUBLISHDIR to SSH_USER@SSH_HOST:SSH_TARGET_DIR
+	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --cvs-exclude --delete "$(PUBLISHDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
-github: publish  ## Publish, then commit OUTPUTDIR to GITHUB_PAGES_BRANCH and push it
-	$(VENV)/bin/ghp-import -n -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)"
+github: publish  ## Publish, then commit PUBLISHDIR to GITHUB_PAGES_BRANCH and push it
+	$(VENV)/bin/ghp-import -n -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) "$(PUBLISHDIR)"
 	git push $(GITHUB_REMOTE) $(GITHUB_PAGES_BRANCH)
 
-clean:  ## Remove the built site, the generated Markdown, the build caches and the offline zip
-	rm -rf "$(OUTPUTDIR)" "$(INPUTDIR)/briefings" "$(INPUTDIR)/sources" "$(INPUTDIR)/.cache" "$(OFFLINE_ZIP)"
+clean:  ## Remove the built sites, the generated Markdown, the build caches and the offline zip
+	rm -rf "$(OUTPUTDIR)" "$(PUBLISHDIR)" "$(INPUTDIR)/briefings" "$(INPUTDIR)/sources" "$(INPUTDIR)/.cache" "$(OFFLINE_ZIP)"
 
 test: install npm  ## Run the whole test suite (conversion, built site, links, browser, audits)
 	$(PYTHON) -m pytest $(PYTESTOPTS)

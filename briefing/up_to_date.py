@@ -19,7 +19,8 @@ import runpy
 import sys
 from pathlib import Path
 
-STAMP = Path(".cache") / "build-stamp.json"
+CACHE_DIR = Path(".cache")  # in the content folder: what builds and conversions keep
+OUTPUT_RECORDS = CACHE_DIR / "outputs"  # a folder per output folder: its stamp, its page keys
 WATCHING_OPTIONS = {"-r", "--autoreload", "-l", "--listen"}  # these builds must run
 
 
@@ -119,7 +120,7 @@ def inputs_fingerprint(input_dir: Path, environment: str) -> str:
     if not environment:
         return ""
     digest = hashlib.blake2b(environment.encode("utf-8"))
-    hash_tree(digest, input_dir, skip={".cache"})
+    hash_tree(digest, input_dir, skip={CACHE_DIR.name})
     return digest.hexdigest()
 
 
@@ -133,9 +134,18 @@ def output_signature(output_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def output_records(input_dir: Path, output_dir: Path) -> Path:
+    """Where what a build into `output_dir` leaves for the next one is kept: one folder per output
+    folder, so that `make html` (output/) and `make publish` (public/) do not take each other's
+    site for their own and render every page again after the other ran."""
+    name = hashlib.blake2b(str(output_dir.resolve()).encode("utf-8", "surrogateescape"),
+                           digest_size=8).hexdigest()
+    return input_dir / OUTPUT_RECORDS / name
+
+
 class BuildStamp:
     def __init__(self, input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str]):
-        self.path = input_dir / STAMP
+        self.path = output_records(input_dir, output_dir) / "stamp.json"
         self.output_dir = output_dir
         self.watching = bool(WATCHING_OPTIONS & set(pelican_args))
         self.environment = "" if self.watching else environment_fingerprint(settings.resolve(),
@@ -186,7 +196,7 @@ class BuildStamp:
             pass
 
 
-CONVERT_STAMP = Path(".cache") / "convert-stamp.json"
+CONVERT_STAMP = CACHE_DIR / "convert-stamp.json"
 
 
 def files_signature(paths: list[Path] | list[str]) -> str:

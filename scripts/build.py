@@ -20,9 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.up_to_date import BuildStamp, parse_with_pelican_args  # noqa: E402
+from briefing.up_to_date import BuildStamp, output_records, parse_with_pelican_args  # noqa: E402
 
-PAGE_KEYS = Path(".cache") / "page-keys.pickle"  # the last build's, by plugins/parallel_render
 RUN_PELICAN = Path(__file__).with_name("run_pelican.py")  # `python -m pelican`, ended faster
 
 
@@ -50,7 +49,7 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
     shutil.rmtree(partial, ignore_errors=True)
     command = [sys.executable, str(RUN_PELICAN), str(input_dir), "-o", str(partial),
                "-s", str(settings), "--fatal", "errors", *pelican_args]
-    keys = input_dir / PAGE_KEYS
+    keys = output_records(input_dir, output_dir) / "page-keys.pickle"  # by plugins/parallel_render
     new_keys = keys.with_name(keys.name + ".new")
     new_keys.unlink(missing_ok=True)
     status, problems = run_and_collect(command, page_reuse(keys, reusable, stamp.watching))

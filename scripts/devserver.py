@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
-    STAMP, files_signature, files_under, parse_with_pelican_args, read_settings, settings_folders)
+    CACHE_DIR, files_signature, files_under, parse_with_pelican_args, read_settings, settings_folders)
 
-GENERATED = frozenset({STAMP.parent.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
+GENERATED = frozenset({CACHE_DIR.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

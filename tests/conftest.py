@@ -17,12 +17,13 @@ sys.path.insert(0, str(ROOT))
 def build_site(seed_dir: Path, workdir: Path, *extra: str, target: str = "html",
                env: dict | None = None) -> subprocess.CompletedProcess:
     """`make html` (or another target) from `seed_dir` into `workdir/content` and
-    `workdir/output`, as a user runs it."""
+    `workdir/output` (`make publish`'s site too), as a user runs it."""
     content = workdir / "content"
     shutil.copytree(ROOT / "content" / "pages", content / "pages", dirs_exist_ok=True)
     return subprocess.run(
         ["make", "--no-print-directory", "-C", str(ROOT), target, f"SEEDDIR={seed_dir}",
-         f"INPUTDIR={content}", f"OUTPUTDIR={workdir / 'output'}", *extra],
+         f"INPUTDIR={content}", f"OUTPUTDIR={workdir / 'output'}",
+         f"PUBLISHDIR={workdir / 'output'}", *extra],
         capture_output=True, text=True, check=False,
         env={**os.environ, **(env or {})},
     )

@@ -67,6 +67,21 @@ def test_make_html_twice_skips_pelican_and_keeps_the_site(tmp_path, site):
     assert tree(tmp_path / "output") == tree(site)
 
 
+def test_make_html_and_make_publish_keep_their_own_sites(tmp_path):
+    """Each of the two sites is up to date after the other was built: neither is rendered again,
+    and make publish writes public/ (absolute links), never make html's output/."""
+    public = tmp_path / "public"
+    for target in ("html", "publish", "html", "publish"):
+        result = build_site(SEEDS, tmp_path, f"PUBLISHDIR={public}", target=target,
+                            env={"SITEURL": "https://briefings.example.org"})
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "is up to date" in result.stdout
+    assert 'href="https://briefings.example.org/' in (public / "index.html").read_text("utf-8")
+    assert "https://briefings.example.org/" not in (tmp_path / "output" / "index.html").read_text("utf-8")
+    html = build_site(SEEDS, tmp_path, f"PUBLISHDIR={public}")
+    assert "is up to date" in html.stdout
+
+
 def test_the_last_output_is_offered_for_reuse_only_when_just_the_content_changed(tmp_path):
     content, output, settings = project(tmp_path)
     built(content, output, settings)
