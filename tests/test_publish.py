@@ -124,10 +124,10 @@ def dry_run(*args):
 
 def test_upload_targets_publish_then_upload(tmp_path):
     rsync = dry_run("rsync_upload", "SSH_HOST=host.invalid", "SSH_USER=editor",
-                    "SSH_TARGET_DIR=/srv/briefings", f"OUTPUTDIR={tmp_path}")
+                    "SSH_TARGET_DIR=/srv/briefings", f"PUBLISHDIR={tmp_path}")
     assert "publishconf.py" in rsync
     assert f'"{tmp_path}"/ "editor@host.invalid:/srv/briefings"' in rsync
-    github = dry_run("github", f"OUTPUTDIR={tmp_path}")
+    github = dry_run("github", f"PUBLISHDIR={tmp_path}")
     assert "publishconf.py" in github
     assert f'ghp-import -n -m "Generate Pelican site" -b gh-pages "{tmp_path}"' in github
     assert "git push origin gh-pages" in github
