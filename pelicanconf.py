@@ -1,6 +1,9 @@
 """Pelican settings for the briefing site (local builds; publishconf.py adds publishing)."""
 
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the project's package, `briefing`, for the plugins
 
 SITENAME = "Briefings"
 SITESUBTITLE = "Who did what, when, and where each claim comes from"

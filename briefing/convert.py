@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from . import markdown
 from .duplicates import Fingerprint, fingerprint_of, settle_duplicates
 from .model import Briefing, Duplicate, PublishedDate
 from .overrides import Override, apply_override, load_overrides
+from .progress import Progress
 from .seed_cache import SeedCache, converter_fingerprint
 from .seed_files import seed_files, skipped_line
 from .slugs import make_slug, unique_slugs
@@ -92,7 +94,9 @@ def read_seeds(paths: list[Path], report: Report, overrides: dict[str, Override]
     Only a summary of each briefing is kept: the cache has the rest."""
     keep = {name: (tuple(override.keep),) for name, override in overrides.items() if override.keep}
     summaries = []
+    progress = Progress("Converting seeds", len(paths), file=sys.stderr)
     for path, key, result in cache.convert_each(paths, keep, whole=False):
+        progress.advance()
         if isinstance(result, Briefing):
             apply_override(result, overrides.get(path.name, Override(path.name)))
             summaries.append(Summary.of(result, key))
@@ -156,7 +160,9 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     left_alone = check_edits(content_dir, generated, planned, whole, report, keep_edits, overwrite_edits)
     records = cache.memo("written")
     written = {}
+    progress = Progress("Writing briefings", len(summaries), file=sys.stderr)
     for summary in summaries:
+        progress.advance()
         briefing = None
         copy = seed_copy(summary)
         if still_written(f"{content_dir}/{copy}", records.get(copy), summary.key):

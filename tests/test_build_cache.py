@@ -10,6 +10,8 @@ import pytest
 from pelican.readers import MarkdownReader
 from pelican.settings import DEFAULT_CONFIG
 
+from briefing import progress
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
 import build_cache.build_cache as build_cache  # noqa: E402
@@ -159,9 +161,12 @@ def test_what_was_read_is_frozen_out_of_the_collectors_sight_until_the_articles_
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="a process pool needs two cores")
-def test_when_what_a_reader_derives_changed_every_file_is_derived_again_in_a_pool(tmp_path):
+def test_when_what_a_reader_derives_changed_every_file_is_derived_again_in_a_pool(
+        tmp_path, monkeypatch, capfd):
     """Markdown kept, derivations not: the build's process derives the first file it reads and
-    a pool the others (at 10,000 briefings, one by one here took 75 s and 413 MB)."""
+    a pool the others (at 10,000 briefings, one by one here took 75 s and 413 MB); the pool
+    says how far it has got."""
+    monkeypatch.setattr(progress, "EVERY", 0)
     (tmp_path / "briefings").mkdir()
     sources = [tmp_path / "briefings" / f"b{n:03}.md" for n in range(build_cache.POOL_THRESHOLD + 6)]
     for n, source in enumerate(sources):
@@ -181,6 +186,7 @@ def test_when_what_a_reader_derives_changed_every_file_is_derived_again_in_a_poo
     assert first == again and derived_first == derived_again == 0  # all derived in the pool, then kept
     assert derived_changed == 1  # the first file read, the others in the pool
     assert changed == [(f"<P>TEXT {n}.</P>v2", len(f"<p>Text {n}.</p>")) for n in range(len(sources))]
+    assert f"Reading files: {build_cache.POOL_CHUNK} of {len(sources) - 1} (" in capfd.readouterr().out
 
 
 def test_entries_of_the_build_before_are_kept_for_one_more_build(tmp_path):

@@ -46,6 +46,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.readers import MarkdownReader
 
+from briefing.progress import Progress
+
 log = logging.getLogger(__name__)
 
 CACHE_FILE = "build-cache.sqlite"
@@ -568,10 +570,12 @@ def read_in_pool(reader, store: Store, paths: list[str], look_up: bool, saying: 
     context = multiprocessing.get_context("fork")
     # Small chunks: each worker's results come back a chunk at a time, not all at the end.
     chunks = [paths[i:i + POOL_CHUNK] for i in range(0, len(paths), POOL_CHUNK)]
+    progress = Progress("Reading files", len(paths))
     with tempfile.TemporaryFile(prefix="build-cache-pool-") as spool:
         with context.Pool(cpus) as pool:
             for results in pool.imap_unordered(convert_chunk, chunks):
                 pickle.dump(results, spool, pickle.HIGHEST_PROTOCOL)
+                progress.advance(POOL_CHUNK)  # files; the smaller last chunk may come first
         spool.seek(0)
         for _ in chunks:
             for key, value in pickle.load(spool):

@@ -39,6 +39,8 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from briefing.progress import Progress
+
 from .reuse import Reuse
 
 log = logging.getLogger(__name__)
@@ -264,7 +266,7 @@ def render_in_processes(pages: list, processes: int, reuse: Reuse | None = None)
             if pid == 0:
                 os._exit(render_share(pages, taken, reuse, handback))
             children.append(pid)
-        status = render_share(pages, taken, reuse)
+        status = render_share(pages, taken, reuse, progress=Progress("Writing pages", len(pages)))
         failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
         if status or failed:
             raise RuntimeError("rendering pages failed (see the messages above)")
@@ -287,13 +289,17 @@ def next_pages(pages: list, taken):
         yield from pages[start:start + CHUNK]
 
 
-def render_share(pages: list, taken, reuse: Reuse | None = None, handback: str | None = None) -> int:
+def render_share(pages: list, taken, reuse: Reuse | None = None, handback: str | None = None,
+                 progress: Progress | None = None) -> int:
     """Render pages until none are left. In a forked process (`handback` is set), return an
-    exit status rather than raise, and leave the page keys recorded in `handback`."""
+    exit status rather than raise, and leave the page keys recorded in `handback`. `progress`
+    (this process's) counts the pages handed out, by any process."""
     in_child = handback is not None
     try:
         for page in next_pages(pages, taken):
             page.render(reuse)
+            if progress is not None:
+                progress.update(taken.value)
         if in_child and reuse is not None:
             with open(os.path.join(handback, str(os.getpid())), "wb") as file:
                 pickle.dump(reuse.collected(), file, pickle.HIGHEST_PROTOCOL)

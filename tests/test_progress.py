@@ -1,0 +1,78 @@
+"""Progress lines: one every few seconds while a long job runs, none for a short one; the
+converter, the build's reading pool and its page writers say how far they have got."""
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing import progress as progress_module
+from briefing.convert import convert_folder
+from briefing.progress import Progress
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+
+from parallel_render.parallel_render import render_in_processes  # noqa: E402
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_line_comes_every_few_seconds_with_what_is_done_and_what_is_left():
+    clock, out = Clock(), io.StringIO()
+    progress = Progress("Converting seeds", 10_000, file=out, every=5, clock=clock)
+    clock.now += 4
+    progress.advance(1_000)
+    assert out.getvalue() == ""  # not 5 seconds yet
+    clock.now += 4
+    progress.advance(1_000)
+    assert out.getvalue() == "Converting seeds: 2,000 of 10,000 (20%), 8 s so far, about 32 s to go\n"
+    clock.now += 2
+    progress.advance(1_000)
+    assert out.getvalue().count("\n") == 1  # 2 s after the last line
+    clock.now += 5
+    progress.update(10_000)
+    assert out.getvalue().count("\n") == 1  # done: the job's own summary follows
+
+
+def test_a_short_job_prints_nothing():
+    clock, out = Clock(), io.StringIO()
+    progress = Progress("Reading files", 3, file=out, every=5, clock=clock)
+    for _ in range(3):
+        clock.now += 1
+        progress.advance()
+    assert out.getvalue() == ""
+
+
+def test_the_converter_says_how_far_it_has_got(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(progress_module, "EVERY", 0)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for number in range(3):
+        (seeds / f"s{number}.txt").write_text(f"Talks in Kabul, round {number}\n\nOfficials met in "
+                                              f"Kabul on Monday for talks, round {number}.\n", "utf-8")
+    convert_folder(seeds, tmp_path / "content")
+    err = capsys.readouterr().err
+    assert "Converting seeds: 1 of 3 (33%)" in err and "Writing briefings: 2 of 3 (67%)" in err
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="two processes need two cores")
+def test_the_page_writers_say_how_far_they_have_got(tmp_path, monkeypatch, capfd):
+    monkeypatch.setattr(progress_module, "EVERY", 0)
+
+    class Job:
+        def __init__(self, path):
+            self.path = path
+
+        def render(self, reuse=None):
+            self.path.write_text("page", "utf-8")
+
+    render_in_processes([Job(tmp_path / f"page{i}.html") for i in range(200)], 2)
+    assert "Writing pages: " in capfd.readouterr().out
