@@ -11,11 +11,14 @@ which passes Pelican's output on line by line.
         progress.advance()
 
 prints, once EVERY seconds have passed since the last line, e.g.
-`Converting seeds: 2,000 of 10,000 (20%), 7 s so far, about 28 s to go`.
+`Converting seeds: 2,000 of 10,000 (20%), 7 s so far, about 28 s to go`. Work done by
+several processes is counted where they all can add to it, and `watch` reads that count.
 """
 
 import sys
+import threading
 import time
+from collections.abc import Callable
 
 EVERY = 5.0  # seconds between two lines; a job shorter than this prints none
 
@@ -35,13 +38,35 @@ class Progress:
     def update(self, done: int) -> None:
         """`done` of the total are done; say so if the last line is EVERY seconds old."""
         self.done = min(done, self.total)
-        now = self.clock()
-        if now - self.last < self.every or not 0 < self.done < self.total:
+        if self.clock() - self.last >= self.every:
+            self.say()
+
+    def watch(self, count: Callable[[], int]) -> Callable[[], None]:
+        """Say `count()` every EVERY seconds from a thread of its own, for work that this
+        process cannot stop to report (pages that several processes render); returns the
+        function that stops it. Start it after forking."""
+        stop = threading.Event()
+
+        def run():
+            while not stop.wait(max(self.every, 0.05)):
+                self.done = min(count(), self.total)
+                self.say()
+
+        thread = threading.Thread(target=run, name=f"progress: {self.doing}", daemon=True)
+        thread.start()
+
+        def stopped() -> None:
+            stop.set()
+            thread.join()
+        return stopped
+
+    def say(self) -> None:
+        if not 0 < self.done < self.total:
             return
-        self.last = now
-        print(self.line(now - self.started), file=self.file or sys.stdout, flush=True)
+        self.last = self.clock()
+        print(self.line(self.last - self.started), file=self.file or sys.stdout, flush=True)
 
     def line(self, elapsed: float) -> str:
         left = elapsed * (self.total - self.done) / self.done
-        return (f"{self.doing}: {self.done:,} of {self.total:,} ({self.done / self.total:.0%}), "
-                f"{elapsed:.0f} s so far, about {left:.0f} s to go")
+        return (f"{self.doing}: {self.done:,} of {self.total:,} ({self.done * 100 // self.total}%), "
+                f"{elapsed:.0f} s so far, about {max(left, 1):.0f} s to go")

@@ -256,6 +256,7 @@ def render_in_processes(pages: list, processes: int, reuse: Reuse | None = None)
     CHUNK pages whenever it is free (pages differ a lot: a briefing against the chronology).
     The forked ones hand back the page keys they recorded through a file each."""
     taken = multiprocessing.get_context("fork").Value("q", 0)  # pages handed out so far
+    finished = multiprocessing.get_context("fork").Value("q", 0)  # pages written so far
     handback = tempfile.mkdtemp(prefix="briefing-page-keys-")
     children = []
     try:
@@ -264,9 +265,13 @@ def render_in_processes(pages: list, processes: int, reuse: Reuse | None = None)
             sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
-                os._exit(render_share(pages, taken, reuse, handback))
+                os._exit(render_share(pages, (taken, finished), reuse, handback))
             children.append(pid)
-        status = render_share(pages, taken, reuse, progress=Progress("Writing pages", len(pages)))
+        stop_saying = Progress("Writing files", len(pages)).watch(lambda: finished.value)
+        try:
+            status = render_share(pages, (taken, finished), reuse)
+        finally:
+            stop_saying()
         failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
         if status or failed:
             raise RuntimeError("rendering pages failed (see the messages above)")
@@ -289,17 +294,18 @@ def next_pages(pages: list, taken):
         yield from pages[start:start + CHUNK]
 
 
-def render_share(pages: list, taken, reuse: Reuse | None = None, handback: str | None = None,
-                 progress: Progress | None = None) -> int:
+def render_share(pages: list, counts, reuse: Reuse | None = None,
+                 handback: str | None = None) -> int:
     """Render pages until none are left. In a forked process (`handback` is set), return an
-    exit status rather than raise, and leave the page keys recorded in `handback`. `progress`
-    (this process's) counts the pages handed out, by any process."""
+    exit status rather than raise, and leave the page keys recorded in `handback`. `counts`:
+    the shared counts of the pages handed out and of those written."""
     in_child = handback is not None
+    taken, finished = counts
     try:
         for page in next_pages(pages, taken):
             page.render(reuse)
-            if progress is not None:
-                progress.update(taken.value)
+            with finished.get_lock():
+                finished.value += 1
         if in_child and reuse is not None:
             with open(os.path.join(handback, str(os.getpid())), "wb") as file:
                 pickle.dump(reuse.collected(), file, pickle.HIGHEST_PROTOCOL)
