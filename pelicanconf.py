@@ -41,9 +41,11 @@ TAGS_URL = TAGS_SAVE_AS = "tags.html"
 INDEX_SAVE_AS = "index.html"
 DIRECT_TEMPLATES = ["index", "tags", "chronology", "search", "404"]
 CHRONOLOGY_URL = CHRONOLOGY_SAVE_AS = "chronology.html"
-# A chronology of more events and dated briefings than this gets a page per year (plugins/chronology).
+# A chronology of more events and dated briefings than this gets a page per year, and a year of
+# more than this a page per month (plugins/chronology).
 CHRONOLOGY_ONE_PAGE_MAX = 600
 CHRONOLOGY_YEAR_URL = CHRONOLOGY_YEAR_SAVE_AS = "chronology/{year}.html"
+CHRONOLOGY_MONTH_URL = CHRONOLOGY_MONTH_SAVE_AS = "chronology/{year}-{month:02}.html"
 SEARCH_URL = SEARCH_SAVE_AS = "search.html"
 SEARCH_PATH = "search"  # search/index.js and search/docs/N.js (plugins/search_index)
 # No category, author or period-archive pages: briefings are found by tag, entity and date.

@@ -67,6 +67,8 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
 
     first = make_html(work / "seeds", work)
     assert (work / "output" / "chronology").is_dir() == bool(options)
+    months = list((work / "output" / "chronology").glob("*-*.html"))  # a long year's month pages
+    assert bool(months) == bool(options)
     for kind in ("entity", "tag"):
         assert any(path.is_dir() for path in (work / "output" / kind).iterdir()) == bool(options)
     assert first.returncode == 0 and not REUSED.search(first.stdout)  # nothing to take: nothing said

@@ -1,7 +1,7 @@
 """Long chronologies, much-named entities and tags on many briefings as a reader meets them:
 chronology.html becomes an overview of the years, each year gets a page of its events, timeline
-and briefings, and every "in the chronology" link of a briefing lands on the year that holds its
-event; an entity's page keeps who it is and a table of its years, each with a page of the
+and briefings (a long year: an overview of its months, each with such a page), and every "in the
+chronology" link of a briefing lands on the page that holds its event; an entity's page keeps who it is and a table of its years, each with a page of the
 sentences and events of that year; a tag's page keeps a table of years and its latest briefings.
 Undated briefings get a page of their own in all three. The five seeds are built with low
 CHRONOLOGY_ONE_PAGE_MAX, ENTITY_ONE_PAGE_MAX and TAG_ONE_PAGE_MAX so that they count as long."""
@@ -16,6 +16,7 @@ from test_links import local_targets
 
 ONE_PAGE_MAX = 10  # the five seeds have 14 events and 4 dated briefings
 YEARS = [2023, 2022, 2021, 2020, 2001, 1996]  # with an event or a briefing published
+SPLIT = {2021: ["2021-10", "2021-09", "2021-08", "2021-07", "2021-06"]}  # 11 events, 2 briefings: months
 ENTITY_ONE_PAGE_MAX = 5  # Pakistan: in 4 briefings, with 6 events
 TAG_ONE_PAGE_MAX = 4  # Afghanistan: on all 5 briefings
 
@@ -37,7 +38,17 @@ def text(node) -> str:
 
 def year_pages(site):
     return {path.stem if path.stem == "undated" else int(path.stem): parse(path)
-            for path in (site / "chronology").glob("*.html")}
+            for path in (site / "chronology").glob("*.html") if "-" not in path.stem}
+
+
+def month_pages(site):
+    return {path.stem: parse(path) for path in (site / "chronology").glob("*-*.html")}
+
+
+def listed(page) -> tuple[list[str], list[str]]:
+    """The dates of the events and of the briefings published that a chronology page lists."""
+    return ([li.time["datetime"] for li in page.select(".events-section li.event")],
+            [time["datetime"] for time in page.select(".published-section li time")])
 
 
 def test_a_short_chronology_entities_and_tags_stay_one_page(site):
@@ -59,8 +70,9 @@ def test_the_overview_lists_every_year_with_its_counts(years_site):
         assert row.th.a["href"] == f"./chronology/{text(row.th).lower()}.html"
         page = parse(years_site / row.th.a["href"])
         events, published = (int(text(cell)) for cell in row.select("td"))
-        assert len(page.select(".events-section li.event")) == events
-        assert len(page.select("main .chronology > li")) == published
+        months = [parse(years_site / "chronology" / a["href"]) for a in page.select("table.years th a")]
+        assert sum(len(p.select(".events-section li.event")) for p in [page, *months]) == events
+        assert sum(len(p.select("main .chronology > li")) for p in [page, *months]) == published
     counts = [[int(text(cell)) for cell in row.select("td")] for row in rows]
     assert [sum(column) for column in zip(*counts)] == [14, 5]  # the undated briefing too
     undated = parse(years_site / "chronology" / "undated.html")
@@ -87,14 +99,40 @@ def test_a_year_page_holds_its_events_and_briefings_newest_first(years_site):
         if year == "undated":
             continue
         assert text(page.h1) == f"Chronology of {year}"
-        events = [li.time["datetime"] for li in page.select(".events-section li.event")]
-        published = [time["datetime"] for time in page.select(".published-section li time")]
-        assert events or published
+        events, published = listed(page)
+        assert events or published or year in SPLIT
         assert all(day.startswith(str(year)) for day in events + published)
         assert events == sorted(events, reverse=True) and published == sorted(published, reverse=True)
         svg = page.select_one("figure.timeline-figure svg.timeline")
-        assert len(svg.select(":scope > circle.event")) == len(events)
+        if year in SPLIT:  # its timeline is the whole year's; its list, events dated to the year alone
+            assert events == [str(year)] and not published
+            assert len(svg.select(":scope > circle.event")) == 11
+        else:
+            assert len(svg.select(":scope > circle.event")) == len(events)
         assert [text(month) for month in svg.select("text.month")][:3] == ["Jan", "Feb", "Mar"]
+
+
+def test_a_long_year_gets_a_page_per_month_newest_first(years_site):
+    year = parse(years_site / "chronology" / "2021.html")
+    rows = year.select("table.years tbody tr")
+    assert [row.th.a["href"] for row in rows] == [f"../chronology/{m}.html" for m in SPLIT[2021]]
+    assert [text(row.th) for row in rows][:2] == ["October 2021", "September 2021"]
+    months = month_pages(years_site)
+    assert sorted(months, reverse=True) == SPLIT[2021]
+    for month, page in months.items():
+        assert re.fullmatch(r"Chronology of [A-Z][a-z]+ 2021", text(page.h1))
+        events, published = listed(page)
+        row = next(row for row in rows if row.th.a["href"].endswith(f"{month}.html"))
+        assert [len(events), len(published)] == [int(text(cell)) for cell in row.select("td")]
+        assert all(day.startswith(month) for day in events + published) and events + published
+        assert events == sorted(events, reverse=True) and published == sorted(published, reverse=True)
+        assert not page.select("figure.timeline-figure")  # the year's page has the timeline
+    assert text(months["2021-08"].h1) == "Chronology of August 2021"
+    nav = months["2021-08"].select_one("nav.year-nav")
+    assert nav["aria-label"] == "Months"
+    assert [(text(a), a["href"]) for a in nav.select("a")] == [
+        ("← July 2021", "../chronology/2021-07.html"), ("2021", "../chronology/2021.html"),
+        ("September 2021 →", "../chronology/2021-09.html")]
 
 
 def test_year_pages_link_to_their_neighbours_and_the_overview(years_site):
@@ -130,15 +168,16 @@ def test_a_tag_on_many_briefings_gets_a_page_per_year(years_site):
     assert [a["href"].removeprefix("../") for a in newest.select("article.briefing-item h2 a")] == latest[:1]
 
 
-def test_every_event_link_of_a_briefing_lands_on_its_year(years_site):
+def test_every_event_link_of_a_briefing_lands_on_its_year_or_month(years_site):
     checked = 0
     for page, url in local_targets(years_site):
         if page.parent.name != "briefings" or "#event-" not in url:
             continue
         path, fragment = url.split("#")
         target = (page.parent / path).resolve()
-        year = re.fullmatch(r"event-(\d{4})-.*", fragment).group(1)
-        assert target == years_site / "chronology" / f"{year}.html", url
+        year, month = re.fullmatch(r"event-(\d{4})(-\d{2})?.*", fragment).groups()
+        expected = f"{year}{month}" if month and int(year) in SPLIT else year
+        assert target == years_site / "chronology" / f"{expected}.html", url
         assert parse(target).find(id=fragment), url
         checked += 1
     assert checked >= 10
@@ -158,7 +197,7 @@ def test_every_link_ends_at_a_file_or_an_id(years_site):
 def test_overviews_and_year_pages_are_valid_and_accessible(browser, years_site):
     assert vnu_errors(years_site / "chronology", years_site / "chronology.html",
                       years_site / "entity", years_site / "tag") == []
-    for page in ["chronology.html", "chronology/2021.html", "entity/pakistan.html",
+    for page in ["chronology.html", "chronology/2021.html", "chronology/2021-08.html", "entity/pakistan.html",
                  "entity/pakistan/2021.html", "tag/afghanistan.html", "tag/afghanistan/2021.html"]:
         assert axe_violations(browser, (years_site / page).as_uri()) == [], page
 

@@ -8,7 +8,9 @@ once with all its sources. The template context gets `events` (newest first) and
 A chronology longer than CHRONOLOGY_ONE_PAGE_MAX events and briefings gets a page per year
 (CHRONOLOGY_YEAR_SAVE_AS), each with its own timeline: the context then also gets
 `chronology_years` and `years_chart`, the overview that chronology.html shows instead of every
-event. At 10,000 briefings one page was 32 MB; the busiest year's is 4.2 MB.
+event. A year longer than that gets a page per month (CHRONOLOGY_MONTH_SAVE_AS), and its own
+page becomes the overview of its months. At 10,000 briefings one page was 32 MB, the busiest
+year's then 4.2 MB; its busiest month's is about 0.5 MB.
 """
 
 from bisect import insort
@@ -26,6 +28,8 @@ DEFAULTS = {
     "CHRONOLOGY_URL": "chronology.html",
     "CHRONOLOGY_YEAR_URL": "chronology/{year}.html",
     "CHRONOLOGY_YEAR_SAVE_AS": "chronology/{year}.html",
+    "CHRONOLOGY_MONTH_URL": "chronology/{year}-{month:02}.html",
+    "CHRONOLOGY_MONTH_SAVE_AS": "chronology/{year}-{month:02}.html",
     "CHRONOLOGY_ONE_PAGE_MAX": 600,  # events and dated briefings that one page shows
 }
 UNDATED = "undated"  # the undated briefings' page, in place of a year in its URL
@@ -81,11 +85,24 @@ class Event:
         return [source.article for source in self.sources]
 
 
+@dataclass(frozen=True, slots=True)
+class MonthLink:
+    """A month of a year's page: what the table of months shows (a page's key walks what the
+    page is given, and a month's events are walked on the month's own page)."""
+
+    label: str
+    url: str
+    event_count: int
+    briefing_count: int
+
+
 @dataclass(eq=False, slots=True)
 class Year:
-    """One year's page of a long chronology: its events and the briefings published in it,
-    newest first, its timeline, and its neighbours as (year, url) to link to. Year None: the
-    page of the undated briefings, outside the run of years."""
+    """One year's page of a long chronology, or one month's of a long year: the events and
+    the briefings published in it that the page lists, newest first, its timeline, its
+    neighbours and the page above it as (label, url) to link to. Year None: the page of the
+    undated briefings, outside the run of years. A year with month pages lists only its events
+    dated to the year alone, and its months as MonthLink; its counts are the whole year's."""
 
     year: int | None
     url: str
@@ -93,8 +110,19 @@ class Year:
     events: list[Event]
     briefings: list
     timeline: list
-    newer: tuple[int, str] | None = None
-    older: tuple[int, str] | None = None
+    up: tuple[str, str]
+    month: int | None = None
+    months: list[MonthLink] = field(default_factory=list)
+    event_count: int = 0
+    briefing_count: int = 0
+    newer: tuple[str, str] | None = None
+    older: tuple[str, str] | None = None
+
+    @property
+    def label(self) -> str:
+        if self.year is None:
+            return "Undated"
+        return f"{MONTHS[self.month - 1]} {self.year}" if self.month else str(self.year)
 
 
 def setting(settings, name):
@@ -195,19 +223,22 @@ def add_chronology(generator) -> None:
 
 def chronology_pages(events: list[Event], articles: list, settings) -> dict:
     """What the chronology pages show besides `events`: the timeline on one page, or, for a long
-    chronology, the year pages and the chart of years; each event learns the URL of its page."""
+    chronology, the year pages (and month pages) and the chart of years; each event learns the
+    URL of its page. `chronology_pages`: every page the generator writes."""
     dated = [a for a in articles if not getattr(a, "undated", False)]
     if len(events) + len(dated) <= setting(settings, "CHRONOLOGY_ONE_PAGE_MAX"):
         for event in events:
             event.page = setting(settings, "CHRONOLOGY_URL")
         return {"timeline": in_pieces(timeline_svg(events, articles)), "chronology_years": [],
-                "years_chart": Markup()}
+                "chronology_pages": [], "years_chart": Markup()}
     years = year_pages(events, dated, settings)
     undated = [a for a in articles if getattr(a, "undated", False)]
     if undated:
-        years.append(page_of(None, [], undated, settings))
-    return {"timeline": [], "chronology_years": years, "years_chart": Markup(years_svg(
-        [(year.year, len(year.events), len(year.briefings)) for year in years if year.year]))}
+        years.append(page_of(None, None, [], undated, settings))
+    pages = [page for year in years for page in [year, *month_pages(year, settings)]]
+    return {"timeline": [], "chronology_years": years, "chronology_pages": pages,
+            "years_chart": Markup(years_svg([(year.year, year.event_count, year.briefing_count)
+                                             for year in years if year.year]))}
 
 
 def year_pages(events: list[Event], dated: list, settings) -> list[Year]:
@@ -218,31 +249,64 @@ def year_pages(events: list[Event], dated: list, settings) -> list[Year]:
         by_year[event.start.year][0].append(event)
     for article in sorted(dated, key=lambda a: a.date, reverse=True):
         by_year[article.date.year][1].append(article)
-    years = [page_of(number, *by_year[number], settings) for number in sorted(by_year, reverse=True)]
-    for newer, older in zip(years, years[1:]):
-        newer.older, older.newer = (older.year, older.url), (newer.year, newer.url)
+    years = [page_of(number, None, *by_year[number], settings) for number in sorted(by_year, reverse=True)]
+    link_neighbours(years)
     return years
 
 
-def page_of(number: int | None, events: list[Event], briefings: list, settings) -> Year:
-    """One year's page (year None: the undated briefings'); its events learn its URL."""
+def month_pages(year: Year, settings) -> list[Year]:
+    """A long year's page per month that has an event or a briefing published in it, newest
+    first; the year's page then lists its months, and of its events only those dated to the
+    year alone."""
+    if year.year is None or year.event_count + year.briefing_count <= setting(
+            settings, "CHRONOLOGY_ONE_PAGE_MAX"):
+        return []
+    by_month: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for event in year.events:
+        if event.precision != "year":
+            by_month[event.start.month][0].append(event)
+    for article in year.briefings:
+        by_month[article.date.month][1].append(article)
+    months = [page_of(year.year, number, *by_month[number], settings, up=(year.label, year.url))
+              for number in sorted(by_month, reverse=True)]
+    link_neighbours(months)
+    year.events = [event for event in year.events if event.precision == "year"]
+    year.briefings = []
+    year.months = [MonthLink(month.label, month.url, month.event_count, month.briefing_count)
+                   for month in months]
+    return months
+
+
+def link_neighbours(pages: list[Year]) -> None:
+    """Each page of a run, newest first, links to the one before and the one after it."""
+    for newer, older in zip(pages, pages[1:]):
+        newer.older, older.newer = (older.label, older.url), (newer.label, newer.url)
+
+
+def page_of(number: int | None, month: int | None, events: list[Event], briefings: list, settings,
+            up: tuple[str, str] | None = None) -> Year:
+    """One year's page (year None: the undated briefings'), or one month's (up: its year's);
+    its events learn its URL. A year's page has a timeline; a month's is a stretch of it."""
     name = UNDATED if number is None else number
-    url = setting(settings, "CHRONOLOGY_YEAR_URL").format(year=name)
+    kind = "MONTH" if month else "YEAR"
+    url = setting(settings, f"CHRONOLOGY_{kind}_URL").format(year=name, month=month)
     for event in events:
         event.page = url
-    return Year(number, url, setting(settings, "CHRONOLOGY_YEAR_SAVE_AS").format(year=name), events,
-                briefings, in_pieces(timeline_svg(events, briefings)))
+    timeline = [] if month else in_pieces(timeline_svg(events, briefings))
+    return Year(number, url, setting(settings, f"CHRONOLOGY_{kind}_SAVE_AS").format(year=name, month=month),
+                events, briefings, timeline, up or ("All years", setting(settings, "CHRONOLOGY_URL")),
+                month, event_count=len(events), briefing_count=len(briefings))
 
 
 class YearPagesGenerator(Generator):
-    """Writes a long chronology's year pages (see `year_pages`)."""
+    """Writes a long chronology's year and month pages (see `year_pages`, `month_pages`)."""
 
     def generate_output(self, writer) -> None:
         template = self.get_template("chronology_year")
-        for year in self.context.get("chronology_years", []):
-            writer.write_file(year.save_as, template, self.context,
+        for page in self.context.get("chronology_pages", []):
+            writer.write_file(page.save_as, template, self.context,
                               relative_urls=self.settings["RELATIVE_URLS"],
-                              chronology_year=year, page_name="chronology_year")
+                              chronology_year=page, page_name="chronology_year")
 
 
 def get_generators(pelican_object):
