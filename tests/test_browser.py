@@ -98,6 +98,29 @@ def test_search_page_searches_as_you_type_by_word_start_and_keyboard(watched, si
     assert watched.errors == []
 
 
+def test_search_loads_only_the_shards_of_the_words_typed(watched, site):
+    """The postings are split by the words' first two characters; a query loads its words'
+    shards, one each (a one-digit word: every shard of that digit), never the rest."""
+    page = watched.page
+    shards = []
+    page.on("request", lambda request: shards.append(request.url.rsplit("/search/terms/", 1)[1])
+            if "/search/terms/" in request.url else None)
+    page.goto((site / "search.html").as_uri() + "?q=airsp")
+    assert "US is formalizing an agreement with Pakistan to use its airspace" in \
+        search_results(page).locator("h2 a").all_inner_texts()
+    assert shards == ["ai.js"]
+    for query in ("taliban airspace", "airspace 1"):
+        page.fill("#search-query", query)
+        page.press("#search-query", "Enter")  # searches at once: "Searching…" until its shards are here
+        page.wait_for_selector("#search-status:has-text('match')")
+        if query == "taliban airspace":
+            assert sorted(shards) == ["ai.js", "ta.js"]
+    every = sorted(path.name for path in (site / "search" / "terms").glob("*.js"))
+    assert sorted(set(shards)) == sorted({"ai.js", "ta.js"} | {name for name in every if name.startswith("1")})
+    assert len(every) > 3 * len(set(shards))
+    assert watched.errors == []
+
+
 def test_search_needs_every_word_and_says_when_nothing_matches(watched, site):
     page = watched.page
     page.goto((site / "search.html").as_uri() + "?q=Taliban")

@@ -17,8 +17,8 @@ from conftest import ROOT, SEEDS, build_site
 
 from plugins.search_index import search_index
 from plugins.search_index.search_index import (Postings, SearchFiles, build_index, document,
-                                               index_of, load_rules, read_postings, text_size,
-                                               tokens, updated_index, write_script)
+                                               index_of, load_rules, read_postings, shard_file,
+                                               text_size, tokens, updated_index, write_index)
 
 sys.path.insert(0, str(ROOT / "plugins"))  # as Pelican loads plugins: build_cache is top level
 
@@ -106,7 +106,7 @@ def synthetic_briefings(count: int, seed: int = 5) -> list[dict]:
 
 def test_index_of_a_thousand_briefings_is_far_smaller_than_their_text(tmp_path):
     docs = synthetic_briefings(1000)
-    size = write_script(tmp_path / "index.js", "BRIEFING_SEARCH", build_index(docs, RULES))
+    size = write_index(tmp_path, build_index(docs, RULES))
     text = text_size(docs)
     print(f"1,000 synthetic briefings: index {size / 1024:.0f} KB, text {text / 1024:.0f} KB")
     assert text > 4_000_000
@@ -117,9 +117,7 @@ def test_built_site_index_covers_every_briefing_and_the_build_reports_its_size(t
     result = build_site(SEEDS, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Search index: 5 briefings," in result.stdout and "KB" in result.stdout
-    script = (tmp_path / "output" / "search" / "index.js").read_text("utf-8")
-    assert script.startswith("window.BRIEFING_SEARCH={") and script.endswith("};\n")
-    index = json.loads(script.removeprefix("window.BRIEFING_SEARCH=").removesuffix(";\n"))
+    index = written_index(tmp_path / "output" / "search")
     assert len(index["docs"]) == 5
     terms = decode(index)
     undated = next(i for i, d in enumerate(index["docs"]) if d[2] == "Undated")
@@ -151,6 +149,19 @@ def read_script(path: Path, name: str):
     return json.loads(text.removeprefix(f"window.{name}=").removesuffix(";\n"))
 
 
+def written_index(folder: Path) -> dict:
+    """The index object written into `folder` (search/): index.js and the shards it names,
+    each holding the words that start with its key."""
+    head = read_script(folder / "index.js", "BRIEFING_SEARCH")
+    keys = head["shards"].split(" ") if head["shards"] else []
+    assert keys == sorted(keys) and sorted(p.name for p in (folder / "terms").glob("*.js")) == sorted(
+        shard_file(key).removeprefix("terms/") for key in keys)
+    postings = read_postings(folder)
+    for term in postings["terms"].split(" ") if postings["terms"] else []:
+        assert term[:2] in keys
+    return {"docs": head["docs"], **postings, "stop": head["stop"], "min": head["min"]}
+
+
 def index_in(store, articles, folder: Path, in_child: bool = False) -> dict:
     """The index of `articles` written with the store's sidecar, as the build's job does it
     (in a forked process if asked: the sidecar's records must come back to the store)."""
@@ -169,7 +180,7 @@ def index_in(store, articles, folder: Path, in_child: bool = False) -> dict:
     else:
         job()
     store.save()
-    return read_script(folder / "search" / "index.js", "BRIEFING_SEARCH")
+    return written_index(folder / "search")
 
 
 def test_a_briefing_is_indexed_again_only_when_its_text_or_title_changed(tmp_path, monkeypatch):
@@ -230,8 +241,7 @@ def test_a_rebuild_with_the_cache_warm_writes_the_search_files_a_cold_build_writ
     files = sorted(path.relative_to(cold) for path in cold.rglob("*.js"))
     assert files == sorted(path.relative_to(warm) for path in warm.rglob("*.js"))
     assert all((warm / name).read_bytes() == (cold / name).read_bytes() for name in files)
-    index = json.loads((warm / "index.js").read_text("utf-8").removeprefix(
-        "window.BRIEFING_SEARCH=").removesuffix(";\n"))
+    index = written_index(warm)
     terms, titles = decode(index), [row[1] for row in index["docs"]]
     assert "Wombat summit" in titles and titles.index("Wombat summit") in terms["wombat"]
     assert len(terms["quokkas"]) == 1
@@ -378,16 +388,26 @@ def test_an_index_that_cannot_be_read_is_built_again(tmp_path, monkeypatch):
     assert builds.updates == [] and builds.computed == ["briefings/b2.html"]
 
 
-def test_the_postings_are_read_back_without_the_docs_whatever_the_titles_hold(tmp_path):
-    docs = [doc("a.html", 'Talks: ,"terms":"x","postings":["1"],"stop":', "Border trade."),
-            doc("b.html", "Pešāwar ’quoted’ \\ \"terms\"", "Trade talks resumed at Torkham.")]
+def test_the_postings_are_read_back_from_the_shards_whatever_the_words_and_titles_hold(tmp_path):
+    docs = [doc("a.html", 'Talks: ,"shards":"x","postings":["1"],"stop":', "Border trade 2021."),
+            doc("b.html", "Pešāwar ’quoted’ \\ \"terms\"", "Trade talks resumed at Torkham, پشاور.")]
     index = build_index(docs, RULES)
-    write_script(tmp_path / "index.js", "BRIEFING_SEARCH", index)
-    assert read_postings(tmp_path / "index.js") == {"terms": index["terms"], "postings": index["postings"]}
-    write_script(tmp_path / "empty.js", "BRIEFING_SEARCH", build_index([], RULES))
-    assert read_postings(tmp_path / "empty.js") == {"terms": "", "postings": []}
-    text = (tmp_path / "index.js").read_text("utf-8")
-    for damaged in (text[:len(text) // 2], text.replace('"postings":["', '"postings":["X'), ""):
-        (tmp_path / "damaged.js").write_text(damaged, "utf-8")
-        assert read_postings(tmp_path / "damaged.js") is None
-    assert read_postings(tmp_path / "missing.js") is None
+    write_index(tmp_path / "search", index)
+    assert read_postings(tmp_path / "search") == {"terms": index["terms"], "postings": index["postings"]}
+    assert (tmp_path / "search" / shard_file("پش")).is_file() and shard_file("پش").isascii()
+    write_index(tmp_path / "empty", build_index([], RULES))
+    assert read_postings(tmp_path / "empty") == {"terms": "", "postings": []}
+    assert not list((tmp_path / "empty" / "terms").iterdir())
+    head = (tmp_path / "search" / "index.js").read_text("utf-8")
+    shard = (tmp_path / "search" / shard_file("tr")).read_text("utf-8")
+    damages = [("index.js", head[:20]), ("index.js", ""), (shard_file("tr"), shard[:len(shard) // 2]),
+               (shard_file("tr"), shard.replace('"key":"tr"', '"key":"to"')), (shard_file("tr"), None)]
+    for name, damaged in damages:
+        copy = tmp_path / f"damaged-{damages.index((name, damaged))}"
+        write_index(copy, index)
+        if damaged is None:
+            (copy / name).unlink()
+        else:
+            (copy / name).write_text(damaged, "utf-8")
+        assert read_postings(copy) is None, (name, damaged)
+    assert read_postings(tmp_path / "missing") is None

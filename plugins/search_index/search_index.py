@@ -1,14 +1,22 @@
 """A compact full-text search index, loaded as a script so that search works from file:// too.
 
 Browsers refuse `fetch()` of a sibling file from a `file://` page but run a `<script src>`, so the
-index is a JavaScript file that assigns one object, built once at build time:
+index is JavaScript files, built once at build time. `search/index.js` assigns one object:
 
     window.BRIEFING_SEARCH = {
-      "docs": [[url, title, date label, iso date, source], ...],  # position = document number
-      "terms": "sorted vocabulary joined by spaces",
-      "postings": ["entries of terms[i]", ...],
+      "shards": "the shards' keys, sorted, joined by spaces",
       "stop": "stopwords joined by spaces", "min": shortest word indexed,
+      "docs": [[url, title, date label, iso date, source], ...],  # position = document number
     }
+
+and the postings are in shards: the words that start with the same two characters (the shard's
+key), in `search/terms/<key>.js` (see `shard_file`), each a call
+
+    window.briefingSearchShard({"key": "pa", "terms": "sorted words joined by spaces",
+                                "postings": ["entries of terms[i]", ...]})
+
+The search page loads the shards of the words a reader types, not the whole vocabulary: at
+10,000 briefings the postings are 5.9 MB, a query's shards a few percent of them.
 
 A posting entry is `g` or `g:w` in base 36: `g` is the gap from the previous document number,
 `w` the word's weight in that document (omitted when 1). The index holds no text beyond titles,
@@ -262,6 +270,44 @@ def write_script(path: Path, name: str, value) -> int:
     return path.stat().st_size
 
 
+SHARD_KEY = 2  # a shard holds the words that start with the same this many characters
+
+
+def shard_key(term: str) -> str:
+    return term[:SHARD_KEY]
+
+
+SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+SHARD_CALL = ("window.briefingSearchShard&&window.briefingSearchShard(", ");\n")  # around its JSON
+
+
+def shard_file(key: str) -> str:
+    """`terms/<name>.js` for a shard's key: a character other than a-z and 0-9 is written as
+    `_<hex code point>_` (search.js names the file the same way)."""
+    return "terms/" + "".join(c if c in SAFE else f"_{ord(c):x}_" for c in key) + ".js"
+
+
+def write_index(folder: Path, index: dict) -> int:
+    """search/index.js and search/terms/*.js for an index object (index_object's); their
+    size in bytes. The shards of an earlier build are removed first."""
+    shards: dict[str, tuple[list[str], list[str]]] = {}
+    for term, postings in zip(index["terms"].split(" ") if index["terms"] else (), index["postings"]):
+        terms, entries = shards.setdefault(shard_key(term), ([], []))
+        terms.append(term)
+        entries.append(postings)
+    (folder / "terms").mkdir(parents=True, exist_ok=True)
+    for stale in (folder / "terms").glob("*.js"):
+        stale.unlink()
+    size = 0
+    for key, (terms, entries) in shards.items():
+        shard = {"key": key, "terms": " ".join(terms), "postings": entries}
+        script = SHARD_CALL[0] + to_json(shard) + SHARD_CALL[1]
+        size += (folder / shard_file(key)).write_bytes(script.encode("utf-8"))
+    head = {"shards": " ".join(sorted(shards)), "stop": index["stop"], "min": index["min"],
+            "docs": index["docs"]}
+    return size + write_script(folder / "index.js", "BRIEFING_SEARCH", head)
+
+
 to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -393,7 +439,7 @@ class SearchFiles:
         old = {number: found.get(key) for number, key in cache_keys.items()}
         if None in old.values():
             return None
-        index = read_postings(Path(self.reuse.previous) / self.path("index.js"))
+        index = read_postings(Path(self.reuse.previous) / self.folder)
         return None if index is None else (index, old)
 
     def build(self, earlier) -> tuple[int, int]:
@@ -408,7 +454,7 @@ class SearchFiles:
                 yield self.rows[number], weighted
 
         index = index_of(pairs(), self.rules)
-        return write_script(self.output_path / self.path("index.js"), "BRIEFING_SEARCH", index), sum(sizes)
+        return write_index(self.output_path / self.folder, index), sum(sizes)
 
     def update(self, text: int, index: dict, old: dict) -> tuple[int, int]:
         """The last build's index with the changed documents' postings replaced (`old`: their
@@ -426,7 +472,7 @@ class SearchFiles:
                 changes[number] = (old[number][2], weighted)
                 text += size - old[number][1]
         index = updated_index(index, changes, self.rows, self.rules)
-        return write_script(self.output_path / self.path("index.js"), "BRIEFING_SEARCH", index), text
+        return write_index(self.output_path / self.folder, index), text
 
     def brought_over(self, number: int, earlier) -> bool:
         """The last build's `docs/N.js`, if it was made from the same entry."""
@@ -474,33 +520,33 @@ class NoCache:
 NO_CACHE = NoCache()
 
 
-POSTING = re.compile(rb'"([0-9a-z,:]*)"')
-
-
-def read_postings(path: Path) -> dict | None:
-    """The terms and postings of an index.js written by this module, or None if it cannot be
-    read. Its docs (megabytes of titles, most of its decoded size) are skipped: they are
-    strings in lists, which cannot hold `,"terms":` (a quote inside a string is escaped), and
-    a posting is a string of base-36 digits, commas and colons."""
+def read_postings(folder: Path) -> dict | None:
+    """The terms and postings of the index in `folder` written by this module (the shards
+    index.js names), or None if they cannot all be read. index.js's docs are not decoded:
+    its shard keys come first."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        with open(folder / "index.js", encoding="utf-8") as file:
+            head = file.read(1 << 16)
+        prefix = 'window.BRIEFING_SEARCH={"shards":'
+        if not head.startswith(prefix):
+            return None
+        keys, _ = json.JSONDecoder().raw_decode(head, len(prefix))
+        terms, postings = [], []
+        for key in keys.split(" ") if keys else ():
+            script = (folder / shard_file(key)).read_text("utf-8")
+            if not (script.startswith(SHARD_CALL[0]) and script.endswith(SHARD_CALL[1])):
+                return None
+            shard = json.loads(script[len(SHARD_CALL[0]):-len(SHARD_CALL[1])])
+            words = shard["terms"].split(" ")
+            if shard["key"] != key or len(words) != len(shard["postings"]):
+                return None
+            terms += words
+            postings += shard["postings"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    terms_at = data.find(b',"terms":')
-    postings_at = data.find(b',"postings":[', terms_at)
-    stop_at = data.find(b'],"stop":', postings_at)
-    whole = data.startswith(b"window.BRIEFING_SEARCH={") and data.endswith(b"};\n")
-    if not whole or min(terms_at, postings_at, stop_at) < 0:
+    if terms != sorted(terms):
         return None
-    try:
-        terms = json.loads(data[terms_at + len(b',"terms":'):postings_at])
-    except ValueError:
-        return None
-    postings = [match.group(1).decode("ascii") for match in
-                POSTING.finditer(data, postings_at + len(b',"postings":['), stop_at)]
-    if not isinstance(terms, str) or len(postings) != len(terms.split(" ") if terms else ()):
-        return None
-    return {"terms": terms, "postings": postings}
+    return {"terms": " ".join(terms), "postings": postings}
 
 
 def document_key(head: dict, content: str) -> bytes:

@@ -1,7 +1,9 @@
 /* Search page: looks words up in window.BRIEFING_SEARCH (search/index.js, written by
-   plugins/search_index) and shows each result's snippet from search/docs/N.js. Everything is
-   loaded with <script> elements, which browsers run from file:// where fetch() is refused.
-   Text from briefings is only ever set as textContent. */
+   plugins/search_index) and the shards of its postings (search/terms/<key>.js: the words that
+   start with the same two characters), loaded for the words typed, and shows each result's
+   snippet from search/docs/N.js. Everything is loaded with <script> elements, which browsers
+   run from file:// where fetch() is refused. Text from briefings is only ever set as
+   textContent. */
 (function () {
   "use strict";
   var data = window.BRIEFING_SEARCH;
@@ -14,9 +16,11 @@
   var MAX_RESULTS = 50;
   var MAX_EXPANSIONS = 50; // words one query word may start ("pak" → pakistan, pakistani…)
   var SNIPPET = 220;
-  var terms = data.terms ? data.terms.split(" ") : [];
+  var keys = data.shards ? data.shards.split(" ") : [];
   var stop = new Set(data.stop.split(" "));
-  var decoded = {};
+  var shards = {}; // key → {terms, postings, decoded} once its script has run
+  var asked = {};
+  var waiting = null; // the text to search once the shards it needs are here
   var texts = {};
   var requested = {};
   var query = [];
@@ -33,7 +37,37 @@
     });
   }
 
-  function firstAtLeast(word) {
+  // The shards that hold a word and the words it starts (plugins/search_index: shard_key).
+  function keysFor(word) {
+    var start = Array.from(word).slice(0, 2).join("");
+    if (start !== word) return keys.indexOf(start) >= 0 ? [start] : [];
+    return keys.filter(function (key) { return key.lastIndexOf(word, 0) === 0; });
+  }
+
+  // Its file: a character other than a-z and 0-9 as _<hex code point>_ (as shard_file does).
+  function shardFile(key) {
+    return Array.from(key).map(function (character) {
+      return /^[a-z0-9]$/.test(character) ? character : "_" + character.codePointAt(0).toString(16) + "_";
+    }).join("") + ".js";
+  }
+
+  function arrived(key, shard) {
+    shards[key] = { terms: shard.terms ? shard.terms.split(" ") : [], postings: shard.postings, decoded: {} };
+    if (waiting !== null) show(waiting);
+  }
+
+  window.briefingSearchShard = function (shard) { arrived(shard.key, shard); };
+
+  function load(key) {
+    if (asked[key]) return;
+    asked[key] = true;
+    var script = document.createElement("script");
+    script.src = list.getAttribute("data-terms") + shardFile(key);
+    script.onerror = function () { arrived(key, { terms: "", postings: [] }); }; // searched as empty
+    document.body.appendChild(script);
+  }
+
+  function firstAtLeast(terms, word) {
     var low = 0, high = terms.length;
     while (low < high) {
       var middle = (low + high) >> 1;
@@ -42,30 +76,45 @@
     return low;
   }
 
-  function postings(i) {
-    if (!decoded[i]) {
+  function postings(shard, i) {
+    if (!shard.decoded[i]) {
       var doc = 0;
-      decoded[i] = data.postings[i].split(",").map(function (entry) {
+      shard.decoded[i] = shard.postings[i].split(",").map(function (entry) {
         var parts = entry.split(":");
         doc += parseInt(parts[0], 36);
         return [doc, parts.length > 1 ? parseInt(parts[1], 36) : 1];
       });
     }
-    return decoded[i];
+    return shard.decoded[i];
   }
 
   // Documents containing a query word or a word it starts, scored by weight and rarity.
   function matches(word) {
-    var scores = new Map();
-    for (var i = firstAtLeast(word), n = 0; i < terms.length && n < MAX_EXPANSIONS; i++, n++) {
-      if (terms[i].lastIndexOf(word, 0) !== 0) break;
-      var found = postings(i);
-      var weight = Math.log(1 + data.docs.length / found.length) * (terms[i] === word ? 1 : 0.5);
-      found.forEach(function (posting) {
-        scores.set(posting[0], Math.max(scores.get(posting[0]) || 0, posting[1] * weight));
-      });
-    }
+    var scores = new Map(), n = 0;
+    keysFor(word).forEach(function (key) {
+      var shard = shards[key];
+      for (var i = firstAtLeast(shard.terms, word); i < shard.terms.length && n < MAX_EXPANSIONS; i++, n++) {
+        var term = shard.terms[i];
+        if (term.lastIndexOf(word, 0) !== 0) break;
+        var found = postings(shard, i);
+        var weight = Math.log(1 + data.docs.length / found.length) * (term === word ? 1 : 0.5);
+        found.forEach(function (posting) {
+          scores.set(posting[0], Math.max(scores.get(posting[0]) || 0, posting[1] * weight));
+        });
+      }
+    });
     return scores;
+  }
+
+  // The shards a text's words need that are not here yet.
+  function missing(text) {
+    var needed = [];
+    words(text).forEach(function (word) {
+      keysFor(word).forEach(function (key) {
+        if (!shards[key] && needed.indexOf(key) < 0) needed.push(key);
+      });
+    });
+    return needed;
   }
 
   // Briefings containing every query word, best first; ties newest first.
@@ -195,6 +244,13 @@
   }
 
   function show(text) {
+    var needed = missing(text);
+    waiting = needed.length ? text : null;
+    if (needed.length) {
+      status.textContent = "Searching…";
+      needed.forEach(load);
+      return;
+    }
     var results = search(text);
     var shown = results.slice(0, MAX_RESULTS).map(function (result) { return result[0]; });
     list.textContent = "";
