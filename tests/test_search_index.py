@@ -1,6 +1,7 @@
 """The search index: words folded as the search page folds them, compact postings, every field
 searched, and an index far smaller than the text it covers."""
 
+import datetime
 import itertools
 import json
 import os
@@ -17,7 +18,7 @@ from conftest import ROOT, SEEDS, build_site
 
 from plugins.search_index import search_index
 from plugins.search_index.search_index import (Postings, SearchFiles, build_index, document,
-                                               index_of, load_rules, read_postings, shard_file,
+                                               document_order, index_of, load_rules, read_postings, shard_file,
                                                text_size, tokens, updated_index, write_index)
 
 sys.path.insert(0, str(ROOT / "plugins"))  # as Pelican loads plugins: build_cache is top level
@@ -261,6 +262,18 @@ def test_the_job_does_not_wait_for_a_build_whose_transaction_holds_the_cache(tmp
     assert build_cache.Store(tmp_path, "salt").get(sidecar.key("test", 2)) == 2
 
 
+def test_documents_are_numbered_oldest_first_so_a_new_clipping_comes_last():
+    """The undated (their date is far in the past) first; one date's briefings by URL, last
+    first, since the search page ranks equal scores by the higher number."""
+    def article(url, day):
+        return SimpleNamespace(url=url, date=datetime.datetime(*day))
+
+    articles = [article("b.html", (2021, 5, 1)), article("u.html", (1, 1, 1)), article("a.html", (2021, 5, 1)),
+                article("new.html", (2024, 12, 14)), article("old.html", (2019, 1, 2))]
+    assert [a.url for a in document_order(articles)] == ["u.html", "old.html", "b.html", "a.html", "new.html"]
+    assert [a.url for a in document_order(articles[::-1])] == [a.url for a in document_order(articles)]
+
+
 def test_an_updated_index_is_the_index_built_afresh():
     """Random documents, a few of them changed: the postings of the words they gained, lost
     or reweighted are updated; every other posting must stay as it was."""
@@ -357,9 +370,12 @@ def test_rebuilt_search_files_equal_a_build_from_nothing_after_every_kind_of_edi
     assert builds.updates == [] and builds.computed == ["briefings/new.html"]
     assert not builds.linked(5) and builds.linked(39)
 
-    # One more than before, then one fewer.
-    builds.build(articles + [briefing("last", "The last one.")])
-    assert builds.updates == []
+    # A briefing added after the last one (a new clipping: the search job numbers documents
+    # oldest first): the others keep their numbers, the index is updated, every snippet kept.
+    builds.build(articles + [briefing("last", "The last one on trade.")])
+    assert builds.updates == [1] and builds.computed == ["briefings/last.html"]
+    assert all(builds.linked(n) for n in range(40))
+    # Then one fewer: numbers from then are gone, the index is built again.
     builds.build(articles)
     assert builds.updates == []
 

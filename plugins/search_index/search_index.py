@@ -334,10 +334,13 @@ def doc_script(number: int, payload: str) -> str:
     return f"window.briefingSearchDoc&&window.briefingSearchDoc({number},{payload});\n"
 
 
-def newest_first(articles) -> list:
-    """Briefings newest first (undated last), ties by URL: document numbers never depend on
-    the order files were read in."""
-    return sorted(sorted(articles, key=lambda a: a.url), key=lambda a: a.date, reverse=True)
+def document_order(articles) -> list:
+    """Briefings oldest first (the undated, whose date is far in the past, before them), ties
+    by URL, last first: the search page ranks ties newest first, by the higher number. A new
+    clipping, the newest, takes the next number and leaves every other as it was, so the last
+    index is updated rather than built again (see SearchFiles). Document numbers never depend
+    on the order files were read in."""
+    return sorted(sorted(articles, key=lambda a: a.url, reverse=True), key=lambda a: a.date)
 
 
 def text_size(docs: list[dict]) -> int:
@@ -365,7 +368,7 @@ class SearchIndexGenerator:
         """The search files; `reuse` (plugins/parallel_render's, or None) offers the last
         build's."""
         folder = self.settings.get("SEARCH_PATH", DEFAULTS["SEARCH_PATH"])
-        articles = newest_first(self.context.get("articles", []))
+        articles = document_order(self.context.get("articles", []))
         job = SearchFiles(self.output_path, folder, load_rules(), self.cache, reuse)
         size, text = job.write(articles, entities_by_url(self.context.get("entities")))
         if self.cache is not None:
@@ -377,6 +380,7 @@ class SearchIndexGenerator:
 
 
 RECORD = "search index"  # this job's record among the last build's (see SearchFiles)
+NOTHING = ("", 0, {})  # the entry a document added since the last build had then
 LOOKUP = 100  # briefings whose entries are fetched from the cache in one query, then let go
 UPDATE_AT_MOST = 8  # documents changed at most for an update of the index (or 1/32 of them)
 
@@ -386,9 +390,10 @@ class SearchFiles:
     paragraphs as JSON, its text size, its weighted words) is computed from. The entry is kept
     in the build cache under that key, and the build records the keys of its documents in
     order with the index (`Reuse.record`). The next build brings over each snippet file whose
-    number and key are the same, and, when the number of documents is the same and only a few
-    changed, updates the last index rather than building it again: only the postings of the
-    words whose weight in a changed document changed differ."""
+    number and key are the same, and, when only a few documents changed or were added after
+    the last one (a new clipping: see document_order), updates the last index rather than
+    building it again: only the postings of the words whose weight in a changed or added
+    document changed differ."""
 
     def __init__(self, output_path: Path, folder: str, rules: dict, cache, reuse):
         self.output_path, self.folder, self.rules = output_path, folder, rules
@@ -428,17 +433,20 @@ class SearchFiles:
 
     def update_from(self, earlier) -> tuple[dict, dict] | None:
         """The last build's terms and postings and the old entries of the documents that
-        changed, when the index can be updated: as many documents as then, few changed."""
-        if earlier is None or len(earlier[0]) != len(self.keys):
+        changed (an added one's: empty), when the index can be updated: the documents of then
+        keep their numbers, few changed or were added."""
+        if earlier is None or len(earlier[0]) > len(self.keys):
             return None
         changed = [number for number, (old, new) in enumerate(zip(earlier[0], self.keys)) if old != new]
-        if len(changed) > max(UPDATE_AT_MOST, len(self.keys) // 32):
+        added = range(len(earlier[0]), len(self.keys))
+        if len(changed) + len(added) > max(UPDATE_AT_MOST, len(self.keys) // 32):
             return None
         cache_keys = {number: self.cache.key(RECORD, earlier[0][number]) for number in changed}
         found = self.cache.get_many(list(cache_keys.values()))
         old = {number: found.get(key) for number, key in cache_keys.items()}
         if None in old.values():
             return None
+        old.update((number, NOTHING) for number in added)
         index = read_postings(Path(self.reuse.previous) / self.folder)
         return None if index is None else (index, old)
 

@@ -131,7 +131,8 @@
       });
       total = both;
     });
-    return Array.from(total.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    // documents are numbered oldest first (plugins/search_index: document_order)
+    return Array.from(total.entries()).sort(function (a, b) { return b[1] - a[1] || b[0] - a[0]; });
   }
 
   function element(name, className, text) {
