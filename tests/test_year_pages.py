@@ -237,3 +237,6 @@ def test_an_entity_year_page_holds_that_years_sentences_and_events(years_site):
         assert (older["href"] if older else None) == (
             f"../../entity/pakistan/{years[index + 1]}.html" if index + 1 < len(years) else None)
         assert page.select_one("nav.year-nav a[href='../../entity/pakistan.html']")
+        chronology = next((a for a in page.select("a") if text(a) == f"{year} in the chronology"), None)
+        if page.select(".events > li"):  # its year's page, though 2021's events are on its months'
+            assert chronology["href"] == f"../../chronology/{year}.html"

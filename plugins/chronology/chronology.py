@@ -60,7 +60,8 @@ class Event:
     sources: list[Source] = field(default_factory=list)
     actors: list = field(default_factory=list)  # entity objects (plugins/entities)
     id: str = ""  # anchor on its chronology page
-    page: str = ""  # URL of that page: chronology.html or its year's
+    page: str = ""  # URL of that page: chronology.html, its year's or its month's
+    year_page: str = ""  # URL of the page of its year: chronology.html or its year's
 
     @property
     def url(self) -> str:
@@ -228,7 +229,7 @@ def chronology_pages(events: list[Event], articles: list, settings) -> dict:
     dated = [a for a in articles if not getattr(a, "undated", False)]
     if len(events) + len(dated) <= setting(settings, "CHRONOLOGY_ONE_PAGE_MAX"):
         for event in events:
-            event.page = setting(settings, "CHRONOLOGY_URL")
+            event.page = event.year_page = setting(settings, "CHRONOLOGY_URL")
         return {"timeline": in_pieces(timeline_svg(events, articles)), "chronology_years": [],
                 "chronology_pages": [], "years_chart": Markup()}
     years = year_pages(events, dated, settings)
@@ -292,6 +293,8 @@ def page_of(number: int | None, month: int | None, events: list[Event], briefing
     url = setting(settings, f"CHRONOLOGY_{kind}_URL").format(year=name, month=month)
     for event in events:
         event.page = url
+        if not month:
+            event.year_page = url
     timeline = [] if month else in_pieces(timeline_svg(events, briefings))
     return Year(number, url, setting(settings, f"CHRONOLOGY_{kind}_SAVE_AS").format(year=name, month=month),
                 events, briefings, timeline, up or ("All years", setting(settings, "CHRONOLOGY_URL")),
