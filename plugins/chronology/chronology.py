@@ -98,7 +98,7 @@ class MonthLink:
 
 
 @dataclass(eq=False, slots=True)
-class Year:
+class PeriodPage:
     """One year's page of a long chronology, or one month's of a long year: the events and
     the briefings published in it that the page lists, newest first, its timeline, its
     neighbours and the page above it as (label, url) to link to. Year None: the page of the
@@ -242,7 +242,7 @@ def chronology_pages(events: list[Event], articles: list, settings) -> dict:
                                              for year in years if year.year]))}
 
 
-def year_pages(events: list[Event], dated: list, settings) -> list[Year]:
+def year_pages(events: list[Event], dated: list, settings) -> list[PeriodPage]:
     """A page per year that has an event or a briefing published in it, newest first, each
     with its events and briefings newest first."""
     by_year: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
@@ -250,12 +250,13 @@ def year_pages(events: list[Event], dated: list, settings) -> list[Year]:
         by_year[event.start.year][0].append(event)
     for article in sorted(dated, key=lambda a: a.date, reverse=True):
         by_year[article.date.year][1].append(article)
-    years = [page_of(number, None, *by_year[number], settings) for number in sorted(by_year, reverse=True)]
+    years = [page_of(number, None, *by_year[number], settings)
+             for number in sorted(by_year, reverse=True)]
     link_neighbours(years)
     return years
 
 
-def month_pages(year: Year, settings) -> list[Year]:
+def month_pages(year: PeriodPage, settings) -> list[PeriodPage]:
     """A long year's page per month that has an event or a briefing published in it, newest
     first; the year's page then lists its months, and of its events only those dated to the
     year alone."""
@@ -278,14 +279,14 @@ def month_pages(year: Year, settings) -> list[Year]:
     return months
 
 
-def link_neighbours(pages: list[Year]) -> None:
+def link_neighbours(pages: list[PeriodPage]) -> None:
     """Each page of a run, newest first, links to the one before and the one after it."""
     for newer, older in zip(pages, pages[1:]):
         newer.older, older.newer = (older.label, older.url), (newer.label, newer.url)
 
 
 def page_of(number: int | None, month: int | None, events: list[Event], briefings: list, settings,
-            up: tuple[str, str] | None = None) -> Year:
+            up: tuple[str, str] | None = None) -> PeriodPage:
     """One year's page (year None: the undated briefings'), or one month's (up: its year's);
     its events learn its URL. A year's page has a timeline; a month's is a stretch of it."""
     name = UNDATED if number is None else number
@@ -296,9 +297,10 @@ def page_of(number: int | None, month: int | None, events: list[Event], briefing
         if not month:
             event.year_page = url
     timeline = [] if month else in_pieces(timeline_svg(events, briefings))
-    return Year(number, url, setting(settings, f"CHRONOLOGY_{kind}_SAVE_AS").format(year=name, month=month),
-                events, briefings, timeline, up or ("All years", setting(settings, "CHRONOLOGY_URL")),
-                month, event_count=len(events), briefing_count=len(briefings))
+    save_as = setting(settings, f"CHRONOLOGY_{kind}_SAVE_AS").format(year=name, month=month)
+    return PeriodPage(number, url, save_as, events, briefings, timeline,
+                      up or ("All years", setting(settings, "CHRONOLOGY_URL")), month,
+                      event_count=len(events), briefing_count=len(briefings))
 
 
 class YearPagesGenerator(Generator):
