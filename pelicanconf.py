@@ -80,9 +80,11 @@ RELATED_MAX = 5  # related briefings listed on each briefing page
 # Entity pages (plugins/entities): the gazetteer gives known actors' descriptions and aliases.
 ENTITY_URL = ENTITY_SAVE_AS = "entity/{slug}.html"
 ENTITY_GAZETTEER = str(Path(__file__).resolve().parent / "briefing" / "data" / "gazetteer.toml")
-# An entity in more briefings and events than this gets a page per year (plugins/entities/years.py).
+# An entity in more briefings and events than this gets a page per year, and a year of more
+# than this a page per month (plugins/entities/years.py).
 ENTITY_ONE_PAGE_MAX = 300
 ENTITY_YEAR_URL = ENTITY_YEAR_SAVE_AS = "entity/{slug}/{year}.html"
+ENTITY_MONTH_URL = ENTITY_MONTH_SAVE_AS = "entity/{slug}/{year}-{month:02}.html"
 
 # Same seeds, same settings, same bytes: no build times in the output.
 OUTPUT_SOURCES = False

@@ -54,7 +54,7 @@ def seeds(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("options", [(), ("PELICANOPTS=-e CHRONOLOGY_ONE_PAGE_MAX=50 ENTITY_ONE_PAGE_MAX=40 "
+@pytest.mark.parametrize("options", [(), ("PELICANOPTS=-e CHRONOLOGY_ONE_PAGE_MAX=50 ENTITY_ONE_PAGE_MAX=15 "
                                           "TAG_ONE_PAGE_MAX=30",)],
                          ids=["one-page-each", "pages-by-year"])
 def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(seeds, tmp_path, options):
@@ -69,6 +69,7 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     assert (work / "output" / "chronology").is_dir() == bool(options)
     months = list((work / "output" / "chronology").glob("*-*.html"))  # a long year's month pages
     assert bool(months) == bool(options)
+    assert bool(list((work / "output" / "entity").glob("*/*-*.html"))) == bool(options)
     for kind in ("entity", "tag"):
         assert any(path.is_dir() for path in (work / "output" / kind).iterdir()) == bool(options)
     assert first.returncode == 0 and not REUSED.search(first.stdout)  # nothing to take: nothing said

@@ -198,7 +198,8 @@ def test_overviews_and_year_pages_are_valid_and_accessible(browser, years_site):
     assert vnu_errors(years_site / "chronology", years_site / "chronology.html",
                       years_site / "entity", years_site / "tag") == []
     for page in ["chronology.html", "chronology/2021.html", "chronology/2021-08.html", "entity/pakistan.html",
-                 "entity/pakistan/2021.html", "tag/afghanistan.html", "tag/afghanistan/2021.html"]:
+                 "entity/pakistan/2021.html", "entity/pakistan/2021-08.html", "tag/afghanistan.html",
+                 "tag/afghanistan/2021.html"]:
         assert axe_violations(browser, (years_site / page).as_uri()) == [], page
 
 
@@ -213,8 +214,11 @@ def test_a_much_named_entity_keeps_who_it_is_and_a_table_of_its_years(years_site
     for row in rows:
         year_page = parse((years_site / "entity" / "pakistan.html").parent / row.th.a["href"])
         briefings, events = (int(text(cell)) for cell in row.select("td"))
-        assert len(year_page.select(".mentions > li")) == briefings
-        assert len(year_page.select(".events > li")) == events
+        months = [parse(years_site / "entity" / "pakistan" / a["href"].rsplit("/", 1)[1])
+                  for a in year_page.select("table.years th a")]
+        assert bool(months) == (text(row.th) == "2021")  # 2 briefings and 4 events: months
+        assert sum(len(p.select(".mentions > li")) for p in [year_page, *months]) == briefings
+        assert sum(len(p.select(".events > li")) for p in [year_page, *months]) == events
     undated = parse(years_site / "entity" / "pakistan" / "undated.html")
     assert text(undated.h1) == "Pakistan: undated briefings"
     assert [li.select_one(".undated") for li in undated.select(".mentions > li")]
@@ -224,7 +228,7 @@ def test_a_much_named_entity_keeps_who_it_is_and_a_table_of_its_years(years_site
 
 def test_an_entity_year_page_holds_that_years_sentences_and_events(years_site):
     folder = years_site / "entity" / "pakistan"
-    years = sorted((int(path.stem) for path in folder.glob("*.html") if path.stem != "undated"), reverse=True)
+    years = sorted((int(path.stem) for path in folder.glob("*.html") if path.stem.isdigit()), reverse=True)
     assert len(years) >= 2
     for index, year in enumerate(years):
         page = parse(folder / f"{year}.html")
@@ -240,3 +244,19 @@ def test_an_entity_year_page_holds_that_years_sentences_and_events(years_site):
         chronology = next((a for a in page.select("a") if text(a) == f"{year} in the chronology"), None)
         if page.select(".events > li"):  # its year's page, though 2021's events are on its months'
             assert chronology["href"] == f"../../chronology/{year}.html"
+
+
+def test_an_entity_year_past_the_limit_gets_a_page_per_month(years_site):
+    folder = years_site / "entity" / "pakistan"
+    year = parse(folder / "2021.html")
+    months = [a["href"].rsplit("/", 1)[1] for a in year.select("table.years th a")]
+    assert months == sorted(path.name for path in folder.glob("2021-*.html"))[::-1] and len(months) >= 3
+    for name in months:
+        page = parse(folder / name)
+        assert re.fullmatch(r"Pakistan in [A-Z][a-z]+ 2021", text(page.h1))
+        days = [li.time["datetime"] for li in page.select(".mentions > li, .events > li")]
+        assert days and all(day.startswith(name.removesuffix(".html")) for day in days)
+        nav = page.select_one("nav.year-nav")
+        assert nav["aria-label"] == "Months" and nav.select_one("a[href='../../entity/pakistan/2021.html']")
+    newest = parse(folder / months[0]).select_one("nav.year-nav")
+    assert not newest.select_one("a[rel=next]") and newest.select_one("a[rel=prev]")["href"].endswith(months[1])

@@ -32,6 +32,8 @@ DEFAULTS = {
     "ENTITY_ONE_PAGE_MAX": 300,  # briefings and events one entity page shows (see years.py)
     "ENTITY_YEAR_URL": "entity/{slug}/{year}.html",
     "ENTITY_YEAR_SAVE_AS": "entity/{slug}/{year}.html",
+    "ENTITY_MONTH_URL": "entity/{slug}/{year}-{month:02}.html",
+    "ENTITY_MONTH_SAVE_AS": "entity/{slug}/{year}-{month:02}.html",
     "ENTITY_NEIGHBOURS_MAX": 8,
     "ENTITY_GRAPH_MAX": 16,
 }
@@ -255,18 +257,20 @@ class EntityPagesGenerator(Generator):
         year_template = self.get_template("entity_year")
         index_template = self.get_template("entities")
         limit = setting(self.settings, "ENTITY_ONE_PAGE_MAX")
-        urls = setting(self.settings, "ENTITY_YEAR_URL"), setting(self.settings, "ENTITY_YEAR_SAVE_AS")
+        urls = {name: setting(self.settings, name) for name in (
+            "ENTITY_YEAR_URL", "ENTITY_YEAR_SAVE_AS", "ENTITY_MONTH_URL", "ENTITY_MONTH_SAVE_AS")}
         for entity in self.context.get("entities", []):
-            years = year_pages(entity, limit, *urls)
-            if years:
+            periods = year_pages(entity, limit, urls)
+            if periods:
                 # Its sentences are on its year pages now. Its own page shows none of them, and
                 # that page's key (plugins/parallel_render/reuse.py) walks all the entity holds.
-                entity.years, entity.mentions = counts(years), []
+                entity.years = counts([period for period in periods if not period.month])
+                entity.mentions = []
             writer.write_file(entity.save_as, entity_template, self.context, relative_urls=relative,
                               entity=entity, page_name="entity")
-            for year in years:
-                writer.write_file(year.save_as, year_template, self.context, relative_urls=relative,
-                                  entity_year=year, page_name="entity")
+            for period in periods:
+                writer.write_file(period.save_as, year_template, self.context, relative_urls=relative,
+                                  entity_year=period, page_name="entity")
         all_index = EntityIndex("Entities", INDEX_ALL, self.context.get("entities", []))
         for index in [all_index, *self.context.get("entity_indexes", [])]:
             writer.write_file(index.url, index_template, self.context, relative_urls=relative,
