@@ -16,6 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from .cache_files import compact
 from .duplicates import fingerprint_of
 from .model import Briefing
 
@@ -246,4 +247,5 @@ class SeedCache:
                     changed = ((key, value) for key, value in now.items() if before.get(key) != value)
                     self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", changed)
         except sqlite3.Error:
-            pass  # a cache that cannot be written only costs time next run
+            return  # a cache that cannot be written only costs time next run
+        compact(self.db)

@@ -46,6 +46,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.readers import MarkdownReader
 
+from briefing.cache_files import compact
 from briefing.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,7 @@ class Store:
                 self.db.execute("DELETE FROM used_before")
                 self.db.execute("INSERT INTO used_before SELECT key FROM used")
                 self.db.execute("DROP TABLE used")
+            compact(self.db)
         except sqlite3.Error as error:
             log.warning("build cache not saved (%s): the next build will take longer", error)
         finally:
