@@ -2,6 +2,7 @@
 dark mode, print, small screens; screenshots of the key pages go to test-artifacts/."""
 
 import re
+import shutil
 
 import pytest
 from conftest import ARTIFACTS, PAGE_TYPES
@@ -119,6 +120,22 @@ def test_search_loads_only_the_shards_of_the_words_typed(watched, site):
     assert sorted(set(shards)) == sorted({"ai.js", "ta.js"} | {name for name in every if name.startswith("1")})
     assert len(every) > 3 * len(set(shards))
     assert watched.errors == []
+
+
+def test_a_shard_that_cannot_be_loaded_is_searched_as_empty(watched, site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (copy / "search" / "terms" / "ai.js").unlink()
+    (copy / "search" / "terms" / "ta.js").write_text("/* damaged */\n", "utf-8")
+    page = watched.page
+    page.goto((copy / "search.html").as_uri() + "?q=airsp")
+    page.wait_for_selector("#search-status:has-text('No briefing matches airsp')")
+    page.fill("#search-query", "taliban")
+    page.press("#search-query", "Enter")
+    page.wait_for_selector("#search-status:has-text('No briefing matches taliban')")
+    page.fill("#search-query", "pakistan")
+    page.press("#search-query", "Enter")
+    assert search_results(page).count() >= 3  # the other shards still load
 
 
 def test_search_needs_every_word_and_says_when_nothing_matches(watched, site):

@@ -63,7 +63,9 @@
     asked[key] = true;
     var script = document.createElement("script");
     script.src = list.getAttribute("data-terms") + shardFile(key);
-    script.onerror = function () { arrived(key, { terms: "", postings: [] }); }; // searched as empty
+    // a shard that cannot be loaded, or does not say what it holds, is searched as empty
+    script.onerror = function () { arrived(key, { terms: "", postings: [] }); };
+    script.onload = function () { if (!shards[key]) script.onerror(); };
     document.body.appendChild(script);
   }
 
