@@ -12,6 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 from chronology.chronology import Event  # noqa: E402
 from entities.years import counts, year_pages  # noqa: E402
 
+from briefing.periods import period_label, url_name  # noqa: E402
+
 URLS = {"ENTITY_YEAR_URL": "entity/{slug}/{year}.html", "ENTITY_YEAR_SAVE_AS": "entity/{slug}/{year}.html",
         "ENTITY_MONTH_URL": "entity/{slug}/{year}-{month:02}.html",
         "ENTITY_MONTH_SAVE_AS": "entity/{slug}/{year}-{month:02}.html"}
@@ -50,6 +52,11 @@ def test_each_dated_briefing_and_event_is_on_its_year_once():
     assert pages[0].newer is None and pages[2].older is None
     assert [(c.label, c.briefings, c.events) for c in counts(pages)] == [
         ("2022", 1, 0), ("2021", 2, 1), ("2019", 0, 1), ("Undated", 2, 0)]
+
+
+def test_periods_are_named_in_words_and_urls_alike_for_every_kind_of_page():
+    assert [period_label(2021), period_label(2021, 3), period_label(None)] == ["2021", "March 2021", "Undated"]
+    assert [url_name(2021), url_name(None)] == [2021, "undated"]
 
 
 def test_a_year_past_the_limit_gets_a_page_per_month():

@@ -57,5 +57,5 @@ def test_a_tag_gets_year_pages_only_past_the_limit():
     pages = year_pages(tag, day + [undated, undated], settings)
     assert [(p.year, len(p.briefings), p.url) for p in pages] == [
         (2024, 2, "tag/x/2024.html"), (2021, 1, "tag/x/2021.html"), (None, 2, "tag/x/undated.html")]
-    assert pages[0].older == (2021, "tag/x/2021.html") and pages[1].newer == (2024, "tag/x/2024.html")
+    assert pages[0].older == ("2021", "tag/x/2021.html") and pages[1].newer == ("2024", "tag/x/2024.html")
     assert pages[2].newer is None and pages[2].older is None

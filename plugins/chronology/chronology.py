@@ -22,6 +22,8 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
+from briefing.periods import MONTHS, link_neighbours, period_label, url_name
+
 from .timeline import in_pieces, timeline_svg, years_svg
 
 DEFAULTS = {
@@ -32,9 +34,6 @@ DEFAULTS = {
     "CHRONOLOGY_MONTH_SAVE_AS": "chronology/{year}-{month:02}.html",
     "CHRONOLOGY_ONE_PAGE_MAX": 600,  # events and dated briefings that one page shows
 }
-UNDATED = "undated"  # the undated briefings' page, in place of a year in its URL
-MONTHS = ("January February March April May June July August September October November "
-          "December").split()
 
 
 @dataclass(slots=True)
@@ -121,9 +120,7 @@ class PeriodPage:
 
     @property
     def label(self) -> str:
-        if self.year is None:
-            return "Undated"
-        return f"{MONTHS[self.month - 1]} {self.year}" if self.month else str(self.year)
+        return period_label(self.year, self.month)
 
 
 def setting(settings, name):
@@ -279,17 +276,11 @@ def month_pages(year: PeriodPage, settings) -> list[PeriodPage]:
     return months
 
 
-def link_neighbours(pages: list[PeriodPage]) -> None:
-    """Each page of a run, newest first, links to the one before and the one after it."""
-    for newer, older in zip(pages, pages[1:]):
-        newer.older, older.newer = (older.label, older.url), (newer.label, newer.url)
-
-
 def page_of(number: int | None, month: int | None, events: list[Event], briefings: list, settings,
             up: tuple[str, str] | None = None) -> PeriodPage:
     """One year's page (year None: the undated briefings'), or one month's (up: its year's);
     its events learn its URL. A year's page has a timeline; a month's is a stretch of it."""
-    name = UNDATED if number is None else number
+    name = url_name(number)
     kind = "MONTH" if month else "YEAR"
     url = setting(settings, f"CHRONOLOGY_{kind}_URL").format(year=name, month=month)
     for event in events:

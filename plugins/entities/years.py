@@ -11,11 +11,7 @@ months and the events dated to the year alone (Pakistan in 2021 was 1.4 MB at 10
 
 from dataclasses import dataclass, field
 
-# The undated briefings' page, in place of a year in its URL: as plugins/chronology names its
-# own (plugins load as separate packages and cannot import each other's modules).
-UNDATED = "undated"
-MONTHS = ("January February March April May June July August September October November "
-          "December").split()
+from briefing.periods import link_neighbours, period_label, url_name
 
 
 @dataclass(slots=True)
@@ -51,9 +47,7 @@ class EntityYear:
 
     @property
     def label(self) -> str:
-        if self.year is None:
-            return "Undated"
-        return f"{MONTHS[self.month - 1]} {self.year}" if self.month else str(self.year)
+        return period_label(self.year, self.month)
 
     @property
     def count(self) -> PeriodCount:
@@ -126,16 +120,10 @@ def by_period(mentions, unquoted, events, of_article, of_event, page_for) -> dic
 def period_page(entity, year: int | None, month: int | None, urls: dict[str, str],
                 up: tuple[str, str]) -> EntityYear:
     kind = "MONTH" if month else "YEAR"
-    name = UNDATED if year is None else year
+    name = url_name(year)
     url, save_as = (urls[f"ENTITY_{kind}_{what}"].format(slug=entity.slug, year=name, month=month)
                     for what in ("URL", "SAVE_AS"))
     return EntityYear(entity, year, url, save_as, [], [], [], up, month)
-
-
-def link_neighbours(pages: list[EntityYear]) -> None:
-    """Each page of a run, newest first, links to the one before and the one after it."""
-    for newer, older in zip(pages, pages[1:]):
-        newer.older, older.newer = (older.label, older.url), (newer.label, newer.url)
 
 
 def published(article) -> int | None:

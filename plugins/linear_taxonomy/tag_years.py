@@ -10,20 +10,24 @@ own. Without a TAG_ONE_PAGE_MAX setting every tag has one page, as in Pelican.
 from collections import defaultdict
 from dataclasses import dataclass
 
-UNDATED = "undated"  # in place of a year in the URL, as plugins/chronology and entities have it
+from briefing.periods import link_neighbours, period_label, url_name
 
 
 @dataclass(eq=False, slots=True)
 class TagYear:
     """The briefings of one tag published in one year (None: the undated ones), newest first,
-    with the neighbouring years as (year, url)."""
+    with the neighbouring years as (label, url)."""
 
     year: int | None
     url: str
     save_as: str
     briefings: list
-    newer: tuple[int, str] | None = None
-    older: tuple[int, str] | None = None
+    newer: tuple[str, str] | None = None
+    older: tuple[str, str] | None = None
+
+    @property
+    def label(self) -> str:
+        return period_label(self.year)
 
 
 def year_pages(tag, dates: list, settings) -> list[TagYear]:
@@ -37,11 +41,10 @@ def year_pages(tag, dates: list, settings) -> list[TagYear]:
         by_year[None if getattr(article, "undated", False) else article.date.year].append(article)
 
     def page(number):
-        name = UNDATED if number is None else number
+        name = url_name(number)
         return TagYear(number, settings["TAG_YEAR_URL"].format(slug=tag.slug, year=name),
                        settings["TAG_YEAR_SAVE_AS"].format(slug=tag.slug, year=name), by_year[number])
 
     years = [page(number) for number in sorted(by_year.keys() - {None}, reverse=True)]
-    for newer, older in zip(years, years[1:]):
-        newer.older, older.newer = (older.year, older.url), (newer.year, newer.url)
+    link_neighbours(years)
     return years + ([page(None)] if None in by_year else [])

@@ -1,0 +1,26 @@
+"""Pages by period, as the chronology, a much-named entity and a tag on many briefings have them
+(plugins/chronology, plugins/entities/years.py, plugins/linear_taxonomy/tag_years.py): what a
+period is called, in words and in a URL, and how a run of them links up."""
+
+UNDATED = "undated"  # the undated briefings' page, in place of a year in its URL
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()
+
+
+def period_label(year: int | None, month: int | None = None) -> str:
+    """'2021', 'March 2021', or 'Undated' (year None)."""
+    if year is None:
+        return "Undated"
+    return f"{MONTHS[month - 1]} {year}" if month else str(year)
+
+
+def url_name(year: int | None) -> str | int:
+    """A year as its pages' URLs have it: the undated briefings' page is 'undated'."""
+    return UNDATED if year is None else year
+
+
+def link_neighbours(pages: list) -> None:
+    """Each page of a run, newest first, links to the one before and the one after it, as
+    (label, url); the pages have `label`, `url`, `newer` and `older`."""
+    for newer, older in zip(pages, pages[1:]):
+        newer.older, older.newer = (older.label, older.url), (newer.label, newer.url)
