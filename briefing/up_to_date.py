@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 CACHE_DIR = Path(".cache")  # in the content folder: what builds and conversions keep
+PACKAGE = Path(__file__).resolve().parent  # this package, which plugins import (periods, progress)
 OUTPUT_RECORDS = CACHE_DIR / "outputs"  # a folder per output folder: its stamp, its page keys
 WATCHING_OPTIONS = {"-r", "--autoreload", "-l", "--listen"}  # these builds must run
 
@@ -81,7 +82,8 @@ def settings_folders(settings: Path, values: dict) -> list[Path]:
 
 def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
     """A hash of everything the build reads but the content: settings (and the data files they
-    name), options, packages, theme and plugins; '' when it cannot be known."""
+    name), options, packages, theme, plugins and the project's package they import; '' when it
+    cannot be known."""
     values = read_settings(settings)
     if values is None:
         return ""
@@ -96,7 +98,7 @@ def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
     for path in setting_files(settings, values):  # the gazetteer
         digest.update(str(path).encode("utf-8") + b"\0" + path.read_bytes())
-    for folder in settings_folders(settings, values):
+    for folder in [*settings_folders(settings, values), PACKAGE]:
         digest.update(str(folder).encode("utf-8"))
         hash_tree(digest, folder)
     return digest.hexdigest()

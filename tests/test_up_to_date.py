@@ -6,6 +6,7 @@ from pathlib import Path
 from conftest import SEEDS, build_site
 from test_build import tree
 
+from briefing import up_to_date
 from briefing.up_to_date import BuildStamp, inputs_fingerprint, output_signature
 
 SETTINGS = ('import os\nTHEME = "theme"\nPLUGIN_PATHS = ["plugins"]\nSITEURL = os.environ.get("SITEURL", "")\n'
@@ -42,7 +43,12 @@ def test_nothing_changed_means_current(tmp_path):
 
 def test_each_input_change_means_a_build(tmp_path, monkeypatch):
     content, output, settings = project(tmp_path)
+    package = tmp_path / "briefing"  # the project's package, which plugins import
+    package.mkdir()
+    (package / "periods.py").write_text("UNDATED = 'undated'\n", "utf-8")
+    monkeypatch.setattr(up_to_date, "PACKAGE", package)
     changes = [
+        lambda: (package / "periods.py").write_text("UNDATED = 'no-date'\n", "utf-8"),
         lambda: (content / "briefings/a.md").write_text("Title: A\n\nText, corrected.\n", "utf-8"),
         lambda: (tmp_path / "theme/templates/base.html").write_text("<html lang=en></html>", "utf-8"),
         lambda: (tmp_path / "plugins/one/one.py").write_text("X = 2\n", "utf-8"),
