@@ -1,6 +1,9 @@
 """Pages by period, as the chronology, a much-named entity and a tag on many briefings have them
 (plugins/chronology, plugins/entities/years.py, plugins/linear_taxonomy/tag_years.py): what a
-period is called, in words and in a URL, and how a run of them links up."""
+period is called, in words and in a URL, how a run of them links up, and what a table of
+periods (partial/period_table.html) shows of each."""
+
+from dataclasses import dataclass
 
 UNDATED = "undated"  # the undated briefings' page, in place of a year in its URL
 MONTHS = ("January February March April May June July August September October November "
@@ -24,3 +27,15 @@ def link_neighbours(pages: list) -> None:
     (label, url); the pages have `label`, `url`, `newer` and `older`."""
     for newer, older in zip(pages, pages[1:]):
         newer.older, older.newer = (older.label, older.url), (newer.label, newer.url)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCount:
+    """What a table of periods shows of one: its label, its page and its counts. A page that
+    lists its periods is given these rather than the periods' pages, because a page's key
+    (plugins/parallel_render/reuse.py) walks all it is given."""
+
+    label: str
+    url: str
+    briefings: int
+    events: int

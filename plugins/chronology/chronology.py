@@ -22,7 +22,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from briefing.periods import MONTHS, link_neighbours, period_label, url_name
+from briefing.periods import MONTHS, PeriodCount, link_neighbours, period_label, url_name
 
 from .timeline import in_pieces, timeline_svg, years_svg
 
@@ -85,24 +85,13 @@ class Event:
         return [source.article for source in self.sources]
 
 
-@dataclass(frozen=True, slots=True)
-class MonthLink:
-    """A month of a year's page: what the table of months shows (a page's key walks what the
-    page is given, and a month's events are walked on the month's own page)."""
-
-    label: str
-    url: str
-    event_count: int
-    briefing_count: int
-
-
 @dataclass(eq=False, slots=True)
 class PeriodPage:
     """One year's page of a long chronology, or one month's of a long year: the events and
     the briefings published in it that the page lists, newest first, its timeline, its
     neighbours and the page above it as (label, url) to link to. Year None: the page of the
     undated briefings, outside the run of years. A year with month pages lists only its events
-    dated to the year alone, and its months as MonthLink; its counts are the whole year's."""
+    dated to the year alone, and its months as PeriodCount; its counts are the whole year's."""
 
     year: int | None
     url: str
@@ -112,7 +101,7 @@ class PeriodPage:
     timeline: list
     up: tuple[str, str]
     month: int | None = None
-    months: list[MonthLink] = field(default_factory=list)
+    months: list[PeriodCount] = field(default_factory=list)
     event_count: int = 0
     briefing_count: int = 0
     newer: tuple[str, str] | None = None
@@ -271,7 +260,7 @@ def month_pages(year: PeriodPage, settings) -> list[PeriodPage]:
     link_neighbours(months)
     year.events = [event for event in year.events if event.precision == "year"]
     year.briefings = []
-    year.months = [MonthLink(month.label, month.url, month.event_count, month.briefing_count)
+    year.months = [PeriodCount(month.label, month.url, month.briefing_count, month.event_count)
                    for month in months]
     return months
 

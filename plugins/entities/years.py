@@ -11,17 +11,7 @@ months and the events dated to the year alone (Pakistan in 2021 was 1.4 MB at 10
 
 from dataclasses import dataclass, field
 
-from briefing.periods import link_neighbours, period_label, url_name
-
-
-@dataclass(slots=True)
-class PeriodCount:
-    """What a page that lists an entity's years (or a year's months) shows of one of them."""
-
-    label: str
-    url: str
-    briefings: int
-    events: int
+from briefing.periods import PeriodCount, link_neighbours, period_label, url_name
 
 
 @dataclass(eq=False, slots=True)

@@ -29,6 +29,10 @@ class TagYear:
     def label(self) -> str:
         return period_label(self.year)
 
+    @property
+    def briefing_count(self) -> int:
+        return len(self.briefings)
+
 
 def year_pages(tag, dates: list, settings) -> list[TagYear]:
     """The tag's year pages, newest first and the undated last, from its briefings newest
