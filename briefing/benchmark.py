@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .corpus import write_corpus
 from .hugo_baseline import export_site
+from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("convert", "full", "edit", "nochange", "publish", "pelican", "hugo")
@@ -231,7 +232,7 @@ class Bench:
 
 def cache_dirs(content: Path, output: Path) -> list[Path]:
     """Where conversion and build keep their caches (briefing/seed_cache, plugins/build_cache)."""
-    return [content / ".cache"]
+    return [content / CACHE_DIR]
 
 
 def run_size(size: int, workdir: Path, runs: int, steps: tuple[str, ...], settings: Path,

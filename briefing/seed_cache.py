@@ -19,9 +19,8 @@ from pathlib import Path
 from .cache_files import compact
 from .duplicates import fingerprint_of
 from .model import Briefing
+from .up_to_date import CACHE_DIR, PACKAGE
 
-PACKAGE = Path(__file__).resolve().parent
-CACHE_DIR = ".cache"
 CACHE_FILE = "convert-cache.sqlite"
 TABLES = ("seed", "summary", "written", "slug", "duplicate")
 POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting workers

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 CACHE_DIR = Path(".cache")  # in the content folder: what builds and conversions keep
-PACKAGE = Path(__file__).resolve().parent  # this package, which plugins import (periods, progress)
+PACKAGE = Path(__file__).resolve().parent  # the converter, and what plugins import (periods, progress)
 OUTPUT_RECORDS = CACHE_DIR / "outputs"  # a folder per output folder: its stamp, its page keys
 WATCHING_OPTIONS = {"-r", "--autoreload", "-l", "--listen"}  # these builds must run
 

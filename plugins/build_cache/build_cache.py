@@ -48,6 +48,7 @@ from pelican.readers import MarkdownReader
 
 from briefing.cache_files import compact
 from briefing.progress import Progress
+from briefing.up_to_date import CACHE_DIR
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +326,7 @@ FILE_KEYS: dict[str, tuple[int, int, str]] = {}  # path → (size, mtime, key), 
 def store_for(settings) -> Store:
     global STORE
     if STORE is None:
-        folder = settings.get("BUILD_CACHE_PATH") or os.path.join(settings["PATH"], ".cache")
+        folder = settings.get("BUILD_CACHE_PATH") or os.path.join(settings["PATH"], CACHE_DIR)
         salt = fingerprint(sys.version, [(name, version(name)) for name in LIBRARIES])
         STORE = Store(Path(folder), salt)
     return STORE
