@@ -122,6 +122,29 @@ def test_search_loads_only_the_shards_of_the_words_typed(watched, site):
     assert watched.errors == []
 
 
+def test_search_loads_what_it_shows_of_the_results_shown_only(watched, site, tmp_path):
+    """A result's link, title, date, source and snippet come from its own search/docs/N.js,
+    loaded when it is shown; a result whose file cannot be loaded says so, the others show."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    page = watched.page
+    docs = []
+    page.on("request", lambda request: docs.append(request.url.rsplit("/search/docs/", 1)[1])
+            if "/search/docs/" in request.url else None)
+    page.goto((copy / "search.html").as_uri() + "?q=airsp")
+    shown = search_results(page)
+    numbers = sorted(shown.evaluate_all("items => items.map(item => item.dataset.doc)"))
+    assert sorted(docs) == [f"{number}.js" for number in numbers]
+    assert len(numbers) < len(list((copy / "search" / "docs").glob("*.js")))
+
+    missing = next(path for path in sorted((copy / "search" / "docs").glob("*.js")) if path.stem not in numbers)
+    missing.unlink()
+    page.goto((copy / "search.html").as_uri() + "?q=taliban")
+    page.wait_for_selector(f'#search-results [data-doc="{missing.stem}"]:has-text("could not be loaded")')
+    assert search_results(page).locator("h2 a").count() == search_results(page).count() - 1
+    assert watched.errors == ["Failed to load resource: net::ERR_FILE_NOT_FOUND"]  # that file, no script error
+
+
 def test_a_shard_that_cannot_be_loaded_is_searched_as_empty(watched, site, tmp_path):
     copy = tmp_path / "site"
     shutil.copytree(site, copy)

@@ -112,6 +112,8 @@ def test_index_of_a_thousand_briefings_is_far_smaller_than_their_text(tmp_path):
     print(f"1,000 synthetic briefings: index {size / 1024:.0f} KB, text {text / 1024:.0f} KB")
     assert text > 4_000_000
     assert size < 0.35 * text
+    # what every search loads first holds no briefing's row: its size does not grow with them
+    assert (tmp_path / "index.js").stat().st_size < 4096
 
 
 def test_built_site_index_covers_every_briefing_and_the_build_reports_its_size(tmp_path):
@@ -119,14 +121,14 @@ def test_built_site_index_covers_every_briefing_and_the_build_reports_its_size(t
     assert result.returncode == 0, result.stderr
     assert "Search index: 5 briefings," in result.stdout and "KB" in result.stdout
     index = written_index(tmp_path / "output" / "search")
-    assert len(index["docs"]) == 5
+    rows = written_rows(tmp_path / "output" / "search")
+    assert index["count"] == len(rows) == 5
     terms = decode(index)
-    undated = next(i for i, d in enumerate(index["docs"]) if d[2] == "Undated")
-    assert undated in terms["diplomat"]  # its source
+    undated = next(i for i, row in enumerate(rows) if row[2] == "Undated")
+    assert rows[undated][4] == "The Diplomat" and undated in terms["diplomat"]  # its source
     assert len(terms["taliban"]) >= 3
-    for number in range(5):
-        doc_script = (tmp_path / "output" / "search" / "docs" / f"{number}.js").read_text("utf-8")
-        assert doc_script.startswith(f"window.briefingSearchDoc&&window.briefingSearchDoc({number},")
+    for url, *_ in rows:
+        assert (tmp_path / "output" / url).is_file()
 
 
 def test_entities_from_the_context_are_searchable_for_the_briefings_that_mention_them():
@@ -150,17 +152,31 @@ def read_script(path: Path, name: str):
     return json.loads(text.removeprefix(f"window.{name}=").removesuffix(";\n"))
 
 
+def written_rows(folder: Path) -> list[list[str]]:
+    """What the search page shows of each document, from `folder`'s docs/N.js in order."""
+    rows = []
+    for number in range(len(list((folder / "docs").glob("*.js")))):
+        script = (folder / "docs" / f"{number}.js").read_text("utf-8")
+        call = f"window.briefingSearchDoc&&window.briefingSearchDoc({number},"
+        assert script.startswith(call) and script.endswith(");\n")
+        row, paragraphs = json.loads("[" + script.removeprefix(call).removesuffix(");\n") + "]")
+        assert len(row) == 5 and all(len(paragraph) == 2 for paragraph in paragraphs)
+        rows.append(row)
+    return rows
+
+
 def written_index(folder: Path) -> dict:
     """The index object written into `folder` (search/): index.js and the shards it names,
     each holding the words that start with its key."""
     head = read_script(folder / "index.js", "BRIEFING_SEARCH")
+    assert sorted(head) == ["count", "min", "shards", "stop"]  # no rows: see written_rows
     keys = head["shards"].split(" ") if head["shards"] else []
     assert keys == sorted(keys) and sorted(p.name for p in (folder / "terms").glob("*.js")) == sorted(
         shard_file(key).removeprefix("terms/") for key in keys)
     postings = read_postings(folder)
     for term in postings["terms"].split(" ") if postings["terms"] else []:
         assert term[:2] in keys
-    return {"docs": head["docs"], **postings, "stop": head["stop"], "min": head["min"]}
+    return {"count": head["count"], **postings, "stop": head["stop"], "min": head["min"]}
 
 
 def index_in(store, articles, folder: Path, in_child: bool = False) -> dict:
@@ -214,7 +230,8 @@ def test_a_briefing_is_indexed_again_only_when_its_text_or_title_changed(tmp_pat
     terms = decode(warm)
     assert 0 in terms["quokkas"] and "crossing" not in terms and 1 in terms["quiet"]
     assert (tmp_path / "two" / "search" / "docs" / "0.js").read_text("utf-8") == (
-        'window.briefingSearchDoc&&window.briefingSearchDoc(0,[["p-1","Quokkas convened at Torkham."]]);\n')
+        'window.briefingSearchDoc&&window.briefingSearchDoc(0,["briefings/a.html","Talks","","",""],'
+        '[["p-1","Quokkas convened at Torkham."]]);\n')
 
     # entries found or made in the forked process were kept by the build
     index_in(build_cache.Store(cache, "salt"), edited[::-1], tmp_path / "three")
@@ -243,7 +260,7 @@ def test_a_rebuild_with_the_cache_warm_writes_the_search_files_a_cold_build_writ
     assert files == sorted(path.relative_to(warm) for path in warm.rglob("*.js"))
     assert all((warm / name).read_bytes() == (cold / name).read_bytes() for name in files)
     index = written_index(warm)
-    terms, titles = decode(index), [row[1] for row in index["docs"]]
+    terms, titles = decode(index), [row[1] for row in written_rows(warm)]
     assert "Wombat summit" in titles and titles.index("Wombat summit") in terms["wombat"]
     assert len(terms["quokkas"]) == 1
 
@@ -288,10 +305,9 @@ def test_an_updated_index_is_the_index_built_afresh():
         new = list(old)
         for number in rng.sample(range(len(old)), rng.randint(1, len(old))):
             new[number] = weighted() if rng.random() < 0.7 else {**old[number], "w1": 3}
-        rows = [[f"u{n}", "", "", "", ""] for n in range(len(old))]
         changes = {n: (old[n], new[n]) for n in range(len(old)) if old[n] is not new[n]}
-        index = json.loads(json.dumps(index_of(zip(rows, old), RULES)))
-        assert updated_index(index, changes, rows, RULES) == index_of(zip(rows, new), RULES)
+        index = json.loads(json.dumps(index_of(old, RULES)))
+        assert updated_index(index, changes, len(old), RULES) == index_of(new, RULES)
 
 
 def search_files(folder: Path) -> dict[str, bytes]:

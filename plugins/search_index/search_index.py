@@ -5,8 +5,8 @@ index is JavaScript files, built once at build time. `search/index.js` assigns o
 
     window.BRIEFING_SEARCH = {
       "shards": "the shards' keys, sorted, joined by spaces",
+      "count": how many briefings are indexed (numbered 0 to count - 1),
       "stop": "stopwords joined by spaces", "min": shortest word indexed,
-      "docs": [[url, title, date label, iso date, source], ...],  # position = document number
     }
 
 and the postings are in shards: the words that start with the same two characters (the shard's
@@ -19,10 +19,11 @@ The search page loads the shards of the words a reader types, not the whole voca
 10,000 briefings the postings are 5.9 MB, a query's shards a few percent of them.
 
 A posting entry is `g` or `g:w` in base 36: `g` is the gap from the previous document number,
-`w` the word's weight in that document (omitted when 1). The index holds no text beyond titles,
-so it stays a fraction of the text it covers. The paragraphs a snippet is cut from are in one
-small script per briefing (`search/docs/N.js`), which the search page loads only for the
-results it shows.
+`w` the word's weight in that document (omitted when 1). What a result shows (its link, title,
+date and source, and the paragraphs a snippet is cut from) is in one small script per briefing
+(`search/docs/N.js`, see `doc_script`), which the search page loads only for the results it
+shows: so a search loads no briefing's row it does not show (at 10,000 briefings the rows were
+1.8 MB), and the index holds no text beyond the words.
 
 What each briefing gives the index (its paragraphs as JSON, their size, its weighted words) is
 kept in plugins/build_cache when that plugin is loaded, keyed by everything it is computed from:
@@ -152,7 +153,8 @@ def indexed(doc: dict, rules: dict) -> tuple[str, int, dict[str, int]]:
 
 
 def row(doc: dict) -> list[str]:
-    """A document's entry in the index's `docs`."""
+    """What a result shows of a document, in its `docs/N.js`: [url, title, date label, ISO
+    date, source]."""
     return [doc["url"], doc["title"], doc["date_label"], doc["iso_date"], doc["source"]]
 
 
@@ -175,29 +177,29 @@ def base36_bytes(number: int) -> bytes:
 
 def build_index(docs, rules: dict) -> dict:
     """The index object for documents (any iterable, in the order their numbers give)."""
-    return index_of(((row(doc), weighted_terms(doc, rules)) for doc in docs), rules)
+    return index_of((weighted_terms(doc, rules) for doc in docs), rules)
 
 
 def index_of(entries, rules: dict) -> dict:
-    """The index object for (docs row, weighted words) pairs in document order. Each is let go
+    """The index object for each document's weighted words, in document order. Each is let go
     once indexed, and each term's postings are kept encoded as they grow, a few bytes an entry:
     a tuple an entry took about 200 MB at 10,000 briefings."""
     postings: dict[str, Postings] = {}
-    rows = []
-    for number, (doc_row, weighted) in enumerate(entries):
-        rows.append(doc_row)
+    count = 0
+    for number, weighted in enumerate(entries):
+        count = number + 1
         for word, weight in weighted.items():
             found = postings.get(word)
             if found is None:
                 found = postings[word] = Postings()
             found.add(number, weight)
-    return index_object(rows, {word: str(found) for word, found in postings.items()}, rules)
+    return index_object(count, {word: str(found) for word, found in postings.items()}, rules)
 
 
-def index_object(rows: list, postings: dict[str, str], rules: dict) -> dict:
+def index_object(count: int, postings: dict[str, str], rules: dict) -> dict:
     terms = sorted(postings)
     return {
-        "docs": rows,
+        "count": count,
         "terms": " ".join(terms),
         "postings": [postings[term] for term in terms],
         "stop": " ".join(sorted(rules["stopwords"])),
@@ -205,9 +207,9 @@ def index_object(rows: list, postings: dict[str, str], rules: dict) -> dict:
     }
 
 
-def updated_index(index: dict, changes: dict[int, tuple[dict, dict]], rows: list, rules: dict) -> dict:
+def updated_index(index: dict, changes: dict[int, tuple[dict, dict]], count: int, rules: dict) -> dict:
     """What index_of gives after the documents numbered in `changes` went from their old
-    weighted words to their new ones (`rows`: every document's row, as many as before). Only
+    weighted words to their new ones (`count`: how many documents there are now). Only
     the postings of the words whose weight in one of those documents changed (added and
     dropped words among them) are decoded and encoded again."""
     postings = dict(zip(index["terms"].split(" "), index["postings"]))
@@ -226,7 +228,7 @@ def updated_index(index: dict, changes: dict[int, tuple[dict, dict]], rows: list
             for number, weight in entries:
                 found.add(number, weight)
             postings[word] = str(found)
-    return index_object(rows, postings, rules)
+    return index_object(count, postings, rules)
 
 
 def decoded_postings(encoded: str) -> list[tuple[int, int]]:
@@ -303,8 +305,8 @@ def write_index(folder: Path, index: dict) -> int:
         shard = {"key": key, "terms": " ".join(terms), "postings": entries}
         script = SHARD_CALL[0] + to_json(shard) + SHARD_CALL[1]
         size += (folder / shard_file(key)).write_bytes(script.encode("utf-8"))
-    head = {"shards": " ".join(sorted(shards)), "stop": index["stop"], "min": index["min"],
-            "docs": index["docs"]}
+    head = {"shards": " ".join(sorted(shards)), "count": index["count"], "stop": index["stop"],
+            "min": index["min"]}
     return size + write_script(folder / "index.js", "BRIEFING_SEARCH", head)
 
 
@@ -329,9 +331,10 @@ def json_pieces(value):
         yield to_json(value)
 
 
-def doc_script(number: int, payload: str) -> str:
-    """`search/docs/N.js` for paragraphs already in JSON."""
-    return f"window.briefingSearchDoc&&window.briefingSearchDoc({number},{payload});\n"
+def doc_script(number: int, doc_row: list[str], payload: str) -> str:
+    """`search/docs/N.js`: what the search page shows of document N, its row (see `row`) and
+    its paragraphs (already in JSON)."""
+    return f"window.briefingSearchDoc&&window.briefingSearchDoc({number},{to_json(doc_row)},{payload});\n"
 
 
 def document_order(articles) -> list:
@@ -459,7 +462,7 @@ class SearchFiles:
                 if not self.brought_over(number, earlier):
                     self.write_snippet(number, payload)
                 sizes.append(size)
-                yield self.rows[number], weighted
+                yield weighted
 
         index = index_of(pairs(), self.rules)
         return write_index(self.output_path / self.folder, index), sum(sizes)
@@ -479,7 +482,7 @@ class SearchFiles:
             if number in old:
                 changes[number] = (old[number][2], weighted)
                 text += size - old[number][1]
-        index = updated_index(index, changes, self.rows, self.rules)
+        index = updated_index(index, changes, len(self.rows), self.rules)
         return write_index(self.output_path / self.folder, index), text
 
     def brought_over(self, number: int, earlier) -> bool:
@@ -489,7 +492,7 @@ class SearchFiles:
 
     def write_snippet(self, number: int, payload: str) -> None:
         path = self.output_path / self.path(f"docs/{number}.js")
-        path.write_text(doc_script(number, payload), "utf-8")
+        path.write_text(doc_script(number, self.rows[number], payload), "utf-8")
 
     def entries(self, numbers):
         """(number, entry) for each of `numbers`, in order: from the cache, a query for every
@@ -530,7 +533,7 @@ NO_CACHE = NoCache()
 
 def read_postings(folder: Path) -> dict | None:
     """The terms and postings of the index in `folder` written by this module (the shards
-    index.js names), or None if they cannot all be read. index.js's docs are not decoded:
+    index.js names), or None if they cannot all be read. Only the start of index.js is read:
     its shard keys come first."""
     try:
         with open(folder / "index.js", encoding="utf-8") as file:

@@ -1,7 +1,8 @@
 /* Search page: looks words up in window.BRIEFING_SEARCH (search/index.js, written by
    plugins/search_index) and the shards of its postings (search/terms/<key>.js: the words that
-   start with the same two characters), loaded for the words typed, and shows each result's
-   snippet from search/docs/N.js. Everything is loaded with <script> elements, which browsers
+   start with the same two characters), loaded for the words typed, and shows each result from
+   search/docs/N.js (its link, title, date, source and the paragraphs its snippet is cut from),
+   loaded for the results shown. Everything is loaded with <script> elements, which browsers
    run from file:// where fetch() is refused. Text from briefings is only ever set as
    textContent. */
 (function () {
@@ -21,7 +22,7 @@
   var shards = {}; // key → {terms, postings, decoded} once its script has run
   var asked = {};
   var waiting = null; // the text to search once the shards it needs are here
-  var texts = {};
+  var docs = {}; // number → {row, paragraphs} once its script has run, null if it cannot be
   var requested = {};
   var query = [];
   var timer = 0;
@@ -99,7 +100,7 @@
         var term = shard.terms[i];
         if (term.lastIndexOf(word, 0) !== 0) break;
         var found = postings(shard, i);
-        var weight = Math.log(1 + data.docs.length / found.length) * (term === word ? 1 : 0.5);
+        var weight = Math.log(1 + data.count / found.length) * (term === word ? 1 : 0.5);
         found.forEach(function (posting) {
           scores.set(posting[0], Math.max(scores.get(posting[0]) || 0, posting[1] * weight));
         });
@@ -144,23 +145,31 @@
     return node;
   }
 
+  // A result's place in the list, filled in by showResult once its docs/N.js is here.
   function resultItem(number) {
-    var doc = data.docs[number]; // [url, title, date label, iso date, source]
     var item = element("li", "search-result");
     item.setAttribute("data-doc", number);
+    item.appendChild(element("p", "search-loading", "Loading…"));
+    return item;
+  }
+
+  function fill(item, doc) {
+    var row = doc.row; // [url, title, date label, iso date, source]
     var heading = element("h2");
-    var link = element("a", "", doc[1]);
-    link.href = list.getAttribute("data-root") + doc[0];
+    var link = element("a", "", row[1]);
+    link.href = list.getAttribute("data-root") + row[0];
     heading.appendChild(link);
     var meta = element("p", "meta");
-    var date = element(doc[3] ? "time" : "span", doc[3] ? "" : "undated", doc[2] || "Undated");
-    if (doc[3]) date.setAttribute("datetime", doc[3]);
+    var date = element(row[3] ? "time" : "span", row[3] ? "" : "undated", row[2] || "Undated");
+    if (row[3]) date.setAttribute("datetime", row[3]);
     meta.appendChild(date);
-    if (doc[4]) meta.appendChild(document.createTextNode(" · " + doc[4]));
+    if (row[4]) meta.appendChild(document.createTextNode(" · " + row[4]));
+    item.textContent = "";
     item.appendChild(heading);
     item.appendChild(meta);
-    item.appendChild(element("p", "search-snippet"));
-    return item;
+    var text = element("p", "search-snippet");
+    item.appendChild(text);
+    showSnippet(text, doc.paragraphs);
   }
 
   // A text folded as the index folds it, with the position in the original of each character.
@@ -204,9 +213,8 @@
     return best;
   }
 
-  function showSnippet(number) {
-    var item = list.querySelector('[data-doc="' + number + '"] .search-snippet');
-    var found = item && snippet(texts[number]);
+  function showSnippet(item, paragraphs) {
+    var found = snippet(paragraphs);
     if (!found) return;
     var first = found.found.length ? found.found[0][0] : 0;
     var start = Math.max(0, first - 60);
@@ -224,17 +232,27 @@
     item.appendChild(document.createTextNode(found.text.slice(at, end) + (end < found.text.length ? "…" : "")));
   }
 
-  window.briefingSearchDoc = function (number, paragraphs) {
-    texts[number] = paragraphs;
-    showSnippet(number);
+  function showResult(number) {
+    var item = list.querySelector('[data-doc="' + number + '"]');
+    if (!item) return; // no longer among the results shown
+    if (docs[number]) fill(item, docs[number]);
+    else item.textContent = "This briefing could not be loaded.";
+  }
+
+  window.briefingSearchDoc = function (number, row, paragraphs) {
+    docs[number] = { row: row, paragraphs: paragraphs };
+    showResult(number);
   };
 
-  function loadText(number) {
-    if (texts[number]) { showSnippet(number); return; }
+  function loadDoc(number) {
+    if (number in docs) { showResult(number); return; }
     if (requested[number]) return;
     requested[number] = true;
     var script = document.createElement("script");
     script.src = list.getAttribute("data-docs") + number + ".js";
+    // a file that cannot be loaded, or does not say what it holds, leaves its result a line
+    script.onerror = function () { docs[number] = null; showResult(number); };
+    script.onload = function () { if (!(number in docs)) script.onerror(); };
     document.body.appendChild(script);
   }
 
@@ -259,7 +277,7 @@
     list.textContent = "";
     shown.forEach(function (number) { list.appendChild(resultItem(number)); });
     status.textContent = describe(text, results.length);
-    shown.forEach(loadText);
+    shown.forEach(loadDoc);
   }
 
   function remember(text) {
