@@ -1,15 +1,18 @@
 """Converted seeds kept between runs, keyed by the seed's name and bytes and the converter itself.
 
-A rebuild after editing one seed converts that seed only. The key includes a hash of every file
-of this package (code and data), so any change to the converter converts everything again. The
-cache is one SQLite file in CONTENTDIR/.cache; entries of seeds no longer seen are dropped.
+A rebuild after editing one seed converts that seed only. The key includes a hash of the
+converter's code and rule files (converter_files), so any change to the converter converts
+everything again. The cache is one SQLite file in CONTENTDIR/.cache; entries of seeds no longer
+seen are dropped.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import pickle
+import re
 import sqlite3
 import zlib
 from dataclasses import replace
@@ -26,15 +29,45 @@ TABLES = ("seed", "summary", "written", "slug", "duplicate")
 POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting workers
 
 
+CONVERTER = PACKAGE / "convert.py"  # the converter: this module and what it imports
+RULE_FILE = re.compile(r"""\bload\(\s*["'](\w+)["']\s*\)""")  # rules.load("dates") → data/dates.toml
+
+
 @lru_cache(maxsize=1)
 def converter_fingerprint() -> str:
-    """A hash of the converter's code and data files."""
+    """A hash of the converter's code and data files (see converter_files)."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".toml", ".txt", ".json"}:
-            digest.update(str(path.relative_to(PACKAGE)).encode("utf-8") + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+    for path in converter_files():
+        digest.update(str(path.relative_to(PACKAGE)).encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def converter_files() -> list[Path]:
+    """The modules of this package that convert.py imports, directly or through another (at
+    the top of a module or inside a function), and the rule files they load, sorted. The
+    modules only the build's plugins or the benchmark import (periods, corpus…) are not the
+    converter's: a change to one of them must not convert every seed again."""
+    modules, waiting = set(), [CONVERTER]
+    while waiting:
+        module = waiting.pop()
+        if module in modules:
+            continue
+        modules.add(module)
+        waiting += imported_modules(module)
+    rules = {PACKAGE / "data" / f"{name}.toml" for module in modules
+             for name in RULE_FILE.findall(module.read_text("utf-8"))}
+    return sorted(modules | {path for path in rules if path.is_file()})
+
+
+def imported_modules(module: Path) -> list[Path]:
+    """This package's modules that `module` imports (`from . import x`, `from .x import y`)."""
+    found = []
+    for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            names = [node.module] if node.module else [alias.name for alias in node.names]
+            found += [PACKAGE / f"{name}.py" for name in names if (PACKAGE / f"{name}.py").is_file()]
+    return found
 
 
 def open_tables(path: Path, tables: tuple[str, ...]) -> sqlite3.Connection | None:

@@ -1,6 +1,9 @@
 """Conversion cache: unchanged seeds are not converted again, and the Markdown is the same."""
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 import briefing.seed_cache as seed_cache
 from briefing.model import Briefing
@@ -129,3 +132,47 @@ def test_reruns_settle_duplicates_as_a_fresh_run_does(tmp_path):
     names = [path.name for path in paths]
     first, copy = [(names[2], "-first.txt"), (names[6], "-first.txt")], [(names[6], names[2])]
     assert seen == [copy, first, first, copy, [(names[7], names[6])], []]
+
+
+def test_the_converters_fingerprint_covers_its_code_and_rules_and_nothing_else(tmp_path, monkeypatch):
+    """A change to what the converter runs (a module convert.py imports, directly or inside a
+    function, or a rule file one of them loads) converts every seed again; a change to a
+    module only the build or the benchmark imports, or to their data, does not."""
+    package = tmp_path / "briefing"
+    shutil.copytree(seed_cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(seed_cache, "PACKAGE", package)
+    monkeypatch.setattr(seed_cache, "CONVERTER", package / "convert.py")
+
+    def fingerprint() -> str:
+        seed_cache.converter_fingerprint.cache_clear()
+        return seed_cache.converter_fingerprint()
+
+    names = {str(path.relative_to(package)) for path in seed_cache.converter_files()}
+    assert {"convert.py", "pipeline.py", "entities.py", "markdown.py", "data/gazetteer.toml",
+            "data/dates.toml"} <= names
+    assert not names & {"periods.py", "corpus.py", "benchmark.py", "data/search.toml",
+                        "data/corpus_vocabulary.toml"}
+    for name, converts_again in [("periods.py", False), ("data/search.toml", False),
+                                 ("entities.py", True), ("data/gazetteer.toml", True),
+                                 ("pipeline.py", True)]:
+        before = fingerprint()
+        with open(package / name, "a", encoding="utf-8") as file:
+            file.write("\n# edited\n")
+        assert (fingerprint() != before) == converts_again, name
+
+    # a module that starts being imported, inside a function, becomes the converter's
+    with open(package / "pipeline.py", "a", encoding="utf-8") as file:
+        file.write("\n\ndef later():\n    from .periods import UNDATED\n    return UNDATED\n")
+    assert "periods.py" in {path.name for path in seed_cache.converter_files()}
+    before = fingerprint()
+    with open(package / "periods.py", "a", encoding="utf-8") as file:
+        file.write("\n# edited again\n")
+    assert fingerprint() != before
+
+
+@pytest.fixture(autouse=True)
+def fresh_fingerprint():
+    """converter_fingerprint is computed once per process: not from a test's package copy."""
+    seed_cache.converter_fingerprint.cache_clear()
+    yield
+    seed_cache.converter_fingerprint.cache_clear()
