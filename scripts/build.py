@@ -4,6 +4,8 @@
 A failed build (any ERROR logged, or a crash) leaves OUTPUTDIR exactly as it was: readers never
 get a half-written site. When only the content changed since the last build, pages whose content
 did not change are copied from OUTPUTDIR rather than rendered (plugins/parallel_render/reuse.py).
+Pelican runs in a process of its own (scripts/run_pelican.py): a new Python, or, in `make
+devserver`'s warm process, which has Pelican and the plugins imported already, a fork.
 
 Example:
     python scripts/build.py content output -s pelicanconf.py
@@ -11,11 +13,13 @@ Example:
 """
 
 import argparse
+import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -36,9 +40,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parse_with_pelican_args(parser, argv)
 
 
-def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str]) -> int:
+def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str],
+          fork: bool = False) -> int:
     """Run Pelican into OUTPUTDIR's sibling `.OUTPUTDIR.partial`; swap it in only on success.
-    Nothing changed since the last build (see briefing/up_to_date.py): nothing to do."""
+    Nothing changed since the last build (see briefing/up_to_date.py): nothing to do. `fork`:
+    run Pelican in a fork of this process rather than a new Python."""
     stamp = BuildStamp(input_dir, output_dir, settings, pelican_args)
     if stamp.site_is_current():
         print(f"nothing changed since the last build: {output_dir} is up to date")
@@ -47,12 +53,11 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
     stamp.forget()
     partial = output_dir.with_name(f".{output_dir.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
-    command = [sys.executable, str(RUN_PELICAN), str(input_dir), "-o", str(partial),
-               "-s", str(settings), "--fatal", "errors", *pelican_args]
+    arguments = [str(input_dir), "-o", str(partial), "-s", str(settings), "--fatal", "errors", *pelican_args]
     keys = output_records(input_dir, output_dir) / "page-keys.pickle"  # by plugins/parallel_render
     new_keys = keys.with_name(keys.name + ".new")
     new_keys.unlink(missing_ok=True)
-    status, problems = run_and_collect(command, page_reuse(keys, reusable, stamp.watching))
+    status, problems = run_and_collect(arguments, page_reuse(keys, reusable, stamp.watching), fork)
     if problems:
         print(f"\n{len(problems)} problem(s) logged by the build:", file=sys.stderr)
         for level, message in problems:
@@ -82,11 +87,16 @@ def page_reuse(keys: Path, reusable: Path | None, watching: bool) -> dict[str, s
 LOG_LINE = re.compile(r"\b(ERROR|WARNING|CRITICAL)\s+(.*?)(?:\s{2,}[\w.]+\.py:\d+)?\s*$")
 
 
-def run_and_collect(command: list[str], extra: dict[str, str]) -> tuple[int, list[tuple[str, str]]]:
-    """Run Pelican, passing its output through, and collect its warnings and errors."""
-    environment = {**os.environ, "COLUMNS": "400", **extra}  # COLUMNS: one line per log record
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, env=environment)
+def run_and_collect(arguments: list[str], extra: dict[str, str],
+                    fork: bool = False) -> tuple[int, list[tuple[str, str]]]:
+    """Run Pelican on `arguments`, passing its output through, and collect its warnings and
+    errors."""
+    environment = {"COLUMNS": "400", **extra}  # COLUMNS: one line per log record
+    if fork:
+        process = ForkedPelican(arguments, environment)
+    else:
+        process = subprocess.Popen([sys.executable, str(RUN_PELICAN), *arguments], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, env={**os.environ, **environment})
     problems = []
     for line in process.stdout:
         sys.stdout.write(line)
@@ -94,6 +104,58 @@ def run_and_collect(command: list[str], extra: dict[str, str]) -> tuple[int, lis
         if match:
             problems.append((match.group(1), match.group(2)))
     return process.wait(), problems
+
+
+class ForkedPelican:
+    """scripts/run_pelican.py's run() in a fork of this process, its output read through a pipe
+    as a Popen's is. The fork never returns into the caller's code: it ends with Pelican's exit
+    status."""
+
+    def __init__(self, arguments: list[str], environment: dict[str, str]):
+        import run_pelican  # noqa: PLC0415  (this folder's; only a forking build needs it)
+
+        read, write = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(read)
+            os.dup2(write, 1)
+            os.dup2(write, 2)
+            os.environ.update(environment)
+            sys.path[0] = os.getcwd()  # as run_pelican.py has it
+            fresh_logging()
+            status = 1
+            try:
+                run_pelican.run(arguments)
+            except SystemExit as exit_:
+                status = exit_.code if isinstance(exit_.code, int) else 1
+            except KeyboardInterrupt:
+                status = 130
+            except BaseException:  # noqa: BLE001  (reported, and the build fails)
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(status)
+        os.close(write)
+        self.stdout = os.fdopen(read, encoding="utf-8", errors="replace")
+
+    def wait(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        self.stdout.close()
+        return os.waitstatus_to_exitcode(status)
+
+
+def fresh_logging() -> None:
+    """Logging as a new Python has it. Pelican sets its handler up with `logging.basicConfig`,
+    which does nothing when the root logger has a handler already (the converter's, run before
+    in the same process, or a test runner's): its records would not be printed as LOG_LINE
+    reads them."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.setLevel(logging.WARNING)
 
 
 def swap_into_place(partial: Path, output_dir: Path) -> None:
@@ -105,13 +167,13 @@ def swap_into_place(partial: Path, output_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, fork: bool = False) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if not args.input_dir.is_dir():
         print(f"error: content folder {args.input_dir} does not exist", file=sys.stderr)
         return 2
     args.output_dir.parent.mkdir(parents=True, exist_ok=True)
-    return build(args.input_dir, args.output_dir.resolve(), args.settings, args.pelican_args)
+    return build(args.input_dir, args.output_dir.resolve(), args.settings, args.pelican_args, fork)
 
 
 if __name__ == "__main__":

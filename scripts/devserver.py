@@ -4,7 +4,16 @@
 A rebuild is what `make html` does: the converter (it converts only seeds that changed), then
 scripts/build.py (it renders only the pages a change touched and swaps the new site in only when
 the build succeeds). So a dropped-in clipping shows up after a rebuild of a second or two, and a
-failed rebuild leaves the last good site served, with the errors printed.
+failed rebuild leaves the last good site served, with the errors printed. Each rebuild says how
+long it took and how much CPU it used.
+
+Rebuilds start warm: the devserver imports the converter, Pelican and the plugins once, and
+runs each rebuild (converter, then build, then Pelican) in forks of itself, so none of them
+starts Python and imports those again (about half a second a rebuild). A fork starts from the
+state right after those imports, never from an earlier build's, so a warm rebuild writes what
+`make html` writes. When the code it imported changes (the converter, the plugins, these
+scripts), the devserver starts itself again, on the same port. --cold starts every step in a
+new Python instead. The site is served by a process of its own.
 
 Watched: every file of SEEDDIR; CONTENTDIR but for what the converter writes there (briefings/,
 sources/) and its cache; the settings files' folder (*.py), the theme and plugin folders the
@@ -19,20 +28,28 @@ Example:
 """
 
 import argparse
+import contextlib
 import functools
+import gc
+import io
+import os
+import resource
+import signal
 import subprocess
 import sys
 import threading
 import time
+import traceback
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
 sys.path.insert(0, str(ROOT))
 
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
-    CACHE_DIR, files_signature, files_under, parse_with_pelican_args, read_settings, settings_folders)
+    CACHE_DIR, PACKAGE, files_signature, files_under, parse_with_pelican_args, read_settings, settings_folders)
 
 GENERATED = frozenset({CACHE_DIR.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
 
@@ -50,6 +67,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     parser.add_argument("--interval", type=float, default=1.0,
                         help="seconds between two looks at the files (default: 1)")
+    parser.add_argument("--cold", action="store_true",
+                        help="start every rebuild's steps in a new Python (slower; see above)")
     return parse_with_pelican_args(parser, argv)
 
 
@@ -70,18 +89,92 @@ def signature(args: argparse.Namespace) -> str:
     return files_signature(watched_files(args))
 
 
-def rebuild(args: argparse.Namespace) -> bool:
-    """`make html`: convert, then build; False (the errors printed) if either failed."""
-    python = sys.executable
-    steps = [
-        [python, str(ROOT / "scripts" / "convert.py"), str(args.seed_dir), str(args.content_dir), "--quiet"],
-        [python, str(ROOT / "scripts" / "build.py"), str(args.content_dir), str(args.output_dir),
-         "-s", str(args.settings), "--", *args.pelican_args],
-    ]
-    for step in steps:
-        if subprocess.run(step, check=False).returncode != 0:
-            return False
-    return True
+def code_signature(args: argparse.Namespace) -> str:
+    """The files of the code a warm devserver imported: the converter's package, these scripts
+    and the plugin folders the settings name (see warm_up)."""
+    values = read_settings(args.settings.resolve()) or {}
+    plugins = [args.settings.resolve().parent / folder for folder in values.get("PLUGIN_PATHS", [])
+               if isinstance(folder, str)]
+    return files_signature([path for folder in (PACKAGE, SCRIPTS, *plugins) if folder.is_dir()
+                            for _, path in files_under(folder)])
+
+
+def convert_arguments(args: argparse.Namespace) -> list[str]:
+    return [str(args.seed_dir), str(args.content_dir), "--quiet"]
+
+
+def build_arguments(args: argparse.Namespace) -> list[str]:
+    return [str(args.content_dir), str(args.output_dir), "-s", str(args.settings), "--", *args.pelican_args]
+
+
+def warm_up(args: argparse.Namespace) -> None:
+    """Import what every rebuild runs, so that each fork has it: the converter, scripts/
+    convert.py and build.py, Pelican and the plugins the settings name (imported, not
+    registered: each build registers them). Then keep all of it out of the collector's sight."""
+    os.environ["COLUMNS"] = "400"  # Pelican's console reads it once, when imported (build.py sets it)
+    quiet = io.StringIO()  # the console decides on colours when imported: none, as through a pipe
+    with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+        import build  # noqa: F401, PLC0415  (scripts/, this script's folder)
+        import convert  # noqa: F401, PLC0415
+        import run_pelican  # noqa: F401, PLC0415
+        from briefing import pipeline  # noqa: F401, PLC0415
+        from pelican.plugins._utils import load_plugins  # noqa: PLC0415
+        from pelican.settings import read_settings as pelican_settings  # noqa: PLC0415
+
+        try:
+            load_plugins(pelican_settings(str(args.settings)))
+        except Exception:  # noqa: BLE001  (the build will say what is wrong with them)
+            pass
+    gc.freeze()
+
+
+def rebuild(args: argparse.Namespace) -> tuple[bool, float, float]:
+    """`make html`: convert, then build; (whether both succeeded (else the errors are
+    printed), CPU seconds, largest process's MB)."""
+    if args.cold:
+        steps = [[sys.executable, str(SCRIPTS / "convert.py"), *convert_arguments(args)],
+                 [sys.executable, str(SCRIPTS / "build.py"), *build_arguments(args)]]
+        cpu = peak = 0.0
+        for step in steps:
+            status, usage = waited(subprocess.Popen(step).pid)
+            cpu, peak = cpu + usage[0], max(peak, usage[1])
+            if status != 0:
+                return False, cpu, peak
+        return True, cpu, peak
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(rebuild_here(args))
+    status, (cpu, peak) = waited(pid)
+    return status == 0, cpu, peak
+
+
+def rebuild_here(args: argparse.Namespace) -> int:
+    """In a fork of the warm process: convert, then build; the exit status. Never raises."""
+    import build  # noqa: PLC0415  (imported by warm_up)
+    import convert  # noqa: PLC0415
+
+    status = 1
+    try:
+        status = convert.main(convert_arguments(args)) or build.main(build_arguments(args), fork=True)
+    except SystemExit as exit_:
+        status = exit_.code if isinstance(exit_.code, int) else 1
+    except KeyboardInterrupt:
+        status = 130
+    except BaseException:  # noqa: BLE001  (reported: the build failed)
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return status
+
+
+def waited(pid: int) -> tuple[int, tuple[float, float]]:
+    """A child's exit status once it ends, with its CPU seconds and peak MB (its own processes'
+    included)."""
+    _, status, usage = os.wait4(pid, 0)
+    return os.waitstatus_to_exitcode(status), (usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -89,14 +182,41 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass  # a line per request would bury the build's messages
 
 
-def serve(args: argparse.Namespace) -> ThreadingHTTPServer:
-    """Serve OUTPUTDIR in a thread; the folder is looked up by name at each request, so the site
-    that scripts/build.py swaps in is the one served."""
+def serve(args: argparse.Namespace) -> tuple[int, tuple]:
+    """Serve OUTPUTDIR from a process of its own (the warm process forks rebuilds, which a
+    process with threads must not do); the folder is looked up by name at each request, so the
+    site that scripts/build.py swaps in is the one served. (The server's pid, its address.) The
+    port is taken here, so that a busy one is an error at once."""
     args.output_dir.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(QuietHandler, directory=str(args.output_dir.resolve()))
     server = ThreadingHTTPServer((args.bind, args.port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    parent = os.getpid()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            threading.Thread(target=stop_when_orphaned, args=(server, parent), daemon=True).start()
+            server.serve_forever()
+        finally:
+            os._exit(0)
+    server.socket.close()
+    return pid, server.server_address
+
+
+def stop_when_orphaned(server: ThreadingHTTPServer, parent: int) -> None:
+    """The server's process ends with the devserver, however that ends."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    server.shutdown()
+
+
+def stop(server: int) -> None:
+    try:
+        os.kill(server, signal.SIGTERM)
+        os.waitpid(server, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 def settled_signature(args: argparse.Namespace, seen: str) -> str:
@@ -112,39 +232,61 @@ def settled_signature(args: argparse.Namespace, seen: str) -> str:
 def built(args: argparse.Namespace, reason: str) -> None:
     print(f"\n[devserver] {time.strftime('%H:%M:%S')} {reason}: building", flush=True)
     started = time.perf_counter()
-    if rebuild(args):
-        print(f"[devserver] built in {time.perf_counter() - started:.1f} s", flush=True)
+    success, cpu, peak = rebuild(args)
+    if success:
+        print(f"[devserver] built in {time.perf_counter() - started:.2f} s (CPU {cpu:.2f} s, "
+              f"largest process {peak:.0f} MB)", flush=True)
     else:
         print("[devserver] the build failed (see above): the last good site is still served",
               flush=True)
 
 
+def restart(argv: list[str], port: int) -> None:
+    """Start this script again, with the same arguments and on the port it serves on."""
+    print("\n[devserver] the converter's, the plugins' or the scripts' code changed: starting again",
+          flush=True)
+    os.execv(sys.executable, [sys.executable, str(Path(__file__).resolve()), *restart_arguments(argv, port)])
+
+
+def restart_arguments(argv: list[str], port: int) -> list[str]:
+    """`argv` with `--port PORT` added before Pelican's options (the last --port counts: with
+    `--port 0` the first start picked a free one, and the site must stay where it was)."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    return [*argv[:cut], "--port", str(port), *argv[cut:]]
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
     if not args.seed_dir.is_dir():  # the content folder is made by the converter, as in make html
         print(f"error: seed folder {args.seed_dir} does not exist", file=sys.stderr)
         return 2
     try:
-        server = serve(args)
+        server, (host, port) = serve(args)
     except OSError as error:
         print(f"error: cannot serve on {args.bind}:{args.port}: {error}", file=sys.stderr)
         return 2
+    code = None if args.cold else code_signature(args)
+    if not args.cold:
+        warm_up(args)
     seen = signature(args)
-    built(args, "first build")
-    host, port = server.server_address[:2]
-    print(f"[devserver] serving {args.output_dir} on http://{host}:{port}/ and watching "
-          f"{args.seed_dir} for changes; Ctrl-C to stop", flush=True)
     try:
+        built(args, "first build")
+        print(f"[devserver] serving {args.output_dir} on http://{host}:{port}/ and watching "
+              f"{args.seed_dir} for changes; Ctrl-C to stop", flush=True)
         while True:
             time.sleep(args.interval)
             now = signature(args)
             if now != seen:
                 seen = settled_signature(args, now)  # a change made during the build is seen next
+                if code is not None and code_signature(args) != code:
+                    stop(server)
+                    restart(argv, port)
                 built(args, "files changed")
     except KeyboardInterrupt:
         print("\n[devserver] stopped", flush=True)
     finally:
-        server.shutdown()
+        stop(server)
     return 0
 
 

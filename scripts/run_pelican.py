@@ -12,7 +12,8 @@ A build holds every briefing it read, and what is made from them, until it ends.
   the process ends without that, once the logs are flushed. A failure (SystemExit) ends the
   process the usual way.
 
-Used by scripts/build.py:
+Used by scripts/build.py, as a command or, in `make devserver`'s warm process, as `run()` in a
+forked process:
     python scripts/run_pelican.py content -o output -s pelicanconf.py --fatal errors
 """
 
@@ -23,13 +24,20 @@ import sys
 
 GC_THRESHOLD = 20_000  # allocations between two young collections (Python's default: 700)
 
-if __name__ == "__main__":
-    sys.path[0] = os.getcwd()  # as `python -m pelican` has it, not this script's folder
-    from pelican import main
+
+def run(arguments: list[str]) -> None:
+    """Pelican's main() on `arguments`; never returns: the process ends with Pelican's exit
+    status (0 at once, see above)."""
+    from pelican import main  # noqa: PLC0415  (after sys.path is set)
 
     gc.set_threshold(GC_THRESHOLD)
-    main()
+    main(arguments)  # a failure raises SystemExit
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.path[0] = os.getcwd()  # as `python -m pelican` has it, not this script's folder
+    run(sys.argv[1:])

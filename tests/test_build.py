@@ -1,9 +1,13 @@
 """Building with make: any seed folder, errors that fail the build, byte-identical rebuilds."""
 
 import filecmp
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import SEEDS, build_site
+import pytest
+from conftest import ROOT, SEEDS, build_site
 
 
 DISTRICT_SEED = ("Taliban retake district – Dawn\n\nPublished: 3 March 2022\n\n"
@@ -124,3 +128,38 @@ def test_a_jsonld_line_in_a_hand_written_briefing_is_ignored_with_a_warning(tmp_
     assert "by-hand.md: its 'Jsonld' metadata line is ignored" in result.stdout + result.stderr
     page = (tmp_path / "output" / "briefings" / "written-by-hand.html").read_text("utf-8")
     assert '"@type":"NewsArticle"' in page.replace(" ", "") and '"Thing"' not in page
+
+
+FORKED_BUILD = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import build; "
+                "sys.exit(build.main(sys.argv[3:], fork=True))")
+
+
+@pytest.mark.parametrize("fork", [False, True], ids=["new python", "forked"])
+def test_the_build_lists_what_pelican_logged_and_keeps_the_last_site_when_it_fails(tmp_path, fork):
+    """scripts/build.py runs Pelican in a new Python (make html) or in a fork of itself (make
+    devserver's warm process): either way it passes Pelican's output through, lists the
+    warnings and errors at the end, and swaps the new site in only when the build succeeded."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    (content / "briefings").mkdir()
+    (content / "briefings" / "by-hand.md").write_text(
+        "Title: Written by hand\nDate: 2022-03-04\nJsonld: {}\n\nA briefing an editor wrote.\n", "utf-8")
+    output = tmp_path / "output"
+    arguments = [str(content), str(output), "-s", str(ROOT / "pelicanconf.py")]
+    command = ([sys.executable, "-c", FORKED_BUILD, str(ROOT / "scripts"), str(ROOT)] if fork
+               else [sys.executable, str(ROOT / "scripts" / "build.py")])
+
+    result = subprocess.run([*command, *arguments], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Done: Processed 1 article" in result.stdout
+    assert "1 problem(s) logged by the build:" in result.stderr
+    assert (f"WARNING: {content / 'briefings' / 'by-hand.md'}: its 'Jsonld' metadata line is ignored"
+            in result.stderr)
+    before = tree(output)
+    assert "briefings/written-by-hand.html" in before
+
+    (content / "briefings" / "broken.md").write_text("Date: 2021-01-01\n\nNo title.\n", "utf-8")
+    result = subprocess.run([*command, *arguments], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode != 0
+    assert "ERROR:" in result.stderr and "broken.md" in result.stderr and "left as it was" in result.stderr
+    assert tree(output) == before

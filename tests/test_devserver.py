@@ -1,4 +1,5 @@
-"""`make devserver`: the site served on 127.0.0.1, rebuilt when a clipping is dropped into the seed folder."""
+"""`make devserver`: the site served on 127.0.0.1, rebuilt when a clipping is dropped into the seed
+folder, in forks of a warm process that write what `make html` writes."""
 
 import os
 import queue
@@ -6,23 +7,36 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
+import urllib.error
 import urllib.request
+from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, built_output
+
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import devserver  # noqa: E402
 
 SERVING = re.compile(r"on (http://127\.0\.0\.1:\d+/)")
 
 
 def start(tmp_path, seeds):
+    """`make devserver` on `seeds`, into tmp_path's content and output folders."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", "-C", str(ROOT), "devserver", f"SEEDDIR={seeds}",
-         f"INPUTDIR={content}", f"OUTPUTDIR={tmp_path / 'output'}", "PORT=0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return started(["make", "--no-print-directory", "-C", str(ROOT), "devserver", f"SEEDDIR={seeds}",
+                    f"INPUTDIR={content}", f"OUTPUTDIR={tmp_path / 'output'}", "PORT=0"])
+
+
+def started(command: list[str], cwd: Path = ROOT):
+    """A devserver process in a session of its own, and a queue of the lines it prints."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     return process, lines
@@ -91,3 +105,106 @@ def drain(lines: queue.Queue, seen: list[str]) -> list[str]:
         except queue.Empty:
             seen.extend(new)
             return new
+
+
+def builds_done(lines: queue.Queue, seen: list[str], count: int) -> bool:
+    drain(lines, seen)
+    return sum("[devserver] built in" in line for line in seen) >= count
+
+
+def stopped(process, lines: queue.Queue, seen: list[str]) -> None:
+    os.killpg(process.pid, signal.SIGINT)
+    process.wait(timeout=30)
+    drain(lines, seen)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_a_warm_rebuild_writes_what_make_html_writes_and_the_server_ends_with_it(tmp_path):
+    """The devserver's first build and its rebuild after an edit run in forks of a process that
+    imported the converter, Pelican and the plugins; its site must be the one `make html`
+    builds from the same seeds, byte for byte. Each build says what it cost."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, seeds)
+    for workdir in ("warm", "cold"):  # a briefing written by hand, whose build logs a warning
+        (tmp_path / workdir / "content" / "briefings").mkdir(parents=True)
+        (tmp_path / workdir / "content" / "briefings" / "by-hand.md").write_text(
+            "Title: Written by hand\nDate: 2022-03-04\nJsonld: {}\n\nA briefing an editor wrote.\n", "utf-8")
+    process, lines = start(tmp_path / "warm", seeds)
+    seen: list[str] = []
+    try:
+        base = base_url(lines, seen)
+        edited = sorted(seeds.glob("*.txt"))[2]
+        edited.write_text(edited.read_text("utf-8") + "\nOfficials in Kabul later denied the report.\n", "utf-8")
+        assert eventually(lambda: builds_done(lines, seen, 2)), "".join(seen)
+    finally:
+        stopped(process, lines, seen)
+    printed = "".join(seen)
+    assert re.search(r"built in [\d.]+ s \(CPU [\d.]+ s, largest process \d+ MB\)", printed)
+    # Pelican's log in the fork is what build.py reads, though the converter set logging up before
+    assert printed.count("1 problem(s) logged by the build:") == 2
+    assert printed.count("by-hand.md: its 'Jsonld' metadata line is ignored") >= 4, printed
+    with pytest.raises(urllib.error.URLError):  # the server's process ended with the devserver
+        urllib.request.urlopen(base, timeout=5)
+    warm = tree(tmp_path / "warm" / "output")
+    cold = tree(built_output(seeds, tmp_path / "cold"))
+    assert warm.keys() == cold.keys()
+    assert [name for name in warm if warm[name] != cold[name]] == []
+    assert any(b"Officials in Kabul later denied the report." in data for data in warm.values())
+
+
+def test_a_change_to_the_code_starts_the_devserver_again_on_the_same_port(tmp_path):
+    """A warm process keeps the code it imported: when the converter's code changes (here a
+    copy of the project's), it starts itself again and serves the site where it was."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "node_modules", "output", "public", ".cache", "__pycache__", "*.zip",
+        "briefings", "sources"))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[:2]:
+        shutil.copy(seed, seeds)
+    process, lines = started([sys.executable, str(project / "scripts" / "devserver.py"), str(seeds),
+                              str(tmp_path / "content"), str(tmp_path / "output"), "-s", "pelicanconf.py",
+                              "--port", "0", "--interval", "0.3"], cwd=project)
+    seen: list[str] = []
+    try:
+        base = base_url(lines, seen)
+        with open(project / "briefing" / "periods.py", "a", encoding="utf-8") as file:
+            file.write("\n# a change to the code\n")
+        assert eventually(lambda: any("code changed: starting again" in line for line in drain(lines, seen))), \
+            "".join(seen)
+        assert base_url(lines, seen) == base
+        assert briefings_listed(base) == 2
+    finally:
+        stopped(process, lines, seen)
+
+
+def test_restarting_keeps_the_port_and_the_options():
+    assert devserver.restart_arguments(["seeds", "content", "output", "-s", "pelicanconf.py", "--port", "0"],
+                                       8123) == ["seeds", "content", "output", "-s", "pelicanconf.py",
+                                                 "--port", "0", "--port", "8123"]
+    assert devserver.restart_arguments(["seeds", "c", "o", "-s", "p.py", "--", "--verbose"], 8000) == [
+        "seeds", "c", "o", "-s", "p.py", "--port", "8000", "--", "--verbose"]
+    args = devserver.parse_args(devserver.restart_arguments(["s", "c", "o", "-s", "p.py", "--port", "0"], 8123))
+    assert args.port == 8123
+
+
+def test_a_cold_devserver_starts_every_step_in_a_new_python(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], seeds)
+    process, lines = started([sys.executable, str(ROOT / "scripts" / "devserver.py"), str(seeds),
+                              str(tmp_path / "content"), str(tmp_path / "output"), "-s", "pelicanconf.py",
+                              "--port", "0", "--cold"])
+    seen: list[str] = []
+    try:
+        base = base_url(lines, seen)
+        assert briefings_listed(base) == 1
+    finally:
+        stopped(process, lines, seen)
+    assert any("[devserver] built in" in line for line in seen), "".join(seen)
