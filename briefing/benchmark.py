@@ -8,6 +8,8 @@ machine:
 - full: convert + `scripts/build.py` from nothing (no content, output or cache), as `make html`;
 - edit: the same after editing one seed (caches warm);
 - nochange: the same with nothing changed (the build sees that and skips Pelican);
+- devserver: the rebuild after editing one seed in `make devserver`, whose warm process has
+  the converter, Pelican and the plugins imported already (its own report of the rebuild);
 - pelican: plain Pelican (theme `simple`, no plugins, no typogrify) on the very Markdown the
   converter wrote;
 - hugo: Hugo on the same content turned into Hugo front matter, with a minimal layout.
@@ -20,7 +22,9 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -33,10 +37,11 @@ from .hugo_baseline import export_site
 from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("convert", "full", "edit", "nochange", "publish", "pelican", "hugo")
+STEPS = ("convert", "full", "edit", "nochange", "devserver", "publish", "pelican", "hugo")
 PUBLISH_SETTINGS = ROOT / "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
+DEVSERVER_BUILT = re.compile(r"\[devserver\] built in ([\d.]+) s \(CPU ([\d.]+) s, largest process (\d+) MB\)")
 
 PLAIN_PELICAN_SETTINGS = """\
 # Plain Pelican for the benchmark: built-in theme, no plugins, no typogrify.
@@ -199,6 +204,8 @@ class Bench:
             return self.pipeline()
         if name == "nochange":
             return self.pipeline()
+        if name == "devserver":
+            return self.devserver_rebuild(run)
         if name == "publish":  # from the converted content, into an empty folder
             out = self.work / "publish-output"
             shutil.rmtree(out, ignore_errors=True)
@@ -218,6 +225,36 @@ class Bench:
                                str(self.work / "hugo-site"), "--destination", str(out)]])
         raise ValueError(name)
 
+    def devserver_rebuild(self, run: int) -> Measure:
+        """`make devserver` started on the site built so far; once its first build (nothing
+        changed) is done, one seed is edited: the rebuild's wall time, CPU and largest process,
+        as the devserver reports them. It is stopped before the next step."""
+        command = [self.python, str(ROOT / "scripts" / "devserver.py"), str(self.seeds), str(self.content),
+                   str(self.output), "-s", str(self.settings), "--port", "0", "--interval", "0.2"]
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, start_new_session=True)
+        printed: list[str] = []
+        try:
+            self.read_until(process, "[devserver] serving", printed)
+            self.edit_one_seed(run + 1000)  # not the text the edit step left
+            found = DEVSERVER_BUILT.search(self.read_until(process, "[devserver] built in", printed))
+        finally:
+            os.killpg(process.pid, signal.SIGINT)
+            process.wait(timeout=60)
+        return Measure(float(found.group(1)), float(found.group(3)), float(found.group(2)))
+
+    @staticmethod
+    def read_until(process: subprocess.Popen, text: str, printed: list[str]) -> str:
+        """The first line the devserver prints that holds `text`; an error if it ends or its
+        build fails first."""
+        for line in process.stdout:
+            printed.append(line)
+            if text in line:
+                return line
+            if "[devserver] the build failed" in line:
+                break
+        raise RuntimeError("make devserver did not build:\n" + "".join(printed[-40:]))
+
     def plain_settings(self) -> Path:
         path = self.work / "plain_pelicanconf.py"
         if not path.exists():
@@ -225,7 +262,7 @@ class Bench:
         return path
 
     def outputs(self, name: str) -> Path | None:
-        return {"full": self.output, "edit": self.output, "nochange": self.output,
+        return {"full": self.output, "edit": self.output, "nochange": self.output, "devserver": self.output,
                 "publish": self.work / "publish-output", "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
 
@@ -271,8 +308,8 @@ def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, tot
                       statistics.median(m.cpu_seconds for m in measures), pages, total, search)
 
 
-RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("nochange", "hugo"),
-          ("pelican", "hugo"))
+RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("devserver", "hugo"),
+          ("devserver", "edit"), ("nochange", "hugo"), ("pelican", "hugo"))
 
 
 def format_table(results: list[SizeResult]) -> str:

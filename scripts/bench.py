@@ -23,9 +23,10 @@ examples:
   make bench BENCHOPTS="--sizes 1000"
 
 steps: convert (converter alone), full (convert + build from nothing), edit (rebuild after one
-seed changed), nochange (rebuild with nothing changed), publish (`make publish`'s build, with
-feeds and sitemap, from the converted content into an empty folder), pelican (plain Pelican),
-hugo (Hugo)."""
+seed changed), nochange (rebuild with nothing changed), devserver (the same edit rebuilt by
+`make devserver`'s warm process, as it reports it), publish (`make publish`'s build, with feeds
+and sitemap, from the converted content into an empty folder), pelican (plain Pelican), hugo
+(Hugo)."""
 
 
 def sizes(text: str) -> list[int]:

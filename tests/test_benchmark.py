@@ -21,10 +21,11 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     assert set(steps) == set(STEPS)
     assert all(step["seconds"] > 0 and step["peak_mb"] > 0 for step in steps.values())
     # Our site, plain Pelican and Hugo all wrote the eight briefings at least.
-    assert all(steps[name]["pages"] >= 8 for name in ("full", "edit", "nochange", "publish", "pelican", "hugo"))
+    assert all(steps[name]["pages"] >= 8 for name in ("full", "edit", "nochange", "devserver", "publish", "pelican",
+                                                      "hugo"))
     published = tmp_path / "work" / "n8" / "publish-output"  # make publish's site, with feeds
     assert (published / "feeds" / "all.atom.xml").is_file() and (published / "sitemap.xml").is_file()
-    assert {"full/pelican", "edit/hugo", "nochange/hugo"} <= set(data["sizes"][0]["ratios"])
+    assert {"full/pelican", "edit/hugo", "devserver/hugo", "nochange/hugo"} <= set(data["sizes"][0]["ratios"])
     assert "| 8 | full |" in result.stdout and "full / pelican" in result.stdout
 
 
