@@ -8,7 +8,6 @@ seen are dropped.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import os
 import pickle
@@ -60,13 +59,21 @@ def converter_files() -> list[Path]:
     return sorted(modules | {path for path in rules if path.is_file()})
 
 
+RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.(\w*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)", re.M)
+
+
 def imported_modules(module: Path) -> list[Path]:
-    """This package's modules that `module` imports (`from . import x`, `from .x import y`)."""
+    """This package's modules that `module` imports (`from . import x`, `from .x import y`), at
+    the top or inside a function. (A pattern, not `ast`: parsing every module took 0.1 s of
+    each converter run.)"""
     found = []
-    for node in ast.walk(ast.parse(module.read_text("utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            names = [node.module] if node.module else [alias.name for alias in node.names]
-            found += [PACKAGE / f"{name}.py" for name in names if (PACKAGE / f"{name}.py").is_file()]
+    for module_name, names in RELATIVE_IMPORT.findall(module.read_text("utf-8")):
+        if not module_name:  # from . import a, b as c
+            names = re.sub(r"#[^\n]*", "", names).strip("()")
+            candidates = [name.split()[0] for name in names.split(",") if name.strip()]
+        else:
+            candidates = [module_name]
+        found += [PACKAGE / f"{name}.py" for name in candidates if (PACKAGE / f"{name}.py").is_file()]
     return found
 
 

@@ -41,10 +41,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str],
-          fork: bool = False) -> int:
+          fork: bool = False, leave_old: bool = False) -> int:
     """Run Pelican into OUTPUTDIR's sibling `.OUTPUTDIR.partial`; swap it in only on success.
     Nothing changed since the last build (see briefing/up_to_date.py): nothing to do. `fork`:
-    run Pelican in a fork of this process rather than a new Python."""
+    run Pelican in a fork of this process rather than a new Python. `leave_old`: leave the
+    last site's folder (old_site) for the caller to delete once the new one is reported."""
     stamp = BuildStamp(input_dir, output_dir, settings, pelican_args)
     if stamp.site_is_current():
         print(f"nothing changed since the last build: {output_dir} is up to date")
@@ -67,7 +68,7 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
         print(f"build failed (pelican exit {status}): {output_dir} left as it was", file=sys.stderr)
         new_keys.unlink(missing_ok=True)
         return status
-    swap_into_place(partial, output_dir)
+    swap_into_place(partial, output_dir, leave_old)
     if new_keys.exists():
         new_keys.replace(keys)
     stamp.record()
@@ -158,22 +159,28 @@ def fresh_logging() -> None:
     root.setLevel(logging.WARNING)
 
 
-def swap_into_place(partial: Path, output_dir: Path) -> None:
-    old = output_dir.with_name(f".{output_dir.name}.old")
+def old_site(output_dir: Path) -> Path:
+    """Where the last site goes while the new one is swapped in."""
+    return output_dir.with_name(f".{output_dir.name}.old")
+
+
+def swap_into_place(partial: Path, output_dir: Path, leave_old: bool = False) -> None:
+    old = old_site(output_dir)
     shutil.rmtree(old, ignore_errors=True)
     if output_dir.exists():
         output_dir.rename(old)
     partial.rename(output_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    if not leave_old:  # thousands of files: a second or more at 10,000 briefings
+        shutil.rmtree(old, ignore_errors=True)
 
 
-def main(argv: list[str] | None = None, fork: bool = False) -> int:
+def main(argv: list[str] | None = None, fork: bool = False, leave_old: bool = False) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if not args.input_dir.is_dir():
         print(f"error: content folder {args.input_dir} does not exist", file=sys.stderr)
         return 2
     args.output_dir.parent.mkdir(parents=True, exist_ok=True)
-    return build(args.input_dir, args.output_dir.resolve(), args.settings, args.pelican_args, fork)
+    return build(args.input_dir, args.output_dir.resolve(), args.settings, args.pelican_args, fork, leave_old)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import functools
 import gc
 import io
 import os
-import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -118,9 +118,13 @@ def warm_up(args: argparse.Namespace) -> None:
         import convert  # noqa: F401, PLC0415
         import run_pelican  # noqa: F401, PLC0415
         from briefing import pipeline  # noqa: F401, PLC0415
+        from briefing.seed_cache import converter_fingerprint  # noqa: PLC0415
+        from briefing.up_to_date import environment_fingerprint  # noqa: PLC0415
         from pelican.plugins._utils import load_plugins  # noqa: PLC0415
         from pelican.settings import read_settings as pelican_settings  # noqa: PLC0415
 
+        converter_fingerprint()  # kept: the converter's code cannot change without a restart
+        environment_fingerprint(args.settings, args.pelican_args)  # its imports and package lists
         try:
             load_plugins(pelican_settings(str(args.settings)))
         except Exception:  # noqa: BLE001  (the build will say what is wrong with them)
@@ -150,6 +154,13 @@ def rebuild(args: argparse.Namespace) -> tuple[bool, float, float]:
     return status == 0, cpu, peak
 
 
+def remove_old_site(args: argparse.Namespace) -> None:
+    """The last site, swapped out by a warm rebuild, deleted once the new one is reported."""
+    import build  # noqa: PLC0415  (imported by warm_up)
+
+    shutil.rmtree(build.old_site(args.output_dir.resolve()), ignore_errors=True)
+
+
 def rebuild_here(args: argparse.Namespace) -> int:
     """In a fork of the warm process: convert, then build; the exit status. Never raises."""
     import build  # noqa: PLC0415  (imported by warm_up)
@@ -157,7 +168,8 @@ def rebuild_here(args: argparse.Namespace) -> int:
 
     status = 1
     try:
-        status = convert.main(convert_arguments(args)) or build.main(build_arguments(args), fork=True)
+        status = convert.main(convert_arguments(args)) or build.main(build_arguments(args), fork=True,
+                                                                     leave_old=True)
     except SystemExit as exit_:
         status = exit_.code if isinstance(exit_.code, int) else 1
     except KeyboardInterrupt:
@@ -239,6 +251,8 @@ def built(args: argparse.Namespace, reason: str) -> None:
     else:
         print("[devserver] the build failed (see above): the last good site is still served",
               flush=True)
+    if not args.cold:
+        remove_old_site(args)
 
 
 def restart(argv: list[str], port: int) -> None:

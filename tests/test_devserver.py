@@ -141,6 +141,8 @@ def test_a_warm_rebuild_writes_what_make_html_writes_and_the_server_ends_with_it
         edited = sorted(seeds.glob("*.txt"))[2]
         edited.write_text(edited.read_text("utf-8") + "\nOfficials in Kabul later denied the report.\n", "utf-8")
         assert eventually(lambda: builds_done(lines, seen, 2)), "".join(seen)
+        # the last site, swapped out, is deleted once the rebuild is reported
+        assert eventually(lambda: not (tmp_path / "warm" / ".output.old").exists(), timeout=30)
     finally:
         stopped(process, lines, seen)
     printed = "".join(seen)

@@ -163,7 +163,10 @@ def test_the_converters_fingerprint_covers_its_code_and_rules_and_nothing_else(t
     # a module that starts being imported, inside a function, becomes the converter's
     with open(package / "pipeline.py", "a", encoding="utf-8") as file:
         file.write("\n\ndef later():\n    from .periods import UNDATED\n    return UNDATED\n")
-    assert "periods.py" in {path.name for path in seed_cache.converter_files()}
+    with open(package / "markdown.py", "a", encoding="utf-8") as file:
+        file.write("\n\ndef sample():\n    from . import (corpus,  # a comment\n        hugo_baseline as baseline)\n"
+                   "    return corpus, baseline\n")
+    assert {"periods.py", "corpus.py", "hugo_baseline.py"} <= {path.name for path in seed_cache.converter_files()}
     before = fingerprint()
     with open(package / "periods.py", "a", encoding="utf-8") as file:
         file.write("\n# edited again\n")
