@@ -62,3 +62,25 @@ def test_a_bad_process_count_is_reported_and_replaced(caplog):
     assert render_processes({}) == usable_cores()
     assert render_processes({"RENDER_PROCESSES": "two"}) == usable_cores()
     assert "RENDER_PROCESSES must be a whole number" in caplog.text
+
+
+def test_pages_share_a_copy_of_the_context_only_while_it_is_unchanged():
+    """Each page keeps the context as it was when the page was recorded; while no key was
+    added, removed, moved or given another object, pages share one copy."""
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from parallel_render.parallel_render import ParallelWriter  # noqa: PLC0415
+
+    writer = SimpleNamespace(last_copy=None)
+    x, y = ["x"], ["y"]
+    context = {"a": x, "b": y}
+    first = ParallelWriter.context_copy(writer, context)
+    assert first == context and first is not context
+    assert ParallelWriter.context_copy(writer, context) is first
+    assert ParallelWriter.context_copy(writer, {"a": x, "b": y}) is first  # equal keys, same objects
+    for changed in ({"a": x, "b": ["y"]},  # an equal list, but another object
+                    {"a": x, "b": y, "c": x},  # a key added
+                    {"b": x, "a": y}):  # keys moved, each to the other's object
+        writer.last_copy = first
+        assert ParallelWriter.context_copy(writer, changed) == changed
+        assert writer.last_copy is not first

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import operator
 import os
 import pickle
 import shutil
@@ -196,10 +197,11 @@ class ParallelWriter(Writer):
 
     def context_copy(self, context: dict) -> dict:
         """A copy of `context` as it is now; the last one made if the context has not changed
-        since (the same keys holding the same objects)."""
+        since (the same keys, in the same order, holding the same objects). Compared a page at a
+        time, without a Python step per key: 190 keys × 14,000 pages at 10,000 briefings."""
         last = self.last_copy
-        if last is None or len(last) != len(context) or any(
-                last.get(key, last) is not value for key, value in context.items()):
+        if last is None or len(last) != len(context) or not (
+                all(map(operator.eq, last, context)) and all(map(operator.is_, last.values(), context.values()))):
             self.last_copy = last = context.copy()
         return last
 
