@@ -22,6 +22,7 @@ from pathlib import Path
 CACHE_DIR = Path(".cache")  # in the content folder: what builds and conversions keep
 PACKAGE = Path(__file__).resolve().parent  # the converter, and what plugins import (periods, progress)
 OUTPUT_RECORDS = CACHE_DIR / "outputs"  # a folder per output folder: its stamp, its page keys
+LEGACY_RECORDS = ("build-stamp.json", "page-keys.pickle")  # in CACHE_DIR, before there was one per output folder
 WATCHING_OPTIONS = {"-r", "--autoreload", "-l", "--listen"}  # these builds must run
 
 
@@ -179,7 +180,8 @@ class BuildStamp:
         return self.output_dir if self.recorded else None
 
     def record(self) -> None:
-        """After a successful build: remember what it was built from."""
+        """After a successful build: remember what it was built from (and drop the records of
+        builds older than OUTPUT_RECORDS, which no build reads)."""
         if self.watching or not self.inputs:
             return
         try:
@@ -188,6 +190,8 @@ class BuildStamp:
                 "inputs": self.inputs, "environment": self.environment,
                 "output_dir": str(self.output_dir), "output": output_signature(self.output_dir)}),
                 "utf-8")
+            for name in LEGACY_RECORDS:
+                (self.path.parents[2] / name).unlink(missing_ok=True)
         except OSError:
             pass  # no stamp: the next build simply runs
 

@@ -41,6 +41,17 @@ def test_nothing_changed_means_current(tmp_path):
     assert current(content, output, settings)
 
 
+def test_a_build_drops_the_records_builds_kept_before_there_was_one_folder_per_output(tmp_path):
+    content, output, settings = project(tmp_path)
+    cache = content / up_to_date.CACHE_DIR
+    cache.mkdir()
+    for name in ("build-stamp.json", "page-keys.pickle", "build-cache.sqlite"):
+        (cache / name).write_bytes(b"{}")
+    stamp = built(content, output, settings)
+    assert stamp.path.is_file() and stamp.path.parents[2] == cache
+    assert sorted(path.name for path in cache.iterdir()) == ["build-cache.sqlite", "outputs"]
+
+
 def test_each_input_change_means_a_build(tmp_path, monkeypatch):
     content, output, settings = project(tmp_path)
     package = tmp_path / "briefing"  # the project's package, which plugins import
