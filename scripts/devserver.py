@@ -5,15 +5,16 @@ A rebuild is what `make html` does: the converter (it converts only seeds that c
 scripts/build.py (it renders only the pages a change touched and swaps the new site in only when
 the build succeeds). So a dropped-in clipping shows up after a rebuild of a second or two, and a
 failed rebuild leaves the last good site served, with the errors printed. Each rebuild says how
-long it took and how much CPU it used.
+long it took, the CPU it used and the memory of its largest process.
 
 Rebuilds start warm: the devserver imports the converter, Pelican and the plugins once, and
 runs each rebuild (converter, then build, then Pelican) in forks of itself, so none of them
 starts Python and imports those again (about half a second a rebuild). A fork starts from the
 state right after those imports, never from an earlier build's, so a warm rebuild writes what
 `make html` writes. When the code it imported changes (the converter, the plugins, these
-scripts), the devserver starts itself again, on the same port. --cold starts every step in a
-new Python instead. The site is served by a process of its own.
+scripts, the settings files), the devserver starts itself again, on the same port; after
+installing packages, restart it yourself. --cold starts every step in a new Python instead.
+The site is served by a process of its own.
 
 Watched: every file of SEEDDIR; CONTENTDIR but for what the converter writes there (briefings/,
 sources/) and its cache; the settings files' folder (*.py), the theme and plugin folders the
@@ -90,12 +91,14 @@ def signature(args: argparse.Namespace) -> str:
 
 
 def code_signature(args: argparse.Namespace) -> str:
-    """The files of the code a warm devserver imported: the converter's package, these scripts
-    and the plugin folders the settings name (see warm_up)."""
-    values = read_settings(args.settings.resolve()) or {}
-    plugins = [args.settings.resolve().parent / folder for folder in values.get("PLUGIN_PATHS", [])
-               if isinstance(folder, str)]
-    return files_signature([path for folder in (PACKAGE, SCRIPTS, *plugins) if folder.is_dir()
+    """The files of the code a warm devserver imported: the converter's package, these scripts,
+    the settings files (they say which plugins to load, from where) and the plugin folders
+    they name (see warm_up)."""
+    settings = args.settings.resolve()
+    values = read_settings(settings) or {}
+    plugins = [settings.parent / folder for folder in values.get("PLUGIN_PATHS", []) if isinstance(folder, str)]
+    return files_signature(sorted(str(path) for path in settings.parent.glob("*.py")) +
+                           [path for folder in (PACKAGE, SCRIPTS, *plugins) if folder.is_dir()
                             for _, path in files_under(folder)])
 
 
