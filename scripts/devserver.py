@@ -119,6 +119,7 @@ def warm_up(args: argparse.Namespace) -> None:
     with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
         import build  # noqa: F401, PLC0415  (scripts/, this script's folder)
         import convert  # noqa: F401, PLC0415
+        import dateparser.date  # noqa: F401, PLC0415  (the converter imports it for a few seeds)
         import run_pelican  # noqa: F401, PLC0415
         from briefing import pipeline  # noqa: F401, PLC0415
         from briefing.seed_cache import converter_fingerprint  # noqa: PLC0415
@@ -260,8 +261,8 @@ def built(args: argparse.Namespace, reason: str) -> None:
 
 def restart(argv: list[str], port: int) -> None:
     """Start this script again, with the same arguments and on the port it serves on."""
-    print("\n[devserver] the converter's, the plugins' or the scripts' code changed: starting again",
-          flush=True)
+    print("\n[devserver] the code it imported (converter, plugins, scripts, settings) changed: "
+          "starting again", flush=True)
     os.execv(sys.executable, [sys.executable, str(Path(__file__).resolve()), *restart_arguments(argv, port)])
 
 

@@ -178,7 +178,7 @@ def test_a_change_to_the_code_starts_the_devserver_again_on_the_same_port(tmp_pa
         base = base_url(lines, seen)
         with open(project / "briefing" / "periods.py", "a", encoding="utf-8") as file:
             file.write("\n# a change to the code\n")
-        assert eventually(lambda: any("code changed: starting again" in line for line in drain(lines, seen))), \
+        assert eventually(lambda: any(") changed: starting again" in line for line in drain(lines, seen))), \
             "".join(seen)
         assert base_url(lines, seen) == base
         assert briefings_listed(base) == 2
