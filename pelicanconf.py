@@ -37,6 +37,7 @@ TAG_URL = TAG_SAVE_AS = "tag/{slug}.html"
 # A tag on more briefings than this gets a page per year (plugins/linear_taxonomy/tag_years.py).
 TAG_ONE_PAGE_MAX = 300
 TAG_YEAR_URL = TAG_YEAR_SAVE_AS = "tag/{slug}/{year}.html"
+TAG_MONTH_URL = TAG_MONTH_SAVE_AS = "tag/{slug}/{year}-{month:02}.html"  # a year past TAG_ONE_PAGE_MAX
 TAGS_URL = TAGS_SAVE_AS = "tags.html"
 INDEX_SAVE_AS = "index.html"
 DIRECT_TEMPLATES = ["index", "tags", "chronology", "search", "404"]

@@ -22,6 +22,13 @@ def url_name(year: int | None) -> str | int:
     return UNDATED if year is None else year
 
 
+def month_of(article) -> int | None:
+    """The month a briefing was published in; None when its clipping gave only the year (its
+    date then says January): such a briefing stays on its year's page when the year has a page
+    per month."""
+    return None if getattr(article, "date_precision", "day") == "year" else article.date.month
+
+
 def link_neighbours(pages: list) -> None:
     """Each page of a run, newest first, links to the one before and the one after it, as
     (label, url); the pages have `label`, `url`, `newer` and `older`."""

@@ -260,3 +260,55 @@ def test_an_entity_year_past_the_limit_gets_a_page_per_month(years_site):
         assert nav["aria-label"] == "Months" and nav.select_one("a[href='../../entity/pakistan/2021.html']")
     newest = parse(folder / months[0]).select_one("nav.year-nav")
     assert not newest.select_one("a[rel=next]") and newest.select_one("a[rel=prev]")["href"].endswith(months[1])
+
+
+YEAR_ALONE = "Taliban talks in Doha stall again"  # a clipping that gave only the year: 2021
+
+
+@pytest.fixture(scope="module")
+def year_alone_site(tmp_path_factory):
+    """The five seeds and a clipping dated to 2021 alone, with limits so low that 2021 has a
+    page per month in the chronology, for Pakistan and for the tag Taliban."""
+    folder = tmp_path_factory.mktemp("year-alone")
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        (seeds / seed.name).write_bytes(seed.read_bytes())
+    (seeds / "year-alone.txt").write_text(
+        f"{YEAR_ALONE} – Dawn\n\nPublished: 2021\n\nTalks between Pakistan and the Afghan Taliban "
+        "stalled in Doha after a week, officials in Islamabad said. The Taliban delegation left on Friday.\n",
+        "utf-8")
+    return built_output(seeds, folder, f"PELICANOPTS=-e CHRONOLOGY_ONE_PAGE_MAX={ONE_PAGE_MAX} "
+                        f"ENTITY_ONE_PAGE_MAX={ENTITY_ONE_PAGE_MAX} TAG_ONE_PAGE_MAX=1")
+
+
+def names_year_alone(page) -> bool:
+    return YEAR_ALONE in text(page.select_one("main"))
+
+
+@pytest.mark.parametrize("folder", ["chronology", "entity/pakistan", "tag/taliban"])
+def test_a_briefing_dated_to_the_year_alone_stays_on_its_years_page(year_alone_site, folder):
+    """Its date says 1 January, but the month is not known: not on January's page (nor any
+    month's), on its year's, under a heading that says so."""
+    months = sorted((year_alone_site / folder).glob("2021-*.html"))
+    assert months, "2021 should have a page per month here"
+    assert not any(names_year_alone(parse(month)) for month in months)
+    year = parse(year_alone_site / folder / "2021.html")
+    assert names_year_alone(year)
+    assert "the month not given" in text(year.select_one("main"))
+
+
+def test_a_long_year_of_a_tag_gets_a_page_per_month(year_alone_site):
+    tag = parse(year_alone_site / "tag" / "taliban.html")
+    years = {text(row.th): int(text(row.td)) for row in tag.select("table.years tbody tr")}
+    assert "2021" in years and not any(" " in label for label in years)  # years only, no months
+    folder = year_alone_site / "tag" / "taliban"
+    year = parse(folder / "2021.html")
+    rows = year.select("table.years tbody tr")
+    months = [parse(folder / row.th.a["href"]) for row in rows]
+    assert [text(row.th) for row in rows] == [text(month.h1).removeprefix("Tag: Taliban, ") for month in months]
+    listed = sum(len(month.select("article.briefing-item")) for month in months)
+    assert listed == sum(int(text(row.td)) for row in rows) and listed + len(year.select("article.briefing-item")) == years["2021"]
+    for month in months:
+        assert month.select_one("nav.year-nav a[href='../../tag/taliban/2021.html']")  # up to its year
+    assert vnu_errors(folder / "2021.html", *(folder / row.th.a["href"] for row in rows)) == []

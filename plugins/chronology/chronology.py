@@ -22,7 +22,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from briefing.periods import MONTHS, PeriodCount, link_neighbours, period_label, url_name
+from briefing.periods import MONTHS, PeriodCount, link_neighbours, month_of, period_label, url_name
 
 from .timeline import in_pieces, timeline_svg, years_svg
 
@@ -244,8 +244,8 @@ def year_pages(events: list[Event], dated: list, settings) -> list[PeriodPage]:
 
 def month_pages(year: PeriodPage, settings) -> list[PeriodPage]:
     """A long year's page per month that has an event or a briefing published in it, newest
-    first; the year's page then lists its months, and of its events only those dated to the
-    year alone."""
+    first; the year's page then lists its months, and of its events and briefings only those
+    dated to the year alone."""
     if year.year is None or year.event_count + year.briefing_count <= setting(
             settings, "CHRONOLOGY_ONE_PAGE_MAX"):
         return []
@@ -254,12 +254,13 @@ def month_pages(year: PeriodPage, settings) -> list[PeriodPage]:
         if event.precision != "year":
             by_month[event.start.month][0].append(event)
     for article in year.briefings:
-        by_month[article.date.month][1].append(article)
+        if month_of(article) is not None:
+            by_month[month_of(article)][1].append(article)
     months = [page_of(year.year, number, *by_month[number], settings, up=(year.label, year.url))
               for number in sorted(by_month, reverse=True)]
     link_neighbours(months)
     year.events = [event for event in year.events if event.precision == "year"]
-    year.briefings = []
+    year.briefings = [article for article in year.briefings if month_of(article) is None]
     year.months = [PeriodCount(month.label, month.url, month.briefing_count, month.event_count)
                    for month in months]
     return months

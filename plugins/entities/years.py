@@ -11,7 +11,7 @@ months and the events dated to the year alone (Pakistan in 2021 was 1.4 MB at 10
 
 from dataclasses import dataclass, field
 
-from briefing.periods import PeriodCount, link_neighbours, period_label, url_name
+from briefing.periods import PeriodCount, link_neighbours, month_of, period_label, url_name
 
 
 @dataclass(eq=False, slots=True)
@@ -72,17 +72,20 @@ def year_pages(entity, limit: int, urls: dict[str, str]) -> list[EntityYear]:
 
 def month_pages(year: EntityYear, limit: int, urls: dict[str, str]) -> list[EntityYear]:
     """A long year's page per month that has a briefing or an event, newest first; the year's
-    page keeps the counts of its months and its events dated to the year alone."""
+    page keeps the counts of its months, and its briefings and events dated to the year
+    alone."""
     if len(year.mentions) + len(year.unquoted) + len(year.events) <= limit:
         return []
-    to_month = [event for event in year.events if event.precision != "year"]
-    months = by_period(year.mentions, year.unquoted, to_month, lambda article: article.date.month,
-                       lambda event: event.start.month,
+    months = by_period([mention for mention in year.mentions if month_of(mention.article) is not None],
+                       [article for article in year.unquoted if month_of(article) is not None],
+                       [event for event in year.events if event.precision != "year"],
+                       month_of, lambda event: event.start.month,
                        lambda number: period_page(year.entity, year.year, number, urls,
                                                   (year.label, year.url)))
     pages = [months[number] for number in sorted(months, reverse=True)]
     link_neighbours(pages)
-    year.mentions, year.unquoted = [], []
+    year.mentions = [mention for mention in year.mentions if month_of(mention.article) is None]
+    year.unquoted = [article for article in year.unquoted if month_of(article) is None]
     year.events = [event for event in year.events if event.precision == "year"]
     year.months = counts(pages)
     return pages

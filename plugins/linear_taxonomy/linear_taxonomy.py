@@ -7,7 +7,7 @@ term, looked up in a list. With tags and authors growing with the corpus that is
 each term's dated list comes from sorting its own briefings by their place in `self.dates`:
 the same list, in the same order, so the same pages. The methods are replaced on the generator
 instance only; they write exactly what Pelican 4.12's do (pelican/generators.py), and for a tag
-on more than TAG_ONE_PAGE_MAX briefings its year pages too (tag_years.py).
+on more than TAG_ONE_PAGE_MAX briefings its year (and month) pages too (tag_years.py).
 """
 
 import logging
@@ -40,7 +40,8 @@ def generate_terms(generator, template_name: str, attribute: str, word: str, wri
     terms = getattr(generator, attribute)
     for term, articles in terms.items() if hasattr(terms, "items") else terms:
         dates = dated(articles, position)
-        years = year_pages(term, dates, generator.settings) if template_name == "tag" else []
+        pages = year_pages(term, dates, generator.settings) if template_name == "tag" else []
+        years = [page for page in pages if page.month is None]  # the tag's page lists its years
         try:
             write(term.save_as, template, generator.context, url=term.url,
                   **{template_name: term}, articles=articles, dates=dates,
@@ -53,9 +54,9 @@ def generate_terms(generator, template_name: str, attribute: str, word: str, wri
             log.info('%s "%s" has an invalid slug; skipping writing %s page...', word, term,
                      word.lower(), extra={"limit_msg": f"Further {attribute} with invalid slugs."})
             continue
-        for year in years:
-            write(year.save_as, generator.get_template("tag_year"), generator.context, tag=term,
-                  tag_year=year, page_name="tag_year")
+        for page in pages:
+            write(page.save_as, generator.get_template("tag_year"), generator.context, tag=term,
+                  tag_year=page, page_name="tag_year")
 
 
 def linear_term_pages(generator) -> None:

@@ -4,51 +4,90 @@ much-named entity do (plugins/chronology, plugins/entities/years.py).
 At 10,000 briefings the page of the tag Pakistan listed 6,000 of them: 4.9 MB. Its page then
 gets `tag_years` and shows a table of years and the latest briefings; each year's page,
 TAG_YEAR_SAVE_AS, lists the briefings of that year, and the undated ones get a page of their
-own. Without a TAG_ONE_PAGE_MAX setting every tag has one page, as in Pelican.
+own. A year past the same limit gets a page per month (TAG_MONTH_SAVE_AS), and its own page
+becomes a table of its months and the briefings dated to the year alone (a year of the tag
+Pakistan was 0.7 MB at 10,000). Without a TAG_ONE_PAGE_MAX setting every tag has one page, as
+in Pelican.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from briefing.periods import link_neighbours, period_label, url_name
+from briefing.periods import PeriodCount, link_neighbours, month_of, period_label, url_name
+
+DEFAULTS = {  # where a tag's year and month pages go, unless the settings say
+    "TAG_YEAR_URL": "tag/{slug}/{year}.html", "TAG_YEAR_SAVE_AS": "tag/{slug}/{year}.html",
+    "TAG_MONTH_URL": "tag/{slug}/{year}-{month:02}.html", "TAG_MONTH_SAVE_AS": "tag/{slug}/{year}-{month:02}.html",
+}
 
 
 @dataclass(eq=False, slots=True)
 class TagYear:
-    """The briefings of one tag published in one year (None: the undated ones), newest first,
-    with the neighbouring years as (label, url)."""
+    """The briefings of one tag published in one year (None: the undated ones), or in one month
+    of a long year, newest first; the page above it and its neighbours as (label, url). A year
+    with month pages lists only its briefings dated to the year alone, and its months as
+    counts."""
 
     year: int | None
     url: str
     save_as: str
     briefings: list
+    up: tuple[str, str]
+    month: int | None = None
+    months: list[PeriodCount] = field(default_factory=list)
     newer: tuple[str, str] | None = None
     older: tuple[str, str] | None = None
 
     @property
     def label(self) -> str:
-        return period_label(self.year)
+        return period_label(self.year, self.month)
 
     @property
     def briefing_count(self) -> int:
-        return len(self.briefings)
+        """Its briefings, its months' included."""
+        return len(self.briefings) + sum(month.briefings for month in self.months)
 
 
 def year_pages(tag, dates: list, settings) -> list[TagYear]:
-    """The tag's year pages, newest first and the undated last, from its briefings newest
-    first; none if its page may list them all."""
+    """The tag's pages by period, from its briefings newest first: its years, newest first,
+    each followed by its months (newest first) when it has month pages, then the undated
+    briefings'; none if its page may list them all."""
     limit = settings.get("TAG_ONE_PAGE_MAX")
     if limit is None or len(dates) <= limit:
         return []
     by_year: dict[int | None, list] = defaultdict(list)
     for article in dates:
         by_year[None if getattr(article, "undated", False) else article.date.year].append(article)
-
-    def page(number):
-        name = url_name(number)
-        return TagYear(number, settings["TAG_YEAR_URL"].format(slug=tag.slug, year=name),
-                       settings["TAG_YEAR_SAVE_AS"].format(slug=tag.slug, year=name), by_year[number])
-
-    years = [page(number) for number in sorted(by_year.keys() - {None}, reverse=True)]
+    up = (f"All years of {tag}", tag.url)
+    years = [period_page(tag, number, None, by_year[number], settings, up)
+             for number in sorted(by_year.keys() - {None}, reverse=True)]
     link_neighbours(years)
-    return years + ([page(None)] if None in by_year else [])
+    pages = []
+    for year in years:
+        pages += [year, *month_pages(tag, year, limit, settings)]
+    return pages + ([period_page(tag, None, None, by_year[None], settings, up)] if None in by_year else [])
+
+
+def month_pages(tag, year: TagYear, limit: int, settings) -> list[TagYear]:
+    """A long year's page per month that has a briefing, newest first; the year's page keeps
+    the counts of its months and its briefings dated to the year alone."""
+    if len(year.briefings) <= limit:
+        return []
+    by_month: dict[int, list] = defaultdict(list)
+    for article in year.briefings:
+        if month_of(article) is not None:
+            by_month[month_of(article)].append(article)
+    months = [period_page(tag, year.year, number, by_month[number], settings, (year.label, year.url))
+              for number in sorted(by_month, reverse=True)]
+    link_neighbours(months)
+    year.briefings = [article for article in year.briefings if month_of(article) is None]
+    year.months = [PeriodCount(month.label, month.url, month.briefing_count, 0) for month in months]
+    return months
+
+
+def period_page(tag, year: int | None, month: int | None, briefings: list, settings,
+                up: tuple[str, str]) -> TagYear:
+    kind = "MONTH" if month else "YEAR"
+    url, save_as = (settings.get(name, DEFAULTS[name]).format(slug=tag.slug, year=url_name(year), month=month)
+                    for name in (f"TAG_{kind}_URL", f"TAG_{kind}_SAVE_AS"))
+    return TagYear(year, url, save_as, briefings, up, month)
