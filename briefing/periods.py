@@ -3,7 +3,7 @@
 period is called, in words and in a URL, how a run of them links up, and what a table of
 periods (partial/period_table.html) shows of each."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 UNDATED = "undated"  # the undated briefings' page, in place of a year in its URL
 MONTHS = ("January February March April May June July August September October November "
@@ -46,3 +46,24 @@ class PeriodCount:
     url: str
     briefings: int
     events: int
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
+class Period:
+    """A page of a run of periods (a chronology's, an entity's, a tag's): a year (None: the
+    undated briefings', outside the run) or a month of a long year; where it goes, the page
+    above it and its neighbours as (label, url), and, when it has month pages, its months as
+    counts. What it lists is the subclass's."""
+
+    year: int | None
+    url: str
+    save_as: str
+    up: tuple[str, str]
+    month: int | None = None
+    months: list[PeriodCount] = field(default_factory=list)
+    newer: tuple[str, str] | None = None
+    older: tuple[str, str] | None = None
+
+    @property
+    def label(self) -> str:
+        return period_label(self.year, self.month)

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from briefing.periods import MONTHS, PeriodCount, link_neighbours, month_of, period_label, url_name
+from briefing.periods import MONTHS, Period, PeriodCount, link_neighbours, month_of, url_name
 
 from .timeline import in_pieces, timeline_svg, years_svg
 
@@ -85,31 +85,18 @@ class Event:
         return [source.article for source in self.sources]
 
 
-@dataclass(eq=False, slots=True)
-class PeriodPage:
+@dataclass(eq=False, slots=True, kw_only=True)
+class PeriodPage(Period):
     """One year's page of a long chronology, or one month's of a long year: the events and
-    the briefings published in it that the page lists, newest first, its timeline, its
-    neighbours and the page above it as (label, url) to link to. Year None: the page of the
-    undated briefings, outside the run of years. A year with month pages lists only its events
-    dated to the year alone, and its months as PeriodCount; its counts are the whole year's."""
+    the briefings published in it that the page lists, newest first, and its timeline. A year
+    with month pages lists only its events and briefings dated to the year alone; its counts
+    are the whole year's."""
 
-    year: int | None
-    url: str
-    save_as: str
     events: list[Event]
     briefings: list
     timeline: list
-    up: tuple[str, str]
-    month: int | None = None
-    months: list[PeriodCount] = field(default_factory=list)
     event_count: int = 0
     briefing_count: int = 0
-    newer: tuple[str, str] | None = None
-    older: tuple[str, str] | None = None
-
-    @property
-    def label(self) -> str:
-        return period_label(self.year, self.month)
 
 
 def setting(settings, name):
@@ -279,9 +266,9 @@ def page_of(number: int | None, month: int | None, events: list[Event], briefing
             event.year_page = url
     timeline = [] if month else in_pieces(timeline_svg(events, briefings))
     save_as = setting(settings, f"CHRONOLOGY_{kind}_SAVE_AS").format(year=name, month=month)
-    return PeriodPage(number, url, save_as, events, briefings, timeline,
-                      up or ("All years", setting(settings, "CHRONOLOGY_URL")), month,
-                      event_count=len(events), briefing_count=len(briefings))
+    return PeriodPage(year=number, url=url, save_as=save_as, events=events, briefings=briefings,
+                      timeline=timeline, up=up or ("All years", setting(settings, "CHRONOLOGY_URL")),
+                      month=month, event_count=len(events), briefing_count=len(briefings))
 
 
 class YearPagesGenerator(Generator):

@@ -11,33 +11,20 @@ months and the events dated to the year alone (Pakistan in 2021 was 1.4 MB at 10
 
 from dataclasses import dataclass, field
 
-from briefing.periods import PeriodCount, link_neighbours, month_of, period_label, url_name
+from briefing.periods import Period, PeriodCount, link_neighbours, month_of, url_name
 
 
-@dataclass(eq=False, slots=True)
-class EntityYear:
+@dataclass(eq=False, slots=True, kw_only=True)
+class EntityYear(Period):
     """One year of an entity, or one month of a long year: the briefings published in it that
     name it (with the sentence, newest first, then those without one) and its events (oldest
-    first, as on the entity's page); the page above it and its neighbours as (label, url) to
-    link to. Year None: the undated briefings. A year with month pages lists only its events
-    dated to the year alone, and its months as counts."""
+    first, as on the entity's page). A year with month pages lists only its briefings and
+    events dated to the year alone."""
 
     entity: object
-    year: int | None
-    url: str
-    save_as: str
-    mentions: list
-    unquoted: list
-    events: list
-    up: tuple[str, str]
-    month: int | None = None
-    months: list[PeriodCount] = field(default_factory=list)
-    newer: tuple[str, str] | None = None
-    older: tuple[str, str] | None = None
-
-    @property
-    def label(self) -> str:
-        return period_label(self.year, self.month)
+    mentions: list = field(default_factory=list)
+    unquoted: list = field(default_factory=list)
+    events: list = field(default_factory=list)
 
     @property
     def count(self) -> PeriodCount:
@@ -116,7 +103,7 @@ def period_page(entity, year: int | None, month: int | None, urls: dict[str, str
     name = url_name(year)
     url, save_as = (urls[f"ENTITY_{kind}_{what}"].format(slug=entity.slug, year=name, month=month)
                     for what in ("URL", "SAVE_AS"))
-    return EntityYear(entity, year, url, save_as, [], [], [], up, month)
+    return EntityYear(entity=entity, year=year, url=url, save_as=save_as, up=up, month=month)
 
 
 def published(article) -> int | None:

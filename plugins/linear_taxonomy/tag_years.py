@@ -11,9 +11,9 @@ in Pelican.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from briefing.periods import PeriodCount, link_neighbours, month_of, period_label, url_name
+from briefing.periods import Period, PeriodCount, link_neighbours, month_of, url_name
 
 DEFAULTS = {  # where a tag's year and month pages go, unless the settings say
     "TAG_YEAR_URL": "tag/{slug}/{year}.html", "TAG_YEAR_SAVE_AS": "tag/{slug}/{year}.html",
@@ -21,26 +21,13 @@ DEFAULTS = {  # where a tag's year and month pages go, unless the settings say
 }
 
 
-@dataclass(eq=False, slots=True)
-class TagYear:
+@dataclass(eq=False, slots=True, kw_only=True)
+class TagYear(Period):
     """The briefings of one tag published in one year (None: the undated ones), or in one month
-    of a long year, newest first; the page above it and its neighbours as (label, url). A year
-    with month pages lists only its briefings dated to the year alone, and its months as
-    counts."""
+    of a long year, newest first. A year with month pages lists only its briefings dated to the
+    year alone."""
 
-    year: int | None
-    url: str
-    save_as: str
     briefings: list
-    up: tuple[str, str]
-    month: int | None = None
-    months: list[PeriodCount] = field(default_factory=list)
-    newer: tuple[str, str] | None = None
-    older: tuple[str, str] | None = None
-
-    @property
-    def label(self) -> str:
-        return period_label(self.year, self.month)
 
     @property
     def briefing_count(self) -> int:
@@ -90,4 +77,4 @@ def period_page(tag, year: int | None, month: int | None, briefings: list, setti
     kind = "MONTH" if month else "YEAR"
     url, save_as = (settings.get(name, DEFAULTS[name]).format(slug=tag.slug, year=url_name(year), month=month)
                     for name in (f"TAG_{kind}_URL", f"TAG_{kind}_SAVE_AS"))
-    return TagYear(year, url, save_as, briefings, up, month)
+    return TagYear(year=year, url=url, save_as=save_as, briefings=briefings, up=up, month=month)
