@@ -126,19 +126,7 @@ class ForkedPelican:
             os.environ.update(environment)
             sys.path[0] = os.getcwd()  # as run_pelican.py has it
             fresh_logging()
-            status = 1
-            try:
-                run_pelican.run(arguments)
-            except SystemExit as exit_:
-                status = exit_.code if isinstance(exit_.code, int) else 1
-            except KeyboardInterrupt:
-                status = 130
-            except BaseException:  # noqa: BLE001  (reported, and the build fails)
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(status)
+            os._exit(exit_status(run_pelican.run, arguments))
         os.close(write)
         self.stdout = os.fdopen(read, encoding="utf-8", errors="replace")
 
@@ -146,6 +134,26 @@ class ForkedPelican:
         _, status = os.waitpid(self.pid, 0)
         self.stdout.close()
         return os.waitstatus_to_exitcode(status)
+
+
+def exit_status(function, *arguments) -> int:
+    """The status a process that runs `function(*arguments)` would exit with: what it returns
+    (0 for None), a SystemExit's code, 130 for Ctrl-C, 1 for any other exception (printed).
+    Never raises, and flushes the output: a fork must end with os._exit, never return into
+    its parent's code."""
+    status = 1
+    try:
+        status = function(*arguments) or 0
+    except SystemExit as exit_:
+        status = exit_.code if isinstance(exit_.code, int) else 1
+    except KeyboardInterrupt:
+        status = 130
+    except BaseException:  # noqa: BLE001  (reported: the process fails)
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return status
 
 
 def fresh_logging() -> None:

@@ -40,7 +40,6 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -48,6 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 sys.path.insert(0, str(ROOT))
 
+import build  # noqa: E402  (scripts/build.py and convert.py: this script's folder)
+import convert  # noqa: E402
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
     CACHE_DIR, PACKAGE, files_signature, files_under, parse_with_pelican_args, read_settings, settings_folders)
@@ -111,14 +112,13 @@ def build_arguments(args: argparse.Namespace) -> list[str]:
 
 
 def warm_up(args: argparse.Namespace) -> None:
-    """Import what every rebuild runs, so that each fork has it: the converter, scripts/
-    convert.py and build.py, Pelican and the plugins the settings name (imported, not
-    registered: each build registers them). Then keep all of it out of the collector's sight."""
+    """Import what every rebuild runs, so that each fork has it: the converter, Pelican and the
+    plugins the settings name (imported, not registered: each build registers them); scripts/
+    convert.py and build.py are imported with this module. Then keep all of it out of the
+    collector's sight."""
     os.environ["COLUMNS"] = "400"  # Pelican's console reads it once, when imported (build.py sets it)
     quiet = io.StringIO()  # the console decides on colours when imported: none, as through a pipe
     with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
-        import build  # noqa: F401, PLC0415  (scripts/, this script's folder)
-        import convert  # noqa: F401, PLC0415
         import dateparser.date  # noqa: F401, PLC0415  (the converter imports it for a few seeds)
         import run_pelican  # noqa: F401, PLC0415
         from briefing import pipeline  # noqa: F401, PLC0415
@@ -153,37 +153,20 @@ def rebuild(args: argparse.Namespace) -> tuple[bool, float, float]:
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
-        os._exit(rebuild_here(args))
+        os._exit(build.exit_status(rebuild_here, args))
     status, (cpu, peak) = waited(pid)
     return status == 0, cpu, peak
 
 
 def remove_old_site(args: argparse.Namespace) -> None:
     """The last site, swapped out by a warm rebuild, deleted once the new one is reported."""
-    import build  # noqa: PLC0415  (imported by warm_up)
-
     shutil.rmtree(build.old_site(args.output_dir.resolve()), ignore_errors=True)
 
 
 def rebuild_here(args: argparse.Namespace) -> int:
-    """In a fork of the warm process: convert, then build; the exit status. Never raises."""
-    import build  # noqa: PLC0415  (imported by warm_up)
-    import convert  # noqa: PLC0415
-
-    status = 1
-    try:
-        status = convert.main(convert_arguments(args)) or build.main(build_arguments(args), fork=True,
-                                                                     leave_old=True)
-    except SystemExit as exit_:
-        status = exit_.code if isinstance(exit_.code, int) else 1
-    except KeyboardInterrupt:
-        status = 130
-    except BaseException:  # noqa: BLE001  (reported: the build failed)
-        traceback.print_exc()
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    return status
+    """In a fork of the warm process: convert, then build; the exit status."""
+    return convert.main(convert_arguments(args)) or build.main(build_arguments(args), fork=True,
+                                                               leave_old=True)
 
 
 def waited(pid: int) -> tuple[int, tuple[float, float]]:
