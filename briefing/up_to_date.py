@@ -76,9 +76,17 @@ def read_settings(settings: Path) -> dict | None:
 
 def settings_folders(settings: Path, values: dict) -> list[Path]:
     """The theme and plugin folders the settings name (relative to the settings file)."""
+    return folders_named(settings, [values.get("THEME", "")]) + plugin_folders(settings, values)
+
+
+def plugin_folders(settings: Path, values: dict) -> list[Path]:
+    """The plugin folders the settings name (PLUGIN_PATHS, relative to the settings file)."""
+    return folders_named(settings, values.get("PLUGIN_PATHS", []))
+
+
+def folders_named(settings: Path, names: list) -> list[Path]:
     base = settings.parent
-    folders = [values.get("THEME", ""), *values.get("PLUGIN_PATHS", [])]
-    return [base / folder for folder in folders if isinstance(folder, str) and (base / folder).is_dir()]
+    return [base / name for name in names if isinstance(name, str) and (base / name).is_dir()]
 
 
 def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:

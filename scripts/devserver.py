@@ -51,7 +51,8 @@ import build  # noqa: E402  (scripts/build.py and convert.py: this script's fold
 import convert  # noqa: E402
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
-    CACHE_DIR, PACKAGE, files_signature, files_under, parse_with_pelican_args, read_settings, settings_folders)
+    CACHE_DIR, PACKAGE, files_signature, files_under, parse_with_pelican_args, plugin_folders, read_settings,
+    settings_folders)
 
 GENERATED = frozenset({CACHE_DIR.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
 
@@ -96,11 +97,9 @@ def code_signature(args: argparse.Namespace) -> str:
     the settings files (they say which plugins to load, from where) and the plugin folders
     they name (see warm_up)."""
     settings = args.settings.resolve()
-    values = read_settings(settings) or {}
-    plugins = [settings.parent / folder for folder in values.get("PLUGIN_PATHS", []) if isinstance(folder, str)]
+    plugins = plugin_folders(settings, read_settings(settings) or {})
     return files_signature(sorted(str(path) for path in settings.parent.glob("*.py")) +
-                           [path for folder in (PACKAGE, SCRIPTS, *plugins) if folder.is_dir()
-                            for _, path in files_under(folder)])
+                           [path for folder in (PACKAGE, SCRIPTS, *plugins) for _, path in files_under(folder)])
 
 
 def convert_arguments(args: argparse.Namespace) -> list[str]:
