@@ -29,6 +29,16 @@ def month_of(article) -> int | None:
     return None if getattr(article, "date_precision", "day") == "year" else article.date.month
 
 
+def period_urls(setting, prefix: str, year: int | None, month: int | None = None,
+                **names) -> tuple[str, str]:
+    """The URL and the file of a period's page, from the settings `setting(name)` gives:
+    PREFIX_YEAR_URL and PREFIX_YEAR_SAVE_AS for a year (or the undated briefings), PREFIX_MONTH_…
+    for a month; formatted with `year`, `month` and `names` (an entity's or a tag's slug)."""
+    kind = "MONTH" if month else "YEAR"
+    return tuple(setting(f"{prefix}_{kind}_{what}").format(year=url_name(year), month=month, **names)
+                 for what in ("URL", "SAVE_AS"))
+
+
 def link_neighbours(pages: list) -> None:
     """Each page of a run, newest first, links to the one before and the one after it, as
     (label, url); the pages have `label`, `url`, `newer` and `older`."""

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from briefing.periods import MONTHS, Period, PeriodCount, link_neighbours, month_of, url_name
+from briefing.periods import MONTHS, Period, PeriodCount, link_neighbours, month_of, period_urls
 
 from .timeline import in_pieces, timeline_svg, years_svg
 
@@ -257,15 +257,12 @@ def page_of(number: int | None, month: int | None, events: list[Event], briefing
             up: tuple[str, str] | None = None) -> PeriodPage:
     """One year's page (year None: the undated briefings'), or one month's (up: its year's);
     its events learn its URL. A year's page has a timeline; a month's is a stretch of it."""
-    name = url_name(number)
-    kind = "MONTH" if month else "YEAR"
-    url = setting(settings, f"CHRONOLOGY_{kind}_URL").format(year=name, month=month)
+    url, save_as = period_urls(lambda name: setting(settings, name), "CHRONOLOGY", number, month)
     for event in events:
         event.page = url
         if not month:
             event.year_page = url
     timeline = [] if month else in_pieces(timeline_svg(events, briefings))
-    save_as = setting(settings, f"CHRONOLOGY_{kind}_SAVE_AS").format(year=name, month=month)
     return PeriodPage(year=number, url=url, save_as=save_as, events=events, briefings=briefings,
                       timeline=timeline, up=up or ("All years", setting(settings, "CHRONOLOGY_URL")),
                       month=month, event_count=len(events), briefing_count=len(briefings))

@@ -11,7 +11,7 @@ months and the events dated to the year alone (Pakistan in 2021 was 1.4 MB at 10
 
 from dataclasses import dataclass, field
 
-from briefing.periods import Period, PeriodCount, link_neighbours, month_of, url_name
+from briefing.periods import Period, PeriodCount, link_neighbours, month_of, period_urls
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
@@ -99,10 +99,7 @@ def by_period(mentions, unquoted, events, of_article, of_event, page_for) -> dic
 
 def period_page(entity, year: int | None, month: int | None, urls: dict[str, str],
                 up: tuple[str, str]) -> EntityYear:
-    kind = "MONTH" if month else "YEAR"
-    name = url_name(year)
-    url, save_as = (urls[f"ENTITY_{kind}_{what}"].format(slug=entity.slug, year=name, month=month)
-                    for what in ("URL", "SAVE_AS"))
+    url, save_as = period_urls(urls.__getitem__, "ENTITY", year, month, slug=entity.slug)
     return EntityYear(entity=entity, year=year, url=url, save_as=save_as, up=up, month=month)
 
 

@@ -13,7 +13,7 @@ in Pelican.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from briefing.periods import Period, PeriodCount, link_neighbours, month_of, url_name
+from briefing.periods import Period, PeriodCount, link_neighbours, month_of, period_urls
 
 DEFAULTS = {  # where a tag's year and month pages go, unless the settings say
     "TAG_YEAR_URL": "tag/{slug}/{year}.html", "TAG_YEAR_SAVE_AS": "tag/{slug}/{year}.html",
@@ -74,7 +74,6 @@ def month_pages(tag, year: TagYear, limit: int, settings) -> list[TagYear]:
 
 def period_page(tag, year: int | None, month: int | None, briefings: list, settings,
                 up: tuple[str, str]) -> TagYear:
-    kind = "MONTH" if month else "YEAR"
-    url, save_as = (settings.get(name, DEFAULTS[name]).format(slug=tag.slug, year=url_name(year), month=month)
-                    for name in (f"TAG_{kind}_URL", f"TAG_{kind}_SAVE_AS"))
+    url, save_as = period_urls(lambda name: settings.get(name, DEFAULTS[name]), "TAG", year, month,
+                               slug=tag.slug)
     return TagYear(year=year, url=url, save_as=save_as, briefings=briefings, up=up, month=month)
