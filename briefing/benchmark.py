@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import re
 import shutil
 import signal
 import statistics
@@ -34,6 +33,7 @@ from pathlib import Path
 
 from .corpus import write_corpus
 from .hugo_baseline import export_site
+from .progress import read_built_report
 from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,6 @@ STEPS = ("convert", "full", "edit", "nochange", "devserver", "publish", "pelican
 PUBLISH_SETTINGS = ROOT / "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
-DEVSERVER_BUILT = re.compile(r"\[devserver\] built in ([\d.]+) s \(CPU ([\d.]+) s, largest process (\d+) MB\)")
 
 PLAIN_PELICAN_SETTINGS = """\
 # Plain Pelican for the benchmark: built-in theme, no plugins, no typogrify.
@@ -237,11 +236,11 @@ class Bench:
         try:
             self.read_until(process, "[devserver] serving", printed)
             self.edit_one_seed(run + 1000)  # not the text the edit step left
-            found = DEVSERVER_BUILT.search(self.read_until(process, "[devserver] built in", printed))
+            seconds, cpu, megabytes = read_built_report(self.read_until(process, "[devserver] built in", printed))
         finally:
             os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=60)
-        return Measure(float(found.group(1)), float(found.group(3)), float(found.group(2)))
+        return Measure(seconds, megabytes, cpu)
 
     @staticmethod
     def read_until(process: subprocess.Popen, text: str, printed: list[str]) -> str:

@@ -15,12 +15,26 @@ prints, once EVERY seconds have passed since the last line, e.g.
 several processes is counted where they all can add to it, and `watch` reads that count.
 """
 
+import re
 import sys
 import threading
 import time
 from collections.abc import Callable
 
 EVERY = 5.0  # seconds between two lines; a job shorter than this prints none
+BUILT = re.compile(r"built in ([\d.]+) s \(CPU ([\d.]+) s, largest process (\d+) MB\)")
+
+
+def built_report(seconds: float, cpu: float, megabytes: float) -> str:
+    """What a finished build cost, as `make devserver` says it and the benchmark reads it back
+    (`read_built_report`)."""
+    return f"built in {seconds:.2f} s (CPU {cpu:.2f} s, largest process {megabytes:.0f} MB)"
+
+
+def read_built_report(line: str) -> tuple[float, float, float] | None:
+    """(seconds, CPU seconds, megabytes) from a line holding a `built_report`."""
+    found = BUILT.search(line)
+    return tuple(map(float, found.groups())) if found else None
 
 
 class Progress:

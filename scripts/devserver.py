@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 import build  # noqa: E402  (scripts/build.py and convert.py: this script's folder)
 import convert  # noqa: E402
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
+from briefing.progress import built_report  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
     CACHE_DIR, PACKAGE, files_signature, files_under, parse_with_pelican_args, plugin_folders, read_settings,
     settings_folders)
@@ -232,8 +233,7 @@ def built(args: argparse.Namespace, reason: str) -> None:
     started = time.perf_counter()
     success, cpu, peak = rebuild(args)
     if success:
-        print(f"[devserver] built in {time.perf_counter() - started:.2f} s (CPU {cpu:.2f} s, "
-              f"largest process {peak:.0f} MB)", flush=True)
+        print(f"[devserver] {built_report(time.perf_counter() - started, cpu, peak)}", flush=True)
     else:
         print("[devserver] the build failed (see above): the last good site is still served",
               flush=True)

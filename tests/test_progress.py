@@ -11,7 +11,7 @@ import pytest
 
 from briefing import progress as progress_module
 from briefing.convert import convert_folder
-from briefing.progress import Progress
+from briefing.progress import Progress, built_report, read_built_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
@@ -79,3 +79,10 @@ def test_the_page_writers_say_how_far_they_have_got(tmp_path, monkeypatch, capfd
     render_in_processes([Job(tmp_path / f"page{i}.html") for i in range(200)], 2)
     said = [line for line in capfd.readouterr().out.splitlines() if line.startswith("Writing files: ")]
     assert said and all(" of 200 (" in line for line in said)  # pages written by both processes
+
+
+def test_a_builds_cost_reads_back_as_it_was_reported():
+    line = f"[devserver] {built_report(2.114, 2.509, 87.4)}"
+    assert line == "[devserver] built in 2.11 s (CPU 2.51 s, largest process 87 MB)"
+    assert read_built_report(line) == (2.11, 2.51, 87.0)
+    assert read_built_report("[devserver] the build failed (see above)") is None
