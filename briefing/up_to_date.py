@@ -12,6 +12,8 @@ content did not change (`reusable_output`, plugins/parallel_render/reuse.py).
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -24,6 +26,9 @@ PACKAGE = Path(__file__).resolve().parent  # the converter, and what plugins imp
 OUTPUT_RECORDS = CACHE_DIR / "outputs"  # a folder per output folder: its stamp, its page keys
 LEGACY_RECORDS = ("build-stamp.json", "page-keys.pickle")  # in CACHE_DIR, before there was one per output folder
 WATCHING_OPTIONS = {"-r", "--autoreload", "-l", "--listen"}  # these builds must run
+# scripts/build.py tells Pelican's plugins the environment's fingerprint in this variable: what is
+# kept under it (compiled templates: plugins/build_cache/templates.py) holds while it holds
+BUILD_ENVIRONMENT_VARIABLE = "BRIEFING_BUILD_ENVIRONMENT"
 
 
 def parse_with_pelican_args(parser, argv: list[str]):
@@ -96,6 +101,7 @@ def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
     values = read_settings(settings)
     if values is None:
         return ""
+    values = with_options(values, pelican_args)
     digest = hashlib.blake2b()
     digest.update(repr(sorted(values.items())).encode("utf-8"))
     digest.update(json.dumps([sys.version, sorted(pelican_args)]).encode("utf-8"))
@@ -111,6 +117,24 @@ def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
         digest.update(str(folder).encode("utf-8"))
         hash_tree(digest, folder)
     return digest.hexdigest()
+
+
+def with_options(values: dict, pelican_args: list[str]) -> dict:
+    """The settings as Pelican's options change them: a theme given with -t (relative to the
+    working folder), values given with -e (in JSON; a path relative to the settings file, as in
+    the file). A theme or plugin folder named there is read by the build like the file's own."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("-t", "--theme-path", dest="theme")
+    parser.add_argument("-e", "--extra-settings", dest="overrides", nargs="*", default=[])
+    options, _ = parser.parse_known_args(pelican_args)
+    values = dict(values)
+    for item in options.overrides:
+        name, _, value = item.partition("=")
+        with contextlib.suppress(ValueError):  # Pelican will say what is wrong with it
+            values[name] = json.loads(value)
+    if options.theme:
+        values["THEME"] = os.path.abspath(os.path.expanduser(options.theme))
+    return values
 
 
 def setting_files(settings: Path, values: dict) -> list[Path]:

@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.up_to_date import BuildStamp, output_records, parse_with_pelican_args  # noqa: E402
+from briefing.up_to_date import (  # noqa: E402
+    BUILD_ENVIRONMENT_VARIABLE, BuildStamp, output_records, parse_with_pelican_args)
 
 RUN_PELICAN = Path(__file__).with_name("run_pelican.py")  # `python -m pelican`, ended faster
 
@@ -58,7 +59,8 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
     keys = output_records(input_dir, output_dir) / "page-keys.pickle"  # by plugins/parallel_render
     new_keys = keys.with_name(keys.name + ".new")
     new_keys.unlink(missing_ok=True)
-    status, problems = run_and_collect(arguments, page_reuse(keys, reusable, stamp.watching), fork)
+    status, problems = run_and_collect(arguments, {**page_reuse(keys, reusable, stamp.watching),
+                                                   BUILD_ENVIRONMENT_VARIABLE: stamp.environment}, fork)
     if problems:
         print(f"\n{len(problems)} problem(s) logged by the build:", file=sys.stderr)
         for level, message in problems:

@@ -137,3 +137,18 @@ def test_the_output_signature_sees_a_touched_file(tmp_path):
     assert output_signature(tmp_path) == first
     os.utime(page, ns=(1, 1))
     assert output_signature(tmp_path) != first
+
+
+def test_a_theme_or_plugin_folder_given_on_the_command_line_is_read_like_the_settings_own(tmp_path):
+    content, output, settings = project(tmp_path)
+    other = tmp_path / "other-theme" / "templates"
+    other.mkdir(parents=True)
+    (other / "base.html").write_text("<html></html>", "utf-8")
+    (tmp_path / "more-plugins/two").mkdir(parents=True)
+    for args in (["-t", str(other.parent)], ["-e", 'THEME="other-theme"'],
+                 ["-e", 'PLUGIN_PATHS=["plugins", "more-plugins"]', "RELATED_MAX=3"]):
+        built(content, output, settings, args)
+        assert current(content, output, settings, args)
+        (other / "base.html").write_text((other / "base.html").read_text("utf-8") + "<!-- edited -->", "utf-8")
+        (tmp_path / "more-plugins/two/two.py").write_text(f"X = {len(args)}\n", "utf-8")
+        assert not current(content, output, settings, args), args

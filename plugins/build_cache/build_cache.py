@@ -18,6 +18,7 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
   code or settings, changed: no file's will be found);
 - while the articles are read, what was read is frozen out of the garbage collector's sight
   every FREEZE_EVERY reads (it is kept for the whole build anyway);
+- the theme's templates, compiled (`templates.py`), under the build environment's fingerprint;
 - a job that may run in a forked process (the search index's, deferred by
   plugins/parallel_render) gets and computes entries through a `Store.sidecar()` asked for
   before the fork; its entries reach the store when the build saves it.
@@ -49,6 +50,8 @@ from pelican.readers import MarkdownReader
 from briefing.cache_files import compact
 from briefing.progress import Progress
 from briefing.up_to_date import CACHE_DIR
+
+from .templates import keep_compiled_templates
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +95,7 @@ class Store:
         self.new: dict[str, bytes] = {}  # only when there is no file
         self.path = None if folder is None else folder / CACHE_FILE
         self.sidecars: list[Sidecar] = []
+        self.pid = os.getpid()  # its SQLite connection is this process's alone (not a fork's)
 
     def key(self, kind: str, *parts) -> str:
         return fingerprint(self.salt, kind, *parts)
@@ -643,7 +647,12 @@ def save_cache(pelican) -> None:
         STORE = None
 
 
+def keep_templates(generator) -> None:
+    keep_compiled_templates(generator, store_for(generator.settings))
+
+
 def register() -> None:
     signals.readers_init.connect(cache_readers)
+    signals.generator_init.connect(keep_templates)
     signals.article_generator_pretaxonomy.connect(thaw)  # before lean_contents collects
     signals.finalized.connect(save_cache)

@@ -45,10 +45,13 @@ import marshal
 import os
 import pickle
 import shutil
+import sys
 
 from jinja2 import meta
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
+
+from briefing.up_to_date import BUILD_ENVIRONMENT_VARIABLE
 
 log = logging.getLogger(__name__)
 
@@ -245,9 +248,26 @@ def template_names(environment, name: str, seen: set[str] | None = None) -> set[
 @functools.lru_cache(maxsize=256)
 def parsed(environment, name: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
     """What one template reads from its context, and the templates it names: parsed once,
-    although base.html and the partials are part of every page template."""
-    tree = environment.parse(environment.loader.get_source(environment, name)[0])
+    although base.html and the partials are part of every page template; kept in the build
+    cache with the compiled templates, when it is there (plugins/build_cache/templates.py)."""
+    source = environment.loader.get_source(environment, name)[0]
+    store, build_environment = build_cache_store(), os.environ.get(BUILD_ENVIRONMENT_VARIABLE)
+    if store is None or not build_environment:
+        return source_reads(environment, source)
+    key = store.key("template-reads", build_environment, name, source)
+    return store.remember(key, lambda: source_reads(environment, source))
+
+
+def source_reads(environment, source: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
+    tree = environment.parse(source)
     return frozenset(meta.find_undeclared_variables(tree)), tuple(meta.find_referenced_templates(tree))
+
+
+def build_cache_store():
+    """plugins/build_cache's store, when it is on and was opened in this process (its SQLite
+    connection must not be used from a fork)."""
+    store = getattr(sys.modules.get("build_cache.build_cache"), "STORE", None)
+    return store if store is not None and store.pid == os.getpid() else None
 
 
 class Reuse:
