@@ -43,10 +43,16 @@ def distinct_slugs(names_by_slug: dict[str, set[str]]) -> dict[str, str]:
 def guard_tag_slugs(generator) -> None:
     names_by_slug: dict[str, set[str]] = defaultdict(set)
     sources: dict[str, set[str]] = defaultdict(set)
+    slug_of: dict[str, str] = {}  # each briefing has Tag objects of its own: one slugify per name
     for article in generator.articles:
         for tag in getattr(article, "tags", []):
+            if tag.name in slug_of:
+                tag.slug = slug_of[tag.name]
+            else:
+                slug_of[tag.name] = tag.slug
             names_by_slug[tag.slug].add(tag.name.casefold())
-            sources[tag.name.casefold()].add(getattr(article, "seed", article.relative_source_path))
+            # a briefing is named by its seed; a relative path costs a relpath per tag
+            sources[tag.name.casefold()].add(getattr(article, "seed", None) or article.relative_source_path)
     slugs = distinct_slugs(names_by_slug)
     for slug, names in sorted(names_by_slug.items()):
         if len(names) > 1 or not slug:
