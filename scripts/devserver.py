@@ -12,13 +12,14 @@ runs each rebuild (converter, then build, then Pelican) in forks of itself, so n
 starts Python and imports those again (about half a second a rebuild). A fork starts from the
 state right after those imports, never from an earlier build's, so a warm rebuild writes what
 `make html` writes. When the code it imported changes (the converter, the plugins, these
-scripts, the settings files), the devserver starts itself again, on the same port; after
-installing packages, restart it yourself. --cold starts every step in a new Python instead.
+scripts, the settings files) or a package is installed, upgraded or removed, the devserver
+starts itself again, on the same port. --cold starts every step in a new Python instead.
 The site is served by a process of its own.
 
 Watched: every file of SEEDDIR; CONTENTDIR but for what the converter writes there (briefings/,
 sources/) and its cache; the settings files' folder (*.py), the theme and plugin folders the
-settings name, and the converter's code and rules (briefing/). Files are polled every
+settings name, the converter's code and rules (briefing/), and the folders packages are
+installed in (their own modification times: pip adds and removes folders there). Files are polled every
 --interval seconds (names, sizes and modification times: no reading); a change is built once
 the files have stopped changing for one interval, so a seed still being copied is not read
 half-written.
@@ -36,6 +37,7 @@ import io
 import os
 import shutil
 import signal
+import site
 import subprocess
 import sys
 import threading
@@ -86,7 +88,14 @@ def watched_files(args: argparse.Namespace) -> list[str]:
     for folder, skip in folders:
         if folder.is_dir():
             paths += [path for _, path in files_under(folder, skip)]
-    return paths
+    return paths + package_folders()
+
+
+def package_folders() -> list[str]:
+    """The folders packages are installed in. Installing, upgrading or removing one adds or
+    removes a folder there (its dist-info at least), which changes the folder's own time."""
+    folders = {*site.getsitepackages(), site.getusersitepackages()}
+    return sorted(folder for folder in folders if os.path.isdir(folder))
 
 
 def signature(args: argparse.Namespace) -> str:
@@ -95,12 +104,13 @@ def signature(args: argparse.Namespace) -> str:
 
 def code_signature(args: argparse.Namespace) -> str:
     """The files of the code a warm devserver imported: the converter's package, these scripts,
-    the settings files (they say which plugins to load, from where) and the plugin folders
-    they name (see warm_up)."""
+    the settings files (they say which plugins to load, from where), the plugin folders
+    they name (see warm_up) and the installed packages."""
     settings = args.settings.resolve()
     plugins = plugin_folders(settings, read_settings(settings) or {})
     return files_signature(sorted(str(path) for path in settings.parent.glob("*.py")) +
-                           [path for folder in (PACKAGE, SCRIPTS, *plugins) for _, path in files_under(folder)])
+                           [path for folder in (PACKAGE, SCRIPTS, *plugins) for _, path in files_under(folder)] +
+                           package_folders())
 
 
 def convert_arguments(args: argparse.Namespace) -> list[str]:
@@ -243,8 +253,8 @@ def built(args: argparse.Namespace, reason: str) -> None:
 
 def restart(argv: list[str], port: int) -> None:
     """Start this script again, with the same arguments and on the port it serves on."""
-    print("\n[devserver] the code it imported (converter, plugins, scripts, settings) changed: "
-          "starting again", flush=True)
+    print("\n[devserver] the code it imported (converter, plugins, scripts, settings, packages) "
+          "changed: starting again", flush=True)
     os.execv(sys.executable, [sys.executable, str(Path(__file__).resolve()), *restart_arguments(argv, port)])
 
 

@@ -212,3 +212,25 @@ def test_a_cold_devserver_starts_every_step_in_a_new_python(tmp_path):
     finally:
         stopped(process, lines, seen)
     assert any("[devserver] built in" in line for line in seen), "".join(seen)
+
+
+def test_installing_a_package_is_a_change_to_the_code(tmp_path, monkeypatch):
+    """pip adds a dist-info folder (and removes one on an upgrade): a warm devserver, which keeps
+    the packages it imported, must start again, and rebuild."""
+    packages = tmp_path / "site-packages"
+    packages.mkdir()
+    monkeypatch.setattr(devserver, "package_folders", lambda: [str(packages)])
+    args = devserver.parse_args([str(SEEDS), str(tmp_path / "content"), str(tmp_path / "output"),
+                                 "-s", str(ROOT / "pelicanconf.py")])
+    code, watched = devserver.code_signature(args), devserver.signature(args)
+    time.sleep(0.01)
+    (packages / "markdown-9.9.dist-info").mkdir()
+    assert devserver.code_signature(args) != code
+    assert devserver.signature(args) != watched
+
+
+def test_the_folders_packages_are_installed_in_are_watched():
+    import markdown
+
+    folders = devserver.package_folders()
+    assert any(Path(markdown.__file__).is_relative_to(folder) for folder in folders)
