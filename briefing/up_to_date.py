@@ -31,6 +31,11 @@ WATCHING_OPTIONS = {"-r", "--autoreload", "-l", "--listen"}  # these builds must
 BUILD_ENVIRONMENT_VARIABLE = "BRIEFING_BUILD_ENVIRONMENT"
 
 
+def build_environment() -> str:
+    """In a build that scripts/build.py runs, the fingerprint of its environment; else ''."""
+    return os.environ.get(BUILD_ENVIRONMENT_VARIABLE, "")
+
+
 def parse_with_pelican_args(parser, argv: list[str]):
     """`parser`'s arguments from `argv` up to `--`, with what follows it (options for pelican,
     which scripts/build.py passes on) as `pelican_args`."""

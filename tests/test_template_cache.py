@@ -11,10 +11,12 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, SEEDS
 
+from briefing.up_to_date import BUILD_ENVIRONMENT_VARIABLE
+
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from build_cache.build_cache import Store  # noqa: E402
-from build_cache.templates import StoredBytecode  # noqa: E402
+from build_cache.templates import StoredBytecode, keep_compiled_templates  # noqa: E402
 
 
 @pytest.fixture
@@ -62,10 +64,8 @@ def test_a_template_is_compiled_once_for_every_environment_and_build(tmp_path, c
 
 
 def test_a_build_without_its_environments_fingerprint_compiles_as_pelican_does(monkeypatch):
-    from build_cache.templates import keep_compiled_templates
-
     generator = type("Generator", (), {"env": jinja2.Environment()})()
-    monkeypatch.delenv("BRIEFING_BUILD_ENVIRONMENT", raising=False)
+    monkeypatch.delenv(BUILD_ENVIRONMENT_VARIABLE, raising=False)
     keep_compiled_templates(generator, store=None)
     assert generator.env.bytecode_cache is None
 

@@ -1,29 +1,22 @@
 """Compiled templates kept between builds: Jinja's bytecode, in the build cache.
 
-Every build compiles the theme's templates again, once per generator's Jinja environment (38
+Every build compiles the theme's templates again, once per generator's Jinja environment (37
 compiles of 24 templates, about 0.13 s of CPU: a twentieth of a one-seed rebuild at 1,000).
 Jinja can keep the bytecode (`Environment.bytecode_cache`), but its key is only the template's
 name, file and source: options of the environment (delimiters, autoescape, extensions) and the
 filters and tests it had when compiling are baked into the code too, and a filter applied to a
 constant is even evaluated then. So an entry here is also keyed by the fingerprint of the
 whole build environment that `scripts/build.py` computes for its stamp (settings values and
-files, packages, theme, plugins: briefing/up_to_date.py) and passes in BUILD_ENVIRONMENT_VARIABLE.
+files, packages, theme, plugins: briefing/up_to_date.py) and passes to Pelican's process.
 A build run another way (plain `pelican`, a watching build) has no such fingerprint: it
 compiles, as Pelican does.
 """
 
 from __future__ import annotations
 
-import os
-
 from jinja2.bccache import Bucket, BytecodeCache
 
-from briefing.up_to_date import BUILD_ENVIRONMENT_VARIABLE
-
-
-def build_environment() -> str:
-    """The fingerprint of the build environment, '' when the build did not say it."""
-    return os.environ.get(BUILD_ENVIRONMENT_VARIABLE, "")
+from briefing.up_to_date import build_environment
 
 
 class StoredBytecode(BytecodeCache):

@@ -51,7 +51,7 @@ from jinja2 import meta
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
-from briefing.up_to_date import BUILD_ENVIRONMENT_VARIABLE
+from briefing.up_to_date import build_environment
 
 log = logging.getLogger(__name__)
 
@@ -251,10 +251,10 @@ def parsed(environment, name: str) -> tuple[frozenset[str], tuple[str | None, ..
     although base.html and the partials are part of every page template; kept in the build
     cache with the compiled templates, when it is there (plugins/build_cache/templates.py)."""
     source = environment.loader.get_source(environment, name)[0]
-    store, build_environment = build_cache_store(), os.environ.get(BUILD_ENVIRONMENT_VARIABLE)
-    if store is None or not build_environment:
+    store, fingerprint = build_cache_store(), build_environment()
+    if store is None or not fingerprint:
         return source_reads(environment, source)
-    key = store.key("template-reads", build_environment, name, source)
+    key = store.key("template-reads", fingerprint, name, source)
     return store.remember(key, lambda: source_reads(environment, source))
 
 
