@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from briefing.lock import content_lock  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
     BUILD_ENVIRONMENT_VARIABLE, BuildStamp, output_records, parse_with_pelican_args)
 
@@ -190,7 +191,8 @@ def main(argv: list[str] | None = None, fork: bool = False, leave_old: bool = Fa
         print(f"error: content folder {args.input_dir} does not exist", file=sys.stderr)
         return 2
     args.output_dir.parent.mkdir(parents=True, exist_ok=True)
-    return build(args.input_dir, args.output_dir.resolve(), args.settings, args.pelican_args, fork, leave_old)
+    with content_lock(args.input_dir, "build"):
+        return build(args.input_dir, args.output_dir.resolve(), args.settings, args.pelican_args, fork, leave_old)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from briefing.lock import content_lock  # noqa: E402
 from briefing.seed_files import SKIPPED, seed_files  # noqa: E402
 from briefing.up_to_date import ConvertStamp  # noqa: E402
 
@@ -51,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.seed_dir.is_dir():
         print(f"error: seed folder {args.seed_dir} does not exist or is not a folder", file=sys.stderr)
         return 2
+    with content_lock(args.content_dir, "convert"):
+        return convert(args)
+
+
+def convert(args: argparse.Namespace) -> int:
     seeds = seed_files(args.seed_dir)
     stamp = ConvertStamp(args.seed_dir, args.content_dir, seeds)
     recorded = stamp.recorded_report()
