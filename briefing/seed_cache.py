@@ -29,6 +29,10 @@ POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting work
 
 
 CONVERTER = PACKAGE / "convert.py"  # the converter: this module and what it imports
+# Modules convert.py imports that cannot change what a conversion gives: its progress lines,
+# the stamps that let a run be skipped (and the build's, in the same module), the upkeep of
+# cache files. A change to one of them must not convert every seed again (40 s at 10,000).
+NOT_CONVERSION = frozenset({"progress.py", "up_to_date.py", "cache_files.py"})
 RULE_FILE = re.compile(r"""\bload\(\s*["'](\w+)["']\s*\)""")  # rules.load("dates") → data/dates.toml
 
 
@@ -46,11 +50,12 @@ def converter_files() -> list[Path]:
     """The modules of this package that convert.py imports, directly or through another (at
     the top of a module or inside a function), and the rule files they load, sorted. The
     modules only the build's plugins or the benchmark import (periods, corpus…) are not the
-    converter's: a change to one of them must not convert every seed again."""
+    converter's, nor those in NOT_CONVERSION: a change to one of them must not convert every
+    seed again."""
     modules, waiting = set(), [CONVERTER]
     while waiting:
         module = waiting.pop()
-        if module in modules:
+        if module in modules or module.name in NOT_CONVERSION:
             continue
         modules.add(module)
         waiting += imported_modules(module)

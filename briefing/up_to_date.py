@@ -23,6 +23,7 @@ from pathlib import Path
 
 CACHE_DIR = Path(".cache")  # in the content folder: what builds and conversions keep
 PACKAGE = Path(__file__).resolve().parent  # the converter, and what plugins import (periods, progress)
+SOURCE = Path(__file__)  # this module: part of the converter's stamp
 OUTPUT_RECORDS = CACHE_DIR / "outputs"  # a folder per output folder: its stamp, its page keys
 LEGACY_RECORDS = ("build-stamp.json", "page-keys.pickle")  # in CACHE_DIR, before there was one per output folder
 WATCHING_OPTIONS = {"-r", "--autoreload", "-l", "--listen"}  # these builds must run
@@ -265,7 +266,9 @@ class ConvertStamp:
 
         self.path = content_dir / CONVERT_STAMP
         self.content_dir = content_dir
-        self.inputs = files_signature(seeds + [seed_dir / "overrides.toml"]) + converter_fingerprint()
+        # this module's code too: the converter's fingerprint leaves it out (seed_cache.NOT_CONVERSION)
+        own_code = hashlib.blake2b(SOURCE.read_bytes()).hexdigest()
+        self.inputs = files_signature(seeds + [seed_dir / "overrides.toml"]) + converter_fingerprint() + own_code
 
     def generated_signature(self) -> str:
         """The files of the generated folders, in path order (strings: sorting 20,000 Paths

@@ -152,3 +152,21 @@ def test_a_theme_or_plugin_folder_given_on_the_command_line_is_read_like_the_set
         (other / "base.html").write_text((other / "base.html").read_text("utf-8") + "<!-- edited -->", "utf-8")
         (tmp_path / "more-plugins/two/two.py").write_text(f"X = {len(args)}\n", "utf-8")
         assert not current(content, output, settings, args), args
+
+
+def test_a_change_to_the_stamps_code_runs_the_converter_again_but_converts_nothing_again(tmp_path, monkeypatch):
+    """up_to_date.py is left out of the converter's fingerprint (the build's fingerprint lives
+    there too): a change to it reruns the converter, whose seed cache still holds every seed."""
+    from briefing import seed_cache
+    from briefing.up_to_date import ConvertStamp
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    content = tmp_path / "content"
+    stamp = ConvertStamp(SEEDS, content, seeds)
+    stamp.record(["report"], 0)
+    assert ConvertStamp(SEEDS, content, seeds).recorded_report() == {"lines": ["report"], "warnings": 0}
+    copy = tmp_path / "up_to_date.py"
+    copy.write_bytes(up_to_date.SOURCE.read_bytes() + b"\n# edited\n")
+    monkeypatch.setattr(up_to_date, "SOURCE", copy)
+    assert ConvertStamp(SEEDS, content, seeds).recorded_report() is None
+    assert "up_to_date.py" not in {path.name for path in seed_cache.converter_files()}
