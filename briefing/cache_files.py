@@ -1,7 +1,9 @@
-"""SQLite cache files (the converter's, the build's) that do not stay twice their size once most
-of their entries are gone."""
+"""SQLite cache files (the converter's, the build's): opened whatever state they were left in,
+and not left at twice their size once most of their entries are gone."""
 
 import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
 FREE_AT_MOST = 1 / 3  # of a file's pages; a one-seed edit frees a few
 
@@ -21,3 +23,28 @@ def compact(db: sqlite3.Connection) -> bool:
         return True
     except sqlite3.Error:
         return False
+
+
+def open_database(path: Path, tables: dict[str, str], warn: Callable[[str], None]) -> sqlite3.Connection | None:
+    """The SQLite file with these tables (name → columns). A damaged file (not a database: a
+    crash, a disk error) is replaced, and `warn` is told, since everything it kept must be
+    computed again. None if the file cannot be opened (a read-only folder, a lock, no space):
+    the caller then works without it."""
+    for _ in (1, 2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path)
+            for name, columns in tables.items():
+                db.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+            return db
+        except sqlite3.OperationalError:  # locked, read-only, no space
+            return None
+        except sqlite3.DatabaseError:  # not a database: start a new one
+            warn(f"{path} was damaged and is started afresh: what it kept is computed again")
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                return None
+        except OSError:
+            return None
+    return None

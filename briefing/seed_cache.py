@@ -13,12 +13,13 @@ import os
 import pickle
 import re
 import sqlite3
+import sys
 import zlib
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from .cache_files import compact
+from .cache_files import compact, open_database
 from .duplicates import fingerprint_of
 from .model import Briefing
 from .up_to_date import CACHE_DIR, PACKAGE
@@ -82,26 +83,8 @@ def imported_modules(module: Path) -> list[Path]:
     return found
 
 
-def open_tables(path: Path, tables: tuple[str, ...]) -> sqlite3.Connection | None:
-    """Key-value tables in a SQLite file; a damaged file is replaced. None if impossible
-    (a read-only folder, say): then everything is converted, as without a cache."""
-    for attempt in (1, 2):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path)
-            for table in tables:
-                db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
-            return db
-        except sqlite3.OperationalError:  # locked, read-only, no space
-            return None
-        except sqlite3.DatabaseError:  # not a database: start a new one
-            try:
-                path.unlink(missing_ok=True)
-            except OSError:
-                return None
-        except (OSError, sqlite3.Error):
-            return None
-    return None
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def convert_seed(name: str, raw: bytes, *arguments) -> Briefing:
@@ -166,7 +149,8 @@ class SeedCache:
         self.spare: dict[str, bytes] = {}  # briefings the database would not take
         self.memos: dict[str, dict[str, str]] = {}  # as memo() read them
         if content_dir is not None:
-            self.db = open_tables(content_dir / CACHE_DIR / CACHE_FILE, TABLES)
+            self.db = open_database(content_dir / CACHE_DIR / CACHE_FILE,
+                                    dict.fromkeys(TABLES, "key TEXT PRIMARY KEY, value BLOB"), warn)
         self.persistent = self.db is not None
         if self.db is None:
             self.db = sqlite3.connect(":memory:")

@@ -3,7 +3,7 @@ version makes every entry again), and are left alone after the usual few changes
 
 import sqlite3
 
-from briefing.cache_files import compact
+from briefing.cache_files import compact, open_database
 from briefing.seed_cache import SeedCache
 
 
@@ -53,3 +53,21 @@ def test_the_converter_cache_shrinks_after_its_seeds_are_all_converted_anew(tmp_
     again.convert_all(paths)
     again.save()
     assert file.stat().st_size < 1.5 * size
+
+
+def test_a_damaged_file_is_replaced_and_said_to_be(tmp_path):
+    path = tmp_path / ".cache" / "cache.sqlite"
+    path.parent.mkdir()
+    path.write_bytes(b"half a page of something else")
+    said = []
+    db = open_database(path, {"entry": "key TEXT PRIMARY KEY, value BLOB"}, said.append)
+    db.execute("INSERT INTO entry VALUES ('k', x'00')")
+    assert said == [f"{path} was damaged and is started afresh: what it kept is computed again"]
+    assert open_database(path, {"entry": "key TEXT PRIMARY KEY, value BLOB"}, said.append) is not None
+    assert len(said) == 1  # a sound file says nothing
+
+
+def test_a_folder_that_cannot_hold_the_file_means_no_cache(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    assert open_database(blocker / "cache.sqlite", {"entry": "key TEXT"}, print) is None

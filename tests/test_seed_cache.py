@@ -49,14 +49,16 @@ def test_only_the_edited_seed_is_converted_again(tmp_path, monkeypatch):
     assert markdown_tree(tmp_path / "cached") == markdown_tree(tmp_path / "fresh")
 
 
-def test_a_damaged_cache_only_costs_time(tmp_path):
+def test_a_damaged_cache_only_costs_time(tmp_path, capsys):
     seeds = tmp_path / "seeds"
     write_corpus(4, seeds)
     convert_folder(seeds, tmp_path / "content")
     expected = markdown_tree(tmp_path / "content")
     cache_file = tmp_path / "content" / seed_cache.CACHE_DIR / seed_cache.CACHE_FILE
     cache_file.write_bytes(b"not a database")
+    capsys.readouterr()
     report = convert_folder(seeds, tmp_path / "content")
+    assert f"warning: {cache_file} was damaged and is started afresh" in capsys.readouterr().err
     assert len(report.briefings) == 4 and markdown_tree(tmp_path / "content") == expected
     assert seed_cache.SeedCache(tmp_path / "content").lookup(
         seed_cache.SeedCache(None).key(report.briefings[0].seed_name,

@@ -47,7 +47,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.readers import MarkdownReader
 
-from briefing.cache_files import compact
+from briefing.cache_files import compact, open_database
 from briefing.progress import Progress
 from briefing.up_to_date import CACHE_DIR
 
@@ -56,6 +56,7 @@ from .templates import keep_compiled_templates
 log = logging.getLogger(__name__)
 
 CACHE_FILE = "build-cache.sqlite"
+TABLES = {"entry": "key TEXT PRIMARY KEY, value BLOB", "used_before": "key TEXT PRIMARY KEY"}  # see save
 # Reads between two gc.freeze() in the build's process (0 in pool workers): what is read is kept
 # for the whole build, and each full collection would walk every briefing read so far (a fifth
 # of a rebuild's reading at 10,000). A warm read leaves no cyclic garbage to miss meanwhile.
@@ -89,7 +90,7 @@ class Store:
         which may look up the entries committed in the file `lookup` through a read-only
         connection of its own."""
         self.salt = salt
-        self.db = None if folder is None else open_table(folder / CACHE_FILE)
+        self.db = None if folder is None else open_database(folder / CACHE_FILE, TABLES, log.warning)
         self.committed = None if lookup is None else CommittedEntries(lookup)
         self.used: set[str] = set()
         self.new: dict[str, bytes] = {}  # only when there is no file
@@ -299,27 +300,6 @@ def open_read_only(path: Path | None) -> sqlite3.Connection | None:
         return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
     except sqlite3.Error:
         return None
-
-
-def open_table(path: Path) -> sqlite3.Connection | None:
-    """The cache table; a damaged file is replaced; None if impossible (read-only folder)."""
-    for attempt in (1, 2):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path)
-            db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, value BLOB)")
-            db.execute("CREATE TABLE IF NOT EXISTS used_before (key TEXT PRIMARY KEY)")  # see save
-            return db
-        except sqlite3.OperationalError:  # locked, read-only, no space
-            return None
-        except sqlite3.DatabaseError:  # not a database: start a new one
-            try:
-                path.unlink(missing_ok=True)
-            except OSError:
-                return None
-        except OSError:
-            return None
-    return None
 
 
 STORE: Store | None = None
