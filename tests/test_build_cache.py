@@ -189,24 +189,24 @@ def test_when_what_a_reader_derives_changed_every_file_is_derived_again_in_a_poo
     assert f"Reading files: {build_cache.POOL_CHUNK} of {len(sources) - 1} (" in capfd.readouterr().out
 
 
-def test_entries_of_the_build_before_are_kept_for_one_more_build(tmp_path):
-    """`make publish` after `make html` (other settings, other derivations) must not drop what
-    the next `make html` needs: an entry lives until two builds in a row did not use it."""
-    html, publish = "html", "publish"
-
-    def build(*used):
-        store = build_cache.Store(tmp_path, "salt")
+def test_the_latest_build_of_each_recent_environment_keeps_its_entries(tmp_path):
+    """`make publish` after any number of `make html` builds (another environment: other
+    settings, other search entries) finds its entries, and the next `make html` finds its."""
+    def build(environment, *used):
+        store = build_cache.Store(tmp_path, "salt", environment=environment)
         for name in used:
             store.get(store.key("x", name)) or store.put(store.key("x", name), name)
         store.save()
 
-    def kept():
+    def kept(*names):
         store = build_cache.Store(tmp_path, "salt")
-        return sorted(name for name in (html, publish) if store.get(store.key("x", name)))
+        return sorted(name for name in names if store.get(store.key("x", name)))
 
-    build(html)
-    build(publish)
-    assert kept() == [html, publish]
-    build(html)
-    build(html)
-    assert kept() == [html]  # publish's went unused twice
+    build("html", "shared", "html 1")
+    build("publish", "shared", "publish")
+    for number in range(2, 6):
+        build("html", "shared", f"html {number}")
+    assert kept("shared", "publish", "html 1", "html 4", "html 5") == ["html 5", "publish", "shared"]
+    build("theme edited", "shared")
+    build("theme edited again", "shared")  # the fourth environment: publish's is the oldest
+    assert kept("shared", "publish", "html 5") == ["html 5", "shared"]

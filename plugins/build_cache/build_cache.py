@@ -25,8 +25,9 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
 
 Results do not depend on the cache: a hit returns what the same call returned before. The cache
 is a SQLite file in BUILD_CACHE_PATH (default: `.cache` in the content folder), never in the
-output, so building into a fresh folder still uses it. Entries used by neither a build nor the
-one before it are dropped at its end. Delete the folder to start afresh.
+output, so building into a fresh folder still uses it. An entry is kept while the last build of
+one of the KEPT_ENVIRONMENTS latest build environments used it (`make html` and `make publish`
+are two): others are dropped at the end of a build. Delete the folder to start afresh.
 """
 
 from __future__ import annotations
@@ -49,14 +50,18 @@ from pelican.readers import MarkdownReader
 
 from briefing.cache_files import compact, open_database
 from briefing.progress import Progress
-from briefing.up_to_date import CACHE_DIR
+from briefing.up_to_date import CACHE_DIR, build_environment
 
 from .templates import keep_compiled_templates
 
 log = logging.getLogger(__name__)
 
 CACHE_FILE = "build-cache.sqlite"
-TABLES = {"entry": "key TEXT PRIMARY KEY, value BLOB", "used_before": "key TEXT PRIMARY KEY"}  # see save
+# entry: the entries; build: the latest build of each environment (scripts/build.py's fingerprint
+# of settings, packages, theme and plugins), numbered; kept_for: the keys each of those used
+TABLES = {"entry": "key TEXT PRIMARY KEY, value BLOB", "build": "environment TEXT PRIMARY KEY, number INTEGER",
+          "kept_for": "environment TEXT, key TEXT, PRIMARY KEY (environment, key)"}
+KEPT_ENVIRONMENTS = 3  # `make html`, `make publish`, and one more (the last code or theme)
 # Reads between two gc.freeze() in the build's process (0 in pool workers): what is read is kept
 # for the whole build, and each full collection would walk every briefing read so far (a fifth
 # of a rebuild's reading at 10,000). A warm read leaves no cyclic garbage to miss meanwhile.
@@ -85,11 +90,11 @@ class Store:
     New entries go into the file as they come, in a transaction committed only by `save`: a
     build that fails keeps none, and a build from nothing does not hold them all in memory."""
 
-    def __init__(self, folder: Path | None, salt: str, lookup: Path | None = None):
+    def __init__(self, folder: Path | None, salt: str, lookup: Path | None = None, environment: str = ""):
         """With no folder, a store in memory only (a pool worker's: no SQLite across fork),
         which may look up the entries committed in the file `lookup` through a read-only
-        connection of its own."""
-        self.salt = salt
+        connection of its own. `environment`: the build's (see `save`)."""
+        self.salt, self.environment = salt, environment
         self.db = None if folder is None else open_database(folder / CACHE_FILE, TABLES, log.warning)
         self.committed = None if lookup is None else CommittedEntries(lookup)
         self.used: set[str] = set()
@@ -161,24 +166,27 @@ class Store:
                     self.add(key, data)
 
     def save(self) -> None:
-        """Write new entries; drop the ones neither this build nor the one before used. A build
-        with other settings then leaves the last build's entries for the next one: after
-        `make publish`, `make html` still finds the search index's entries (their text holds
-        the first-mention links, absolute when publishing), and going back costs nothing."""
+        """Write new entries, and keep those that the latest build of each of the
+        KEPT_ENVIRONMENTS latest environments used, this one's among them; drop the others.
+        So `make publish` after any number of `make html` builds still finds its own entries
+        (the search index's: their text holds the first-mention links, absolute when
+        publishing; its compiled templates), and `make html` after it finds its."""
         self.take_sidecars()
         if self.db is None:
             return
         try:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?)", self.new.items())
-                self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-                self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)",
-                                    ((k,) for k in self.used))
-                self.db.execute("DELETE FROM entry WHERE key NOT IN (SELECT key FROM used) "
-                                "AND key NOT IN (SELECT key FROM used_before)")
-                self.db.execute("DELETE FROM used_before")
-                self.db.execute("INSERT INTO used_before SELECT key FROM used")
-                self.db.execute("DROP TABLE used")
+                self.db.execute("DROP TABLE IF EXISTS used_before")  # kept by builds before the ninth round
+                self.db.execute("INSERT OR REPLACE INTO build SELECT ?, COALESCE(MAX(number), 0) + 1 FROM build",
+                                (self.environment,))
+                self.db.execute("DELETE FROM build WHERE environment NOT IN "
+                                "(SELECT environment FROM build ORDER BY number DESC LIMIT ?)", (KEPT_ENVIRONMENTS,))
+                self.db.execute("DELETE FROM kept_for WHERE environment = ? OR environment NOT IN "
+                                "(SELECT environment FROM build)", (self.environment,))
+                self.db.executemany("INSERT OR IGNORE INTO kept_for VALUES (?, ?)",
+                                    ((self.environment, key) for key in self.used))
+                self.db.execute("DELETE FROM entry WHERE key NOT IN (SELECT key FROM kept_for)")
             compact(self.db)
         except sqlite3.Error as error:
             log.warning("build cache not saved (%s): the next build will take longer", error)
@@ -312,7 +320,7 @@ def store_for(settings) -> Store:
     if STORE is None:
         folder = settings.get("BUILD_CACHE_PATH") or os.path.join(settings["PATH"], CACHE_DIR)
         salt = fingerprint(sys.version, [(name, version(name)) for name in LIBRARIES])
-        STORE = Store(Path(folder), salt)
+        STORE = Store(Path(folder), salt, environment=build_environment())
     return STORE
 
 
