@@ -46,21 +46,23 @@ def parse_with_pelican_args(parser, argv: list[str]):
     return args
 
 
-def files_under(folder: Path, skip: set[str] = frozenset()):
-    """(name relative to `folder`, path) of every file under it, in a stable order. Plain
+def files_under(folder: Path, skip: set[str] = frozenset(), skip_top: set[str] = frozenset()):
+    """(name relative to `folder`, path) of every file under it, in a stable order, but for the
+    folders named in `skip` (at any depth) and `skip_top` (directly in `folder`). Plain
     strings: tens of thousands of Path objects cost more than the reading."""
     top = os.fspath(folder)
     start = len(os.path.join(top, ""))
     for root, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d not in skip and d != "__pycache__")
+        left_out = skip | skip_top if root == top else skip
+        dirs[:] = sorted(d for d in dirs if d not in left_out and d != "__pycache__")
         for name in sorted(files):
             path = os.path.join(root, name)
             yield path[start:], path
 
 
-def hash_tree(digest, folder: Path, skip: set[str] = frozenset()) -> None:
-    """Names and bytes of every file under `folder`, in a stable order."""
-    for relative, path in files_under(folder, skip):
+def hash_tree(digest, folder: Path, skip: set[str] = frozenset(), skip_top: set[str] = frozenset()) -> None:
+    """Names and bytes of every file under `folder` (see files_under), in a stable order."""
+    for relative, path in files_under(folder, skip, skip_top):
         digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
         try:
             with open(path, "rb") as file:
@@ -100,14 +102,32 @@ def folders_named(settings: Path, names: list) -> list[Path]:
     return [base / name for name in names if isinstance(name, str) and (base / name).is_dir()]
 
 
-def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
-    """A hash of everything the build reads but the content: settings (and the data files they
-    name), options, packages, theme, plugins and the project's package they import; '' when it
-    cannot be known."""
+def build_settings(settings: Path, pelican_args: list[str]) -> dict | None:
+    """The settings' values as the build will have them (see with_options); None if the file
+    cannot run."""
     values = read_settings(settings)
+    return None if values is None else with_options(values, pelican_args)
+
+
+def theme_static(settings: Path, values: dict) -> tuple[Path | None, list[str]]:
+    """The theme folder, and the names of its folders of static files (THEME_STATIC_PATHS,
+    Pelican's default ['static']) that sit directly in it: CSS, scripts, images, copied to the
+    site as they are. No page is made from them."""
+    themes = folders_named(settings, [values.get("THEME", "")])
+    names = values.get("THEME_STATIC_PATHS", ["static"])
+    simple = [name for name in names if isinstance(name, str) and name and "/" not in name and name != ".."]
+    return (themes[0], simple) if themes else (None, [])
+
+
+def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
+    """A hash of everything the build reads but the content and the theme's static files
+    (those are in the inputs: see BuildStamp): settings (and the data files they name),
+    options, packages, theme templates, plugins and the project's package they import; ''
+    when it cannot be known. A page made from the last build's environment is made alike."""
+    values = build_settings(settings, pelican_args)
     if values is None:
         return ""
-    values = with_options(values, pelican_args)
+    theme, static = theme_static(settings, values)
     digest = hashlib.blake2b()
     digest.update(repr(sorted(values.items())).encode("utf-8"))
     digest.update(json.dumps([sys.version, sorted(pelican_args)]).encode("utf-8"))
@@ -121,7 +141,7 @@ def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
         digest.update(str(path).encode("utf-8") + b"\0" + path.read_bytes())
     for folder in [*settings_folders(settings, values), PACKAGE]:
         digest.update(str(folder).encode("utf-8"))
-        hash_tree(digest, folder)
+        hash_tree(digest, folder, skip_top=set(static) if folder == theme else set())
     return digest.hexdigest()
 
 
@@ -156,13 +176,23 @@ def names_a_file(path: Path) -> bool:
         return False
 
 
-def inputs_fingerprint(input_dir: Path, environment: str) -> str:
-    """A hash of everything the build reads: its environment and the content folder."""
+def inputs_fingerprint(input_dir: Path, environment: str, also: list[Path] = ()) -> str:
+    """A hash of everything the build reads: its environment, the content folder and the
+    folders `also` (the theme's static files)."""
     if not environment:
         return ""
     digest = hashlib.blake2b(environment.encode("utf-8"))
     hash_tree(digest, input_dir, skip={CACHE_DIR.name})
+    for folder in also:
+        digest.update(str(folder).encode("utf-8", "surrogateescape"))
+        hash_tree(digest, folder)
     return digest.hexdigest()
+
+
+def theme_static_folders(settings: Path, pelican_args: list[str]) -> list[Path]:
+    values = build_settings(settings, pelican_args)
+    theme, static = theme_static(settings, values) if values is not None else (None, [])
+    return [theme / name for name in static if (theme / name).is_dir()] if theme else []
 
 
 def output_signature(output_dir: Path) -> str:
@@ -191,7 +221,8 @@ class BuildStamp:
         self.watching = bool(WATCHING_OPTIONS & set(pelican_args))
         self.environment = "" if self.watching else environment_fingerprint(settings.resolve(),
                                                                             pelican_args)
-        self.inputs = inputs_fingerprint(input_dir, self.environment)
+        self.inputs = inputs_fingerprint(input_dir, self.environment,
+                                         theme_static_folders(settings.resolve(), pelican_args))
         self.recorded = self.read()
 
     def read(self) -> dict:

@@ -1,9 +1,11 @@
 """A build with nothing changed is skipped; any change to what a build reads runs it."""
 
 import os
+import re
+import shutil
 from pathlib import Path
 
-from conftest import SEEDS, build_site
+from conftest import ROOT, SEEDS, build_site
 from test_build import tree
 
 from briefing import up_to_date
@@ -170,3 +172,34 @@ def test_a_change_to_the_stamps_code_runs_the_converter_again_but_converts_nothi
     monkeypatch.setattr(up_to_date, "SOURCE", copy)
     assert ConvertStamp(SEEDS, content, seeds).recorded_report() is None
     assert "up_to_date.py" not in {path.name for path in seed_cache.converter_files()}
+
+
+def test_a_change_to_the_themes_static_files_runs_the_build_but_keeps_every_page(tmp_path):
+    content, output, settings = project(tmp_path)
+    style = tmp_path / "theme/static/css/style.css"
+    style.parent.mkdir(parents=True)
+    style.write_text("body { color: black; }", "utf-8")
+    built(content, output, settings)
+    style.write_text("body { color: navy; }", "utf-8")
+    stamp = BuildStamp(content, output, settings, [])
+    assert not stamp.site_is_current()  # the new stylesheet must reach the site
+    assert stamp.reusable_output() == output  # but no page is made from it
+
+
+def test_editing_the_stylesheet_renders_no_page_again(tmp_path):
+    """make html after a CSS edit (theme given with -t): the new stylesheet is in the site, and
+    every page is taken from the last build."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    options = f"PELICANOPTS=-t {theme}"
+    assert build_site(SEEDS, tmp_path, options).returncode == 0
+    pages = {page: page.stat().st_ino for page in (tmp_path / "output").rglob("*.html")}
+    style = theme / "static" / "css" / "style.css"
+    style.write_text(style.read_text("utf-8") + "\n.edited-by-test { color: navy; }\n", "utf-8")
+    result = build_site(SEEDS, tmp_path, options)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ".edited-by-test" in (tmp_path / "output" / "theme" / "css" / "style.css").read_text("utf-8")
+    assert "pages unchanged since the last build: taken from it" in result.stdout
+    rendered = sorted(str(page.relative_to(tmp_path / "output")) for page, inode in pages.items()
+                      if page.stat().st_ino != inode)
+    assert not [page for page in rendered if page.startswith(("briefings/", "entity/", "tag/"))], rendered
