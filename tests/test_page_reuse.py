@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT, build_site
@@ -109,6 +110,29 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     assert any(name.startswith("tag/") and b"Reuse Test Wire" in page for name, page in site.items())
 
 
+def test_editing_a_pages_text_past_its_summary_renders_that_page_alone(seeds, tmp_path):
+    """The About page has no Summary line; every page's menu lists it. Editing its text past
+    the summary Pelican cuts from it changes no other page."""
+    assert build_site(seeds, tmp_path).returncode == 0
+    inodes = {page: page.stat().st_ino for page in (tmp_path / "output").rglob("*.html")}
+    about = tmp_path / "content" / "pages" / "about.md"
+    about.write_text(about.read_text("utf-8") + "\nA last paragraph added by the reuse test.\n", "utf-8")
+
+    def build(output: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), str(tmp_path / "content"),
+                               str(output), "-s", str(ROOT / "pelicanconf.py")],
+                              capture_output=True, text=True, check=False, cwd=ROOT)
+
+    copied, pages = reused(build(tmp_path / "output"))
+    rendered = sorted(str(page.relative_to(tmp_path / "output")) for page, inode in inodes.items()
+                      if page.stat().st_ino != inode)
+    assert "pages/about.html" in rendered and pages - copied == len(rendered) < 12, rendered
+    assert not [page for page in rendered if page.startswith(("briefings/", "entity/", "tag/", "chronology"))]
+    assert b"A last paragraph added by the" in (tmp_path / "output" / "pages" / "about.html").read_bytes()
+    assert build(tmp_path / "fresh").returncode == 0
+    assert tree(tmp_path / "output") == tree(tmp_path / "fresh")
+
+
 def test_a_build_with_other_settings_renders_every_page(seeds, tmp_path):
     assert build_site(seeds, tmp_path).returncode == 0
     command = [sys.executable, str(ROOT / "scripts" / "build.py"), str(tmp_path / "content"),
@@ -127,19 +151,26 @@ def briefing_file(path: Path, title="A title", body="Text.", summary="Summary: O
 
 
 def test_another_briefings_reference_holds_its_metadata_not_its_text(tmp_path):
-    first = metadata_digest(briefing_file(tmp_path / "a.md"), True)
-    assert metadata_digest(briefing_file(tmp_path / "a.md", body="Other text.", checksum="2"), True) == first
-    assert metadata_digest(briefing_file(tmp_path / "a.md", title="Another title"), True) != first
+    first = metadata_digest(briefing_file(tmp_path / "a.md"))
+    assert metadata_digest(briefing_file(tmp_path / "a.md", body="Other text.", checksum="2")) == first
+    assert metadata_digest(briefing_file(tmp_path / "a.md", title="Another title")) != first
 
 
 def test_the_checksum_left_out_is_the_converters():
     assert CHECKSUM == f"{CHECKSUM_KEY}:".encode()
 
 
-def test_without_a_summary_the_text_counts_too(tmp_path):
-    """Pelican then cuts the summary that lists show from the text."""
-    first = metadata_digest(briefing_file(tmp_path / "a.md", summary=""), False)
-    assert metadata_digest(briefing_file(tmp_path / "a.md", summary="", body="Other."), False) != first
+def test_without_a_summary_line_the_summary_pelican_cuts_counts_and_not_the_rest(tmp_path):
+    """A hand-written page has no Summary line: lists may show the summary Pelican cuts from
+    its text, so that counts; the rest of its text, which no other page shows, does not."""
+    def link(body: str, summary: str):
+        page = SimpleNamespace(url="pages/about.html", metadata={}, summary=summary,
+                               source_path=briefing_file(tmp_path / "about.md", summary="", body=body))
+        return Views().briefing_link(page)
+
+    first = link("Its first words. Then more.", "Its first words.")
+    assert link("Its first words. Then other words.", "Its first words.") == first
+    assert link("Other first words. Then more.", "Other first words.") != first
 
 
 @dataclasses.dataclass(eq=False)

@@ -11,8 +11,9 @@ What the key walks:
 - the page's subject (the top-level `article` or `entity`): every attribute, by value;
 - another briefing: its URL and the metadata block of its Markdown file. So a template may
   read of any briefing but its own only what its metadata gives (title, date, summary,
-  source …), never its text (when a briefing has no summary, Pelican cuts one from its text:
-  then the whole file counts);
+  source …), never its text (when its file gives no summary, Pelican cuts one from its text:
+  then that summary counts too, as on a hand-written page: editing the About page's text
+  past its first words renders no other page);
 - another object with a page of its own (an entity, a tag: it has `slug` and `url`): its name,
   slug, URL and type, which is all a template may read of it;
 - records (dataclasses, slotted classes: their slots, or what their `__getstate__` gives),
@@ -175,28 +176,27 @@ class Views:
                 tuple((name, self.of(value)) for name, value in shown + only_metadata))
 
     def briefing_link(self, content: Content):
-        """Another briefing, as a page may show it: its URL and its file's metadata."""
+        """Another briefing (or page), as a page may show it: its URL, its file's metadata, and,
+        when that gives no summary, the summary Pelican cuts from its text."""
         link = self.briefing_links.get(id(content))
         if link is None:
-            link = ("briefing-link", content.url,
-                    metadata_digest(content.source_path, "summary" in content.metadata))
+            cut = None if "summary" in content.metadata else str(content.summary)
+            link = ("briefing-link", content.url, metadata_digest(content.source_path), cut)
             self.briefing_links[id(content)] = link
         return link
 
 
-def metadata_digest(path: str, has_summary: bool) -> bytes:
+def metadata_digest(path: str) -> bytes:
     """A hash of the metadata block of a briefing's file (without the converter's checksum of
-    the whole file); of the whole file when it has no summary, which Pelican then cuts from
-    the text."""
+    the whole file)."""
     try:
         with open(path, "rb") as file:
             data = file.read()
     except OSError as error:
         raise Unkeyable(f"{path}: {error}") from None
-    if has_summary:
-        data = data.split(b"\n\n", 1)[0]
-        if data.startswith(CHECKSUM):
-            data = data.partition(b"\n")[2]
+    data = data.split(b"\n\n", 1)[0]
+    if data.startswith(CHECKSUM):
+        data = data.partition(b"\n")[2]
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
