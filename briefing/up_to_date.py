@@ -109,25 +109,28 @@ def build_settings(settings: Path, pelican_args: list[str]) -> dict | None:
     return None if values is None else with_options(values, pelican_args)
 
 
-def theme_static(settings: Path, values: dict) -> tuple[Path | None, list[str]]:
-    """The theme folder, and the names of its folders of static files (THEME_STATIC_PATHS,
-    Pelican's default ['static']) that sit directly in it: CSS, scripts, images, copied to the
-    site as they are. No page is made from them."""
+def theme_inputs(settings: Path, values: dict) -> tuple[Path | None, list[str]]:
+    """The theme folder, and the names of the folders in it that are the build's inputs rather
+    than its environment: `templates` (each page's key holds the sources of the templates it
+    is made from: plugins/parallel_render/reuse.py) and the folders of static files
+    (THEME_STATIC_PATHS, Pelican's default ['static']: CSS, scripts, images, copied to the site
+    as they are; no page is made from them)."""
     themes = folders_named(settings, [values.get("THEME", "")])
-    names = values.get("THEME_STATIC_PATHS", ["static"])
+    names = ["templates", *values.get("THEME_STATIC_PATHS", ["static"])]
     simple = [name for name in names if isinstance(name, str) and name and "/" not in name and name != ".."]
     return (themes[0], simple) if themes else (None, [])
 
 
 def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
-    """A hash of everything the build reads but the content and the theme's static files
-    (those are in the inputs: see BuildStamp): settings (and the data files they name),
-    options, packages, theme templates, plugins and the project's package they import; ''
-    when it cannot be known. A page made from the last build's environment is made alike."""
+    """A hash of everything the build reads but the content and the theme's templates and
+    static files (those are in the inputs: see BuildStamp, theme_inputs): settings (and the
+    data files they name), options, packages, plugins and the project's package they import;
+    '' when it cannot be known. A page made in the last build's environment from the same
+    values and templates is made alike."""
     values = build_settings(settings, pelican_args)
     if values is None:
         return ""
-    theme, static = theme_static(settings, values)
+    theme, inputs = theme_inputs(settings, values)
     digest = hashlib.blake2b()
     digest.update(repr(sorted(values.items())).encode("utf-8"))
     digest.update(json.dumps([sys.version, sorted(pelican_args)]).encode("utf-8"))
@@ -141,7 +144,7 @@ def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
         digest.update(str(path).encode("utf-8") + b"\0" + path.read_bytes())
     for folder in [*settings_folders(settings, values), PACKAGE]:
         digest.update(str(folder).encode("utf-8"))
-        hash_tree(digest, folder, skip_top=set(static) if folder == theme else set())
+        hash_tree(digest, folder, skip_top=set(inputs) if folder == theme else set())
     return digest.hexdigest()
 
 
@@ -178,7 +181,7 @@ def names_a_file(path: Path) -> bool:
 
 def inputs_fingerprint(input_dir: Path, environment: str, also: list[Path] = ()) -> str:
     """A hash of everything the build reads: its environment, the content folder and the
-    folders `also` (the theme's static files)."""
+    folders `also` (the theme's templates and static files)."""
     if not environment:
         return ""
     digest = hashlib.blake2b(environment.encode("utf-8"))
@@ -189,10 +192,10 @@ def inputs_fingerprint(input_dir: Path, environment: str, also: list[Path] = ())
     return digest.hexdigest()
 
 
-def theme_static_folders(settings: Path, pelican_args: list[str]) -> list[Path]:
+def theme_input_folders(settings: Path, pelican_args: list[str]) -> list[Path]:
     values = build_settings(settings, pelican_args)
-    theme, static = theme_static(settings, values) if values is not None else (None, [])
-    return [theme / name for name in static if (theme / name).is_dir()] if theme else []
+    theme, names = theme_inputs(settings, values) if values is not None else (None, [])
+    return [theme / name for name in names if (theme / name).is_dir()] if theme else []
 
 
 def output_signature(output_dir: Path) -> str:
@@ -222,7 +225,7 @@ class BuildStamp:
         self.environment = "" if self.watching else environment_fingerprint(settings.resolve(),
                                                                             pelican_args)
         self.inputs = inputs_fingerprint(input_dir, self.environment,
-                                         theme_static_folders(settings.resolve(), pelican_args))
+                                         theme_input_folders(settings.resolve(), pelican_args))
         self.recorded = self.read()
 
     def read(self) -> dict:

@@ -133,6 +133,29 @@ def test_editing_a_pages_text_past_its_summary_renders_that_page_alone(seeds, tm
     assert tree(tmp_path / "output") == tree(tmp_path / "fresh")
 
 
+def test_editing_one_template_renders_the_pages_made_from_it(seeds, tmp_path):
+    """An entity page template edited (in a copy of the theme given with -t): the entity pages
+    show it, no briefing page is rendered again, and the site is a build from nothing's."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    options = f"PELICANOPTS=-t {theme}"
+    assert build_site(seeds, tmp_path, options).returncode == 0
+    inodes = {page: page.stat().st_ino for page in (tmp_path / "output").rglob("*.html")}
+    template = theme / "templates" / "entity.html"
+    template.write_text(template.read_text("utf-8").replace("{% block content %}",
+                        '{% block content %}<p class="edited-by-test">Edited.</p>', 1), "utf-8")
+    copied, pages = reused(build_site(seeds, tmp_path, options))
+    rendered = sorted(str(page.relative_to(tmp_path / "output")) for page, inode in inodes.items()
+                      if page.stat().st_ino != inode)
+    entity_pages = [name for name in rendered if name.startswith("entity/")]
+    assert entity_pages and pages - copied == len(rendered)
+    assert not [name for name in rendered if name.startswith(("briefings/", "tag/", "chronology"))]
+    assert all(b"edited-by-test" in (tmp_path / "output" / name).read_bytes() for name in entity_pages)
+    fresh = tmp_path / "fresh"
+    assert build_site(seeds, fresh, options).returncode == 0
+    assert tree(tmp_path / "output") == tree(fresh / "output")
+
+
 def test_a_build_with_other_settings_renders_every_page(seeds, tmp_path):
     assert build_site(seeds, tmp_path).returncode == 0
     command = [sys.executable, str(ROOT / "scripts" / "build.py"), str(tmp_path / "content"),

@@ -101,12 +101,16 @@ def test_make_html_and_make_publish_keep_their_own_sites(tmp_path):
     assert "is up to date" in html.stdout
 
 
-def test_the_last_output_is_offered_for_reuse_only_when_just_the_content_changed(tmp_path):
+def test_the_last_output_is_offered_for_reuse_only_when_just_content_or_theme_changed(tmp_path):
+    """Page keys hold the page's values and its templates' sources, not the plugins' code."""
     content, output, settings = project(tmp_path)
     built(content, output, settings)
     (content / "briefings/a.md").write_text("Title: A\n\nText, corrected.\n", "utf-8")
     assert BuildStamp(content, output, settings, []).reusable_output() == output
     (tmp_path / "theme/templates/base.html").write_text("<html lang=en></html>", "utf-8")
+    stamp = BuildStamp(content, output, settings, [])
+    assert not stamp.site_is_current() and stamp.reusable_output() == output
+    (tmp_path / "plugins/one/one.py").write_text("X = 3\n", "utf-8")
     assert BuildStamp(content, output, settings, []).reusable_output() is None
     built(content, output, settings)
     (output / "index.html").write_text("<html>edited by hand</html>", "utf-8")

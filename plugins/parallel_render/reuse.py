@@ -28,9 +28,10 @@ A deferred job (the search index) keys its own files: `earlier` gives what the l
 recorded for an output file, `record` keeps what this build's file is made from, and
 `bring_over` links (or copies) a file from the last build.
 
-Settings, theme, plugins and packages are not in the key: `scripts/build.py` offers the last
-build (environment variable RENDER_REUSE_FROM) only when all of those are unchanged and the
-output folder is as it left it. Page keys are read from RENDER_KEYS and this build's are
+The sources of the page's template and of the templates it extends, includes or imports are
+in the key. Settings, plugins and packages are not: `scripts/build.py` offers the last build
+(environment variable RENDER_REUSE_FROM) only when all of those are unchanged and the output
+folder is as it left it (briefing/up_to_date.py). Page keys are read from RENDER_KEYS and this build's are
 written next to it (`.new`), which `scripts/build.py` puts in place once the build succeeded.
 """
 
@@ -245,6 +246,22 @@ def template_names(environment, name: str, seen: set[str] | None = None) -> set[
     return names
 
 
+def sources_digest(environment, name: str) -> bytes:
+    """A hash of the sources of a template and of every template it names, directly or through
+    another (a template chosen at render time is left out: its pages are never reused)."""
+    seen, waiting = set(), [name]
+    while waiting:
+        current = waiting.pop()
+        if current not in seen:
+            seen.add(current)
+            waiting += [other for other in parsed(environment, current)[1] if other]
+    digest = hashlib.blake2b(digest_size=16)
+    for current in sorted(seen):
+        source = environment.loader.get_source(environment, current)[0]
+        digest.update(f"{current}\0{source}\0".encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
 @functools.lru_cache(maxsize=256)
 def parsed(environment, name: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
     """What one template reads from its context, and the templates it names: parsed once,
@@ -283,6 +300,7 @@ class Reuse:
         self.reused = 0
         self.views = Views()
         self.reads: dict[str, set[str] | None] = {}
+        self.digests: dict[str, bytes] = {}
 
     @classmethod
     def from_environment(cls, settings, output_path: str) -> Reuse | None:
@@ -298,6 +316,7 @@ class Reuse:
         for page in pages:
             if page.template.name in self.templates:
                 self.template_reads(page)
+                self.template_digest(page)
 
     def copied(self, page) -> bool:
         """Record the page's key; copy the page from the last build if its key is the same."""
@@ -335,12 +354,21 @@ class Reuse:
         shared = {key: page.base[key] for key in sorted(reads)
                   if key not in page.own and key in page.base and key.islower()}
         try:
-            return hash_of((name, relative,
+            return hash_of((name, self.template_digest(page), relative,
                             tuple((key, self.views.of(value, subject=True)) for key, value in own.items()),
                             tuple((key, self.views.shared(value)) for key, value in shared.items())))
         except Unkeyable as error:
             log.debug("page %s is rendered: its key cannot hold a %s", page.path, error)
             return None
+
+    def template_digest(self, page) -> bytes:
+        """The sources of the page's template and of every template it extends, includes or
+        imports: the theme's templates are not in the build's environment, so a page's key
+        holds them (a template edit renders the pages made from it, and no others)."""
+        name = page.template.name
+        if name not in self.digests:
+            self.digests[name] = sources_digest(page.template.environment, name)
+        return self.digests[name]
 
     def template_reads(self, page) -> set[str] | None:
         """What the page's template reads, or None if it includes a template chosen at
