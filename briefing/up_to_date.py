@@ -193,9 +193,14 @@ def inputs_fingerprint(input_dir: Path, environment: str, also: list[Path] = ())
 
 
 def theme_input_folders(settings: Path, pelican_args: list[str]) -> list[Path]:
+    """The theme's templates and static folders, and the folders of templates that override
+    the theme's (THEME_TEMPLATES_OVERRIDES)."""
     values = build_settings(settings, pelican_args)
-    theme, names = theme_inputs(settings, values) if values is not None else (None, [])
-    return [theme / name for name in names if (theme / name).is_dir()] if theme else []
+    if values is None:
+        return []
+    theme, names = theme_inputs(settings, values)
+    own = [theme / name for name in names if (theme / name).is_dir()] if theme else []
+    return own + folders_named(settings, values.get("THEME_TEMPLATES_OVERRIDES", []))
 
 
 def output_signature(output_dir: Path) -> str:

@@ -207,3 +207,15 @@ def test_editing_the_stylesheet_renders_no_page_again(tmp_path):
     rendered = sorted(str(page.relative_to(tmp_path / "output")) for page, inode in pages.items()
                       if page.stat().st_ino != inode)
     assert not [page for page in rendered if page.startswith(("briefings/", "entity/", "tag/"))], rendered
+
+
+def test_a_folder_of_templates_overriding_the_themes_is_read_too(tmp_path):
+    content, output, settings = project(tmp_path)
+    overrides = tmp_path / "my-templates"
+    overrides.mkdir()
+    (overrides / "article.html").write_text("<article></article>", "utf-8")
+    settings.write_text(SETTINGS + 'THEME_TEMPLATES_OVERRIDES = ["my-templates"]\n', "utf-8")
+    built(content, output, settings)
+    assert current(content, output, settings)
+    (overrides / "article.html").write_text("<article>edited</article>", "utf-8")
+    assert not current(content, output, settings)
