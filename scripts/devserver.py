@@ -17,12 +17,12 @@ starts itself again, on the same port. --cold starts every step in a new Python 
 The site is served by a process of its own.
 
 Watched: every file of SEEDDIR; CONTENTDIR but for what the converter writes there (briefings/,
-sources/) and its cache; the settings files' folder (*.py), the theme and plugin folders the
-settings name, the converter's code and rules (briefing/), and the folders packages are
-installed in (their own modification times: pip adds and removes folders there). Files are polled every
---interval seconds (names, sizes and modification times: no reading); a change is built once
-the files have stopped changing for one interval, so a seed still being copied is not read
-half-written.
+sources/) and its cache; the settings files' folder (*.py), the theme, template and plugin
+folders the settings name (THEME, THEME_TEMPLATES_OVERRIDES, PLUGIN_PATHS), the converter's code
+and rules (briefing/), and the folders packages are installed in (their own modification times:
+pip adds and removes folders there). Files are polled every --interval seconds (names, sizes
+and modification times: no reading); a change is built once the files have stopped changing
+for one interval, so a seed still being copied is not read half-written.
 
 Example:
     python scripts/devserver.py seeds content output -s pelicanconf.py
@@ -54,8 +54,8 @@ import convert  # noqa: E402
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
 from briefing.progress import built_report  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
-    CACHE_DIR, PACKAGE, files_signature, files_under, parse_with_pelican_args, plugin_folders, read_settings,
-    settings_folders)
+    CACHE_DIR, PACKAGE, files_signature, files_under, folders_named, parse_with_pelican_args, plugin_folders,
+    read_settings, settings_folders)
 
 GENERATED = frozenset({CACHE_DIR.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
 
@@ -82,8 +82,9 @@ def watched_files(args: argparse.Namespace) -> list[str]:
     """Every file whose change calls for a rebuild (see the module's docstring)."""
     settings = args.settings.resolve()
     folders = [(args.seed_dir, frozenset()), (args.content_dir, GENERATED), (ROOT / "briefing", frozenset())]
-    values = read_settings(settings)
-    folders += [(folder, frozenset()) for folder in settings_folders(settings, values or {})]
+    values = read_settings(settings) or {}
+    named = settings_folders(settings, values) + folders_named(settings, values.get("THEME_TEMPLATES_OVERRIDES", []))
+    folders += [(folder, frozenset()) for folder in named]
     paths = sorted(str(path) for path in settings.parent.glob("*.py"))
     for folder, skip in folders:
         if folder.is_dir():
