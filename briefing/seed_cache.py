@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .cache_files import compact, open_database
 from .duplicates import fingerprint_of
+from .imports import closure
 from .model import Briefing
 from .up_to_date import CACHE_DIR, PACKAGE
 
@@ -33,7 +34,7 @@ CONVERTER = PACKAGE / "convert.py"  # the converter: this module and what it imp
 # Modules convert.py imports that cannot change what a conversion gives: its progress lines,
 # the stamps that let a run be skipped (and the build's, in the same module), the upkeep of
 # cache files. A change to one of them must not convert every seed again (40 s at 10,000).
-NOT_CONVERSION = frozenset({"progress.py", "up_to_date.py", "cache_files.py"})
+NOT_CONVERSION = frozenset({"progress.py", "up_to_date.py", "cache_files.py", "imports.py"})
 RULE_FILE = re.compile(r"""\bload\(\s*["'](\w+)["']\s*\)""")  # rules.load("dates") → data/dates.toml
 
 
@@ -53,34 +54,10 @@ def converter_files() -> list[Path]:
     modules only the build's plugins or the benchmark import (periods, corpus…) are not the
     converter's, nor those in NOT_CONVERSION: a change to one of them must not convert every
     seed again."""
-    modules, waiting = set(), [CONVERTER]
-    while waiting:
-        module = waiting.pop()
-        if module in modules or module.name in NOT_CONVERSION:
-            continue
-        modules.add(module)
-        waiting += imported_modules(module)
+    modules = closure([CONVERTER], NOT_CONVERSION)
     rules = {PACKAGE / "data" / f"{name}.toml" for module in modules
              for name in RULE_FILE.findall(module.read_text("utf-8"))}
     return sorted(modules | {path for path in rules if path.is_file()})
-
-
-RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.(\w*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)", re.M)
-
-
-def imported_modules(module: Path) -> list[Path]:
-    """This package's modules that `module` imports (`from . import x`, `from .x import y`), at
-    the top or inside a function. (A pattern, not `ast`: parsing every module took 0.1 s of
-    each converter run.)"""
-    found = []
-    for module_name, names in RELATIVE_IMPORT.findall(module.read_text("utf-8")):
-        if not module_name:  # from . import a, b as c
-            names = re.sub(r"#[^\n]*", "", names).strip("()")
-            candidates = [name.split()[0] for name in names.split(",") if name.strip()]
-        else:
-            candidates = [module_name]
-        found += [PACKAGE / f"{name}.py" for name in candidates if (PACKAGE / f"{name}.py").is_file()]
-    return found
 
 
 def warn(message: str) -> None:

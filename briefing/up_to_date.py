@@ -21,8 +21,9 @@ import runpy
 import sys
 from pathlib import Path
 
+from .imports import PACKAGE, closure, package_imports
+
 CACHE_DIR = Path(".cache")  # in the content folder: what builds and conversions keep
-PACKAGE = Path(__file__).resolve().parent  # the converter, and what plugins import (periods, progress)
 SOURCE = Path(__file__)  # this module: part of the converter's stamp
 OUTPUT_RECORDS = CACHE_DIR / "outputs"  # a folder per output folder: its stamp, its page keys
 LEGACY_RECORDS = ("build-stamp.json", "page-keys.pickle")  # in CACHE_DIR, before there was one per output folder
@@ -124,9 +125,9 @@ def theme_inputs(settings: Path, values: dict) -> tuple[Path | None, list[str]]:
 def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
     """A hash of everything the build reads but the content and the theme's templates and
     static files (those are in the inputs: see BuildStamp, theme_inputs): settings (and the
-    data files they name), options, packages, plugins and the project's package they import;
-    '' when it cannot be known. A page made in the last build's environment from the same
-    values and templates is made alike."""
+    data files they name), options, packages, plugins and what they use of the project's
+    package (build_package_files); '' when it cannot be known. A page made in the last
+    build's environment from the same values and templates is made alike."""
     values = build_settings(settings, pelican_args)
     if values is None:
         return ""
@@ -142,10 +143,24 @@ def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
     for path in setting_files(settings, values):  # the gazetteer
         digest.update(str(path).encode("utf-8") + b"\0" + path.read_bytes())
-    for folder in [*settings_folders(settings, values), PACKAGE]:
+    for folder in settings_folders(settings, values):
         digest.update(str(folder).encode("utf-8"))
         hash_tree(digest, folder, skip_top=set(inputs) if folder == theme else set())
+    for path in build_package_files(settings, values):
+        digest.update(str(path.relative_to(PACKAGE)).encode("utf-8") + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def build_package_files(settings: Path, values: dict) -> list[Path]:
+    """What the build runs or reads of this package: the modules the plugins and settings files
+    import, directly or through another, and the data files (the plugins read some of them by
+    path). The converter's own modules are not among them: what they change reaches the build
+    through the briefings they write, page by page."""
+    importers = [Path(path) for folder in plugin_folders(settings, values)
+                 for _, path in files_under(folder) if path.endswith(".py")]
+    importers += sorted(settings.parent.glob("*.py"))
+    imported = closure([module for path in importers for module in package_imports(path)])
+    return sorted(imported | {Path(path) for _, path in files_under(PACKAGE / "data")})
 
 
 def with_options(values: dict, pelican_args: list[str]) -> dict:
@@ -300,14 +315,13 @@ class ConvertStamp:
     that run's report stands and nothing is converted again. A generated file edited by hand
     changes its signature, so the next run checks it as usual."""
 
-    def __init__(self, seed_dir: Path, content_dir: Path, seeds: list[Path]):
-        from .seed_cache import converter_fingerprint  # noqa: PLC0415
-
+    def __init__(self, seed_dir: Path, content_dir: Path, seeds: list[Path], converter: str):
+        """`converter`: the converter's fingerprint (seed_cache.converter_fingerprint)."""
         self.path = content_dir / CONVERT_STAMP
         self.content_dir = content_dir
         # this module's code too: the converter's fingerprint leaves it out (seed_cache.NOT_CONVERSION)
         own_code = hashlib.blake2b(SOURCE.read_bytes()).hexdigest()
-        self.inputs = files_signature(seeds + [seed_dir / "overrides.toml"]) + converter_fingerprint() + own_code
+        self.inputs = files_signature(seeds + [seed_dir / "overrides.toml"]) + converter + own_code
 
     def generated_signature(self) -> str:
         """The files of the generated folders, in path order (strings: sorting 20,000 Paths

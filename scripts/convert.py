@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.lock import content_lock  # noqa: E402
+from briefing.seed_cache import converter_fingerprint  # noqa: E402
 from briefing.seed_files import SKIPPED, seed_files  # noqa: E402
 from briefing.up_to_date import ConvertStamp  # noqa: E402
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def convert(args: argparse.Namespace) -> int:
     seeds = seed_files(args.seed_dir)
-    stamp = ConvertStamp(args.seed_dir, args.content_dir, seeds)
+    stamp = ConvertStamp(args.seed_dir, args.content_dir, seeds, converter_fingerprint())
     recorded = stamp.recorded_report()
     if recorded:
         lines, warnings = recorded["lines"], recorded["warnings"]

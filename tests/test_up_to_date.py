@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import ROOT, SEEDS, build_site
 from test_build import tree
 
-from briefing import up_to_date
+from briefing import imports, up_to_date
 from briefing.up_to_date import BuildStamp, inputs_fingerprint, output_signature
 
 SETTINGS = ('import os\nTHEME = "theme"\nPLUGIN_PATHS = ["plugins"]\nSITEURL = os.environ.get("SITEURL", "")\n'
@@ -59,7 +59,9 @@ def test_each_input_change_means_a_build(tmp_path, monkeypatch):
     package = tmp_path / "briefing"  # the project's package, which plugins import
     package.mkdir()
     (package / "periods.py").write_text("UNDATED = 'undated'\n", "utf-8")
+    (tmp_path / "plugins/one/uses.py").write_text("from briefing.periods import UNDATED\n", "utf-8")
     monkeypatch.setattr(up_to_date, "PACKAGE", package)
+    monkeypatch.setattr(imports, "PACKAGE", package)
     changes = [
         lambda: (package / "periods.py").write_text("UNDATED = 'no-date'\n", "utf-8"),
         lambda: (content / "briefings/a.md").write_text("Title: A\n\nText, corrected.\n", "utf-8"),
@@ -168,13 +170,13 @@ def test_a_change_to_the_stamps_code_runs_the_converter_again_but_converts_nothi
 
     seeds = sorted(SEEDS.glob("*.txt"))
     content = tmp_path / "content"
-    stamp = ConvertStamp(SEEDS, content, seeds)
+    stamp = ConvertStamp(SEEDS, content, seeds, seed_cache.converter_fingerprint())
     stamp.record(["report"], 0)
-    assert ConvertStamp(SEEDS, content, seeds).recorded_report() == {"lines": ["report"], "warnings": 0}
+    assert ConvertStamp(SEEDS, content, seeds, seed_cache.converter_fingerprint()).recorded_report() == {"lines": ["report"], "warnings": 0}
     copy = tmp_path / "up_to_date.py"
     copy.write_bytes(up_to_date.SOURCE.read_bytes() + b"\n# edited\n")
     monkeypatch.setattr(up_to_date, "SOURCE", copy)
-    assert ConvertStamp(SEEDS, content, seeds).recorded_report() is None
+    assert ConvertStamp(SEEDS, content, seeds, seed_cache.converter_fingerprint()).recorded_report() is None
     assert "up_to_date.py" not in {path.name for path in seed_cache.converter_files()}
 
 
@@ -218,4 +220,24 @@ def test_a_folder_of_templates_overriding_the_themes_is_read_too(tmp_path):
     built(content, output, settings)
     assert current(content, output, settings)
     (overrides / "article.html").write_text("<article>edited</article>", "utf-8")
+    assert not current(content, output, settings)
+
+
+
+def test_a_change_to_the_converters_own_code_does_not_touch_the_builds_environment(tmp_path, monkeypatch):
+    """It reaches the build through the briefings it writes: the pages of the briefings that
+    changed are rendered again, not every page. What the plugins import still counts."""
+    content, output, settings = project(tmp_path)
+    package = tmp_path / "briefing"
+    package.mkdir()
+    (package / "periods.py").write_text("from . import text\n", "utf-8")
+    (package / "text.py").write_text("WORD = 1\n", "utf-8")
+    (package / "entities.py").write_text("HEURISTIC = 1\n", "utf-8")
+    (tmp_path / "plugins/one/uses.py").write_text("from briefing.periods import month_of\n", "utf-8")
+    monkeypatch.setattr(up_to_date, "PACKAGE", package)
+    monkeypatch.setattr(imports, "PACKAGE", package)
+    built(content, output, settings)
+    (package / "entities.py").write_text("HEURISTIC = 2\n", "utf-8")
+    assert current(content, output, settings)
+    (package / "text.py").write_text("WORD = 2\n", "utf-8")  # periods.py imports it
     assert not current(content, output, settings)
