@@ -6,8 +6,9 @@ Jinja can keep the bytecode (`Environment.bytecode_cache`), but its key is only 
 name, file and source: options of the environment (delimiters, autoescape, extensions) and the
 filters and tests it had when compiling are baked into the code too, and a filter applied to a
 constant is even evaluated then. So an entry here is also keyed by the fingerprint of the
-whole build environment that `scripts/build.py` computes for its stamp (settings values and
-files, packages, theme, plugins: briefing/up_to_date.py) and passes to Pelican's process.
+build environment that `scripts/build.py` computes for its stamp (settings values and files,
+packages, plugins: briefing/up_to_date.py) and passes to Pelican's process; Jinja's checksum
+covers the template's own source.
 A build run another way (plain `pelican`, a watching build) has no such fingerprint: it
 compiles, as Pelican does.
 """
