@@ -28,16 +28,24 @@ def existing(folder: Path, names: list[str]) -> list[Path]:
     return [folder / f"{name}.py" for name in names if (folder / f"{name}.py").is_file()]
 
 
+def source(path: Path) -> str:
+    """A module's text ('' if it cannot be read: it cannot be imported either)."""
+    try:
+        return path.read_text("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def imported_modules(module: Path) -> list[Path]:
     """This package's modules that one of its modules imports (`from . import x`, `from .x import y`)."""
-    return [path for module_name, names in RELATIVE_IMPORT.findall(module.read_text("utf-8"))
+    return [path for module_name, names in RELATIVE_IMPORT.findall(source(module))
             for path in existing(module.parent, imported_names(module_name, names))]
 
 
 def package_imports(path: Path) -> list[Path]:
     """This package's modules that a file outside it imports (a plugin, a script)."""
     found = []
-    for module_name, names, plain in PACKAGE_IMPORT.findall(path.read_text("utf-8")):
+    for module_name, names, plain in PACKAGE_IMPORT.findall(source(path)):
         found += existing(PACKAGE, [plain] if plain else imported_names(module_name, names))
     return found + existing(PACKAGE, ["__init__"]) if found else []  # importing runs __init__.py too
 

@@ -32,3 +32,10 @@ def test_relative_imports_are_followed_through_the_package_but_not_past_what_is_
         "convert.py", "pipeline.py", "entities.py", "dates.py", "progress.py", "heavy.py"}
     assert {path.name for path in closure([tmp_path / "convert.py"], frozenset({"progress.py"}))} == {
         "convert.py", "pipeline.py", "entities.py", "dates.py"}
+
+
+def test_a_file_that_is_not_text_or_is_gone_imports_nothing(tmp_path):
+    odd = tmp_path / "odd.py"
+    odd.write_bytes(b"\xff\xfe from briefing.periods import x \x00")
+    assert package_imports(tmp_path / "gone.py") == [] and imported_modules(tmp_path / "gone.py") == []
+    assert package_imports(odd) == []  # read, not decoded strictly: no crash
