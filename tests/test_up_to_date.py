@@ -1,7 +1,6 @@
 """A build with nothing changed is skipped; any change to what a build reads runs it."""
 
 import os
-import re
 import shutil
 from pathlib import Path
 
