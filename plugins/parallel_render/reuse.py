@@ -227,38 +227,39 @@ def slot_names(cls) -> tuple[str, ...]:
     return tuple(name for name in names if name not in ("__dict__", "__weakref__"))
 
 
-def template_names(environment, name: str, seen: set[str] | None = None) -> set[str] | None:
-    """Every variable `name` and the templates it extends, includes or imports read from their
-    context; None when one of those templates is chosen at render time."""
-    seen = seen if seen is not None else {name}
-    own, referenced = parsed(environment, name)
-    names = set(own)
-    for other in referenced:
-        if other is None:
-            return None
-        if other in seen:
-            continue
-        seen.add(other)
-        more = template_names(environment, other, seen)
-        if more is None:
-            return None
-        names |= more
-    return names
-
-
-def sources_digest(environment, name: str) -> bytes:
-    """A hash of the sources of a template and of every template it names, directly or through
-    another (a template chosen at render time is left out: its pages are never reused)."""
+def templates_of(environment, name: str) -> list[str] | None:
+    """`name` and every template it extends, includes or imports, directly or through another,
+    sorted; None when one of them is chosen at render time."""
     seen, waiting = set(), [name]
     while waiting:
         current = waiting.pop()
-        if current not in seen:
-            seen.add(current)
-            waiting += [other for other in parsed(environment, current)[1] if other]
+        if current in seen:
+            continue
+        seen.add(current)
+        for other in parsed(environment, current)[1]:
+            if other is None:
+                return None
+            waiting.append(other)
+    return sorted(seen)
+
+
+def template_names(environment, name: str) -> set[str] | None:
+    """Every variable `name` and the templates it extends, includes or imports read from their
+    context; None when one of those templates is chosen at render time."""
+    templates = templates_of(environment, name)
+    return None if templates is None else set().union(*(parsed(environment, one)[0] for one in templates))
+
+
+def sources_digest(environment, name: str) -> bytes:
+    """A hash of the sources of a template and of every template it names (b"" when one is
+    chosen at render time: its pages are never reused)."""
+    templates = templates_of(environment, name)
+    if templates is None:
+        return b""
     digest = hashlib.blake2b(digest_size=16)
-    for current in sorted(seen):
-        source = environment.loader.get_source(environment, current)[0]
-        digest.update(f"{current}\0{source}\0".encode("utf-8", "surrogatepass"))
+    for one in templates:
+        source = environment.loader.get_source(environment, one)[0]
+        digest.update(f"{one}\0{source}\0".encode("utf-8", "surrogatepass"))
     return digest.digest()
 
 
