@@ -122,13 +122,14 @@ def theme_inputs(settings: Path, values: dict) -> tuple[Path | None, list[str]]:
     return (themes[0], simple) if themes else (None, [])
 
 
-def environment_fingerprint(settings: Path, pelican_args: list[str]) -> str:
+def environment_fingerprint(settings: Path, pelican_args: list[str], values: dict | None = None) -> str:
     """A hash of everything the build reads but the content and the theme's templates and
     static files (those are in the inputs: see BuildStamp, theme_inputs): settings (and the
     data files they name), options, packages, plugins and what they use of the project's
     package (build_package_files); '' when it cannot be known. A page made in the last
-    build's environment from the same values and templates is made alike."""
-    values = build_settings(settings, pelican_args)
+    build's environment from the same values and templates is made alike. `values`: the
+    settings' (build_settings), when the caller has them."""
+    values = build_settings(settings, pelican_args) if values is None else values
     if values is None:
         return ""
     theme, inputs = theme_inputs(settings, values)
@@ -207,15 +208,17 @@ def inputs_fingerprint(input_dir: Path, environment: str, also: list[Path] = ())
     return digest.hexdigest()
 
 
-def theme_input_folders(settings: Path, pelican_args: list[str]) -> list[Path]:
+def theme_input_folders(settings: Path, values: dict) -> list[Path]:
     """The theme's templates and static folders, and the folders of templates that override
-    the theme's (THEME_TEMPLATES_OVERRIDES)."""
-    values = build_settings(settings, pelican_args)
-    if values is None:
-        return []
+    the theme's."""
     theme, names = theme_inputs(settings, values)
     own = [theme / name for name in names if (theme / name).is_dir()] if theme else []
-    return own + folders_named(settings, values.get("THEME_TEMPLATES_OVERRIDES", []))
+    return own + override_folders(settings, values)
+
+
+def override_folders(settings: Path, values: dict) -> list[Path]:
+    """The folders of templates that override the theme's (THEME_TEMPLATES_OVERRIDES)."""
+    return folders_named(settings, values.get("THEME_TEMPLATES_OVERRIDES", []))
 
 
 def output_signature(output_dir: Path) -> str:
@@ -242,10 +245,11 @@ class BuildStamp:
         self.path = output_records(input_dir, output_dir) / "stamp.json"
         self.output_dir = output_dir
         self.watching = bool(WATCHING_OPTIONS & set(pelican_args))
-        self.environment = "" if self.watching else environment_fingerprint(settings.resolve(),
-                                                                            pelican_args)
+        settings = settings.resolve()
+        values = None if self.watching else build_settings(settings, pelican_args)  # runs the file once
+        self.environment = "" if values is None else environment_fingerprint(settings, pelican_args, values)
         self.inputs = inputs_fingerprint(input_dir, self.environment,
-                                         theme_input_folders(settings.resolve(), pelican_args))
+                                         theme_input_folders(settings, values) if values else [])
         self.recorded = self.read()
 
     def read(self) -> dict:

@@ -54,7 +54,7 @@ import convert  # noqa: E402
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
 from briefing.progress import built_report  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
-    CACHE_DIR, PACKAGE, files_signature, files_under, folders_named, parse_with_pelican_args, plugin_folders,
+    CACHE_DIR, PACKAGE, files_signature, files_under, override_folders, parse_with_pelican_args, plugin_folders,
     read_settings, settings_folders)
 
 GENERATED = frozenset({CACHE_DIR.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
@@ -83,7 +83,7 @@ def watched_files(args: argparse.Namespace) -> list[str]:
     settings = args.settings.resolve()
     folders = [(args.seed_dir, frozenset()), (args.content_dir, GENERATED), (ROOT / "briefing", frozenset())]
     values = read_settings(settings) or {}
-    named = settings_folders(settings, values) + folders_named(settings, values.get("THEME_TEMPLATES_OVERRIDES", []))
+    named = settings_folders(settings, values) + override_folders(settings, values)
     folders += [(folder, frozenset()) for folder in named]
     paths = sorted(str(path) for path in settings.parent.glob("*.py"))
     for folder, skip in folders:

@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "build-cache.sqlite"
 # entry: the entries; build: the latest build of each environment (scripts/build.py's fingerprint
-# of settings, packages, theme and plugins), numbered; kept_for: the keys each of those used
+# of settings, packages and plugins), numbered; kept_for: the keys each of those used
 TABLES = {"entry": "key TEXT PRIMARY KEY, value BLOB", "build": "environment TEXT PRIMARY KEY, number INTEGER",
           "kept_for": "environment TEXT, key TEXT, PRIMARY KEY (environment, key)"}
 KEPT_ENVIRONMENTS = 3  # `make html`, `make publish`, and one more (the last code or theme)
