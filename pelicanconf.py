@@ -99,3 +99,6 @@ CACHE_CONTENT = False
 # (counts) are not here.
 RENDER_REUSE_TEMPLATES = ["article.html", "entity.html", "entity_year.html", "tag.html",
                           "tag_year.html", "chronology.html", "chronology_year.html"]
+# Fields of a briefing's file that only its own page shows: other pages show what the entity
+# and event records make of them, so a change to them renders no other briefing's page.
+RENDER_REUSE_OWN_PAGE_METADATA = ["Entities", "Events", "Removed"]

@@ -87,6 +87,21 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     assert [name for name, page in site.items() if name.startswith("briefings/")
             and b"ministry later corrected" in page]
 
+    # An event added to a clipping whose other events other briefings report too: the pages
+    # that show those events show of this briefing only its title, so they are copied.
+    edited = next(page for name, page in site.items() if b"ministry later corrected" in page
+                  and name.startswith("briefings/"))
+    assert b"also told by" in edited
+    edit(work / "seeds" / names[SEEDS // 2], append=b"\nOn 3 March 2024 officials met in Islamabad.\n")
+    copied, pages = reused(make_html(work / "seeds", work))
+    assert copied >= pages - 15
+    fresh = tmp_path / "fresh-event"
+    assert make_html(work / "seeds", fresh).returncode == 0
+    site = tree(work / "output")
+    assert site == tree(fresh / "output")
+    assert any(name.startswith("chronology") and b"officials met in Islamabad" in page
+               for name, page in site.items())
+
     # New actors and an event, a headline rewritten (a new URL), a clipping deleted.
     edit(work / "seeds" / names[20], append=b"\nImran Khan met Joe Biden in Kabul on 3 March 2024.\n")
     first_line = (work / "seeds" / names[30]).read_bytes().split(b"\n", 1)[0]
@@ -177,6 +192,17 @@ def test_another_briefings_reference_holds_its_metadata_not_its_text(tmp_path):
     first = metadata_digest(briefing_file(tmp_path / "a.md"))
     assert metadata_digest(briefing_file(tmp_path / "a.md", body="Other text.", checksum="2")) == first
     assert metadata_digest(briefing_file(tmp_path / "a.md", title="Another title")) != first
+
+
+def test_fields_only_a_briefings_own_page_shows_are_left_out_of_its_reference(tmp_path):
+    events = "Summary: One line.\nEvents: 2024-03 | p-1 | March 2024 | Kabul | A sentence.\n    2024 | p-2 | 2024 | | {}"
+    left_out = frozenset({"events"})
+    first = metadata_digest(briefing_file(tmp_path / "a.md", summary=events.format("One.")), left_out)
+    assert metadata_digest(briefing_file(tmp_path / "a.md", summary=events.format("Two.")), left_out) == first
+    assert metadata_digest(briefing_file(tmp_path / "a.md", summary=events.format("Two.")), frozenset()) != \
+        metadata_digest(briefing_file(tmp_path / "a.md", summary=events.format("One.")), frozenset())
+    changed_summary = events.format("One.").replace("One line.", "Another line.")
+    assert metadata_digest(briefing_file(tmp_path / "a.md", summary=changed_summary), left_out) != first
 
 
 def test_the_checksum_left_out_is_the_converters():

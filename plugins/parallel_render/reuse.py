@@ -13,7 +13,11 @@ What the key walks:
   read of any briefing but its own only what its metadata gives (title, date, summary,
   source …), never its text (when its file gives no summary, Pelican cuts one from its text:
   then that summary counts too, as on a hand-written page: editing the About page's text
-  past its first words renders no other page);
+  past its first words renders no other page). The fields of RENDER_REUSE_OWN_PAGE_METADATA
+  (its entities, events and removed lines) are left out: only its own page shows them, and
+  what other pages show of them comes through the entity and event records, walked by value.
+  So a sentence that adds an event to a briefing does not render every page that shows
+  another event of the same briefing;
 - another object with a page of its own (an entity, a tag: it has `slug` and `url`): its name,
   slug, URL and type, which is all a template may read of it;
 - records (dataclasses, slotted classes: their slots, or what their `__getstate__` gives),
@@ -81,7 +85,8 @@ class Views:
     that list the same briefings and events. A long list is hashed item by item, so that no
     view of a whole big page is held."""
 
-    def __init__(self):
+    def __init__(self, own_page_metadata=frozenset()):
+        self.own_page_metadata = frozenset(name.lower() for name in own_page_metadata)
         self.briefing_links: dict[int, tuple] = {}
         self.records: dict[int, bytes] = {}
         self.site_wide: dict[int, bytes] = {}
@@ -182,14 +187,15 @@ class Views:
         link = self.briefing_links.get(id(content))
         if link is None:
             cut = None if "summary" in content.metadata else str(content.summary)
-            link = ("briefing-link", content.url, metadata_digest(content.source_path), cut)
+            link = ("briefing-link", content.url,
+                    metadata_digest(content.source_path, self.own_page_metadata), cut)
             self.briefing_links[id(content)] = link
         return link
 
 
-def metadata_digest(path: str) -> bytes:
-    """A hash of the metadata block of a briefing's file (without the converter's checksum of
-    the whole file)."""
+def metadata_digest(path: str, left_out: frozenset[str] = frozenset()) -> bytes:
+    """A hash of the metadata block of a briefing's file, without the converter's checksum of
+    the whole file and without the fields named in `left_out` (lower case)."""
     try:
         with open(path, "rb") as file:
             data = file.read()
@@ -198,7 +204,22 @@ def metadata_digest(path: str) -> bytes:
     data = data.split(b"\n\n", 1)[0]
     if data.startswith(CHECKSUM):
         data = data.partition(b"\n")[2]
+    if left_out:
+        data = without_fields(data, left_out)
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def without_fields(block: bytes, names: frozenset[str]) -> bytes:
+    """A metadata block without the fields `names` (lower case): a field is its `Name: value`
+    line and the indented lines that continue it."""
+    kept, dropping = [], False
+    for line in block.split(b"\n"):
+        if not line[:1].isspace():
+            name = line.partition(b":")[0].strip().lower().decode("utf-8", "replace")
+            dropping = name in names
+        if not dropping:
+            kept.append(line)
+    return b"\n".join(kept)
 
 
 def unkeyable(value, subject):
@@ -299,7 +320,7 @@ class Reuse:
         self.old = read_keys(keys_file) if previous else {}
         self.new: dict[str, object] = {}  # a page's key (bytes), or a job's record (see `record`)
         self.reused = 0
-        self.views = Views()
+        self.views = Views(settings.get("RENDER_REUSE_OWN_PAGE_METADATA", ()))
         self.reads: dict[str, set[str] | None] = {}
         self.digests: dict[str, bytes] = {}
 
