@@ -7,6 +7,8 @@ machine:
 - convert: `scripts/convert.py` into an empty content folder (no cache);
 - full: convert + `scripts/build.py` from nothing (no content, output or cache), as `make html`;
 - edit: the same after editing one seed (caches warm);
+- event: the same after adding a dated event to that seed, whose other events other seeds
+  report too (an event is shown on many pages);
 - nochange: the same with nothing changed (the build sees that and skips Pelican);
 - devserver: the rebuild after editing one seed in `make devserver`, whose warm process has
   the converter, Pelican and the plugins imported already (its own report of the rebuild);
@@ -14,7 +16,9 @@ machine:
   converter wrote;
 - hugo: Hugo on the same content turned into Hugo front matter, with a minimal layout.
 
-Each step runs as child processes; their peak memory comes from `os.wait4`.
+Each step runs as child processes; their peak memory comes from `os.wait4`. For the rebuilds
+(edit, event, nochange, devserver) it also counts the pages rendered rather than taken from the
+last build, as the build reports them: a figure that a noisy machine does not blur.
 """
 
 from __future__ import annotations
@@ -29,20 +33,22 @@ import statistics
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .corpus import write_corpus
 from .hugo_baseline import export_site
-from .progress import read_built_report
+from .progress import read_built_report, read_taken_report
 from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("convert", "full", "edit", "nochange", "devserver", "publish", "pelican", "hugo")
+STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "publish", "pelican", "hugo")
 PUBLISH_SETTINGS = "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs (in the code's folder)
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
+EVENT_MARK = "\nOn Tuesday the ministry in Kabul announced a review of the figures (edit {run}).\n"
 
 PLAIN_PELICAN_SETTINGS = """\
 # Plain Pelican for the benchmark: built-in theme, no plugins, no typogrify.
@@ -67,6 +73,7 @@ class Measure:
     seconds: float
     peak_mb: float
     cpu_seconds: float = 0.0  # user + system of all processes: what a loaded machine can't hide
+    rendered: int | None = None  # pages a rebuild rendered, not took from the last build
 
 
 @dataclass
@@ -80,6 +87,7 @@ class StepResult:
     pages: int = 0
     bytes: int = 0
     search_index_bytes: int = 0
+    rendered: int | None = None  # median, for a rebuild
 
 
 @dataclass
@@ -95,22 +103,31 @@ class SizeResult:
 
 def run_timed(commands: list[list[str]], cwd: Path = ROOT, env: dict | None = None) -> Measure:
     """Run commands one after another (with `env` added to the environment); their total wall
-    time and the peak memory of any."""
+    time, the peak memory of any, and the pages rendered if a build said how many it took."""
     started = time.perf_counter()
     peak_kb = 0
     cpu = 0.0
+    rendered = None
     for command in commands:
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True,
-                                   env={**os.environ, **env} if env else None)
-        stderr = process.stderr.read()
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        with tempfile.TemporaryFile() as stdout:  # read once it ended: a pipe could fill up
+            process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, text=True,
+                                       env={**os.environ, **env} if env else None)
+            stderr = process.stderr.read()
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            stdout.seek(0)
+            rendered = pages_rendered(stdout.read().decode("utf-8", "replace")) or rendered
         peak_kb = max(peak_kb, usage.ru_maxrss)
         cpu += usage.ru_utime + usage.ru_stime
         if process.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
-    return Measure(time.perf_counter() - started, peak_kb / 1024, cpu)
+    return Measure(time.perf_counter() - started, peak_kb / 1024, cpu, rendered)
+
+
+def pages_rendered(output: str) -> int | None:
+    """The pages a rebuild rendered, from its report of those it took from the last build."""
+    taken = read_taken_report(output)
+    return None if taken is None else taken[1] - taken[0]
 
 
 def output_stats(folder: Path) -> tuple[int, int, int]:
@@ -186,13 +203,13 @@ class Bench:
         for cache in cache_dirs(self.content, self.output):
             shutil.rmtree(cache, ignore_errors=True)
 
-    def edit_one_seed(self, run: int) -> None:
-        """Change one sentence in the middle seed (a different text on every run)."""
+    def edit_one_seed(self, run: int, mark: str = EDIT_MARK) -> None:
+        """Add a sentence to the middle seed (a different text on every run)."""
         seed = sorted(self.seeds.iterdir())[self.size // 2]
         original = self.work / "edited-seed-original"
         if not original.exists():
             shutil.copy2(seed, original)
-        seed.write_bytes(original.read_bytes() + EDIT_MARK.format(run=run).encode())
+        seed.write_bytes(original.read_bytes() + mark.format(run=run).encode())
 
     def step(self, name: str, run: int) -> Measure:
         if name == "convert":
@@ -205,6 +222,12 @@ class Bench:
         if name == "edit":
             self.edit_one_seed(run)
             return self.pipeline()
+        if name == "event":
+            self.edit_one_seed(run, EVENT_MARK)
+            measure = self.pipeline()
+            self.edit_one_seed(run)  # back as the edit step left it, for the steps after this one
+            self.pipeline()
+            return measure
         if name == "nochange":
             return self.pipeline()
         if name == "devserver":
@@ -240,12 +263,13 @@ class Bench:
         printed: list[str] = []
         try:
             self.read_until(process, "[devserver] serving", printed)
+            before = len(printed)
             self.edit_one_seed(run + 1000)  # not the text the edit step left
             seconds, cpu, megabytes = read_built_report(self.read_until(process, "[devserver] built in", printed))
         finally:
             os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=60)
-        return Measure(seconds, megabytes, cpu)
+        return Measure(seconds, megabytes, cpu, pages_rendered("".join(printed[before:])))
 
     @staticmethod
     def read_until(process: subprocess.Popen, text: str, printed: list[str]) -> str:
@@ -266,7 +290,8 @@ class Bench:
         return path
 
     def outputs(self, name: str) -> Path | None:
-        return {"full": self.output, "edit": self.output, "nochange": self.output, "devserver": self.output,
+        return {"full": self.output, "edit": self.output, "event": self.output, "nochange": self.output,
+                "devserver": self.output,
                 "publish": self.work / "publish-output", "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
 
@@ -318,27 +343,30 @@ def measured(benches: dict[str, Bench], runs: int, steps: tuple[str, ...], log=p
 def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, total: int = 0,
               search: int = 0) -> StepResult:
     seconds = [m.seconds for m in measures]
+    rendered = [m.rendered for m in measures if m.rendered is not None]
     return StepResult(name, size, statistics.median(seconds), [round(s, 3) for s in seconds],
                       max(m.peak_mb for m in measures),
-                      statistics.median(m.cpu_seconds for m in measures), pages, total, search)
+                      statistics.median(m.cpu_seconds for m in measures), pages, total, search,
+                      round(statistics.median(rendered)) if rendered else None)
 
 
-RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("devserver", "hugo"),
+RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("event", "hugo"), ("devserver", "hugo"),
           ("devserver", "edit"), ("nochange", "hugo"), ("pelican", "hugo"))
 
 
 def format_table(results: list[SizeResult]) -> str:
     """A Markdown table: one row per size and step, then the ratios."""
-    lines = ["| N | step | median s | runs (s) | CPU s | peak MB | pages | MB written | search KB |",
-             "|---:|---|---:|---|---:|---:|---:|---:|---:|"]
+    lines = ["| N | step | median s | runs (s) | CPU s | peak MB | pages | rendered | MB written | search KB |",
+             "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     for result in results:
         for name in STEPS:
             step = result.steps.get(name)
             if step is None:
                 continue
             runs = ", ".join(f"{s:.2f}" for s in step.runs)
-            written = (f"{step.pages} | {step.bytes / 1e6:.1f} | {step.search_index_bytes / 1e3:.0f}"
-                       if step.pages else " | | ")
+            rendered = "" if step.rendered is None else step.rendered
+            written = (f"{step.pages} | {rendered} | {step.bytes / 1e6:.1f} | {step.search_index_bytes / 1e3:.0f}"
+                       if step.pages else " | | | ")
             lines.append(f"| {result.size:,} | {name} | {step.seconds:.2f} | {runs} | "
                          f"{step.cpu_seconds:.2f} | {step.peak_mb:.0f} | {written} |")
     lines += ["", "| N | ratio | wall time | CPU time |", "|---:|---|---:|---:|"]
@@ -390,7 +418,7 @@ def save(results: list[SizeResult], runs: int, path: Path) -> None:
 
 # ------------------------------------------------------------------ this code against another
 
-CODE_STEPS = ("convert", "full", "edit", "nochange", "devserver", "publish")  # the baselines do not change
+CODE_STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "publish")  # the baselines do not change
 
 
 @dataclass
@@ -434,15 +462,19 @@ def run_comparison(sizes: list[int], workdir: Path, runs: int, steps: tuple[str,
 
 
 def format_comparison(comparisons: list[Comparison]) -> str:
-    lines = [f"| N | step | {comparisons[0].revision} s | this checkout s | this / {comparisons[0].revision} | CPU |",
-             "|---:|---|---:|---:|---:|---:|"] if comparisons else []
+    revision = comparisons[0].revision if comparisons else ""
+    lines = [f"| N | step | {revision} s | this checkout s | this / {revision} | CPU | rendered |",
+             "|---:|---|---:|---:|---:|---:|---:|"] if comparisons else []
     for comparison in comparisons:
         for name, current in comparison.current.steps.items():
             against = comparison.against.steps[name]
             ratio = current.seconds / against.seconds if against.seconds else 0
             cpu = current.cpu_seconds / against.cpu_seconds if against.cpu_seconds else 0
+            rendered = ("" if current.rendered is None and against.rendered is None
+                        else f"{'–' if against.rendered is None else against.rendered} → "
+                             f"{'–' if current.rendered is None else current.rendered}")
             lines.append(f"| {current.size:,} | {name} | {against.seconds:.2f} | {current.seconds:.2f} | "
-                         f"{ratio:.2f} | {cpu:.2f} |")
+                         f"{ratio:.2f} | {cpu:.2f} | {rendered} |")
     return "\n".join(lines)
 
 

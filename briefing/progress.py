@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 EVERY = 5.0  # seconds between two lines; a job shorter than this prints none
 BUILT = re.compile(r"built in ([\d.]+) s \(CPU ([\d.]+) s, largest process (\d+) MB\)")
+TAKEN = re.compile(r"([\d,]+) of ([\d,]+) pages unchanged since the last build")
 
 
 def built_report(seconds: float, cpu: float, megabytes: float) -> str:
@@ -35,6 +36,18 @@ def read_built_report(line: str) -> tuple[float, float, float] | None:
     """(seconds, CPU seconds, megabytes) from a line holding a `built_report`."""
     found = BUILT.search(line)
     return tuple(map(float, found.groups())) if found else None
+
+
+def taken_report(taken: int, pages: int) -> str:
+    """How many pages a rebuild took from the last build (plugins/parallel_render), as the
+    benchmark reads it back (`read_taken_report`)."""
+    return f"{taken} of {pages} pages unchanged since the last build: taken from it, not rendered"
+
+
+def read_taken_report(text: str) -> tuple[int, int] | None:
+    """(pages taken, pages) from text holding a `taken_report`."""
+    found = TAKEN.search(text)
+    return (int(found.group(1).replace(",", "")), int(found.group(2).replace(",", ""))) if found else None
 
 
 class Progress:

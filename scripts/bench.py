@@ -2,9 +2,9 @@
 """Benchmark the conversion and the build against plain Pelican and Hugo.
 
 For each size N: generates N synthetic dirty seeds, then measures (median of --runs runs)
-conversion alone, the full pipeline from nothing, a rebuild after editing one seed, a rebuild
-with nothing changed, plain Pelican (theme simple, no plugins, no typogrify) on the same
-Markdown, and Hugo on the same content. Prints a Markdown table with ratios; writes JSON.
+conversion alone, the full pipeline from nothing, a rebuild after editing one seed (a plain
+sentence, then a dated event), a rebuild with nothing changed, plain Pelican (theme simple, no
+plugins, no typogrify) on the same Markdown, and Hugo on the same content. Prints a Markdown table with ratios; writes JSON.
 
 With --against REV, it measures this checkout's code against git revision REV's instead: both
 on copies of the same corpus, taking turns at every step, and prints this / REV for each step.
@@ -30,10 +30,12 @@ examples:
   python scripts/bench.py --sizes 1000 --runs 5 --steps edit,devserver --against HEAD~3
 
 steps: convert (converter alone), full (convert + build from nothing), edit (rebuild after one
-seed changed), nochange (rebuild with nothing changed), devserver (the same edit rebuilt by
-`make devserver`'s warm process, as it reports it), publish (`make publish`'s build, with feeds
-and sitemap, from the converted content into an empty folder), pelican (plain Pelican), hugo
-(Hugo). With --against, pelican and hugo are left out: they do not change with the code."""
+seed changed), event (rebuild after a dated event was added to that seed), nochange (rebuild
+with nothing changed), devserver (the same edit rebuilt by `make devserver`'s warm process, as
+it reports it), publish (`make publish`'s build, with feeds and sitemap, from the converted
+content into an empty folder), pelican (plain Pelican), hugo (Hugo). With --against, pelican
+and hugo are left out: they do not change with the code. The "rendered" column counts the
+pages a rebuild rendered rather than took from the last build."""
 
 
 def sizes(text: str) -> list[int]:

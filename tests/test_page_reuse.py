@@ -3,7 +3,6 @@ the same bytes as a build from nothing, and only what an edit touches is rendere
 
 import dataclasses
 import logging
-import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from test_build import tree
 
 from briefing.corpus import write_corpus
 from briefing.markdown import CHECKSUM_KEY
+from briefing.progress import read_taken_report
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
@@ -32,14 +32,13 @@ from parallel_render.reuse import (  # noqa: E402
 )
 
 SEEDS = 80
-REUSED = re.compile(r"(\d+) of (\d+) pages unchanged since the last build")
 
 
 def reused(result: subprocess.CompletedProcess) -> tuple[int, int]:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    match = REUSED.search(result.stdout)
-    assert match, result.stdout[-3000:]
-    return int(match.group(1)), int(match.group(2))
+    taken = read_taken_report(result.stdout)
+    assert taken, result.stdout[-3000:]
+    return taken
 
 
 def edit(seed: Path, old: bytes = b"", new: bytes = b"", append: bytes = b"") -> None:
@@ -74,7 +73,7 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
         assert bool(list((work / "output" / kind).glob("*/*-*.html"))) == bool(options), kind
     for kind in ("entity", "tag"):
         assert any(path.is_dir() for path in (work / "output" / kind).iterdir()) == bool(options)
-    assert first.returncode == 0 and not REUSED.search(first.stdout)  # nothing to take: nothing said
+    assert first.returncode == 0 and not read_taken_report(first.stdout)  # nothing to take: nothing said
 
     # A sentence added to one clipping: its briefing page changes, the rest is copied.
     edit(work / "seeds" / names[SEEDS // 2], append=b"\nThe ministry later corrected the figure.\n")
@@ -177,7 +176,7 @@ def test_a_build_with_other_settings_renders_every_page(seeds, tmp_path):
                str(tmp_path / "output"), "-s", str(ROOT / "pelicanconf.py"), "--", "-e", "RELATED_MAX=2"]
     result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert not REUSED.search(result.stdout)  # the last build is not even offered
+    assert not read_taken_report(result.stdout)  # the last build is not even offered
 
 
 BRIEFING = "Checksum: {checksum}\nTitle: {title}\nDate: 2024-01-05\n{summary}\n\n{body}\n"

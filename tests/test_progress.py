@@ -11,7 +11,7 @@ import pytest
 
 from briefing import progress as progress_module
 from briefing.convert import convert_folder
-from briefing.progress import Progress, built_report, read_built_report
+from briefing.progress import Progress, built_report, read_built_report, read_taken_report, taken_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
@@ -86,3 +86,10 @@ def test_a_builds_cost_reads_back_as_it_was_reported():
     assert line == "[devserver] built in 2.11 s (CPU 2.51 s, largest process 87 MB)"
     assert read_built_report(line) == (2.11, 2.51, 87.0)
     assert read_built_report("[devserver] the build failed (see above)") is None
+
+
+def test_the_pages_a_rebuild_took_read_back_as_they_were_reported():
+    line = taken_report(1942, 1952)
+    assert line == "1942 of 1952 pages unchanged since the last build: taken from it, not rendered"
+    assert read_taken_report(f"Writing 1952 pages\n{line}\nDone") == (1942, 1952)
+    assert read_taken_report("Writing 1952 pages in 2 processes") is None

@@ -40,7 +40,7 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from briefing.progress import Progress
+from briefing.progress import Progress, taken_report
 
 from .reuse import Reuse
 
@@ -242,8 +242,7 @@ class ParallelWriter(Writer):
         if reuse is not None:
             reuse.save()
             if reuse.previous:  # nothing to say on a first build
-                print(f"{reuse.reused} of {len(pages)} pages unchanged since the last build: "
-                      "taken from it, not rendered")
+                print(taken_report(reuse.reused, len(pages)))
         STATIC_COPIES.clear()
         self.deferred.clear()
         for page in pages:
