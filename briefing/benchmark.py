@@ -259,7 +259,7 @@ class Bench:
         command = [self.python, str(self.code / "scripts" / "devserver.py"), str(self.seeds), str(self.content),
                    str(self.output), "-s", str(self.settings), "--port", "0", "--interval", "0.2"]
         process = subprocess.Popen(command, cwd=self.code, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True, start_new_session=True)
+                                   text=True, start_new_session=True, preexec_fn=interruptible)
         printed: list[str] = []
         try:
             self.read_until(process, "[devserver] serving", printed)
@@ -267,8 +267,7 @@ class Bench:
             self.edit_one_seed(run + 1000)  # not the text the edit step left
             seconds, cpu, megabytes = read_built_report(self.read_until(process, "[devserver] built in", printed))
         finally:
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait(timeout=60)
+            stop(process)
         return Measure(seconds, megabytes, cpu, pages_rendered("".join(printed[before:])))
 
     @staticmethod
@@ -294,6 +293,24 @@ class Bench:
                 "devserver": self.output,
                 "publish": self.work / "publish-output", "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
+
+
+def interruptible() -> None:
+    """In the devserver's process, before it starts: SIGINT back to its default. A shell starts
+    a background job (`make bench &`) with SIGINT ignored, which its children inherit, and
+    Python then never turns SIGINT into the KeyboardInterrupt the devserver stops on."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop the devserver as Ctrl-C does; kill it if it has not stopped a minute later."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        print("make devserver did not stop a minute after SIGINT: killed", file=sys.stderr)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def cache_dirs(content: Path, output: Path) -> list[Path]:

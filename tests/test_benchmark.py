@@ -1,6 +1,7 @@
 """The benchmark runs end to end on a tiny corpus and reports every step (no timing asserted)."""
 
 import json
+import signal
 import subprocess
 import sys
 
@@ -12,12 +13,19 @@ from briefing.benchmark import STEPS
 from briefing.hugo_baseline import front_matter, full_date, read_metadata
 
 
+def ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
+    # Started as a shell starts a background job (`make bench &`): SIGINT ignored, which the
+    # devserver it measures would inherit, and then not stop on.
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "8", "--runs", "1",
          "--json", str(tmp_path / "bench.json"), "--workdir", str(tmp_path / "work")],
-        capture_output=True, text=True, check=False)
+        capture_output=True, text=True, check=False, preexec_fn=ignore_interrupts)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "did not stop" not in result.stderr
     data = json.loads((tmp_path / "bench.json").read_text("utf-8"))
     steps = data["sizes"][0]["steps"]
     assert set(steps) == set(STEPS)
