@@ -12,12 +12,15 @@ machine:
 - nochange: the same with nothing changed (the build sees that and skips Pelican);
 - devserver: the rebuild after editing one seed in `make devserver`, whose warm process has
   the converter, Pelican and the plugins imported already (its own report of the rebuild);
+- style, template: the same as `edit` after editing the theme's stylesheet, or the briefing
+  page's template (the builds read a copy of the theme, made for the benchmark);
+- publish: `make publish`'s build, from the converted content into an empty folder;
 - pelican: plain Pelican (theme `simple`, no plugins, no typogrify) on the very Markdown the
   converter wrote;
 - hugo: Hugo on the same content turned into Hugo front matter, with a minimal layout.
 
 Each step runs as child processes; their peak memory comes from `os.wait4`. For the rebuilds
-(edit, event, nochange, devserver) it also counts the pages rendered rather than taken from the
+(edit, event, nochange, devserver, style, template) it also counts the pages rendered rather than taken from the
 last build, as the build reports them: a figure that a noisy machine does not blur.
 """
 
@@ -44,11 +47,31 @@ from .progress import read_built_report, read_taken_report
 from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "publish", "pelican", "hugo")
+STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "style", "template", "publish", "pelican",
+         "hugo")
 PUBLISH_SETTINGS = "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs (in the code's folder)
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
 EVENT_MARK = "\nOn Tuesday the ministry in Kabul announced a review of the figures (edit {run}).\n"
+STYLE_MARK = "\n/* benchmark edit {run} */\n.benchmark-edit-{run} {{ color: inherit; }}\n"
+TEMPLATE_MARK = "\n<!-- benchmark edit {run} -->"  # after the opening of the content block
+EDITED_TEMPLATE = "article.html"
+
+SITE_SETTINGS = """\
+# The benchmark's site settings: {original}, with a copy of its theme that the style and
+# template steps edit (the theme in the code's folder is never touched).
+import runpy
+
+globals().update({{name: value for name, value in runpy.run_path({original!r}).items() if name.isupper()}})
+THEME = {theme!r}
+PLUGIN_PATHS = {plugins!r}
+"""
+RESOLVED_SETTINGS = """\
+import json, sys
+from pelican.settings import read_settings
+values = read_settings(sys.argv[1], override={"PATH": sys.argv[2]})
+print(json.dumps([values["THEME"], values["PLUGIN_PATHS"]]))
+"""
 
 PLAIN_PELICAN_SETTINGS = """\
 # Plain Pelican for the benchmark: built-in theme, no plugins, no typogrify.
@@ -173,12 +196,29 @@ class Bench:
         self.content = self.work / "content"
         self.output = self.work / "output"
         self.settings = code / settings.relative_to(ROOT) if settings.is_relative_to(ROOT) else settings
+        self.site_settings = self.work / "site" / "pelicanconf.py"  # the settings, with a copy of the theme
+        self.theme = self.work / "site" / "theme"
         self.python = sys.executable
+        self.originals: dict[Path, bytes] = {}  # edited files as they were
 
     def prepare(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
         write_corpus(self.size, self.seeds)
+        self.copy_theme()
+
+    def copy_theme(self) -> None:
+        """The settings' theme, copied, and settings that read the copy (SITE_SETTINGS). Pelican
+        finds the theme and plugin folders in a process of their own, which this one's imports
+        do not see: the code may be another revision's."""
+        found = subprocess.run([self.python, "-c", RESOLVED_SETTINGS, str(self.settings), str(self.work)],
+                               cwd=self.code, capture_output=True, text=True, check=False)
+        if found.returncode != 0:
+            raise RuntimeError(f"cannot read the settings {self.settings}:\n{found.stderr[-3000:]}")
+        theme, plugins = json.loads(found.stdout.strip().splitlines()[-1])
+        shutil.copytree(theme, self.theme)
+        self.site_settings.write_text(SITE_SETTINGS.format(original=str(self.settings), theme=str(self.theme),
+                                                           plugins=plugins), "utf-8")
 
     def fresh_content(self) -> None:
         shutil.rmtree(self.content, ignore_errors=True)
@@ -192,7 +232,7 @@ class Bench:
 
     def build_command(self) -> list[str]:
         return [self.python, str(self.code / "scripts" / "build.py"), str(self.content),
-                str(self.output), "-s", str(self.settings)]
+                str(self.output), "-s", str(self.site_settings)]
 
     def pipeline(self) -> Measure:
         return run_timed([self.convert_command(), self.build_command()], self.code)
@@ -206,10 +246,23 @@ class Bench:
     def edit_one_seed(self, run: int, mark: str = EDIT_MARK) -> None:
         """Add a sentence to the middle seed (a different text on every run)."""
         seed = sorted(self.seeds.iterdir())[self.size // 2]
-        original = self.work / "edited-seed-original"
-        if not original.exists():
-            shutil.copy2(seed, original)
-        seed.write_bytes(original.read_bytes() + mark.format(run=run).encode())
+        self.edit(seed, lambda data: data + mark.format(run=run).encode())  # in any encoding
+
+    def edit_theme(self, step: str, run: int) -> None:
+        """Add a rule to the theme's first stylesheet, or a comment to the briefing page's
+        template (a different one on every run)."""
+        if step == "style":
+            sheet = min(self.theme.rglob("*.css"), key=lambda path: path.relative_to(self.theme).parts)
+            self.edit(sheet, lambda data: data + STYLE_MARK.format(run=run).encode())
+            return
+        block, mark = b"{% block content %}", TEMPLATE_MARK.format(run=run).encode()
+        self.edit(self.theme / "templates" / EDITED_TEMPLATE,
+                  lambda data: data.replace(block, block + mark, 1) if block in data else data + b"{# " + mark + b" #}")
+
+    def edit(self, path: Path, change) -> None:
+        """`path` as `change` makes its original bytes (those it had before the first edit)."""
+        original = self.originals.setdefault(path, path.read_bytes())
+        path.write_bytes(change(original))
 
     def step(self, name: str, run: int) -> Measure:
         if name == "convert":
@@ -229,6 +282,9 @@ class Bench:
             self.pipeline()
             return measure
         if name == "nochange":
+            return self.pipeline()
+        if name in ("style", "template"):
+            self.edit_theme(name, run)
             return self.pipeline()
         if name == "devserver":
             return self.devserver_rebuild(run)
@@ -257,7 +313,7 @@ class Bench:
         changed) is done, one seed is edited: the rebuild's wall time, CPU and largest process,
         as the devserver reports them. It is stopped before the next step."""
         command = [self.python, str(self.code / "scripts" / "devserver.py"), str(self.seeds), str(self.content),
-                   str(self.output), "-s", str(self.settings), "--port", "0", "--interval", "0.2"]
+                   str(self.output), "-s", str(self.site_settings), "--port", "0", "--interval", "0.2"]
         process = subprocess.Popen(command, cwd=self.code, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, start_new_session=True, preexec_fn=interruptible)
         printed: list[str] = []
@@ -290,7 +346,7 @@ class Bench:
 
     def outputs(self, name: str) -> Path | None:
         return {"full": self.output, "edit": self.output, "event": self.output, "nochange": self.output,
-                "devserver": self.output,
+                "devserver": self.output, "style": self.output, "template": self.output,
                 "publish": self.work / "publish-output", "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
 
@@ -435,7 +491,7 @@ def save(results: list[SizeResult], runs: int, path: Path) -> None:
 
 # ------------------------------------------------------------------ this code against another
 
-CODE_STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "publish")  # the baselines do not change
+CODE_STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "style", "template", "publish")  # the baselines do not change
 
 
 @dataclass

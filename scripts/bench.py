@@ -32,10 +32,12 @@ examples:
 steps: convert (converter alone), full (convert + build from nothing), edit (rebuild after one
 seed changed), event (rebuild after a dated event was added to that seed), nochange (rebuild
 with nothing changed), devserver (the same edit rebuilt by `make devserver`'s warm process, as
-it reports it), publish (`make publish`'s build, with feeds and sitemap, from the converted
-content into an empty folder), pelican (plain Pelican), hugo (Hugo). With --against, pelican
-and hugo are left out: they do not change with the code. The "rendered" column counts the
-pages a rebuild rendered rather than took from the last build."""
+it reports it), style and template (a rebuild after editing the theme's stylesheet, or the
+briefing page's template, in a copy of the theme made for the benchmark), publish (`make
+publish`'s build, with feeds and sitemap, from the converted content into an empty folder),
+pelican (plain Pelican), hugo (Hugo). With --against, pelican and hugo are left out: they do
+not change with the code. The "rendered" column counts the pages a rebuild rendered rather
+than took from the last build."""
 
 
 def sizes(text: str) -> list[int]:

@@ -18,6 +18,7 @@ def ignore_interrupts() -> None:
 
 
 def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
+    theme = {path: path.read_bytes() for path in (ROOT / "theme").rglob("*") if path.is_file()}
     # Started as a shell starts a background job (`make bench &`): SIGINT ignored, which the
     # devserver it measures would inherit, and then not stop on.
     result = subprocess.run(
@@ -40,6 +41,15 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     for name in ("edit", "event", "devserver"):
         assert 0 < steps[name]["rendered"] < steps[name]["pages"], name
     assert steps["nochange"]["rendered"] is None and steps["full"]["rendered"] is None
+    # A stylesheet edit renders only the pages that are rendered every time (the home page, the
+    # indexes); a template edit renders the pages made from it too. Both edit a copy of the
+    # theme: the code's own is untouched.
+    built = tmp_path / "work" / "n8" / "output"
+    assert steps["style"]["rendered"] < steps["style"]["pages"] // 4
+    assert steps["template"]["rendered"] - steps["style"]["rendered"] == len(list((built / "briefings").glob("*.html")))
+    assert b"benchmark-edit-0" in (built / "theme" / "css" / "style.css").read_bytes()
+    assert all(b"<!-- benchmark edit 0 -->" in page.read_bytes() for page in (built / "briefings").glob("*.html"))
+    assert theme == {path: path.read_bytes() for path in (ROOT / "theme").rglob("*") if path.is_file()}
     assert {"full/pelican", "edit/hugo", "event/hugo", "devserver/hugo", "nochange/hugo"} <= set(data["sizes"][0]["ratios"])
     assert "| 8 | full |" in result.stdout and "full / pelican" in result.stdout
 
