@@ -20,8 +20,8 @@ machine:
 - hugo: Hugo on the same content turned into Hugo front matter, with a minimal layout.
 
 Each step runs as child processes; their peak memory comes from `os.wait4`. For the rebuilds
-(edit, event, nochange, devserver, style, template) it also counts the pages rendered rather than taken from the
-last build, as the build reports them: a figure that a noisy machine does not blur.
+(edit, event, devserver, style, template) it also counts the pages rendered rather than taken
+from the last build, as the build reports them: a figure that a noisy machine does not blur.
 """
 
 from __future__ import annotations
@@ -255,9 +255,8 @@ class Bench:
             sheet = min(self.theme.rglob("*.css"), key=lambda path: path.relative_to(self.theme).parts)
             self.edit(sheet, lambda data: data + STYLE_MARK.format(run=run).encode())
             return
-        block, mark = b"{% block content %}", TEMPLATE_MARK.format(run=run).encode()
-        self.edit(self.theme / "templates" / EDITED_TEMPLATE,
-                  lambda data: data.replace(block, block + mark, 1) if block in data else data + b"{# " + mark + b" #}")
+        mark = TEMPLATE_MARK.format(run=run).encode()
+        self.edit(self.theme / "templates" / EDITED_TEMPLATE, lambda data: marked_template(data, mark))
 
     def edit(self, path: Path, change) -> None:
         """`path` as `change` makes its original bytes (those it had before the first edit)."""
@@ -349,6 +348,14 @@ class Bench:
                 "devserver": self.output, "style": self.output, "template": self.output,
                 "publish": self.work / "publish-output", "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
+
+
+def marked_template(source: bytes, mark: bytes) -> bytes:
+    """A template with `mark` at the start of its content block, which every page made from it
+    shows (or, in a template without one, in a Jinja comment: its pages are rendered again all
+    the same)."""
+    block = b"{% block content %}"
+    return source.replace(block, block + mark, 1) if block in source else source + b"{# " + mark + b" #}"
 
 
 def interruptible() -> None:
@@ -491,7 +498,8 @@ def save(results: list[SizeResult], runs: int, path: Path) -> None:
 
 # ------------------------------------------------------------------ this code against another
 
-CODE_STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "style", "template", "publish")  # the baselines do not change
+# The steps --against measures: the baselines do not change with the code.
+CODE_STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "style", "template", "publish")
 
 
 @dataclass

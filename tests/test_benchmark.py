@@ -46,11 +46,13 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     # theme: the code's own is untouched.
     built = tmp_path / "work" / "n8" / "output"
     assert steps["style"]["rendered"] < steps["style"]["pages"] // 4
-    assert steps["template"]["rendered"] - steps["style"]["rendered"] == len(list((built / "briefings").glob("*.html")))
+    briefings = list((built / "briefings").glob("*.html"))
+    assert steps["template"]["rendered"] - steps["style"]["rendered"] == len(briefings)
     assert b"benchmark-edit-0" in (built / "theme" / "css" / "style.css").read_bytes()
-    assert all(b"<!-- benchmark edit 0 -->" in page.read_bytes() for page in (built / "briefings").glob("*.html"))
+    assert all(b"<!-- benchmark edit 0 -->" in page.read_bytes() for page in briefings)
     assert theme == {path: path.read_bytes() for path in (ROOT / "theme").rglob("*") if path.is_file()}
-    assert {"full/pelican", "edit/hugo", "event/hugo", "devserver/hugo", "nochange/hugo"} <= set(data["sizes"][0]["ratios"])
+    ratios = set(data["sizes"][0]["ratios"])
+    assert {"full/pelican", "edit/hugo", "event/hugo", "devserver/hugo", "nochange/hugo"} <= ratios
     assert "| 8 | full |" in result.stdout and "full / pelican" in result.stdout
 
 
