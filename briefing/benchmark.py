@@ -15,12 +15,14 @@ machine:
 - style, template: the same as `edit` after editing the theme's stylesheet, or the briefing
   page's template (the builds read a copy of the theme, made for the benchmark);
 - publish: `make publish`'s build, from the converted content into an empty folder;
+- republish: `make publish`'s build into that folder again, after one more seed edit that
+  `make html` built first (as an editor previews a correction, then publishes it);
 - pelican: plain Pelican (theme `simple`, no plugins, no typogrify) on the very Markdown the
   converter wrote;
 - hugo: Hugo on the same content turned into Hugo front matter, with a minimal layout.
 
 Each step runs as child processes; their peak memory comes from `os.wait4`. For the rebuilds
-(edit, event, devserver, style, template) it also counts the pages rendered rather than taken
+(edit, event, devserver, style, template, republish) it also counts the pages rendered rather than taken
 from the last build, as the build reports them: a figure that a noisy machine does not blur.
 """
 
@@ -43,12 +45,12 @@ from pathlib import Path
 
 from .corpus import write_corpus
 from .hugo_baseline import export_site
-from .progress import read_built_report, read_taken_report
+from .progress import STATIC_ONLY, read_built_report, read_taken_report
 from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "style", "template", "publish", "pelican",
-         "hugo")
+STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "style", "template", "publish", "republish",
+         "pelican", "hugo")
 PUBLISH_SETTINGS = "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs (in the code's folder)
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
@@ -139,7 +141,8 @@ def run_timed(commands: list[list[str]], cwd: Path = ROOT, env: dict | None = No
             _, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
             stdout.seek(0)
-            rendered = pages_rendered(stdout.read().decode("utf-8", "replace")) or rendered
+            said = pages_rendered(stdout.read().decode("utf-8", "replace"))
+            rendered = rendered if said is None else said
         peak_kb = max(peak_kb, usage.ru_maxrss)
         cpu += usage.ru_utime + usage.ru_stime
         if process.returncode != 0:
@@ -148,9 +151,12 @@ def run_timed(commands: list[list[str]], cwd: Path = ROOT, env: dict | None = No
 
 
 def pages_rendered(output: str) -> int | None:
-    """The pages a rebuild rendered, from its report of those it took from the last build."""
+    """The pages a rebuild rendered, from its report of those it took from the last build (none
+    when it only copied the theme's static files); None when it did not say."""
     taken = read_taken_report(output)
-    return None if taken is None else taken[1] - taken[0]
+    if taken is None:
+        return 0 if STATIC_ONLY in output else None
+    return taken[1] - taken[0]
 
 
 def output_stats(folder: Path) -> tuple[int, int, int]:
@@ -288,11 +294,12 @@ class Bench:
         if name == "devserver":
             return self.devserver_rebuild(run)
         if name == "publish":  # from the converted content, into an empty folder
-            out = self.work / "publish-output"
-            shutil.rmtree(out, ignore_errors=True)
-            return run_timed([[self.python, str(self.code / "scripts" / "build.py"), str(self.content),
-                               str(out), "-s", str(self.code / PUBLISH_SETTINGS)]], self.code,
-                             env={"SITEURL": PUBLISH_SITEURL})
+            shutil.rmtree(self.outputs("publish"), ignore_errors=True)
+            return self.publish()
+        if name == "republish":
+            self.edit_one_seed(run + 2000)
+            self.pipeline()  # `make html` first
+            return self.publish()
         if name == "pelican":
             out = self.work / "plain-output"
             shutil.rmtree(out, ignore_errors=True)
@@ -306,6 +313,12 @@ class Bench:
             return run_timed([[hugo_binary(), "build", "--quiet", "--source",
                                str(self.work / "hugo-site"), "--destination", str(out)]])
         raise ValueError(name)
+
+    def publish(self) -> Measure:
+        """`make publish`'s build (feeds, sitemap, absolute URLs) of the converted content."""
+        return run_timed([[self.python, str(self.code / "scripts" / "build.py"), str(self.content),
+                           str(self.outputs("publish")), "-s", str(self.code / PUBLISH_SETTINGS)]], self.code,
+                         env={"SITEURL": PUBLISH_SITEURL})
 
     def devserver_rebuild(self, run: int) -> Measure:
         """`make devserver` started on the site built so far; once its first build (nothing
@@ -346,7 +359,8 @@ class Bench:
     def outputs(self, name: str) -> Path | None:
         return {"full": self.output, "edit": self.output, "event": self.output, "nochange": self.output,
                 "devserver": self.output, "style": self.output, "template": self.output,
-                "publish": self.work / "publish-output", "pelican": self.work / "plain-output",
+                "publish": self.work / "publish-output", "republish": self.work / "publish-output",
+                "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
 
 
@@ -499,7 +513,8 @@ def save(results: list[SizeResult], runs: int, path: Path) -> None:
 # ------------------------------------------------------------------ this code against another
 
 # The steps --against measures: the baselines do not change with the code.
-CODE_STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "style", "template", "publish")
+CODE_STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "style", "template", "publish",
+              "republish")
 
 
 @dataclass

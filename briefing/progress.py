@@ -50,6 +50,15 @@ def read_taken_report(text: str) -> tuple[int, int] | None:
     return (int(found.group(1).replace(",", "")), int(found.group(2).replace(",", ""))) if found else None
 
 
+def static_only_report(output_dir) -> str:
+    """What a build says when it only copied the theme's static files (scripts/build.py): no
+    page rendered, as the benchmark reads it (`STATIC_ONLY`)."""
+    return f"{STATIC_ONLY}: copied them into {output_dir}; every page kept"
+
+
+STATIC_ONLY = "only the theme's static files changed"
+
+
 class Progress:
     def __init__(self, doing: str, total: int, file=None, every: float | None = None,
                  clock=time.monotonic):

@@ -21,6 +21,7 @@ import runpy
 import sys
 from pathlib import Path
 
+from . import theme_static
 from .imports import PACKAGE, closure, package_imports
 
 CACHE_DIR = Path(".cache")  # in the content folder: what builds and conversions keep
@@ -208,6 +209,23 @@ def inputs_fingerprint(input_dir: Path, environment: str, also: list[Path] = ())
     return digest.hexdigest()
 
 
+def theme_static_folders(settings: Path, values: dict) -> list[Path]:
+    """The theme's folders of static files (THEME_STATIC_PATHS that are folders of the theme)."""
+    theme, names = theme_inputs(settings, values)
+    return [theme / name for name in names if name != "templates" and (theme / name).is_dir()] if theme else []
+
+
+def with_static_files(pages_inputs: str, static_folders: list[Path]) -> str:
+    """The inputs' fingerprint: that of what pages are made from, and the theme's static files."""
+    if not pages_inputs:
+        return ""
+    digest = hashlib.blake2b(pages_inputs.encode("utf-8"))
+    for folder in static_folders:
+        digest.update(str(folder).encode("utf-8", "surrogateescape"))
+        hash_tree(digest, folder)
+    return digest.hexdigest()
+
+
 def theme_input_folders(settings: Path, values: dict) -> list[Path]:
     """The theme's templates and static folders, and the folders of templates that override
     the theme's."""
@@ -247,9 +265,14 @@ class BuildStamp:
         self.watching = bool(WATCHING_OPTIONS & set(pelican_args))
         settings = settings.resolve()
         values = None if self.watching else build_settings(settings, pelican_args)  # runs the file once
+        self.values = values or {}
+        self.theme = theme_inputs(settings, values)[0] if values else None
         self.environment = "" if values is None else environment_fingerprint(settings, pelican_args, values)
-        self.inputs = inputs_fingerprint(input_dir, self.environment,
-                                         theme_input_folders(settings, values) if values else [])
+        static = theme_static_folders(settings, values) if values else []
+        pages_from = [folder for folder in (theme_input_folders(settings, values) if values else [])
+                      if folder not in static]
+        self.pages_inputs = inputs_fingerprint(input_dir, self.environment, pages_from)  # all but static files
+        self.inputs = with_static_files(self.pages_inputs, static)
         self.recorded = self.read()
 
     def read(self) -> dict:
@@ -270,6 +293,15 @@ class BuildStamp:
     def site_is_current(self) -> bool:
         return bool(self.recorded) and self.recorded.get("inputs") == self.inputs
 
+    def only_theme_static_changed(self) -> bool:
+        """Whether only the theme's static files changed since the last build, and the site's
+        copy of them holds nothing else: then a fresh copy of them is all the site needs
+        (briefing/theme_static.py)."""
+        recorded = self.recorded
+        return (bool(recorded) and self.theme is not None and recorded.get("inputs") != self.inputs
+                and recorded.get("pages_inputs") == self.pages_inputs
+                and theme_static.holds_only(self.output_dir, self.values, recorded.get("static_files")))
+
     def reusable_output(self) -> Path | None:
         """The last build's output, when only the content has changed since: a page whose
         content did not change either can be copied from it (plugins/parallel_render/reuse.py)."""
@@ -282,10 +314,11 @@ class BuildStamp:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            static_files = theme_static.expected_files(self.theme, self.values) if self.theme else None
             self.path.write_text(json.dumps({
-                "inputs": self.inputs, "environment": self.environment,
-                "output_dir": str(self.output_dir), "output": output_signature(self.output_dir)}),
-                "utf-8")
+                "inputs": self.inputs, "pages_inputs": self.pages_inputs, "static_files": static_files,
+                "environment": self.environment, "output_dir": str(self.output_dir),
+                "output": output_signature(self.output_dir)}), "utf-8")
             for name in LEGACY_RECORDS:
                 (self.path.parents[2] / name).unlink(missing_ok=True)
         except OSError:

@@ -35,6 +35,7 @@ with nothing changed), devserver (the same edit rebuilt by `make devserver`'s wa
 it reports it), style and template (a rebuild after editing the theme's stylesheet, or the
 briefing page's template, in a copy of the theme made for the benchmark), publish (`make
 publish`'s build, with feeds and sitemap, from the converted content into an empty folder),
+republish (`make publish` again after one more seed edit, which `make html` built first),
 pelican (plain Pelican), hugo (Hugo). With --against, pelican and hugo are left out: they do
 not change with the code. The "rendered" column counts the pages a rebuild rendered rather
 than took from the last build."""

@@ -3,7 +3,9 @@
 
 A failed build (any ERROR logged, or a crash) leaves OUTPUTDIR exactly as it was: readers never
 get a half-written site. When only the content changed since the last build, pages whose content
-did not change are copied from OUTPUTDIR rather than rendered (plugins/parallel_render/reuse.py).
+did not change are copied from OUTPUTDIR rather than rendered (plugins/parallel_render/reuse.py);
+when only the theme's static files changed (a stylesheet), they are copied into OUTPUTDIR and
+Pelican does not run (briefing/theme_static.py).
 Pelican runs in a process of its own (scripts/run_pelican.py): a new Python, or, in `make
 devserver`'s warm process, which has Pelican and the plugins imported already, a fork.
 
@@ -24,7 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from briefing import theme_static  # noqa: E402
 from briefing.lock import content_lock  # noqa: E402
+from briefing.progress import static_only_report  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
     BUILD_ENVIRONMENT_VARIABLE, BuildStamp, output_records, parse_with_pelican_args)
 
@@ -52,6 +56,8 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
     if stamp.site_is_current():
         print(f"nothing changed since the last build: {output_dir} is up to date")
         return 0
+    if stamp.only_theme_static_changed() and static_files_copied(output_dir, stamp):
+        return 0
     reusable = stamp.reusable_output()
     stamp.forget()
     partial = output_dir.with_name(f".{output_dir.name}.partial")
@@ -76,6 +82,19 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
         new_keys.replace(keys)
     stamp.record()
     return 0
+
+
+def static_files_copied(output_dir: Path, stamp: BuildStamp) -> bool:
+    """Put a fresh copy of the theme's static files in the site, which needs nothing else
+    (briefing/theme_static.py); False, after saying why, if that failed: then the site is built."""
+    try:
+        theme_static.refresh(output_dir, stamp.theme, stamp.values)
+    except OSError as error:
+        print(f"cannot copy the theme's static files ({error}): building the site", file=sys.stderr)
+        return False
+    stamp.record()
+    print(static_only_report(output_dir))
+    return True
 
 
 def page_reuse(keys: Path, reusable: Path | None, watching: bool) -> dict[str, str]:
