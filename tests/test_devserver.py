@@ -21,6 +21,7 @@ from conftest import ROOT, SEEDS, built_output
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import devserver  # noqa: E402
+from briefing.benchmark import interruptible  # noqa: E402
 from briefing.progress import read_built_report  # noqa: E402
 
 SERVING = re.compile(r"on (http://127\.0\.0\.1:\d+/)")
@@ -35,9 +36,10 @@ def start(tmp_path, seeds):
 
 
 def started(command: list[str], cwd: Path = ROOT):
-    """A devserver process in a session of its own, and a queue of the lines it prints."""
+    """A devserver process in a session of its own, and a queue of the lines it prints. It stops
+    on SIGINT even when the tests run as a background job, which ignores SIGINT."""
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
+                               text=True, start_new_session=True, preexec_fn=interruptible)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     return process, lines
