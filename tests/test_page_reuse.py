@@ -204,6 +204,20 @@ def test_fields_only_a_briefings_own_page_shows_are_left_out_of_its_reference(tm
     assert metadata_digest(briefing_file(tmp_path / "a.md", summary=changed_summary), left_out) != first
 
 
+def test_a_briefings_own_page_holds_its_whole_metadata_block(tmp_path):
+    """The fields left out of another page's reference of a briefing stay in its own page's key."""
+    def views(sentence: str):
+        path = briefing_file(tmp_path / "a.md", summary=f"Summary: One line.\nEvents: 2024 | p-1 | 2024 | | {sentence}")
+        page = SimpleNamespace(url="briefings/a.html", metadata={"summary": "One line."}, content="<p>Text.</p>",
+                               source_path=path)
+        views = Views(["Events"])
+        return views.briefing_link(page), views.briefing(page)
+
+    link, own = views("One.")
+    other_link, other_own = views("Two.")
+    assert other_link == link and other_own != own
+
+
 def test_the_checksum_left_out_is_the_converters():
     assert CHECKSUM == f"{CHECKSUM_KEY}:".encode()
 

@@ -8,7 +8,8 @@ last build recorded the same key for that output file, the file is taken from th
 (hard-linked, or copied where it cannot be linked).
 
 What the key walks:
-- the page's subject (the top-level `article` or `entity`): every attribute, by value;
+- the page's subject (the top-level `article` or `entity`): every attribute, by value (a
+  briefing's also the whole metadata block of its file);
 - another briefing: its URL and the metadata block of its Markdown file. So a template may
   read of any briefing but its own only what its metadata gives (title, date, summary,
   source …), never its text (when its file gives no summary, Pelican cuts one from its text:
@@ -88,6 +89,7 @@ class Views:
     def __init__(self, own_page_metadata=frozenset()):
         self.own_page_metadata = frozenset(name.lower() for name in own_page_metadata)
         self.briefing_links: dict[int, tuple] = {}
+        self.whole_metadata: dict[int, bytes] = {}  # a briefing's metadata block, nothing left out
         self.records: dict[int, bytes] = {}
         self.site_wide: dict[int, bytes] = {}
         self.walkers: dict[type, object] = {}
@@ -173,12 +175,14 @@ class Views:
         return "site-wide", digest
 
     def briefing(self, content: Content):
-        """The page's own briefing: its HTML and every attribute (its metadata among them)."""
+        """The page's own briefing: its HTML, its file's whole metadata block (none of it left
+        out) and every attribute (its metadata among them)."""
         attributes = vars(content)
         shown = sorted((name, value) for name, value in attributes.items() if name not in NOT_SHOWN)
         only_metadata = sorted((name, value) for name, value in content.metadata.items()
                                if name not in attributes)
-        return ("briefing", self.briefing_link(content), content.content,
+        link = self.briefing_link(content)
+        return ("briefing", link, self.whole_metadata[id(content)], content.content,
                 tuple((name, self.of(value)) for name, value in shown + only_metadata))
 
     def briefing_link(self, content: Content):
@@ -187,15 +191,22 @@ class Views:
         link = self.briefing_links.get(id(content))
         if link is None:
             cut = None if "summary" in content.metadata else str(content.summary)
-            link = ("briefing-link", content.url,
-                    metadata_digest(content.source_path, self.own_page_metadata), cut)
+            whole, shown = metadata_digests(content.source_path, self.own_page_metadata)
+            link = ("briefing-link", content.url, shown, cut)
             self.briefing_links[id(content)] = link
+            self.whole_metadata[id(content)] = whole
         return link
 
 
 def metadata_digest(path: str, left_out: frozenset[str] = frozenset()) -> bytes:
     """A hash of the metadata block of a briefing's file, without the converter's checksum of
     the whole file and without the fields named in `left_out` (lower case)."""
+    return metadata_digests(path, left_out)[1]
+
+
+def metadata_digests(path: str, left_out: frozenset[str]) -> tuple[bytes, bytes]:
+    """Hashes of the metadata block of a briefing's file (without the converter's checksum of
+    the whole file): whole, and without the fields named in `left_out`, from one read."""
     try:
         with open(path, "rb") as file:
             data = file.read()
@@ -204,9 +215,9 @@ def metadata_digest(path: str, left_out: frozenset[str] = frozenset()) -> bytes:
     data = data.split(b"\n\n", 1)[0]
     if data.startswith(CHECKSUM):
         data = data.partition(b"\n")[2]
-    if left_out:
-        data = without_fields(data, left_out)
-    return hashlib.blake2b(data, digest_size=16).digest()
+    whole = hashlib.blake2b(data, digest_size=16).digest()
+    shown = hashlib.blake2b(without_fields(data, left_out), digest_size=16).digest() if left_out else whole
+    return whole, shown
 
 
 def without_fields(block: bytes, names: frozenset[str]) -> bytes:
