@@ -100,5 +100,6 @@ CACHE_CONTENT = False
 RENDER_REUSE_TEMPLATES = ["article.html", "entity.html", "entity_year.html", "tag.html",
                           "tag_year.html", "chronology.html", "chronology_year.html"]
 # Fields of a briefing's file that only its own page shows: other pages show what the entity
-# and event records make of them, so a change to them renders no other briefing's page.
+# and event records make of them (keyed by value), so they are left out of the briefing's
+# reference on other pages, and a change to them renders only the pages those records change.
 RENDER_REUSE_OWN_PAGE_METADATA = ["Entities", "Events", "Removed"]
