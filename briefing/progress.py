@@ -24,6 +24,7 @@ from collections.abc import Callable
 EVERY = 5.0  # seconds between two lines; a job shorter than this prints none
 BUILT = re.compile(r"built in ([\d.]+) s \(CPU ([\d.]+) s, largest process (\d+) MB\)")
 TAKEN = re.compile(r"([\d,]+) of ([\d,]+) pages unchanged since the last build")
+STATIC_ONLY = "only the theme's static files changed"
 
 
 def built_report(seconds: float, cpu: float, megabytes: float) -> str:
@@ -54,9 +55,6 @@ def static_only_report(output_dir) -> str:
     """What a build says when it only copied the theme's static files (scripts/build.py): no
     page rendered, as the benchmark reads it (`STATIC_ONLY`)."""
     return f"{STATIC_ONLY}: copied them into {output_dir}; every page kept"
-
-
-STATIC_ONLY = "only the theme's static files changed"
 
 
 class Progress:

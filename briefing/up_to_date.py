@@ -226,11 +226,11 @@ def with_static_files(pages_inputs: str, static_folders: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def theme_input_folders(settings: Path, values: dict) -> list[Path]:
-    """The theme's templates and static folders, and the folders of templates that override
-    the theme's."""
-    theme, names = theme_inputs(settings, values)
-    own = [theme / name for name in names if (theme / name).is_dir()] if theme else []
+def theme_page_folders(settings: Path, values: dict) -> list[Path]:
+    """What pages are made from of the theme: its templates folder, and the folders of
+    templates that override the theme's."""
+    theme, _ = theme_inputs(settings, values)
+    own = [theme / "templates"] if theme and (theme / "templates").is_dir() else []
     return own + override_folders(settings, values)
 
 
@@ -268,11 +268,10 @@ class BuildStamp:
         self.values = values or {}
         self.theme = theme_inputs(settings, values)[0] if values else None
         self.environment = "" if values is None else environment_fingerprint(settings, pelican_args, values)
-        static = theme_static_folders(settings, values) if values else []
-        pages_from = [folder for folder in (theme_input_folders(settings, values) if values else [])
-                      if folder not in static]
-        self.pages_inputs = inputs_fingerprint(input_dir, self.environment, pages_from)  # all but static files
-        self.inputs = with_static_files(self.pages_inputs, static)
+        page_folders = theme_page_folders(settings, values) if values else []
+        static_folders = theme_static_folders(settings, values) if values else []
+        self.pages_inputs = inputs_fingerprint(input_dir, self.environment, page_folders)  # all but static files
+        self.inputs = with_static_files(self.pages_inputs, static_folders)
         self.recorded = self.read()
 
     def read(self) -> dict:

@@ -27,7 +27,7 @@ from parallel_render.reuse import (  # noqa: E402
     Unkeyable,
     Views,
     hash_of,
-    metadata_digest,
+    metadata_digests,
     template_names,
 )
 
@@ -65,6 +65,16 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     def make_html(seed_dir, workdir):
         return build_site(seed_dir, workdir, *options)
 
+    def rebuilt(fresh_name: str) -> tuple[int, int, dict[str, bytes]]:
+        """Rebuild after an edit: (pages taken, pages, the site), the site being the same bytes
+        as a build from nothing of the same seeds."""
+        copied, pages = reused(make_html(work / "seeds", work))
+        fresh = tmp_path / fresh_name
+        assert make_html(work / "seeds", fresh).returncode == 0
+        site = tree(work / "output")
+        assert site == tree(fresh / "output")
+        return copied, pages, site
+
     first = make_html(work / "seeds", work)
     assert (work / "output" / "chronology").is_dir() == bool(options)
     months = list((work / "output" / "chronology").glob("*-*.html"))  # a long year's month pages
@@ -77,27 +87,19 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
 
     # A sentence added to one clipping: its briefing page changes, the rest is copied.
     edit(work / "seeds" / names[SEEDS // 2], append=b"\nThe ministry later corrected the figure.\n")
-    copied, pages = reused(make_html(work / "seeds", work))
+    copied, pages, site = rebuilt("fresh1")
     assert copied >= pages - 15
-    fresh = tmp_path / "fresh1"
-    assert make_html(work / "seeds", fresh).returncode == 0
-    site = tree(work / "output")
-    assert site == tree(fresh / "output")
     assert [name for name, page in site.items() if name.startswith("briefings/")
             and b"ministry later corrected" in page]
 
-    # An event added to a clipping whose other events other briefings report too: the pages
-    # that show those events show of this briefing only its title, so they are copied.
+    # An event added to a clipping whose other events other briefings report too: their
+    # briefing pages show of this one only that it is one more source, so they are copied.
     edited = next(page for name, page in site.items() if b"ministry later corrected" in page
                   and name.startswith("briefings/"))
     assert b"also told by" in edited
     edit(work / "seeds" / names[SEEDS // 2], append=b"\nOn 3 March 2024 officials met in Islamabad.\n")
-    copied, pages = reused(make_html(work / "seeds", work))
+    copied, pages, site = rebuilt("fresh-event")
     assert copied >= pages - 15
-    fresh = tmp_path / "fresh-event"
-    assert make_html(work / "seeds", fresh).returncode == 0
-    site = tree(work / "output")
-    assert site == tree(fresh / "output")
     assert any(name.startswith("chronology") and b"officials met in Islamabad" in page
                for name, page in site.items())
 
@@ -106,21 +108,14 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     first_line = (work / "seeds" / names[30]).read_bytes().split(b"\n", 1)[0]
     edit(work / "seeds" / names[30], first_line, b"A rewritten headline for the reuse test")
     (work / "seeds" / names[40]).unlink()
-    copied, pages = reused(make_html(work / "seeds", work))
+    copied, pages, _ = rebuilt("fresh2")
     assert 0 < copied < pages - 15
-    fresh = tmp_path / "fresh2"
-    assert make_html(work / "seeds", fresh).returncode == 0
-    assert tree(work / "output") == tree(fresh / "output")
 
     # A source corrected by an editor: the briefing keeps its URL, and the pages that list it
     # (tag and entity pages) show the new source although nothing else changed.
     (work / "seeds" / "overrides.toml").write_text(f'["{names[25]}"]\nsource = "Reuse Test Wire"\n', "utf-8")
-    copied, pages = reused(make_html(work / "seeds", work))
+    copied, pages, site = rebuilt("fresh3")
     assert pages // 2 < copied < pages
-    fresh = tmp_path / "fresh3"
-    assert make_html(work / "seeds", fresh).returncode == 0
-    site = tree(work / "output")
-    assert site == tree(fresh / "output")
     assert any(name.startswith("tag/") and b"Reuse Test Wire" in page for name, page in site.items())
 
 
@@ -188,20 +183,21 @@ def briefing_file(path: Path, title="A title", body="Text.", summary="Summary: O
 
 
 def test_another_briefings_reference_holds_its_metadata_not_its_text(tmp_path):
-    first = metadata_digest(briefing_file(tmp_path / "a.md"))
-    assert metadata_digest(briefing_file(tmp_path / "a.md", body="Other text.", checksum="2")) == first
-    assert metadata_digest(briefing_file(tmp_path / "a.md", title="Another title")) != first
+    first = metadata_digests(briefing_file(tmp_path / "a.md"), frozenset())
+    assert metadata_digests(briefing_file(tmp_path / "a.md", body="Other text.", checksum="2"), frozenset()) == first
+    assert metadata_digests(briefing_file(tmp_path / "a.md", title="Another title"), frozenset()) != first
 
 
 def test_fields_only_a_briefings_own_page_shows_are_left_out_of_its_reference(tmp_path):
     events = "Summary: One line.\nEvents: 2024-03 | p-1 | March 2024 | Kabul | A sentence.\n    2024 | p-2 | 2024 | | {}"
-    left_out = frozenset({"events"})
-    first = metadata_digest(briefing_file(tmp_path / "a.md", summary=events.format("One.")), left_out)
-    assert metadata_digest(briefing_file(tmp_path / "a.md", summary=events.format("Two.")), left_out) == first
-    assert metadata_digest(briefing_file(tmp_path / "a.md", summary=events.format("Two.")), frozenset()) != \
-        metadata_digest(briefing_file(tmp_path / "a.md", summary=events.format("One.")), frozenset())
-    changed_summary = events.format("One.").replace("One line.", "Another line.")
-    assert metadata_digest(briefing_file(tmp_path / "a.md", summary=changed_summary), left_out) != first
+
+    def digests(metadata: str) -> tuple[bytes, bytes]:  # (whole block, without Events)
+        return metadata_digests(briefing_file(tmp_path / "a.md", summary=metadata), frozenset({"events"}))
+
+    whole, shown = digests(events.format("One."))
+    assert digests(events.format("Two."))[1] == shown
+    assert digests(events.format("Two."))[0] != whole
+    assert digests(events.format("One.").replace("One line.", "Another line."))[1] != shown
 
 
 def test_a_briefings_own_page_holds_its_whole_metadata_block(tmp_path):

@@ -198,15 +198,10 @@ class Views:
         return link
 
 
-def metadata_digest(path: str, left_out: frozenset[str] = frozenset()) -> bytes:
-    """A hash of the metadata block of a briefing's file, without the converter's checksum of
-    the whole file and without the fields named in `left_out` (lower case)."""
-    return metadata_digests(path, left_out)[1]
-
-
 def metadata_digests(path: str, left_out: frozenset[str]) -> tuple[bytes, bytes]:
     """Hashes of the metadata block of a briefing's file (without the converter's checksum of
-    the whole file): whole, and without the fields named in `left_out`, from one read."""
+    the whole file): whole, and without the fields named in `left_out` (lower case), from one
+    read."""
     try:
         with open(path, "rb") as file:
             data = file.read()
