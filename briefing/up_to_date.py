@@ -100,8 +100,10 @@ def plugin_folders(settings: Path, values: dict) -> list[Path]:
 
 
 def folders_named(settings: Path, names: list) -> list[Path]:
+    """The folders `names` (relative to the settings file) that exist; an empty name, as a
+    THEME the settings do not give, is no folder (not the settings' own)."""
     base = settings.parent
-    return [base / name for name in names if isinstance(name, str) and (base / name).is_dir()]
+    return [base / name for name in names if isinstance(name, str) and name and (base / name).is_dir()]
 
 
 def build_settings(settings: Path, pelican_args: list[str]) -> dict | None:

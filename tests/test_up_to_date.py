@@ -211,6 +211,21 @@ def test_when_only_the_themes_static_files_changed_a_copy_of_them_is_all_the_sit
     assert not BuildStamp(content, output, settings, []).only_theme_static_changed()  # a template too
 
 
+def test_settings_without_a_theme_do_not_take_their_own_folder_for_it(tmp_path):
+    """No THEME: Pelican's own theme. The settings' folder (content, output, a `static/` of the
+    project's) is not the theme: a build is current afterwards, and a file in `static/` is not
+    one of the theme's static files."""
+    content, output, settings = project(tmp_path)
+    settings.write_text(SETTINGS.replace('THEME = "theme"\n', ""), "utf-8")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static/style.css").write_text("body { color: black; }", "utf-8")
+    assert BuildStamp(content, output, settings, []).theme is None
+    built(content, output, settings)
+    assert current(content, output, settings)
+    (tmp_path / "static/style.css").write_text("body { color: navy; }", "utf-8")
+    assert not BuildStamp(content, output, settings, []).only_theme_static_changed()
+
+
 def test_a_content_change_with_the_stylesheets_needs_a_build(tmp_path):
     content, output, settings = static_project(tmp_path)
     built(content, output, settings)
