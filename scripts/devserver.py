@@ -20,9 +20,12 @@ Watched: every file of SEEDDIR; CONTENTDIR but for what the converter writes the
 sources/) and its cache; the settings files' folder (*.py), the theme, template and plugin
 folders the settings name (THEME, THEME_TEMPLATES_OVERRIDES, PLUGIN_PATHS), the converter's code
 and rules (briefing/), and the folders packages are installed in (their own modification times:
-pip adds and removes folders there). Files are polled every --interval seconds (names, sizes
-and modification times: no reading); a change is built once the files have stopped changing
-for one interval, so a seed still being copied is not read half-written.
+pip adds and removes folders there). What changed is decided by looking at the files' names,
+sizes and modification times (no reading). The system tells a watcher process of changes in
+the folders (briefing/file_watch.py): the devserver looks at once, and builds once nothing has
+changed for --settle seconds, so a seed still being written is not read half-written. It also
+looks every --interval seconds, for the settings files and packages, and wherever the system
+tells nothing (then a change is built once the files have stopped changing for one interval).
 
 Example:
     python scripts/devserver.py seeds content output -s pelicanconf.py
@@ -52,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 import build  # noqa: E402  (scripts/build.py and convert.py: this script's folder)
 import convert  # noqa: E402
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
+from briefing.file_watch import Watcher  # noqa: E402
 from briefing.progress import built_report  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
     CACHE_DIR, PACKAGE, files_signature, files_under, override_folders, parse_with_pelican_args, plugin_folders,
@@ -72,7 +76,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--bind", default="127.0.0.1", help="address to serve on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     parser.add_argument("--interval", type=float, default=1.0,
-                        help="seconds between two looks at the files (default: 1)")
+                        help="seconds between two looks at the files when the system tells of no "
+                             "change (default: 1)")
+    parser.add_argument("--settle", type=float, default=0.2,
+                        help="seconds without a change, once the system told of one, before a "
+                             "build (default: 0.2)")
     parser.add_argument("--cold", action="store_true",
                         help="start every rebuild's steps in a new Python (slower; see above)")
     return parse_with_pelican_args(parser, argv)
@@ -80,16 +88,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def watched_files(args: argparse.Namespace) -> list[str]:
     """Every file whose change calls for a rebuild (see the module's docstring)."""
-    settings = args.settings.resolve()
-    folders = [(args.seed_dir, frozenset()), (args.content_dir, GENERATED), (ROOT / "briefing", frozenset())]
-    values = read_settings(settings) or {}
-    named = settings_folders(settings, values) + override_folders(settings, values)
-    folders += [(folder, frozenset()) for folder in named]
-    paths = sorted(str(path) for path in settings.parent.glob("*.py"))
-    for folder, skip in folders:
+    paths = sorted(str(path) for path in args.settings.resolve().parent.glob("*.py"))
+    for folder, skip in watched_folders(args):
         if folder.is_dir():
             paths += [path for _, path in files_under(folder, skip)]
     return paths + package_folders()
+
+
+def watched_folders(args: argparse.Namespace) -> list[tuple[Path, frozenset[str]]]:
+    """The folders whose every file is watched, each with the names of subfolders (at any
+    depth) that are not: the seeds, the content but for what the converter writes, the
+    converter's code and rules, and the theme, template and plugin folders the settings name."""
+    settings = args.settings.resolve()
+    values = read_settings(settings) or {}
+    named = settings_folders(settings, values) + override_folders(settings, values)
+    return [(args.seed_dir, frozenset()), (args.content_dir, GENERATED), (ROOT / "briefing", frozenset()),
+            *((folder, frozenset()) for folder in named)]
 
 
 def package_folders() -> list[str]:
@@ -278,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot serve on {args.bind}:{args.port}: {error}", file=sys.stderr)
         return 2
     code = None if args.cold else code_signature(args)
+    with contextlib.suppress(OSError):  # made by the first build; watched from the start
+        args.content_dir.mkdir(parents=True, exist_ok=True)
+    watcher = Watcher(watched_folders(args))  # before the imports: its process needs none of them
     if not args.cold:
         warm_up(args)
     seen = signature(args)
@@ -286,17 +303,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[devserver] serving {args.output_dir} on http://{host}:{port}/ and watching "
               f"{args.seed_dir} for changes; Ctrl-C to stop", flush=True)
         while True:
-            time.sleep(args.interval)
+            told = watcher.wait(args.interval)
+            if told:
+                watcher.quiet_for(args.settle)
             now = signature(args)
-            if now != seen:
-                seen = settled_signature(args, now)  # a change made during the build is seen next
+            if now != seen:  # a change made during the build is seen next
+                seen = now if told else settled_signature(args, now)
                 if code is not None and code_signature(args) != code:
+                    watcher.stop()
                     stop(server)
                     restart(argv, port)
                 built(args, "files changed")
     except KeyboardInterrupt:
         print("\n[devserver] stopped", flush=True)
     finally:
+        watcher.stop()
         stop(server)
     return 0
 

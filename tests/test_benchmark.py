@@ -38,7 +38,7 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     assert (published / "feeds" / "all.atom.xml").is_file() and (published / "sitemap.xml").is_file()
     # A rebuild renders some pages and takes the others from the last build; with nothing
     # changed the build skips Pelican altogether.
-    for name in ("edit", "event", "devserver", "republish"):
+    for name in ("edit", "event", "devserver", "saved", "republish"):
         assert 0 < steps[name]["rendered"] < steps[name]["pages"], name
     assert steps["nochange"]["rendered"] is None and steps["full"]["rendered"] is None
     # A stylesheet edit renders no page (the new stylesheet is copied into the site); a
@@ -53,7 +53,7 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     assert all(b"<!-- benchmark edit 0 -->" in page.read_bytes() for page in briefings)
     assert theme == {path: path.read_bytes() for path in (ROOT / "theme").rglob("*") if path.is_file()}
     ratios = set(data["sizes"][0]["ratios"])
-    assert {"full/pelican", "edit/hugo", "event/hugo", "devserver/hugo", "nochange/hugo"} <= ratios
+    assert {"full/pelican", "edit/hugo", "event/hugo", "devserver/hugo", "saved/hugo", "nochange/hugo"} <= ratios
     assert "| 8 | full |" in result.stdout and "full / pelican" in result.stdout
 
 

@@ -190,6 +190,31 @@ def test_a_change_to_the_code_starts_the_devserver_again_on_the_same_port(tmp_pa
         stopped(process, lines, seen)
 
 
+def test_a_saved_seed_is_built_at_once_not_at_the_next_look(tmp_path):
+    """The system tells the devserver of a change (briefing/file_watch.py): though it looks at
+    the files only once a minute here, a seed dropped in, or one edited in the content folder
+    the first build made, is built within seconds."""
+    first, second = sorted(SEEDS.glob("*.txt"))[:2]
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(first, seeds)
+    process, lines = started([sys.executable, str(ROOT / "scripts" / "devserver.py"), str(seeds),
+                              str(tmp_path / "content"), str(tmp_path / "output"), "-s", "pelicanconf.py",
+                              "--port", "0", "--interval", "60"])
+    seen: list[str] = []
+    try:
+        base = base_url(lines, seen)
+        shutil.copy(second, seeds)
+        assert eventually(lambda: briefings_listed(base) == 2, timeout=45), "".join(seen)
+        (tmp_path / "content" / "pages").mkdir(exist_ok=True)
+        (tmp_path / "content" / "pages" / "notes.md").write_text("Title: Desk notes\n\nWho checks what.\n", "utf-8")
+        assert eventually(lambda: (tmp_path / "output" / "pages" / "desk-notes.html").exists(), timeout=45), \
+            "".join(seen)
+    finally:
+        stopped(process, lines, seen)
+    assert sum("[devserver] built in" in line for line in seen) == 3, "".join(seen)
+
+
 def test_restarting_keeps_the_port_and_the_options():
     assert devserver.restart_arguments(["seeds", "content", "output", "-s", "pelicanconf.py", "--port", "0"],
                                        8123) == ["seeds", "content", "output", "-s", "pelicanconf.py",
