@@ -5,12 +5,14 @@ every --interval seconds. Between two looks it waits on a Watcher: a process of 
 asks the system to be told of changes (watchfiles: inotify on Linux, FSEvents on macOS, its own
 polling where the system tells nothing) and writes a byte to a pipe whenever something changed.
 So the devserver looks at once, and builds once the files have stayed unchanged for a moment
-(a seed still being written is not read half-written), instead of up to two intervals later.
+(a seed still being written is not read half-written), instead of up to two intervals later;
+and between two changes it need not look at every file every interval (at 10,000 seeds that
+was a tenth of a core's time, all day).
 
 The watcher is a process of its own because watchfiles runs threads, and the devserver forks
 its rebuilds: a process with threads must not fork. It ends with the devserver, however that
 ends. If it cannot watch (the system's limit on watches reached, a folder it may not read), it
-says so and ends; the devserver then just looks every interval, as it always does anyway for
+says so and ends; the devserver then looks at every file every interval, as it always does for
 the files it does not watch this way (the settings files, the installed packages).
 """
 
@@ -53,6 +55,11 @@ class Watcher:
         os.close(write)
         os.set_blocking(read, False)
         self.pid, self.fd = pid, read
+
+    @property
+    def watching(self) -> bool:
+        """Whether changes are told (else the caller must look for them itself)."""
+        return self.fd is not None
 
     def wait(self, timeout: float) -> bool:
         """Wait until something changed (True) or `timeout` seconds passed (False)."""

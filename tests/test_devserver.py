@@ -35,11 +35,11 @@ def start(tmp_path, seeds):
                     f"INPUTDIR={content}", f"OUTPUTDIR={tmp_path / 'output'}", "PORT=0"])
 
 
-def started(command: list[str], cwd: Path = ROOT):
+def started(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None):
     """A devserver process in a session of its own, and a queue of the lines it prints. It stops
     on SIGINT even when the tests run as a background job, which ignores SIGINT."""
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True, preexec_fn=interruptible)
+                               text=True, start_new_session=True, preexec_fn=interruptible, env=env)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     return process, lines
@@ -213,6 +213,43 @@ def test_a_saved_seed_is_built_at_once_not_at_the_next_look(tmp_path):
     finally:
         stopped(process, lines, seen)
     assert sum("[devserver] built in" in line for line in seen) == 3, "".join(seen)
+
+
+def test_where_the_system_tells_nothing_every_file_is_looked_at_every_rescan(tmp_path):
+    """A file system that tells of no change (here the watcher polls once in ten minutes):
+    between two looks at every file (--rescan) the devserver looks only at the settings and
+    packages, so a seed dropped in is built at the next rescan, not at the next interval."""
+    first, second = sorted(SEEDS.glob("*.txt"))[:2]
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(first, seeds)
+    silent = {**os.environ, "WATCHFILES_FORCE_POLLING": "1", "WATCHFILES_POLL_DELAY_MS": "600000"}
+    process, lines = started([sys.executable, str(ROOT / "scripts" / "devserver.py"), str(seeds),
+                              str(tmp_path / "content"), str(tmp_path / "output"), "-s", "pelicanconf.py",
+                              "--port", "0", "--interval", "0.2", "--rescan", "12"], env=silent)
+    seen: list[str] = []
+    try:
+        base = base_url(lines, seen)
+        shutil.copy(second, seeds)
+        dropped = time.monotonic()
+        time.sleep(3)
+        assert briefings_listed(base) == 1  # fifteen intervals later: not looked at yet
+        assert eventually(lambda: briefings_listed(base) == 2, timeout=60), "".join(seen)
+        assert time.monotonic() - dropped > 4
+    finally:
+        stopped(process, lines, seen)
+
+
+def test_between_rescans_only_the_settings_and_packages_are_looked_at(tmp_path):
+    args = devserver.parse_args([str(tmp_path / "seeds"), str(tmp_path / "content"), str(tmp_path / "output"),
+                                 "-s", str(ROOT / "pelicanconf.py")])
+    (tmp_path / "seeds").mkdir()
+    whole = devserver.signature(args)
+    (tmp_path / "seeds" / "new.txt").write_text("A clipping.\n", "utf-8")
+    assert devserver.signature(args, whole) == whole  # the folders' part is taken from the last look
+    assert devserver.signature(args) != whole
+    assert str(ROOT / "pelicanconf.py") in devserver.other_files(args)
+    assert str(tmp_path / "seeds" / "new.txt") in devserver.folder_files(args)
 
 
 def test_restarting_keeps_the_port_and_the_options():
