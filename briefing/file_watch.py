@@ -7,7 +7,7 @@ polling where the system tells nothing) and writes a byte to a pipe whenever som
 So the devserver looks at once, and builds once the files have stayed unchanged for a moment
 (a seed still being written is not read half-written), instead of up to two intervals later;
 and between two changes it need not look at every file every interval (at 10,000 seeds that
-was a tenth of a core's time, all day).
+took 7% of a core, all day).
 
 The watcher is a process of its own because watchfiles runs threads, and the devserver forks
 its rebuilds: a process with threads must not fork. It ends with the devserver, however that
@@ -47,6 +47,8 @@ class Watcher:
             status = 0
             try:
                 watch(folders, write, parent)
+            except KeyboardInterrupt:  # Ctrl-C reaches the whole process group
+                pass
             except BaseException as error:  # noqa: BLE001  (said, then the devserver polls)
                 print(f"[devserver] cannot watch the folders for changes ({error}): looking at "
                       "them every interval instead", file=sys.stderr, flush=True)
