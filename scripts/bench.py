@@ -3,8 +3,10 @@
 
 For each size N: generates N synthetic dirty seeds, then measures (median of --runs runs)
 conversion alone, the full pipeline from nothing, a rebuild after editing one seed (a plain
-sentence, then a dated event), a rebuild with nothing changed, plain Pelican (theme simple, no
-plugins, no typogrify) on the same Markdown, and Hugo on the same content. Prints a Markdown table with ratios; writes JSON.
+sentence, then a dated event), a rebuild with nothing changed, the same edit in `make
+devserver` (its own report, and as an editor waits from the save), theme edits, `make
+publish`, plain Pelican (theme simple, no plugins, no typogrify) on the same Markdown, and Hugo
+on the same content (see `steps` below). Prints a Markdown table with ratios; writes JSON.
 
 With --against REV, it measures this checkout's code against git revision REV's instead: both
 on copies of the same corpus, taking turns at every step, and prints this / REV for each step.
@@ -33,13 +35,13 @@ steps: convert (converter alone), full (convert + build from nothing), edit (reb
 seed changed), event (rebuild after a dated event was added to that seed), nochange (rebuild
 with nothing changed), devserver (the same edit rebuilt by `make devserver`'s warm process, as
 it reports it), saved (the same in `make devserver` with its default options, from the seed's
-save to the new site: what an editor waits), style and template (a rebuild after editing the theme's stylesheet, or the
-briefing page's template, in a copy of the theme made for the benchmark), publish (`make
-publish`'s build, with feeds and sitemap, from the converted content into an empty folder),
-republish (`make publish` again after one more seed edit, which `make html` built first),
-pelican (plain Pelican), hugo (Hugo). With --against, pelican and hugo are left out: they do
-not change with the code. The "rendered" column counts the pages a rebuild rendered rather
-than took from the last build."""
+save to the new site: what an editor waits), style and template (a rebuild after editing the
+theme's stylesheet, or the briefing page's template, in a copy of the theme made for the
+benchmark), publish (`make publish`'s build, with feeds and sitemap, from the converted content
+into an empty folder), republish (`make publish` again after one more seed edit, which `make
+html` built first), pelican (plain Pelican), hugo (Hugo). With --against, pelican and hugo are
+left out: they do not change with the code. The "rendered" column counts the pages a rebuild
+rendered rather than took from the last build."""
 
 
 def sizes(text: str) -> list[int]:
