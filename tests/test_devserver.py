@@ -192,15 +192,15 @@ def test_a_change_to_the_code_starts_the_devserver_again_on_the_same_port(tmp_pa
 
 def test_a_saved_seed_is_built_at_once_not_at_the_next_look(tmp_path):
     """The system tells the devserver of a change (briefing/file_watch.py): though it looks at
-    the files only once a minute here, a seed dropped in, or one edited in the content folder
-    the first build made, is built within seconds."""
+    the settings once a minute and at every file once in ten here, a seed dropped in, or a page
+    written in the content folder the first build made, is built within seconds."""
     first, second = sorted(SEEDS.glob("*.txt"))[:2]
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(first, seeds)
     process, lines = started([sys.executable, str(ROOT / "scripts" / "devserver.py"), str(seeds),
                               str(tmp_path / "content"), str(tmp_path / "output"), "-s", "pelicanconf.py",
-                              "--port", "0", "--interval", "60"])
+                              "--port", "0", "--interval", "60", "--rescan", "600"])
     seen: list[str] = []
     try:
         base = base_url(lines, seen)

@@ -11,10 +11,18 @@ from briefing.file_watch import Watcher
 
 
 def watched(tmp_path, skip=frozenset()):
+    """A watcher of a new folder, once it is told of changes there (its process imports
+    watchfiles and sets the system's watches up first: slow on a busy machine)."""
     folder = tmp_path / "watched"
     folder.mkdir()
     watcher = Watcher([(folder, frozenset(skip))])
-    time.sleep(0.5)  # the system's watches in place
+    probe = folder / "probe"
+    deadline = time.monotonic() + 30
+    while not watcher.wait(0.2):
+        assert time.monotonic() < deadline, "the watcher never told of a change"
+        probe.write_text(str(time.monotonic()), "utf-8")
+    probe.unlink()
+    watcher.quiet_for(0.3)
     return folder, watcher
 
 
