@@ -21,6 +21,7 @@ from briefing.progress import read_taken_report
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
+from parallel_render import reuse as reuse_module  # noqa: E402
 from parallel_render.reuse import (  # noqa: E402
     CHECKSUM,
     Reuse,
@@ -330,3 +331,30 @@ def test_a_static_file_is_taken_from_the_last_build_only_with_the_same_bytes(tmp
     assert not (out / "sources" / "b.txt").exists()
     assert not reuse.same_file_taken(str(content / "a.txt"), str(out / "sources" / "new.txt"))
     assert not Reuse({}, str(out), None, "k").same_file_taken(str(content / "a.txt"), str(out / "x.txt"))
+
+
+def test_a_page_taken_while_another_process_makes_its_folder_is_still_linked(tmp_path, monkeypatch):
+    """Two rendering processes: this one takes entity/a.html before entity/ exists, and the other
+    makes the folder (to render another page there) just after the link failed. The page must
+    still be a hard link of the last build's, not a copy of it (a copy costs the bytes, and
+    made tests/test_page_reuse.py see an untouched page as rendered, now and then)."""
+    last, out = tmp_path / "last", tmp_path / "out"
+    (last / "entity").mkdir(parents=True)
+    (last / "entity" / "a.html").write_text("<p>A</p>")
+    real_link = reuse_module.os.link
+    calls = []
+
+    def link_racing_another_process(source, target):
+        calls.append(target)
+        if len(calls) == 1:
+            (out / "entity").mkdir(parents=True)  # the other process, between the two steps
+            raise FileNotFoundError(target)
+        real_link(source, target)
+
+    monkeypatch.setattr(reuse_module.os, "link", link_racing_another_process)
+    assert Reuse({}, str(out), str(last), str(tmp_path / "keys")).bring_over("entity/a.html")
+    assert (out / "entity" / "a.html").stat().st_ino == (last / "entity" / "a.html").stat().st_ino
+    assert len(calls) == 2
+    (last / "entity" / "gone.html").write_text("x")
+    (last / "entity" / "gone.html").unlink()  # the last build's file is gone: rendered instead
+    assert not Reuse({}, str(out), str(last), str(tmp_path / "keys")).bring_over("entity/gone.html")

@@ -454,9 +454,13 @@ class Reuse:
 def link_or_copy(source: str, target: str) -> None:
     """The last build's file as a hard link (no bytes copied: nothing writes to it again, and
     scripts/build.py deletes the last build's folder once this one is in place), or a copy
-    where a link is impossible (another file system)."""
+    where a link is impossible (another file system). A missing folder is the caller's to
+    make: a copy then could succeed only because another rendering process made the folder
+    in between, and would copy what a link takes for nothing."""
     try:
         os.link(source, target)
+    except FileNotFoundError:
+        raise
     except OSError:
         shutil.copyfile(source, target)
 
