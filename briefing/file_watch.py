@@ -77,21 +77,18 @@ class Watcher:
             pass
 
     def drained(self) -> bool:
-        """Read what the watcher wrote; False once it has ended (the devserver then polls)."""
-        try:
-            data = os.read(self.fd, 65536)
-        except BlockingIOError:
-            return False
-        if not data:
-            self.close()
-            return False
+        """Read all the watcher wrote: whether it told of a change. Once it has ended, the pipe
+        is closed (the devserver then looks for changes itself)."""
+        told = False
         while True:
             try:
-                if not os.read(self.fd, 65536):
-                    break
+                data = os.read(self.fd, 65536)
             except BlockingIOError:
-                break
-        return True
+                return told
+            if not data:
+                self.close()
+                return told
+            told = True
 
     def close(self) -> None:
         if self.fd is not None:

@@ -117,10 +117,10 @@ def theme_inputs(settings: Path, values: dict) -> tuple[Path | None, list[str]]:
     """The theme folder, and the names of the folders in it that are the build's inputs rather
     than its environment: `templates` (each page's key holds the sources of the templates it
     is made from: plugins/parallel_render/reuse.py) and the folders of static files
-    (THEME_STATIC_PATHS, Pelican's default ['static']: CSS, scripts, images, copied to the site
-    as they are; no page is made from them)."""
+    (THEME_STATIC_PATHS, with Pelican's default: CSS, scripts, images, copied to the site as
+    they are; no page is made from them)."""
     themes = folders_named(settings, [values.get("THEME", "")])
-    names = ["templates", *values.get("THEME_STATIC_PATHS", ["static"])]
+    names = ["templates", *theme_static.setting(values, "THEME_STATIC_PATHS")]
     simple = [name for name in names if isinstance(name, str) and name and "/" not in name and name != ".."]
     return (themes[0], simple) if themes else (None, [])
 
