@@ -17,11 +17,12 @@ THEME = "theme"
 # parallel_render stays first (it writes the pages when the build is finalized, before other
 # plugins read them); build_cache right after briefing_reader (it caches that reader; plugins
 # that extend the reader's `read` come after it); lean_contents after parallel_render (its
-# temporary file of briefing HTML is closed once the pages are written).
+# temporary file of briefing HTML is closed once the pages are written). preview does nothing
+# but in `make devserver` (see plugins/preview).
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["parallel_render", "briefing_reader", "build_cache", "taxonomy_guard", "entities",
            "chronology", "crosslinks", "structured_data", "search_index", "feeds", "sitemap",
-           "theme_helpers", "linear_taxonomy", "frozen_urls", "lean_contents"]
+           "theme_helpers", "linear_taxonomy", "frozen_urls", "lean_contents", "preview"]
 
 # Generated briefings are articles; hand-written pages live in content/pages; the plain-text
 # copies of the seeds are copied as they are.

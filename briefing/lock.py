@@ -21,6 +21,7 @@ except ImportError:  # not on Linux or macOS
     fcntl = None
 
 LOCK_FILE = "lock"
+HELD = []  # the lock files this process holds locked (a fork has them too: see close_inherited)
 
 
 @contextlib.contextmanager
@@ -38,7 +39,19 @@ def content_lock(content_dir: Path, doing: str):
             print(f"{doing}: another conversion or build of {content_dir} is running "
                   "(make devserver?): waiting for it to finish", file=sys.stderr, flush=True)
             fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+        HELD.append(handle)
+        try:
+            yield
+        finally:
+            HELD.remove(handle)
+
+
+def close_inherited() -> None:
+    """In a fork that outlives the run that holds the lock (plugins/preview's keeper): close its
+    copies of the lock files, so that the lock goes with that run. (Closing a copy does not
+    release the lock; unlocking would.)"""
+    while HELD:
+        HELD.pop().close()
 
 
 def open_lock_file(content_dir: Path):

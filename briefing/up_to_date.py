@@ -247,8 +247,38 @@ def output_signature(output_dir: Path) -> str:
     digest = hashlib.blake2b()
     for relative, path in files_under(output_dir):
         stat = os.stat(path)
-        digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        digest.update(signature_line(relative, stat.st_size, stat.st_mtime_ns))
     return digest.hexdigest()
+
+
+def signature_line(relative: str, size: int, mtime: int) -> bytes:
+    return f"{relative}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape")
+
+
+def record_preview(input_dir: Path, output_dir: Path, before: dict[str, list | None]) -> None:
+    """After a preview wrote some files of the built site (plugins/preview; `before`: their
+    names with their size and modification time before it, or None where there was none): if
+    the last build's stamp held for the site before, it holds for it now, but not for its
+    inputs. So the next build runs, and takes every page it can from this site."""
+    path = output_records(input_dir, output_dir) / "stamp.json"
+    try:
+        recorded = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    was, now = hashlib.blake2b(), hashlib.blake2b()
+    for relative, file in files_under(output_dir):
+        stat = os.stat(file)
+        now.update(signature_line(relative, stat.st_size, stat.st_mtime_ns))
+        state = before.get(relative, (stat.st_size, stat.st_mtime_ns))
+        if state is not None:
+            was.update(signature_line(relative, *state))
+    if not isinstance(recorded, dict) or recorded.get("output") != was.hexdigest():
+        return
+    recorded.update(inputs=None, pages_inputs=None, output=now.hexdigest())
+    try:
+        path.write_text(json.dumps(recorded), "utf-8")
+    except OSError:
+        path.unlink(missing_ok=True)
 
 
 def output_records(input_dir: Path, output_dir: Path) -> Path:

@@ -145,6 +145,7 @@ class ForkedPelican:
             os.close(read)
             os.dup2(write, 1)
             os.dup2(write, 2)
+            os.close(write)  # the pipe ends when fds 1 and 2 close in every process that has them
             os.environ.update(environment)
             sys.path[0] = os.getcwd()  # as run_pelican.py has it
             fresh_logging()

@@ -58,10 +58,11 @@ import build  # noqa: E402  (scripts/build.py and convert.py: this script's fold
 import convert  # noqa: E402
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
 from briefing.file_watch import Watcher  # noqa: E402
+from briefing.preview import Keeper  # noqa: E402
 from briefing.progress import built_report  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
     CACHE_DIR, PACKAGE, files_signature, files_under, override_folders, parse_with_pelican_args, plugin_folders,
-    read_settings, settings_folders)
+    read_settings, record_preview, settings_folders)
 
 GENERATED = frozenset({CACHE_DIR.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
 
@@ -89,6 +90,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              "0.07 s of CPU)")
     parser.add_argument("--cold", action="store_true",
                         help="start every rebuild's steps in a new Python (slower; see above)")
+    parser.add_argument("--no-preview", dest="preview", action="store_false",
+                        help="do not show an edited briefing's page before the whole site is built "
+                             "again (see above)")
     return parse_with_pelican_args(parser, argv)
 
 
@@ -144,6 +148,15 @@ def code_signature(args: argparse.Namespace) -> str:
                            package_folders())
 
 
+def layout_signature(args: argparse.Namespace) -> str:
+    """The files of the theme, template and plugin folders the settings name: a page the last
+    build's keeper previews would look as they were then."""
+    settings = args.settings.resolve()
+    values = read_settings(settings) or {}
+    return files_signature([path for folder in settings_folders(settings, values) + override_folders(settings, values)
+                            for _, path in files_under(folder)])
+
+
 def convert_arguments(args: argparse.Namespace) -> list[str]:
     return [str(args.seed_dir), str(args.content_dir), "--quiet"]
 
@@ -177,9 +190,11 @@ def warm_up(args: argparse.Namespace) -> None:
     gc.freeze()
 
 
-def rebuild(args: argparse.Namespace) -> tuple[bool, float, float]:
+def rebuild(args: argparse.Namespace, keeper: Keeper | None,
+            started: float) -> tuple[bool, float, float, Keeper | None]:
     """`make html`: convert, then build; (whether both succeeded (else the errors are
-    printed), CPU seconds, largest process's MB)."""
+    printed), CPU seconds, largest process's MB, the new build's keeper). With the last
+    build's `keeper`, the pages of briefings whose text alone changed are shown in between."""
     if args.cold:
         steps = [[sys.executable, str(SCRIPTS / "convert.py"), *convert_arguments(args)],
                  [sys.executable, str(SCRIPTS / "build.py"), *build_arguments(args)]]
@@ -188,26 +203,61 @@ def rebuild(args: argparse.Namespace) -> tuple[bool, float, float]:
             status, usage = waited(subprocess.Popen(step).pid)
             cpu, peak = cpu + usage[0], max(peak, usage[1])
             if status != 0:
-                return False, cpu, peak
-        return True, cpu, peak
+                return False, cpu, peak, None
+        return True, cpu, peak, None
+    status, (cpu, peak) = forked(convert.main, convert_arguments(args))
+    if keeper is not None:
+        if status == 0:
+            previewed(args, keeper, started)
+        keeper.close()  # it ends before the build starts: the two never hold a site's memory at once
+    if status != 0:
+        return False, cpu, peak, None
+    keeper = Keeper() if args.preview else None
+    status, usage = forked(build_here, args, keeper)
+    if keeper is not None:
+        keeper.build_started()
+        if status != 0 or not keeper.wait_ready():
+            keeper.close()
+            keeper = None
+    return status == 0, cpu + usage[0], max(peak, usage[1]), keeper
+
+
+def forked(function, *arguments) -> tuple[int, tuple[float, float]]:
+    """Run function(*arguments) in a fork of this warm process: its exit status, CPU seconds and
+    peak MB."""
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
-        os._exit(build.exit_status(rebuild_here, args))
-    status, (cpu, peak) = waited(pid)
-    return status == 0, cpu, peak
+        os._exit(build.exit_status(function, *arguments))
+    return waited(pid)
+
+
+def build_here(args: argparse.Namespace, keeper: Keeper | None) -> int:
+    """In a fork of the warm process: build; a build that ends well leaves `keeper` its state."""
+    if keeper is not None:
+        keeper.in_build()
+        os.environ.update(keeper.environment())
+    return build.main(build_arguments(args), fork=True, leave_old=True)
+
+
+def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> None:
+    """Have the last build's keeper write the pages of the briefings whose text alone changed
+    (plugins/preview), and say so, or why not."""
+    answer = keeper.preview(args.output_dir.resolve())
+    written = answer.get("written")
+    if not written:
+        print(f"[devserver] no preview: {answer.get('reason')}", flush=True)
+        return
+    record_preview(args.content_dir, args.output_dir.resolve(), answer.get("before", {}))
+    pages = ", ".join(name for name in written if name.endswith(".html"))
+    print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s; "
+          "building the rest", flush=True)
 
 
 def remove_old_site(args: argparse.Namespace) -> None:
     """The last site, swapped out by a warm rebuild, deleted once the new one is reported."""
     shutil.rmtree(build.old_site(args.output_dir.resolve()), ignore_errors=True)
-
-
-def rebuild_here(args: argparse.Namespace) -> int:
-    """In a fork of the warm process: convert, then build; the exit status."""
-    return convert.main(convert_arguments(args)) or build.main(build_arguments(args), fork=True,
-                                                               leave_old=True)
 
 
 def waited(pid: int) -> tuple[int, tuple[float, float]]:
@@ -269,10 +319,11 @@ def settled_signature(args: argparse.Namespace, seen: tuple[str, str]) -> tuple[
         seen = now
 
 
-def built(args: argparse.Namespace, reason: str) -> None:
+def built(args: argparse.Namespace, reason: str, keeper: Keeper | None = None) -> Keeper | None:
+    """Rebuild, say how it went; the new build's keeper."""
     print(f"\n[devserver] {time.strftime('%H:%M:%S')} {reason}: building", flush=True)
     started = time.perf_counter()
-    success, cpu, peak = rebuild(args)
+    success, cpu, peak, keeper = rebuild(args, keeper, started)
     if success:
         print(f"[devserver] {built_report(time.perf_counter() - started, cpu, peak)}", flush=True)
     else:
@@ -280,6 +331,7 @@ def built(args: argparse.Namespace, reason: str) -> None:
               flush=True)
     if not args.cold:
         remove_old_site(args)
+    return keeper
 
 
 def restart(argv: list[str], port: int) -> None:
@@ -314,8 +366,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.cold:
         warm_up(args)
     seen = signature(args)
+    keeper = None  # the last build's (see plugins/preview)
     try:
-        built(args, "first build")
+        looks = layout_signature(args)
+        keeper = built(args, "first build")
         print(f"[devserver] serving {args.output_dir} on http://{host}:{port}/ and watching "
               f"{args.seed_dir} for changes; Ctrl-C to stop", flush=True)
         looked = time.monotonic()  # at every file
@@ -332,10 +386,16 @@ def main(argv: list[str] | None = None) -> int:
                     watcher.stop()
                     stop(server)
                     restart(argv, port)
-                built(args, "files changed")
+                if keeper is not None and layout_signature(args) != looks:  # pages would look as before
+                    keeper.close()
+                    keeper = None
+                looks = layout_signature(args)
+                keeper = built(args, "files changed", keeper)
     except KeyboardInterrupt:
         print("\n[devserver] stopped", flush=True)
     finally:
+        if keeper is not None:
+            keeper.close()
         watcher.stop()
         stop(server)
     return 0

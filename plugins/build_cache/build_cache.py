@@ -318,10 +318,25 @@ FILE_KEYS: dict[str, tuple[int, int, str]] = {}  # path → (size, mtime, key), 
 def store_for(settings) -> Store:
     global STORE
     if STORE is None:
-        folder = settings.get("BUILD_CACHE_PATH") or os.path.join(settings["PATH"], CACHE_DIR)
-        salt = fingerprint(sys.version, [(name, version(name)) for name in LIBRARIES])
-        STORE = Store(Path(folder), salt, environment=build_environment())
+        STORE = Store(cache_folder(settings), cache_salt(), environment=build_environment())
     return STORE
+
+
+def cache_folder(settings) -> Path:
+    return Path(settings.get("BUILD_CACHE_PATH") or os.path.join(settings["PATH"], CACHE_DIR))
+
+
+def cache_salt() -> str:
+    return fingerprint(sys.version, [(name, version(name)) for name in LIBRARIES])
+
+
+def read_only_in_fork(settings) -> None:
+    """In a fork of the build that outlives it (plugins/preview's keeper): look entries up in the
+    cache file through a read-only connection of its own and keep new ones in memory, as a
+    pool worker does (no SQLite connection across fork, no write after the build's)."""
+    global STORE, IN_WORKER
+    STORE = Store(None, cache_salt(), cache_folder(settings) / CACHE_FILE)
+    IN_WORKER = True
 
 
 # ------------------------------------------------------------------------------- typogrify

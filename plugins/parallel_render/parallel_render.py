@@ -9,7 +9,9 @@ the build's `Reuse` (or None), through which it may bring unchanged files over f
 build and record what its files were made from (reuse.py). Each page is
 rendered exactly as Pelican renders it (same context, same `localsiteurl`), so the output is the
 same bytes; Pelican's overwrite checks still run as pages are recorded, and `content_written`
-is sent for every page, in order, once all are written.
+is sent for every page, in order, once all are written. Then `pages_rendered` (a blinker signal
+of that name) is sent with the writer and its pages (`pages=`, a list of `Page`), while every
+file and context they read is still open: plugins/preview keeps them.
 
 Static files are copied by the same workers, as Pelican copies them; feeds are written as
 Pelican writes them. When scripts/build.py offers the last build, a page whose key (what it
@@ -35,6 +37,7 @@ import sys
 import tempfile
 import traceback
 
+from blinker import signal
 from pelican import signals
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
@@ -48,6 +51,7 @@ log = logging.getLogger(__name__)
 
 INLINE_BELOW = 32  # fewer pages than this: not worth a fork
 CHUNK = 8  # pages a process takes at a time
+pages_rendered = signal("pages_rendered")
 
 
 def usable_cores() -> int:
@@ -92,9 +96,15 @@ class Page:
             self.context["localsiteurl"] = self.own["localsiteurl"]
         if reuse is not None and reuse.copied(self):
             return
+        self.write(self.path)
+
+    def write(self, path: str) -> None:
+        """Render the page into `path`."""
+        if self.own["localsiteurl"]:
+            self.context["localsiteurl"] = self.own["localsiteurl"]
         localcontext = self.localcontext
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        with open(self.path, "w", encoding="utf-8") as file:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as file:
             file.writelines(self.template.generate(localcontext))
 
 
@@ -248,6 +258,7 @@ class ParallelWriter(Writer):
         for page in pages:
             log.info('Writing "%s"', page.path)
             signals.content_written.send(page.path, context=page.localcontext)
+        pages_rendered.send(self, pages=pages)
         self.pages.clear()
         self.last_copy = None
 

@@ -1,0 +1,93 @@
+"""`make devserver`'s side of the preview: the last build's keeper (plugins/preview) shows an
+edited briefing's page before the whole site is built again.
+
+Before each build the devserver makes two pipes and names the keeper's ends in the build's
+environment (PIPES_VARIABLE: "request,reply", two file descriptors). A build that ends well
+forks a keeper, which writes `ready` on the reply pipe, reads one request (a line of JSON: the
+served folder), answers it (a line of JSON: the files it wrote, or why it wrote none) and ends.
+Closing the devserver's end of the request pipe ends it too: so a keeper never outlives the
+devserver, however that ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+from pathlib import Path
+
+PIPES_VARIABLE = "BRIEFING_PREVIEW_PIPES"
+READY = b"ready\n"
+
+
+def encoded(message: dict) -> bytes:
+    return json.dumps(message).encode("utf-8") + b"\n"
+
+
+def decoded(line: bytes) -> dict | None:
+    try:
+        message = json.loads(line)
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) else None
+
+
+def read_line(descriptor: int, timeout: float | None) -> bytes:
+    """One line from a pipe (b"" at its end, or when nothing came within `timeout` seconds)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        ready, _, _ = select.select([descriptor], [], [], timeout)
+        if not ready:
+            return b""
+        chunk = os.read(descriptor, 65536)
+        if not chunk:
+            return b""
+        data += chunk
+    return data
+
+
+class Keeper:
+    """The devserver's handle on one build's keeper."""
+
+    def __init__(self):
+        self.request_read, self.request_write = os.pipe()
+        self.reply_read, self.reply_write = os.pipe()
+        self.ready = False
+
+    def environment(self) -> dict[str, str]:
+        """What the build is told: the keeper's ends of the pipes."""
+        return {PIPES_VARIABLE: f"{self.request_read},{self.reply_write}"}
+
+    def in_build(self) -> None:
+        """In the build's process: only the keeper's ends stay open there."""
+        os.close(self.request_write)
+        os.close(self.reply_read)
+
+    def build_started(self) -> None:
+        """In the devserver, once the build's process is forked: the keeper's ends are the
+        build's now, so the reply pipe ends when the build ends without a keeper."""
+        os.close(self.request_read)
+        os.close(self.reply_write)
+
+    def wait_ready(self, timeout: float = 10.0) -> bool:
+        """After a build that ended well: whether it left a keeper."""
+        self.ready = read_line(self.reply_read, timeout) == READY
+        return self.ready
+
+    def preview(self, output_dir: Path, timeout: float = 60.0) -> dict:
+        """Ask the keeper to preview what the converter changed: {"written": [files], "before":
+        {file: [size, mtime] or None}} or {"reason": why not}; "seconds" the keeper took."""
+        try:
+            os.write(self.request_write, encoded({"output": str(output_dir)}))
+        except OSError as error:
+            return {"reason": f"the last build's keeper is gone ({error.strerror})"}
+        reply = decoded(read_line(self.reply_read, timeout))
+        return reply if reply is not None else {"reason": "the last build's keeper did not answer"}
+
+    def close(self) -> None:
+        """Dismiss the keeper (it ends when it reads the end of its request pipe)."""
+        for descriptor in (self.request_write, self.reply_read):
+            try:
+                os.close(descriptor)
+            except OSError:
+                pass

@@ -1,0 +1,1 @@
+from .preview import register  # noqa: F401

@@ -1,0 +1,236 @@
+"""Keep a finished build in a process of its own, which shows an edited briefing's page at once
+(`make devserver`; briefing/preview.py is the devserver's side).
+
+An edit to a briefing's text that leaves its metadata as it was (the block at the top of its
+Markdown file: title, date, summary, tags, entities, events, removed lines …) changes its own
+page, its seed copy, the feed of all briefings and the search index, and nothing else: other
+pages show of a briefing only what its metadata gives (plugins/parallel_render/reuse.py rests
+on the same rule). A rebuild still reads every briefing and works out every page's key before
+it knows that: seconds at 1,000 briefings, tens at 10,000.
+
+When the devserver asks for it (briefing.preview.PIPES_VARIABLE in the environment), this plugin
+forks a keeper as soon as the build's pages are written: a process that holds the build's
+briefings, structures and pages, and waits. Asked for a preview once the converter has run
+again, it compares the content files with what its build read (their sizes and modification
+times). When the only files that differ are briefings whose metadata block is the same and
+their seed copies, it reads those briefings again, renders their pages into the served site
+and copies their seed copies there, and answers with the files it wrote; otherwise it answers
+why it wrote nothing. Then it ends: the devserver builds the whole site right after (which
+writes the feeds, the search index and the rest, and takes every other page from the last
+build), and that build's keeper takes over.
+
+Not previewed: a briefing with no Summary line (Pelican cuts its summary from its text, and
+other pages show it), an added or deleted file, a hand-written page.
+"""
+
+import os
+import shutil
+import signal
+import sys
+import time
+
+from blinker import signal as named_signal
+from pelican import signals
+from pelican.contents import Article
+from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
+
+from briefing.lock import close_inherited
+from briefing.preview import PIPES_VARIABLE, READY, decoded, encoded, read_line
+from parallel_render.reuse import metadata_digests
+
+READ: dict[str, tuple[int, int]] = {}  # content file → (size, modification time) when read
+GENERATORS: list = []
+
+
+def active() -> bool:
+    return PIPES_VARIABLE in os.environ
+
+
+def file_state(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def note_read(instance) -> None:
+    """Every content file the build reads (briefings, pages, seed copies), as it was read."""
+    if active() and getattr(instance, "source_path", None):
+        READ[instance.source_path] = file_state(instance.source_path)
+
+
+def keep_generators(generators) -> None:
+    if active():
+        GENERATORS[:] = generators
+
+
+def fork_keeper(writer, pages) -> None:
+    """Once the pages are written: fork the keeper, which the build does not wait for."""
+    if not active():
+        return
+    try:
+        request, reply = (int(descriptor) for descriptor in os.environ[PIPES_VARIABLE].split(","))
+        os.fstat(request), os.fstat(reply)
+    except (ValueError, OSError):
+        return  # not the devserver's fork of this build (a new Python does not get the pipes)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.fork() == 0:
+        status = 1
+        try:
+            status = keep(Kept(writer.output_path, pages, GENERATORS), request, reply)
+        finally:
+            os._exit(status)
+    os.close(request)
+    os.close(reply)
+
+
+def keep(kept, request: int, reply: int) -> int:
+    """The keeper: announce itself, answer one request, end."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # ends with the devserver's pipe, not Ctrl-C
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)  # the build reads its output until every writer has closed it
+    os.dup2(quiet, 2)
+    close_inherited()  # the content folder's lock is the build's
+    os.write(reply, READY)
+    kept.remember_metadata()
+    message = decoded(read_line(request, None))
+    if message is None:
+        return 0  # dismissed
+    started = time.perf_counter()
+    try:
+        answer = kept.preview(message["output"])
+    except Exception as error:  # noqa: BLE001  (the whole build follows: say why, go on)
+        answer = {"reason": f"the preview failed ({type(error).__name__}: {error})"}
+    answer["seconds"] = round(time.perf_counter() - started, 3)
+    os.write(reply, encoded(answer))
+    return 0
+
+
+class Kept:
+    """What the keeper holds of its build: its generators, its pages by briefing, the output
+    folder it wrote them in."""
+
+    def __init__(self, output_path: str, pages: list, generators: list):
+        self.output_path = output_path
+        self.generators = {type(generator): generator for generator in generators
+                           if isinstance(generator, (ArticlesGenerator, PagesGenerator, StaticGenerator))}
+        self.pages: dict[int, list] = {}
+        for page in pages:
+            article = page.own.get("article")
+            if isinstance(article, Article):
+                self.pages.setdefault(id(article), []).append(page)
+        articles = self.generators.get(ArticlesGenerator)
+        self.articles = {article.source_path: article for name in
+                         ("articles", "translations", "hidden_articles", "hidden_translations")
+                         for article in getattr(articles, name, [])}
+        self.statics = {static.source_path: static for static in
+                        getattr(self.generators.get(StaticGenerator), "staticfiles", [])}
+        self.metadata: dict[str, bytes] = {}
+
+    def remember_metadata(self) -> None:
+        """A digest of each briefing's metadata block, of the file its build read (a file
+        changed since is not remembered, so never previewed)."""
+        for path in self.articles:
+            if file_state(path) == READ.get(path):
+                self.metadata[path] = metadata_digests(path, frozenset())[0]
+
+    def content_files(self) -> set[str]:
+        """The files the build would read now, found as Pelican finds them."""
+        found = set()
+        for kind, (paths, excludes) in {
+                ArticlesGenerator: ("ARTICLE_PATHS", "ARTICLE_EXCLUDES"),
+                PagesGenerator: ("PAGE_PATHS", "PAGE_EXCLUDES"),
+                StaticGenerator: ("STATIC_PATHS", "STATIC_EXCLUDES")}.items():
+            generator = self.generators.get(kind)
+            if generator is not None:
+                extensions = False if kind is StaticGenerator else None
+                found.update(os.path.join(generator.path, name) for name in generator.get_files(
+                    generator.settings[paths], exclude=generator.settings[excludes], extensions=extensions))
+        return found
+
+    def changes(self) -> tuple[list[str], list[str], str | None]:
+        """(briefings, seed copies) that changed since the build read them, or why this change
+        cannot be previewed."""
+        now = self.content_files()
+        root = os.path.join(self.generators[ArticlesGenerator].path, "")
+        if now - set(READ) or {path for path in READ if path.startswith(root)} - now:
+            return [], [], "a file was added or deleted"
+        changed = sorted(path for path in now if file_state(path) != READ[path])
+        briefings = [path for path in changed if path in self.articles]
+        copies = [path for path in changed if path in self.statics]
+        for path in changed:
+            if path not in self.articles and path not in self.statics:
+                return [], [], f"{self.relative(path)} changed, and it is not a briefing"
+        for path in briefings:
+            reason = self.not_previewable(path)
+            if reason:
+                return [], [], reason
+        if not briefings:
+            return [], [], "no briefing changed"
+        return briefings, copies, None
+
+    def not_previewable(self, path: str) -> str | None:
+        article = self.articles[path]
+        if path not in self.metadata or metadata_digests(path, frozenset())[0] != self.metadata[path]:
+            return f"the metadata of {self.relative(path)} changed"
+        if "summary" not in article.metadata:
+            return f"{self.relative(path)} has no summary of its own"
+        if id(article) not in self.pages:
+            return f"{self.relative(path)} has no page"
+        return None
+
+    def relative(self, path: str) -> str:
+        return os.path.relpath(path, self.generators[ArticlesGenerator].path)
+
+    def preview(self, output: str) -> dict:
+        briefings, copies, reason = self.changes()
+        if reason:
+            return {"reason": reason}
+        cache = sys.modules.get("build_cache.build_cache")
+        if cache is not None:  # the build's cache file is the build's: looked up, not written
+            cache.read_only_in_fork(self.generators[ArticlesGenerator].settings)
+        targets = {}
+        for path in briefings:
+            self.read_again(self.articles[path])
+            for page in self.pages[id(self.articles[path])]:
+                targets[page] = os.path.relpath(page.path, self.output_path)
+        before = {name: file_state(os.path.join(output, name)) for name in
+                  [*targets.values(), *(self.statics[path].save_as for path in copies)]}
+        for page, name in targets.items():
+            replace(os.path.join(output, name), page.write)
+        for path in copies:
+            replace(os.path.join(output, self.statics[path].save_as),
+                    lambda target, source=path: shutil.copy2(source, target))
+        return {"written": sorted(before), "before": before}
+
+    def read_again(self, article) -> None:
+        """The briefing's text as its file now gives it, read as its build read it; the rest
+        of it (its metadata, what the plugins made of it) is the same."""
+        generator = self.generators[ArticlesGenerator]
+        fresh = generator.readers.read_file(
+            base_path=generator.path, path=os.path.relpath(article.source_path, generator.path),
+            content_class=Article, context=generator.context,
+            preread_signal=signals.article_generator_preread, preread_sender=generator,
+            context_signal=signals.article_generator_context, context_sender=generator)
+        text = fresh._content
+        article.get_content = lambda siteurl: article._update_content(text, siteurl)
+
+
+def replace(target: str, write) -> None:
+    """Write `target` through a temporary file beside it, so that no reader sees it half-written."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    partial = f"{target}.preview"
+    try:
+        write(partial)
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+
+
+def register() -> None:
+    signals.content_object_init.connect(note_read)
+    signals.all_generators_finalized.connect(keep_generators)
+    named_signal("pages_rendered").connect(fork_keeper)
