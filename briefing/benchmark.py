@@ -15,6 +15,9 @@ machine:
 - saved: the same edit in `make devserver` with its default options, from the moment the seed
   is saved to the moment the devserver says the new site is in place, on the benchmark's
   clock: what an editor waits, the devserver's noticing the change included;
+- preview: the same, to the moment the devserver says the edited briefing's page is in place,
+  written by the last build's keeper before the rest of the site is built (plugins/preview;
+  no CPU or memory figure: the keeper is no child of the devserver's);
 - style, template: the same as `edit` after editing the theme's stylesheet, or the briefing
   page's template (the builds read a copy of the theme, made for the benchmark);
 - publish: `make publish`'s build, from the converted content into an empty folder;
@@ -52,8 +55,8 @@ from .progress import STATIC_ONLY, read_built_report, read_taken_report
 from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "saved", "style", "template", "publish",
-         "republish", "pelican", "hugo")
+STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "saved", "preview", "style", "template",
+         "publish", "republish", "pelican", "hugo")
 PUBLISH_SETTINGS = "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs (in the code's folder)
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
@@ -298,6 +301,8 @@ class Bench:
             return self.devserver_rebuild(run)
         if name == "saved":
             return self.devserver_rebuild(run, as_an_editor_waits=True)
+        if name == "preview":
+            return self.devserver_rebuild(run, as_an_editor_waits=True, previewed=True)
         if name == "publish":  # from the converted content, into an empty folder
             shutil.rmtree(self.outputs("publish"), ignore_errors=True)
             return self.publish()
@@ -325,13 +330,15 @@ class Bench:
                            str(self.outputs("publish")), "-s", str(self.code / PUBLISH_SETTINGS)]], self.code,
                          env={"SITEURL": PUBLISH_SITEURL})
 
-    def devserver_rebuild(self, run: int, as_an_editor_waits: bool = False) -> Measure:
+    def devserver_rebuild(self, run: int, as_an_editor_waits: bool = False, previewed: bool = False) -> Measure:
         """`make devserver` started on the site built so far; once its first build (nothing
         changed) is done, one seed is edited: the rebuild's wall time, CPU and largest process,
         as the devserver reports them. It is stopped before the next step. `as_an_editor_waits`:
         the devserver runs with its default options, and the time is from the seed's save to
         the devserver's report (the `saved` step); otherwise it looks at the files every 0.2 s,
-        so that its own report is all the time there is to compare."""
+        so that its own report is all the time there is to compare. `previewed`: the time is
+        from the save to the devserver's saying it previewed the edited briefing's page (the
+        `preview` step; the rebuild is still waited for)."""
         command = [self.python, str(self.code / "scripts" / "devserver.py"), str(self.seeds), str(self.content),
                    str(self.output), "-s", str(self.site_settings), "--port", "0",
                    *([] if as_an_editor_waits else ["--interval", "0.2"])]
@@ -342,26 +349,31 @@ class Bench:
             self.read_until(process, "[devserver] serving", printed)
             before = len(printed)
             saved = time.perf_counter()
-            self.edit_one_seed(run + (3000 if as_an_editor_waits else 1000))  # not the text a step before left
+            self.edit_one_seed(run + (4000 if previewed else 3000 if as_an_editor_waits else 1000))  # new text
+            if previewed:
+                shown = self.read_until(process, "[devserver] previewed", printed, instead="[devserver] no preview")
+                shown_after = time.perf_counter() - saved
             report = self.read_until(process, "[devserver] built in", printed)
             waited = time.perf_counter() - saved
             seconds, cpu, megabytes = read_built_report(report)
         finally:
             stop(process)
+        if previewed:
+            return Measure(shown_after, 0.0, 0.0, shown.count(".html"))
         return Measure(waited if as_an_editor_waits else seconds, megabytes, cpu,
                        pages_rendered("".join(printed[before:])))
 
     @staticmethod
-    def read_until(process: subprocess.Popen, text: str, printed: list[str]) -> str:
-        """The first line the devserver prints that holds `text`; an error if it ends or its
-        build fails first."""
+    def read_until(process: subprocess.Popen, text: str, printed: list[str], instead: str = "") -> str:
+        """The first line the devserver prints that holds `text`; an error if it ends, its
+        build fails or it prints `instead` first."""
         for line in process.stdout:
             printed.append(line)
             if text in line:
                 return line
-            if "[devserver] the build failed" in line:
+            if "[devserver] the build failed" in line or (instead and instead in line):
                 break
-        raise RuntimeError("make devserver did not build:\n" + "".join(printed[-40:]))
+        raise RuntimeError(f"make devserver did not print {text!r}:\n" + "".join(printed[-40:]))
 
     def plain_settings(self) -> Path:
         path = self.work / "plain_pelicanconf.py"
@@ -371,7 +383,7 @@ class Bench:
 
     def outputs(self, name: str) -> Path | None:
         return {"full": self.output, "edit": self.output, "event": self.output, "nochange": self.output,
-                "devserver": self.output, "saved": self.output, "style": self.output, "template": self.output,
+                "devserver": self.output, "saved": self.output, "preview": self.output, "style": self.output, "template": self.output,
                 "publish": self.work / "publish-output", "republish": self.work / "publish-output",
                 "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
@@ -458,7 +470,8 @@ def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, tot
 
 
 RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("event", "hugo"), ("devserver", "hugo"),
-          ("devserver", "edit"), ("saved", "hugo"), ("saved", "devserver"), ("nochange", "hugo"), ("pelican", "hugo"))
+          ("devserver", "edit"), ("saved", "hugo"), ("saved", "devserver"), ("preview", "hugo"), ("preview", "saved"),
+          ("nochange", "hugo"), ("pelican", "hugo"))
 
 
 def format_table(results: list[SizeResult]) -> str:

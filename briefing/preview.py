@@ -3,8 +3,9 @@ edited briefing's page before the whole site is built again.
 
 Before each build the devserver makes two pipes and names the keeper's ends in the build's
 environment (PIPES_VARIABLE: "request,reply", two file descriptors). A build that ends well
-forks a keeper, which writes `ready` on the reply pipe, reads one request (a line of JSON: the
-served folder), answers it (a line of JSON: the files it wrote, or why it wrote none) and ends.
+forks a keeper, which says it is ready on the reply pipe (a line of JSON: its process id), reads
+one request (the served folder), answers it (the files it wrote, or why it wrote none) and
+ends.
 Closing the devserver's end of the request pipe ends it too: so a keeper never outlives the
 devserver, however that ends.
 """
@@ -17,7 +18,6 @@ import select
 from pathlib import Path
 
 PIPES_VARIABLE = "BRIEFING_PREVIEW_PIPES"
-READY = b"ready\n"
 
 
 def encoded(message: dict) -> bytes:
@@ -52,7 +52,7 @@ class Keeper:
     def __init__(self):
         self.request_read, self.request_write = os.pipe()
         self.reply_read, self.reply_write = os.pipe()
-        self.ready = False
+        self.pid: int | None = None  # the keeper's, once it said it is ready
 
     def environment(self) -> dict[str, str]:
         """What the build is told: the keeper's ends of the pipes."""
@@ -71,8 +71,9 @@ class Keeper:
 
     def wait_ready(self, timeout: float = 10.0) -> bool:
         """After a build that ended well: whether it left a keeper."""
-        self.ready = read_line(self.reply_read, timeout) == READY
-        return self.ready
+        message = decoded(read_line(self.reply_read, timeout)) or {}
+        self.pid = message.get("ready")
+        return self.pid is not None
 
     def preview(self, output_dir: Path, timeout: float = 60.0) -> dict:
         """Ask the keeper to preview what the converter changed: {"written": [files], "before":

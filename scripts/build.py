@@ -47,16 +47,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str],
-          fork: bool = False, leave_old: bool = False) -> int:
+          fork: bool = False, leave_old: bool = False, even_if_current: bool = False) -> int:
     """Run Pelican into OUTPUTDIR's sibling `.OUTPUTDIR.partial`; swap it in only on success.
-    Nothing changed since the last build (see briefing/up_to_date.py): nothing to do. `fork`:
-    run Pelican in a fork of this process rather than a new Python. `leave_old`: leave the
-    last site's folder (old_site) for the caller to delete once the new one is reported."""
+    Nothing changed since the last build (see briefing/up_to_date.py): nothing to do, unless
+    `even_if_current` (then every page is taken from the site). `fork`: run Pelican in a fork
+    of this process rather than a new Python. `leave_old`: leave the last site's folder
+    (old_site) for the caller to delete once the new one is reported."""
     stamp = BuildStamp(input_dir, output_dir, settings, pelican_args)
-    if stamp.site_is_current():
+    if stamp.site_is_current() and not even_if_current:
         print(f"nothing changed since the last build: {output_dir} is up to date")
         return 0
-    if stamp.only_theme_static_changed() and static_files_copied(output_dir, stamp):
+    if stamp.only_theme_static_changed() and not even_if_current and static_files_copied(output_dir, stamp):
         return 0
     reusable = stamp.reusable_output()
     stamp.forget()
@@ -205,14 +206,16 @@ def swap_into_place(partial: Path, output_dir: Path, leave_old: bool = False) ->
         shutil.rmtree(old, ignore_errors=True)
 
 
-def main(argv: list[str] | None = None, fork: bool = False, leave_old: bool = False) -> int:
+def main(argv: list[str] | None = None, fork: bool = False, leave_old: bool = False,
+         even_if_current: bool = False) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if not args.input_dir.is_dir():
         print(f"error: content folder {args.input_dir} does not exist", file=sys.stderr)
         return 2
     args.output_dir.parent.mkdir(parents=True, exist_ok=True)
     with content_lock(args.input_dir, "build"):
-        return build(args.input_dir, args.output_dir.resolve(), args.settings, args.pelican_args, fork, leave_old)
+        return build(args.input_dir, args.output_dir.resolve(), args.settings, args.pelican_args, fork, leave_old,
+                     even_if_current)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,13 @@ scripts, the settings files) or a package is installed, upgraded or removed, the
 starts itself again, on the same port. --cold starts every step in a new Python instead.
 The site is served by a process of its own.
 
+A briefing whose text alone changed (not its metadata) is previewed: the last build left a
+keeper, a process holding that build's state (plugins/preview), which writes the briefing's
+page into the served site once the converter has run; then the whole build runs as usual. With
+the site up to date at the start no build runs Pelican, so the devserver runs it once, taking
+every page from the site, to have a keeper. --no-preview goes without (and without the
+keeper's memory: as much as a build's).
+
 Watched: every file of SEEDDIR; CONTENTDIR but for what the converter writes there (briefings/,
 sources/) and its cache; the settings files' folder (*.py), the theme, template and plugin
 folders the settings name (THEME, THEME_TEMPLATES_OVERRIDES, PLUGIN_PATHS), the converter's code
@@ -212,14 +219,21 @@ def rebuild(args: argparse.Namespace, keeper: Keeper | None,
         keeper.close()  # it ends before the build starts: the two never hold a site's memory at once
     if status != 0:
         return False, cpu, peak, None
+    status, usage, keeper = kept_build(args)
+    return status == 0, cpu + usage[0], max(peak, usage[1]), keeper
+
+
+def kept_build(args: argparse.Namespace, even_if_current: bool = False) -> tuple[int, tuple, Keeper | None]:
+    """Build in a fork: its exit status, CPU and peak MB, and the keeper it left (with
+    --no-preview, or when Pelican did not run or failed, none)."""
     keeper = Keeper() if args.preview else None
-    status, usage = forked(build_here, args, keeper)
+    status, usage = forked(build_here, args, keeper, even_if_current)
     if keeper is not None:
         keeper.build_started()
         if status != 0 or not keeper.wait_ready():
             keeper.close()
             keeper = None
-    return status == 0, cpu + usage[0], max(peak, usage[1]), keeper
+    return status, usage, keeper
 
 
 def forked(function, *arguments) -> tuple[int, tuple[float, float]]:
@@ -233,12 +247,23 @@ def forked(function, *arguments) -> tuple[int, tuple[float, float]]:
     return waited(pid)
 
 
-def build_here(args: argparse.Namespace, keeper: Keeper | None) -> int:
+def build_here(args: argparse.Namespace, keeper: Keeper | None, even_if_current: bool = False) -> int:
     """In a fork of the warm process: build; a build that ends well leaves `keeper` its state."""
     if keeper is not None:
         keeper.in_build()
         os.environ.update(keeper.environment())
-    return build.main(build_arguments(args), fork=True, leave_old=True)
+    return build.main(build_arguments(args), fork=True, leave_old=True, even_if_current=even_if_current)
+
+
+def keeper_at_start(args: argparse.Namespace) -> Keeper | None:
+    """The site was up to date at the start, so no build ran Pelican and none left a keeper:
+    run it once, taking every page from the site, so that the first edit is previewed too."""
+    print("[devserver] reading the site once more, so that an edit to a briefing's text can be "
+          "shown at once", flush=True)
+    with contextlib.redirect_stdout(io.StringIO()):
+        status, _, keeper = kept_build(args, even_if_current=True)
+    remove_old_site(args)
+    return keeper if status == 0 else None
 
 
 def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> None:
@@ -319,8 +344,8 @@ def settled_signature(args: argparse.Namespace, seen: tuple[str, str]) -> tuple[
         seen = now
 
 
-def built(args: argparse.Namespace, reason: str, keeper: Keeper | None = None) -> Keeper | None:
-    """Rebuild, say how it went; the new build's keeper."""
+def built(args: argparse.Namespace, reason: str, keeper: Keeper | None = None) -> tuple[bool, Keeper | None]:
+    """Rebuild, say how it went; (whether it succeeded, the new build's keeper)."""
     print(f"\n[devserver] {time.strftime('%H:%M:%S')} {reason}: building", flush=True)
     started = time.perf_counter()
     success, cpu, peak, keeper = rebuild(args, keeper, started)
@@ -331,7 +356,7 @@ def built(args: argparse.Namespace, reason: str, keeper: Keeper | None = None) -
               flush=True)
     if not args.cold:
         remove_old_site(args)
-    return keeper
+    return success, keeper
 
 
 def restart(argv: list[str], port: int) -> None:
@@ -369,7 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     keeper = None  # the last build's (see plugins/preview)
     try:
         looks = layout_signature(args)
-        keeper = built(args, "first build")
+        success, keeper = built(args, "first build")
+        if success and keeper is None and args.preview and not args.cold:
+            keeper = keeper_at_start(args)
         print(f"[devserver] serving {args.output_dir} on http://{host}:{port}/ and watching "
               f"{args.seed_dir} for changes; Ctrl-C to stop", flush=True)
         looked = time.monotonic()  # at every file
@@ -390,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
                     keeper.close()
                     keeper = None
                 looks = layout_signature(args)
-                keeper = built(args, "files changed", keeper)
+                keeper = built(args, "files changed", keeper)[1]
     except KeyboardInterrupt:
         print("\n[devserver] stopped", flush=True)
     finally:

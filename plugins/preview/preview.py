@@ -35,7 +35,7 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
 
 from briefing.lock import close_inherited
-from briefing.preview import PIPES_VARIABLE, READY, decoded, encoded, read_line
+from briefing.preview import PIPES_VARIABLE, decoded, encoded, read_line
 from parallel_render.reuse import metadata_digests
 
 READ: dict[str, tuple[int, int]] = {}  # content file → (size, modification time) when read
@@ -93,7 +93,7 @@ def keep(kept, request: int, reply: int) -> int:
     os.dup2(quiet, 1)  # the build reads its output until every writer has closed it
     os.dup2(quiet, 2)
     close_inherited()  # the content folder's lock is the build's
-    os.write(reply, READY)
+    os.write(reply, encoded({"ready": os.getpid()}))
     kept.remember_metadata()
     message = decoded(read_line(request, None))
     if message is None:
