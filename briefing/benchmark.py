@@ -351,7 +351,8 @@ class Bench:
             saved = time.perf_counter()
             self.edit_one_seed(run + (4000 if previewed else 3000 if as_an_editor_waits else 1000))  # new text
             if previewed:
-                shown = self.read_until(process, "[devserver] previewed", printed, instead="[devserver] no preview")
+                shown = self.read_until(process, "[devserver] previewed", printed,
+                                        instead=("[devserver] no preview", "[devserver] built in"))
                 shown_after = time.perf_counter() - saved
             report = self.read_until(process, "[devserver] built in", printed)
             waited = time.perf_counter() - saved
@@ -364,14 +365,15 @@ class Bench:
                        pages_rendered("".join(printed[before:])))
 
     @staticmethod
-    def read_until(process: subprocess.Popen, text: str, printed: list[str], instead: str = "") -> str:
+    def read_until(process: subprocess.Popen, text: str, printed: list[str], instead: tuple[str, ...] = ()) -> str:
         """The first line the devserver prints that holds `text`; an error if it ends, its
-        build fails or it prints `instead` first."""
+        build fails or it prints one of `instead` first (a version of the code that does not
+        preview prints no preview line)."""
         for line in process.stdout:
             printed.append(line)
             if text in line:
                 return line
-            if "[devserver] the build failed" in line or (instead and instead in line):
+            if any(stop in line for stop in ("[devserver] the build failed", *instead)):
                 break
         raise RuntimeError(f"make devserver did not print {text!r}:\n" + "".join(printed[-40:]))
 

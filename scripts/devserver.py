@@ -260,10 +260,10 @@ def keeper_at_start(args: argparse.Namespace) -> Keeper | None:
     run it once, taking every page from the site, so that the first edit is previewed too."""
     print("[devserver] reading the site once more, so that an edit to a briefing's text can be "
           "shown at once", flush=True)
-    with contextlib.redirect_stdout(io.StringIO()):
-        status, _, keeper = kept_build(args, even_if_current=True)
+    with contextlib.redirect_stdout(io.StringIO()):  # its errors still show: on stderr
+        keeper = kept_build(args, even_if_current=True)[2]
     remove_old_site(args)
-    return keeper if status == 0 else None
+    return keeper
 
 
 def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> None:

@@ -30,7 +30,7 @@ SERVING = re.compile(r"on (http://127\.0\.0\.1:\d+/)")
 def start(tmp_path, seeds):
     """`make devserver` on `seeds`, into tmp_path's content and output folders."""
     content = tmp_path / "content"
-    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    shutil.copytree(ROOT / "content" / "pages", content / "pages", dirs_exist_ok=True)
     return started(["make", "--no-print-directory", "-C", str(ROOT), "devserver", f"SEEDDIR={seeds}",
                     f"INPUTDIR={content}", f"OUTPUTDIR={tmp_path / 'output'}", "PORT=0"])
 

@@ -15,7 +15,7 @@ import convert  # noqa: E402
 import devserver  # noqa: E402
 from briefing.preview import Keeper  # noqa: E402
 from briefing.up_to_date import BuildStamp  # noqa: E402
-from test_devserver import builds_done, drain, eventually, start, stopped, base_url  # noqa: E402
+from test_devserver import base_url, builds_done, eventually, start, started, stopped  # noqa: E402
 
 TEXT_ONLY = "\nThe ministry later corrected the figure in a statement.\n"
 
@@ -179,3 +179,47 @@ def running_copies(workdir: Path) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def test_a_devserver_started_on_an_up_to_date_site_previews_the_first_edit(tmp_path):
+    """No build runs Pelican when the site is up to date, so none leaves a keeper: the
+    devserver runs Pelican once more (taking every page) to have one."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, seeds)
+    built_output(seeds, tmp_path)  # make html into tmp_path/content and tmp_path/output
+    process, lines = start(tmp_path, seeds)
+    seen: list[str] = []
+    try:
+        base_url(lines, seen)
+        seed = sorted(seeds.glob("*.txt"))[2]
+        seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
+        assert eventually(lambda: builds_done(lines, seen, 2)), "".join(seen)
+    finally:
+        stopped(process, lines, seen)
+    printed = "".join(seen)
+    assert "nothing changed since the last build" in printed
+    assert "[devserver] reading the site once more" in printed
+    assert "[devserver] previewed briefings/us-is-back-in-pakistan" in printed, printed
+
+
+def test_no_preview_leaves_no_keeper(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, seeds)
+    process, lines = started([sys.executable, str(ROOT / "scripts" / "devserver.py"), str(seeds),
+                              str(tmp_path / "content"), str(tmp_path / "output"), "-s",
+                              str(ROOT / "pelicanconf.py"), "--port", "0", "--no-preview"])
+    seen: list[str] = []
+    try:
+        base_url(lines, seen)
+        copies = running_copies(tmp_path)
+        assert [pid for pid in copies if parent(pid) not in copies] == [process.pid]  # no keeper
+        seed = sorted(seeds.glob("*.txt"))[2]
+        seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
+        assert eventually(lambda: builds_done(lines, seen, 2)), "".join(seen)
+    finally:
+        stopped(process, lines, seen)
+    assert "[devserver] previewed" not in "".join(seen) and "[devserver] no preview" not in "".join(seen)
