@@ -21,12 +21,13 @@ from pathlib import Path
 
 from .cache_files import compact, open_database
 from .duplicates import fingerprint_of
+from .file_states import FileStates, digest
 from .imports import closure
 from .model import Briefing
 from .up_to_date import CACHE_DIR, PACKAGE
 
 CACHE_FILE = "convert-cache.sqlite"
-TABLES = ("seed", "summary", "written", "slug", "duplicate")
+TABLES = ("seed", "summary", "written", "slug", "duplicate", "files")
 POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting workers
 
 
@@ -133,10 +134,14 @@ class SeedCache:
             self.db = sqlite3.connect(":memory:")
             for table in TABLES:
                 self.db.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value BLOB)")
+        self.files = FileStates(self.memo("files"))  # kept by save(): see convert_folder
 
     def key(self, name: str, raw: bytes, arguments: tuple = ()) -> str:
-        head = f"{converter_fingerprint()}\0{name}\0{arguments!r}\0"
-        return hashlib.sha256(head.encode("utf-8") + raw).hexdigest()
+        return self.key_of_digest(name, digest(raw), arguments)
+
+    def key_of_digest(self, name: str, seed_digest: str, arguments: tuple = ()) -> str:
+        head = f"{converter_fingerprint()}\0{name}\0{arguments!r}\0{seed_digest}"
+        return hashlib.sha256(head.encode("utf-8")).hexdigest()
 
     def convert_all(self, paths: list[Path], arguments: dict[str, tuple] | None = None
                     ) -> list[Briefing | str]:
@@ -155,7 +160,8 @@ class SeedCache:
         unreadable: dict[int, str] = {}
         for index, path in enumerate(paths):
             try:
-                keys.append(self.key(path.name, path.read_bytes(), arguments.get(path.name, ())))
+                keys.append(self.key_of_digest(path.name, self.files.result(str(path), digest),
+                                               arguments.get(path.name, ())))
             except OSError as error:
                 keys.append(None)
                 unreadable[index] = f"cannot read: {error.strerror}"

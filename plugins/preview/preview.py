@@ -36,7 +36,6 @@ from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerato
 
 from briefing.lock import close_inherited
 from briefing.preview import PIPES_VARIABLE, decoded, encoded, read_line
-from parallel_render.reuse import metadata_digests
 
 READ: dict[str, tuple[int, int]] = {}  # content file → (size, modification time) when read
 GENERATORS: list = []
@@ -52,6 +51,14 @@ def file_state(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns
+
+
+def metadata_digest(path: str) -> bytes:
+    """A digest of a briefing file's metadata block, as page reuse reads it. Imported here: a
+    keeper is forked only by plugins/parallel_render, and this plugin loads without it."""
+    from parallel_render.reuse import metadata_digests  # noqa: PLC0415
+
+    return metadata_digests(path, frozenset())[0]
 
 
 def note_read(instance) -> None:
@@ -134,7 +141,7 @@ class Kept:
         changed since is not remembered, so never previewed)."""
         for path in self.articles:
             if file_state(path) == READ.get(path):
-                self.metadata[path] = metadata_digests(path, frozenset())[0]
+                self.metadata[path] = metadata_digest(path)
 
     def content_files(self) -> set[str]:
         """The files the build would read now, found as Pelican finds them."""
@@ -173,7 +180,7 @@ class Kept:
 
     def not_previewable(self, path: str) -> str | None:
         article = self.articles[path]
-        if path not in self.metadata or metadata_digests(path, frozenset())[0] != self.metadata[path]:
+        if path not in self.metadata or metadata_digest(path) != self.metadata[path]:
             return f"the metadata of {self.relative(path)} changed"
         if "summary" not in article.metadata:
             return f"{self.relative(path)} has no summary of its own"
