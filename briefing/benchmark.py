@@ -127,7 +127,9 @@ class SizeResult:
     steps: dict[str, StepResult] = field(default_factory=dict)
 
     def ratio(self, step: str, baseline: str, measure: str = "seconds") -> float | None:
-        if step in self.steps and baseline in self.steps and getattr(self.steps[baseline], measure):
+        """step / baseline; None where either has no figure (the preview has no CPU time)."""
+        if (step in self.steps and baseline in self.steps and getattr(self.steps[baseline], measure)
+                and getattr(self.steps[step], measure)):
             return getattr(self.steps[step], measure) / getattr(self.steps[baseline], measure)
         return None
 
@@ -496,8 +498,9 @@ def format_table(results: list[SizeResult]) -> str:
         for step, baseline in RATIOS:
             value = result.ratio(step, baseline)
             if value is not None:
+                cpu = result.ratio(step, baseline, "cpu_seconds")
                 lines.append(f"| {result.size:,} | {step} / {baseline} | {value:.2f} | "
-                             f"{result.ratio(step, baseline, 'cpu_seconds') or 0:.2f} |")
+                             f"{'' if cpu is None else f'{cpu:.2f}'} |")
     growth = growth_ratios(results)
     lines += [f"| {a:,}→{b:,} | full build time growth (size ×{b // a}) | {value:.2f} | |"
               for (a, b), value in growth.items()]

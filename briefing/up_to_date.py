@@ -257,7 +257,8 @@ def signature_line(relative: str, size: int, mtime: int) -> bytes:
 
 def record_preview(input_dir: Path, output_dir: Path, before: dict[str, list | None]) -> None:
     """After a preview wrote some files of the built site (plugins/preview; `before`: their
-    names with their size and modification time before it, or None where there was none): if
+    names with their state before it, size and modification time first, or None where there
+    was none): if
     the last build's stamp held for the site before, it holds for it now, but not for its
     inputs. So the next build runs, and takes every page it can from this site."""
     path = output_records(input_dir, output_dir) / "stamp.json"
@@ -271,14 +272,15 @@ def record_preview(input_dir: Path, output_dir: Path, before: dict[str, list | N
         now.update(signature_line(relative, stat.st_size, stat.st_mtime_ns))
         state = before.get(relative, (stat.st_size, stat.st_mtime_ns))
         if state is not None:
-            was.update(signature_line(relative, *state))
+            was.update(signature_line(relative, state[0], state[1]))
     if not isinstance(recorded, dict) or recorded.get("output") != was.hexdigest():
         return
     recorded.update(inputs=None, pages_inputs=None, output=now.hexdigest())
     try:
         path.write_text(json.dumps(recorded), "utf-8")
     except OSError:
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)  # no stamp: the next build renders every page
 
 
 def output_records(input_dir: Path, output_dir: Path) -> Path:

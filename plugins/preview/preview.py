@@ -37,7 +37,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerato
 from briefing.lock import close_inherited
 from briefing.preview import PIPES_VARIABLE, decoded, encoded, read_line
 
-READ: dict[str, tuple[int, int]] = {}  # content file → (size, modification time) when read
+READ: dict[str, tuple[int, ...] | None] = {}  # content file → its file_state when it was read
 GENERATORS: list = []
 
 
@@ -45,12 +45,13 @@ def active() -> bool:
     return PIPES_VARIABLE in os.environ
 
 
-def file_state(path: str) -> tuple[int, int] | None:
+def file_state(path: str) -> tuple[int, ...] | None:
+    """Size, modification and change times, inode: any edit changes one (briefing/file_states.py)."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return stat.st_size, stat.st_mtime_ns
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 def metadata_digest(path: str) -> bytes:
