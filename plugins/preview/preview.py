@@ -11,8 +11,8 @@ it knows that: seconds at 1,000 briefings, tens at 10,000.
 When the devserver asks for it (briefing.preview.PIPES_VARIABLE in the environment), this plugin
 forks a keeper as soon as the build's pages are written: a process that holds the build's
 briefings, structures and pages, and waits. Asked for a preview once the converter has run
-again, it compares the content files with what its build read (their sizes and modification
-times). When the only files that differ are briefings whose metadata block is the same and
+again, it compares the content files with what its build read (their sizes, times and
+inodes). When the only files that differ are briefings whose metadata block is the same and
 their seed copies, it reads those briefings again, renders their pages into the served site
 and copies their seed copies there, and answers with the files it wrote; otherwise it answers
 why it wrote nothing. Then it ends: the devserver builds the whole site right after (which
