@@ -5,9 +5,8 @@ Before each build the devserver makes two pipes and names the keeper's ends in t
 environment (PIPES_VARIABLE: "request,reply", two file descriptors). A build that ends well
 forks a keeper, which says it is ready on the reply pipe (a line of JSON: its process id), reads
 one request (the served folder), answers it (the files it wrote, or why it wrote none) and
-ends.
-Closing the devserver's end of the request pipe ends it too: so a keeper never outlives the
-devserver, however that ends.
+ends. Closing the devserver's end of the request pipe ends it too: so a keeper never outlives
+the devserver, however that ends.
 """
 
 from __future__ import annotations
@@ -77,7 +76,8 @@ class Keeper:
 
     def preview(self, output_dir: Path, timeout: float = 60.0) -> dict:
         """Ask the keeper to preview what the converter changed: {"written": [files], "before":
-        {file: [size, mtime] or None}} or {"reason": why not}; "seconds" the keeper took."""
+        {file: its state before, size and modification time first, or None}} or {"reason": why
+        not}; "seconds" the keeper took."""
         try:
             os.write(self.request_write, encoded({"output": str(output_dir)}))
         except OSError as error:
@@ -86,9 +86,11 @@ class Keeper:
         return reply if reply is not None else {"reason": "the last build's keeper did not answer"}
 
     def close(self) -> None:
-        """Dismiss the keeper (it ends when it reads the end of its request pipe)."""
+        """Dismiss the keeper (it ends when it reads the end of its request pipe). Once only:
+        the descriptors' numbers may be another pipe's afterwards."""
         for descriptor in (self.request_write, self.reply_read):
             try:
                 os.close(descriptor)
             except OSError:
                 pass
+        self.request_write = self.reply_read = -1
