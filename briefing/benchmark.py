@@ -387,7 +387,8 @@ class Bench:
 
     def outputs(self, name: str) -> Path | None:
         return {"full": self.output, "edit": self.output, "event": self.output, "nochange": self.output,
-                "devserver": self.output, "saved": self.output, "preview": self.output, "style": self.output, "template": self.output,
+                "devserver": self.output, "saved": self.output, "preview": self.output, "style": self.output,
+                "template": self.output,
                 "publish": self.work / "publish-output", "republish": self.work / "publish-output",
                 "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
