@@ -27,6 +27,19 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def state_of(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's size, modification and change times (ns) and inode: any edit changes one."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def file_state(path: str) -> tuple[int, int, int, int] | None:
+    """state_of the file at `path`; None if there is none."""
+    try:
+        return state_of(os.stat(path))
+    except OSError:
+        return None
+
+
 class FileStates:
     def __init__(self, recorded: dict[str, str]):
         """`recorded`: path → "state result", as the last run left them (see `now`)."""
@@ -38,7 +51,7 @@ class FileStates:
         """make(the file's bytes), or what it gave when the file was as it is now. Raises
         OSError as reading the file would."""
         stat = os.stat(path)
-        state = f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns} {stat.st_ino} "
+        state = " ".join(map(str, state_of(stat))) + " "
         kept = self.recorded.get(path)
         if kept is not None and kept.startswith(state):
             self.now[path] = kept

@@ -123,11 +123,15 @@ def watched_folders(args: argparse.Namespace) -> list[tuple[Path, frozenset[str]
     """The folders whose every file is watched, each with the names of subfolders (at any
     depth) that are not: the seeds, the content but for what the converter writes, the
     converter's code and rules, and the theme, template and plugin folders the settings name."""
+    return [(args.seed_dir, frozenset()), (args.content_dir, GENERATED), (ROOT / "briefing", frozenset()),
+            *((folder, frozenset()) for folder in named_folders(args))]
+
+
+def named_folders(args: argparse.Namespace) -> list[Path]:
+    """The theme, template and plugin folders the settings name."""
     settings = args.settings.resolve()
     values = read_settings(settings) or {}
-    named = settings_folders(settings, values) + override_folders(settings, values)
-    return [(args.seed_dir, frozenset()), (args.content_dir, GENERATED), (ROOT / "briefing", frozenset()),
-            *((folder, frozenset()) for folder in named)]
+    return settings_folders(settings, values) + override_folders(settings, values)
 
 
 def package_folders() -> list[str]:
@@ -158,10 +162,7 @@ def code_signature(args: argparse.Namespace) -> str:
 def layout_signature(args: argparse.Namespace) -> str:
     """The files of the theme, template and plugin folders the settings name: a page the last
     build's keeper previews would look as they were then."""
-    settings = args.settings.resolve()
-    values = read_settings(settings) or {}
-    return files_signature([path for folder in settings_folders(settings, values) + override_folders(settings, values)
-                            for _, path in files_under(folder)])
+    return files_signature([path for folder in named_folders(args) for _, path in files_under(folder)])
 
 
 def convert_arguments(args: argparse.Namespace) -> list[str]:
@@ -393,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     seen = signature(args)
     keeper = None  # the last build's (see plugins/preview)
     try:
-        looks = layout_signature(args)
+        layout = layout_signature(args)  # the keeper's pages look as these files make them
         success, keeper = built(args, "first build")
         if success and keeper is None and args.preview and not args.cold:
             keeper = keeper_at_start(args)
@@ -413,10 +414,10 @@ def main(argv: list[str] | None = None) -> int:
                     watcher.stop()
                     stop(server)
                     restart(argv, port)
-                if keeper is not None and layout_signature(args) != looks:  # pages would look as before
+                layout_before, layout = layout, layout_signature(args)
+                if keeper is not None and layout != layout_before:  # its pages would look as before
                     keeper.close()
                     keeper = None
-                looks = layout_signature(args)
                 keeper = built(args, "files changed", keeper)[1]
     except KeyboardInterrupt:
         print("\n[devserver] stopped", flush=True)

@@ -34,6 +34,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
 
+from briefing.file_states import file_state
 from briefing.lock import close_inherited
 from briefing.preview import PIPES_VARIABLE, decoded, encoded, read_line
 
@@ -43,15 +44,6 @@ GENERATORS: list = []
 
 def active() -> bool:
     return PIPES_VARIABLE in os.environ
-
-
-def file_state(path: str) -> tuple[int, ...] | None:
-    """Size, modification and change times, inode: any edit changes one (briefing/file_states.py)."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 def metadata_digest(path: str) -> bytes:
