@@ -20,22 +20,33 @@ from test_devserver import base_url, builds_done, eventually, start, started, st
 TEXT_ONLY = "\nThe ministry later corrected the figure in a statement.\n"
 
 
+def seed_folder(tmp_path: Path) -> Path:
+    """tmp_path/seeds, holding the project's five seeds."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, seeds)
+    return seeds
+
+
+def process_status(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command's name (state, parent …); [] if it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
 def alive(pid: int) -> bool:
     """Whether the process runs (a zombie, ended but not yet reaped, does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in {"Z", "X"}
+    status = process_status(pid)
+    return bool(status) and status[0] not in {"Z", "X"}
 
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for seed in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(seed, seeds)
+    seed_folder(tmp_path)
     shutil.copytree(ROOT / "content" / "pages", tmp_path / "content" / "pages")
     return tmp_path
 
@@ -135,10 +146,7 @@ def test_a_hand_written_pages_change_is_not_previewed(workdir):
 
 
 def test_the_devserver_previews_a_text_edit_then_builds_and_its_keepers_end_with_it(tmp_path):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for seed in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(seed, seeds)
+    seeds = seed_folder(tmp_path)
     process, lines = start(tmp_path, seeds)
     seen: list[str] = []
     try:
@@ -163,10 +171,8 @@ def test_the_devserver_previews_a_text_edit_then_builds_and_its_keepers_end_with
 
 
 def parent(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError):
-        return None
+    status = process_status(pid)
+    return int(status[1]) if status else None
 
 
 def running_copies(workdir: Path) -> list[int]:
@@ -184,10 +190,7 @@ def running_copies(workdir: Path) -> list[int]:
 def test_a_devserver_started_on_an_up_to_date_site_previews_the_first_edit(tmp_path):
     """No build runs Pelican when the site is up to date, so none leaves a keeper: the
     devserver runs Pelican once more (taking every page) to have one."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for seed in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(seed, seeds)
+    seeds = seed_folder(tmp_path)
     built_output(seeds, tmp_path)  # make html into tmp_path/content and tmp_path/output
     process, lines = start(tmp_path, seeds)
     seen: list[str] = []
@@ -205,10 +208,7 @@ def test_a_devserver_started_on_an_up_to_date_site_previews_the_first_edit(tmp_p
 
 
 def test_no_preview_leaves_no_keeper(tmp_path):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for seed in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(seed, seeds)
+    seeds = seed_folder(tmp_path)
     process, lines = started([sys.executable, str(ROOT / "scripts" / "devserver.py"), str(seeds),
                               str(tmp_path / "content"), str(tmp_path / "output"), "-s",
                               str(ROOT / "pelicanconf.py"), "--port", "0", "--no-preview"])
