@@ -266,14 +266,17 @@ def record_preview(input_dir: Path, output_dir: Path, before: dict[str, list | N
         recorded = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return
-    was, now = hashlib.blake2b(), hashlib.blake2b()
+    was, now, before = [], hashlib.blake2b(), dict(before)
     for relative, file in files_under(output_dir):
         stat = os.stat(file)
         now.update(signature_line(relative, stat.st_size, stat.st_mtime_ns))
-        state = before.get(relative, (stat.st_size, stat.st_mtime_ns))
+        was.append((relative, before.pop(relative, (stat.st_size, stat.st_mtime_ns))))
+    was += before.items()  # deleted by the preview
+    was_digest = hashlib.blake2b()
+    for relative, state in sorted(was, key=lambda item: walk_order(item[0])):
         if state is not None:
-            was.update(signature_line(relative, state[0], state[1]))
-    if not isinstance(recorded, dict) or recorded.get("output") != was.hexdigest():
+            was_digest.update(signature_line(relative, state[0], state[1]))
+    if not isinstance(recorded, dict) or recorded.get("output") != was_digest.hexdigest():
         return
     recorded.update(inputs=None, pages_inputs=None, output=now.hexdigest())
     try:
@@ -281,6 +284,13 @@ def record_preview(input_dir: Path, output_dir: Path, before: dict[str, list | N
     except OSError:
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)  # no stamp: the next build renders every page
+
+
+def walk_order(relative: str) -> tuple:
+    """A sort key that puts names relative to a folder in files_under's order: in each folder,
+    its files, then its folders, each by name."""
+    *folders, name = relative.split("/")
+    return (*((1, folder) for folder in folders), (0, name))
 
 
 def output_records(input_dir: Path, output_dir: Path) -> Path:

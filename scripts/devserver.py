@@ -18,7 +18,10 @@ The site is served by a process of its own.
 
 A briefing whose text alone changed (not its metadata) is previewed: the last build left a
 keeper, a process holding that build's state (plugins/preview), which writes the briefing's
-page into the served site once the converter has run; then the whole build runs as usual. With
+page, its seed copy and its entry in the search index into the served site once the converter
+has run. No other page shows a briefing's text, so that is the site the build would make, and
+no build runs: the keeper stays for the next edit. Where the site has feeds (they carry the
+text), the whole build runs after the preview, as it does after any other change. With
 the site up to date at the start no build runs Pelican, so the devserver runs it once, taking
 every page from the site, to have a keeper. --no-preview goes without (and without the
 keeper's memory: as much as a build's).
@@ -215,8 +218,9 @@ def rebuild(args: argparse.Namespace, keeper: Keeper | None,
         return True, cpu, peak, None
     status, (cpu, peak) = forked(convert.main, convert_arguments(args))
     if keeper is not None:
-        if status == 0:
-            previewed(args, keeper, started)
+        answer = previewed(args, keeper, started) if status == 0 else {}
+        if answer.get("complete"):  # the site is as the build would make it: no build
+            return True, cpu + answer.get("cpu", 0.0), max(peak, answer.get("megabytes", 0)), keeper
         keeper.close()  # it ends before the build starts: the two never hold a site's memory at once
     if status != 0:
         return False, cpu, peak, None
@@ -267,18 +271,24 @@ def keeper_at_start(args: argparse.Namespace) -> Keeper | None:
     return keeper
 
 
-def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> None:
-    """Have the last build's keeper write the pages of the briefings whose text alone changed
-    (plugins/preview), and say so, or why not."""
+def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> dict:
+    """Have the last build's keeper write what changed with the text of briefings whose text
+    alone changed (plugins/preview), and say so, or why not; its answer."""
     answer = keeper.preview(args.output_dir.resolve())
     written = answer.get("written")
     if not written:
         print(f"[devserver] no preview: {answer.get('reason')}", flush=True)
-        return
+        return answer
     pages = ", ".join(name for name in written if name.endswith(".html"))
-    print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s; "
-          "building the rest", flush=True)
+    if answer.get("complete"):
+        print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s, and updated "
+              "the search index: no other page shows a briefing's text, so nothing is left to build",
+              flush=True)
+    else:
+        print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s; "
+              f"building the rest ({answer.get('rest')})", flush=True)
     record_preview(args.content_dir, args.output_dir.resolve(), answer.get("before", {}))  # 0.3 s at 10,000
+    return answer
 
 
 def remove_old_site(args: argparse.Namespace) -> None:

@@ -10,8 +10,9 @@ build and record what its files were made from (reuse.py). Each page is
 rendered exactly as Pelican renders it (same context, same `localsiteurl`), so the output is the
 same bytes; Pelican's overwrite checks still run as pages are recorded, and `content_written`
 is sent for every page, in order, once all are written. Then `pages_rendered` (a blinker signal
-of that name) is sent with the writer and its pages (`pages=`, a list of `Page`), while every
-file and context they read is still open: plugins/preview keeps them.
+of that name) is sent with the writer, its pages (`pages=`, a list of `Page`) and the deferred
+jobs' functions (`deferred=`), while every file and context they read is still open:
+plugins/preview keeps them.
 
 Static files are copied by the same workers, as Pelican copies them; feeds are written as
 Pelican writes them. When scripts/build.py offers the last build, a page whose key (what it
@@ -254,11 +255,12 @@ class ParallelWriter(Writer):
             if reuse.previous:  # nothing to say on a first build
                 print(taken_report(reuse.reused, len(pages)))
         STATIC_COPIES.clear()
+        deferred = [job.function for job in self.deferred]
         self.deferred.clear()
         for page in pages:
             log.info('Writing "%s"', page.path)
             signals.content_written.send(page.path, context=page.localcontext)
-        pages_rendered.send(self, pages=pages)
+        pages_rendered.send(self, pages=pages, deferred=deferred)
         self.pages.clear()
         self.last_copy = None
 

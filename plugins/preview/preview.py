@@ -24,6 +24,8 @@ other pages show it), an added or deleted file, a hand-written page.
 """
 
 import os
+import re
+import resource
 import shutil
 import signal
 import sys
@@ -38,6 +40,7 @@ from briefing.file_states import file_state
 from briefing.lock import close_inherited
 from briefing.preview import PIPES_VARIABLE, decoded, encoded, read_line
 
+FEED_SETTING = re.compile(r"FEED(_ALL)?_(ATOM|RSS)$")  # Pelican's: FEED_ALL_ATOM, TAG_FEED_RSS, …
 READ: dict[str, tuple[int, ...] | None] = {}  # content file → its file_state when it was read
 GENERATORS: list = []
 
@@ -65,7 +68,7 @@ def keep_generators(generators) -> None:
         GENERATORS[:] = generators
 
 
-def fork_keeper(writer, pages) -> None:
+def fork_keeper(writer, pages, deferred=()) -> None:
     """Once the pages are written: fork the keeper, which the build does not wait for."""
     if not active():
         return
@@ -79,7 +82,7 @@ def fork_keeper(writer, pages) -> None:
     if os.fork() == 0:
         status = 1
         try:
-            status = keep(Kept(writer.output_path, pages, GENERATORS), request, reply)
+            status = keep(Kept(writer.output_path, pages, GENERATORS, deferred), request, reply)
         finally:
             os._exit(status)
     os.close(request)
@@ -87,7 +90,7 @@ def fork_keeper(writer, pages) -> None:
 
 
 def keep(kept, request: int, reply: int) -> int:
-    """The keeper: announce itself, answer one request, end."""
+    """The keeper: announce itself, answer each request, end when the devserver dismisses it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # ends with the devserver's pipe, not Ctrl-C
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)  # the build reads its output until every writer has closed it
@@ -95,25 +98,28 @@ def keep(kept, request: int, reply: int) -> int:
     close_inherited()  # the content folder's lock is the build's
     os.write(reply, encoded({"ready": os.getpid()}))
     kept.remember_metadata()
-    message = decoded(read_line(request, None))
-    if message is None:
-        return 0  # dismissed
-    started = time.perf_counter()
-    try:
-        answer = kept.preview(message["output"])
-    except Exception as error:  # noqa: BLE001  (the whole build follows: say why, go on)
-        answer = {"reason": f"the preview failed ({type(error).__name__}: {error})"}
-    answer["seconds"] = round(time.perf_counter() - started, 3)
-    os.write(reply, encoded(answer))
-    return 0
+    while True:
+        message = decoded(read_line(request, None))
+        if message is None:
+            return 0  # dismissed
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            answer = kept.preview(message["output"])
+        except Exception as error:  # noqa: BLE001  (the whole build follows: say why, go on)
+            answer = {"reason": f"the preview failed ({type(error).__name__}: {error})"}
+        answer.update(seconds=round(time.perf_counter() - started, 3),
+                      cpu=round(time.process_time() - cpu, 3),
+                      megabytes=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+        os.write(reply, encoded(answer))
 
 
 class Kept:
     """What the keeper holds of its build: its generators, its pages by briefing, the output
     folder it wrote them in."""
 
-    def __init__(self, output_path: str, pages: list, generators: list):
+    def __init__(self, output_path: str, pages: list, generators: list, deferred=()):
         self.output_path = output_path
+        self.jobs = [getattr(function, "__self__", function) for function in deferred]
         self.generators = {type(generator): generator for generator in generators
                            if isinstance(generator, (ArticlesGenerator, PagesGenerator, StaticGenerator))}
         self.pages: dict[int, list] = {}
@@ -128,6 +134,21 @@ class Kept:
         self.statics = {static.source_path: static for static in
                         getattr(self.generators.get(StaticGenerator), "staticfiles", [])}
         self.metadata: dict[str, bytes] = {}
+        self.rest = self.left_to_the_build()
+
+    def left_to_the_build(self) -> str | None:
+        """Why what this keeper writes is not the whole of what a build would change after an
+        edit to a briefing's text, or None. Other pages show of a briefing only its metadata
+        (see the module's docstring); but feeds carry its text, and so may the files a
+        plugin's deferred job writes, unless the job can update them (`text_edited`)."""
+        settings = self.generators[ArticlesGenerator].settings
+        feeds = sorted(name for name, value in settings.items() if value and FEED_SETTING.search(name))
+        if feeds or settings.get("FEEDS_PATH"):
+            return f"the feeds show a briefing's text ({', '.join(feeds) or 'FEEDS_PATH'})"
+        for job in self.jobs:
+            if not callable(getattr(job, "text_edited", None)):
+                return f"{type(job).__name__} writes files of its own"
+        return None
 
     def remember_metadata(self) -> None:
         """A digest of each briefing's metadata block, of the file its build read (a file
@@ -185,25 +206,36 @@ class Kept:
         return os.path.relpath(path, self.generators[ArticlesGenerator].path)
 
     def preview(self, output: str) -> dict:
+        """Write into the site in `output` what changed with the text of briefings: {"written":
+        names, "before": {name: its state before, or None}, "complete": whether the site is now
+        as a build would make it (else "rest": why not)}, or {"reason": why nothing}."""
         briefings, copies, reason = self.changes()
         if reason:
             return {"reason": reason}
         cache = sys.modules.get("build_cache.build_cache")
         if cache is not None:  # the build's cache file is the build's: looked up, not written
             cache.read_only_in_fork(self.generators[ArticlesGenerator].settings)
-        targets = {}
+        states = {path: file_state(path) for path in [*briefings, *copies]}  # before reading them
+        targets, edits = {}, {}
         for path in briefings:
-            self.read_again(self.articles[path])
-            for page in self.pages[id(self.articles[path])]:
+            article = self.articles[path]
+            edits[article] = article.content
+            self.read_again(article)
+            for page in self.pages[id(article)]:
                 targets[page] = os.path.relpath(page.path, self.output_path)
-        before = {name: file_state(os.path.join(output, name)) for name in
-                  [*targets.values(), *(self.statics[path].save_as for path in copies)]}
-        for page, name in targets.items():
-            replace(os.path.join(output, name), page.write)
-        for path in copies:
-            replace(os.path.join(output, self.statics[path].save_as),
-                    lambda target, source=path: shutil.copy2(source, target))
-        return {"written": sorted(before), "before": before}
+        files = {name: page.write for page, name in targets.items()}
+        files.update((self.statics[path].save_as, lambda target, source=path: shutil.copy2(source, target))
+                     for path in copies)
+        if self.rest is None:
+            for job in self.jobs:
+                files.update((name, None if script is None else lambda target, data=script: write_bytes(target, data))
+                             for name, script in job.text_edited(output, edits).items())
+        before = {name: file_state(os.path.join(output, name)) for name in files}
+        for name, write in files.items():
+            replace(os.path.join(output, name), write)
+        READ.update(states)  # the next request compares with these
+        answer = {"written": sorted(files), "before": before, "complete": self.rest is None}
+        return answer if self.rest is None else {**answer, "rest": self.rest}
 
     def read_again(self, article) -> None:
         """The briefing's text as its file now gives it, read as its build read it; the rest
@@ -219,7 +251,12 @@ class Kept:
 
 
 def replace(target: str, write) -> None:
-    """Write `target` through a temporary file beside it, so that no reader sees it half-written."""
+    """Write `target` through a temporary file beside it, so that no reader sees it half-written
+    (`write` None: delete it)."""
+    if write is None:
+        if os.path.exists(target):
+            os.unlink(target)
+        return
     os.makedirs(os.path.dirname(target), exist_ok=True)
     partial = f"{target}.preview"
     try:
@@ -228,6 +265,11 @@ def replace(target: str, write) -> None:
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
+
+
+def write_bytes(target: str, data: bytes) -> None:
+    with open(target, "wb") as file:
+        file.write(data)
 
 
 def register() -> None:

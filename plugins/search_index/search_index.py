@@ -262,16 +262,6 @@ class Postings:
         return self.encoded.decode("ascii")
 
 
-def write_script(path: Path, name: str, value) -> int:
-    """`window.NAME=<value as JSON>;` written to a file piece by piece (the index is megabytes);
-    its size in bytes."""
-    with open(path, "w", encoding="utf-8") as file:
-        file.write(f"window.{name}=")
-        file.writelines(json_pieces(value))
-        file.write(";\n")
-    return path.stat().st_size
-
-
 SHARD_KEY = 2  # a shard holds the words that start with the same this many characters
 
 
@@ -292,43 +282,29 @@ def shard_file(key: str) -> str:
 def write_index(folder: Path, index: dict) -> int:
     """search/index.js and search/terms/*.js for an index object (index_object's); their
     size in bytes. The shards of an earlier build are removed first."""
+    (folder / "terms").mkdir(parents=True, exist_ok=True)
+    for stale in (folder / "terms").glob("*.js"):
+        stale.unlink()
+    return sum((folder / name).write_bytes(script) for name, script in index_scripts(index))
+
+
+def index_scripts(index: dict):
+    """The files of an index object, (name in the search folder, bytes), one at a time (the
+    postings are megabytes): each shard's `terms/<key>.js`, then `index.js`."""
     shards: dict[str, tuple[list[str], list[str]]] = {}
     for term, postings in zip(index["terms"].split(" ") if index["terms"] else (), index["postings"]):
         terms, entries = shards.setdefault(shard_key(term), ([], []))
         terms.append(term)
         entries.append(postings)
-    (folder / "terms").mkdir(parents=True, exist_ok=True)
-    for stale in (folder / "terms").glob("*.js"):
-        stale.unlink()
-    size = 0
     for key, (terms, entries) in shards.items():
         shard = {"key": key, "terms": " ".join(terms), "postings": entries}
-        script = SHARD_CALL[0] + to_json(shard) + SHARD_CALL[1]
-        size += (folder / shard_file(key)).write_bytes(script.encode("utf-8"))
+        yield shard_file(key), (SHARD_CALL[0] + to_json(shard) + SHARD_CALL[1]).encode("utf-8")
     head = {"shards": " ".join(sorted(shards)), "count": index["count"], "stop": index["stop"],
             "min": index["min"]}
-    return size + write_script(folder / "index.js", "BRIEFING_SEARCH", head)
+    yield "index.js", f"window.BRIEFING_SEARCH={to_json(head)};\n".encode("utf-8")
 
 
 to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def json_pieces(value):
-    """JSON of `value` in pieces: a dict's values and a list's items one at a time, each by
-    the C encoder (`iterencode` would encode all of it in Python, several times slower)."""
-    if isinstance(value, dict):
-        yield "{"
-        for position, (key, item) in enumerate(value.items()):
-            yield f"{',' if position else ''}{to_json(key)}:"
-            yield from json_pieces(item)
-        yield "}"
-    elif isinstance(value, list):
-        yield "["
-        for position, item in enumerate(value):
-            yield f",{to_json(item)}" if position else to_json(item)
-        yield "]"
-    else:
-        yield to_json(value)
 
 
 def doc_script(number: int, doc_row: list[str], payload: str) -> str:
@@ -380,6 +356,33 @@ class SearchIndexGenerator:
                       f"{size / 1024:.1f} KB "
                       f"({size / max(text, 1):.0%} of their text, "
                       f"{text / 1024:.1f} KB)")
+
+    def text_edited(self, output_path: str, edits: dict) -> dict[str, bytes | None]:
+        """The search files in `output_path` (written by this build, or updated by this call
+        since) as this build would write them now that the text of some briefings changed and
+        nothing else did (plugins/preview). `edits`: each such briefing → the content it was
+        indexed with; each holds its new content. Only the files that differ are given, by
+        name in `output_path`, None for one to delete (a shard none of whose words is left)."""
+        folder = self.settings.get("SEARCH_PATH", DEFAULTS["SEARCH_PATH"])
+        index = read_postings(Path(output_path) / folder)
+        if index is None:
+            raise ValueError(f"the search index in {output_path} cannot be read")
+        rules, mentioned = load_rules(), entities_by_url(self.context.get("entities"))
+        numbers = {id(article): number for number, article in
+                   enumerate(document_order(self.context.get("articles", [])))}
+        files, changes = {}, {}
+        for article, old_content in edits.items():
+            number, head = numbers[id(article)], heading(article, mentioned)
+            old = indexed({**head, "paragraphs": paragraphs(old_content)}, rules)
+            payload, _, weighted = indexed({**head, "paragraphs": paragraphs(article.content)}, rules)
+            files[f"{folder}/docs/{number}.js"] = doc_script(number, row(head), payload).encode("utf-8")
+            changes[number] = (old[2], weighted)
+        was = dict(index_scripts(index_object(len(numbers), dict(zip(index["terms"].split(" "), index["postings"])), rules)))
+        for name, script in index_scripts(updated_index(index, changes, len(numbers), rules)):
+            if was.pop(name, None) != script:
+                files[f"{folder}/{name}"] = script
+        files.update((f"{folder}/{name}", None) for name in was)
+        return files
 
 
 RECORD = "search index"  # this job's record among the last build's (see SearchFiles)
