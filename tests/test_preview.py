@@ -1,6 +1,7 @@
-"""`make devserver`'s preview: the last build's keeper (plugins/preview) writes the page of a
-briefing whose text alone changed before the whole site is built again, byte for byte the page
-that build writes, and says why not for any other change."""
+"""`make devserver`'s preview: the last build's keeper (plugins/preview) writes what an edit to a
+briefing's text alone changes (its page, its seed copy, the search files), byte for byte the
+site a build writes, so that no build is needed; it says why not for any other change, and
+where the site has feeds it leaves them to the build that follows."""
 
 import shutil
 import sys
@@ -15,9 +16,11 @@ import convert  # noqa: E402
 import devserver  # noqa: E402
 from briefing.preview import Keeper  # noqa: E402
 from briefing.up_to_date import BuildStamp  # noqa: E402
-from test_devserver import base_url, builds_done, eventually, start, started, stopped  # noqa: E402
+from test_devserver import base_url, builds_done, eventually, start, started, stopped, tree  # noqa: E402
 
 TEXT_ONLY = "\nThe ministry later corrected the figure in a statement.\n"
+NEW_WORD = "\nThe ministry later corrected the zqxwvish figure in a statement.\n"  # the only "zq…" word
+EDITED = "us-is-back-in-pakistan-with-a-renewed-zeal-for-counterterrorism"  # the third seed's briefing
 
 
 def seed_folder(tmp_path: Path) -> Path:
@@ -73,27 +76,69 @@ def edited(seed: Path, old: str, new: str) -> None:
     seed.write_text(text.replace(old, new, 1), "utf-8")
 
 
-def test_a_text_edit_is_previewed_as_the_whole_build_writes_it(workdir):
+def previewed(args, keeper: Keeper) -> dict:
+    """Convert, have the keeper preview, and sign the site again, as the devserver does."""
+    assert devserver.forked(convert.main, devserver.convert_arguments(args))[0] == 0
+    answer = keeper.preview(args.output_dir.resolve())
+    assert answer.get("reason") is None, answer
+    devserver.record_preview(args.content_dir, args.output_dir.resolve(), answer["before"])
+    return answer
+
+
+def test_a_text_edit_is_finished_by_the_keeper_as_the_whole_build_writes_the_site(workdir):
+    """The keeper writes the edited briefing's page, its seed copy and the search files, and
+    the site is then byte for byte what a build from nothing makes of the same seeds. It
+    answers the next edit too: the first one undone, which deletes the search shard of the
+    word the first one added."""
     args = arguments(workdir)
     keeper = kept_build(args)
+    site_before = tree(args.output_dir)
+    seed = sorted((workdir / "seeds").glob("*.txt"))[2]
+    text = seed.read_text("utf-8")
+    try:
+        seed.write_text(text + NEW_WORD, "utf-8")
+        first = previewed(args, keeper)
+        whole = tree(built_output(args.seed_dir, workdir / "whole"))
+        site_edited = tree(args.output_dir)
+        seed.write_text(text, "utf-8")
+        second = previewed(args, keeper)
+        site_undone = tree(args.output_dir)
+    finally:
+        keeper.close()
+    assert first["complete"] and second["complete"]
+    assert [name for name in first["written"] if not name.startswith("search/")] == [
+        f"briefings/{EDITED}.html", f"sources/{EDITED}.txt"]
+    assert "search/terms/zq.js" in first["written"] and "search/terms/zq.js" in second["written"]
+    assert b"zqxwvish" in site_edited[f"briefings/{EDITED}.html"] and "search/terms/zq.js" in site_edited
+    assert site_edited == whole
+    assert site_undone == site_before
+    stamp = BuildStamp(args.content_dir, args.output_dir.resolve(), args.settings, [])
+    assert stamp.reusable_output() == args.output_dir.resolve(), "the site no longer as its stamp says"
+    assert eventually(lambda: not alive(keeper.pid), timeout=10), "the keeper did not end"
+
+
+def test_with_feeds_the_page_is_previewed_and_the_rest_left_to_the_build(workdir):
+    """Feeds carry a briefing's text: the keeper writes the page, and says the build must
+    write the rest."""
+    settings = workdir / "with_feeds_conf.py"
+    settings.write_text(f"import runpy\nglobals().update({{n: v for n, v in runpy.run_path({str(ROOT / 'pelicanconf.py')!r})"
+                        f".items() if n.isupper()}})\nTHEME = {str(ROOT / 'theme')!r}\n"
+                        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\nFEEDS_PATH = 'feeds'\n"
+                        "SITEURL = 'https://briefings.example.org'\n", "utf-8")
+    args = devserver.parse_args([str(workdir / "seeds"), str(workdir / "content"), str(workdir / "output"),
+                                 "-s", str(settings)])
+    keeper = kept_build(args)
+    feed = (args.output_dir / "feeds" / "all.atom.xml").read_bytes()
     try:
         seed = sorted((workdir / "seeds").glob("*.txt"))[2]
         seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
-        assert devserver.forked(convert.main, devserver.convert_arguments(args))[0] == 0
-        answer = keeper.preview(args.output_dir.resolve())
+        answer = previewed(args, keeper)
     finally:
         keeper.close()
-    assert answer.get("reason") is None, answer
-    written = answer["written"]
-    assert [name for name in written if name.endswith(".html")] == [
-        "briefings/us-is-back-in-pakistan-with-a-renewed-zeal-for-counterterrorism.html"]
-    assert [name for name in written if name.startswith("sources/")] == [
-        "sources/us-is-back-in-pakistan-with-a-renewed-zeal-for-counterterrorism.txt"]
-    previewed = {name: (args.output_dir / name).read_bytes() for name in written}
-    assert b"corrected the figure" in previewed[written[0]]
-    whole = built_output(args.seed_dir, workdir / "whole")
-    assert {name: (whole / name).read_bytes() for name in written} == previewed
-    assert eventually(lambda: not alive(keeper.pid), timeout=10), "the keeper did not end"
+    assert answer["complete"] is False and answer["rest"] == "the feeds show a briefing's text (FEEDS_PATH)"
+    assert answer["written"] == [f"briefings/{EDITED}.html", f"sources/{EDITED}.txt"]
+    assert b"corrected the figure" in (args.output_dir / "briefings" / f"{EDITED}.html").read_bytes()
+    assert (args.output_dir / "feeds" / "all.atom.xml").read_bytes() == feed
 
 
 def test_the_build_after_a_preview_takes_the_other_pages_from_the_site(workdir):
@@ -129,7 +174,7 @@ def test_any_other_change_is_not_previewed_and_says_why(workdir, change, reason)
         answer = keeper.preview(args.output_dir.resolve())
     finally:
         keeper.close()
-    assert answer == {"reason": reason, "seconds": answer["seconds"]}
+    assert answer["reason"] == reason and "written" not in answer
     assert page.read_bytes() == before
 
 
@@ -145,29 +190,38 @@ def test_a_hand_written_pages_change_is_not_previewed(workdir):
     assert answer["reason"] == f"pages/{about.name} changed, and it is not a briefing"
 
 
-def test_the_devserver_previews_a_text_edit_then_builds_and_its_keepers_end_with_it(tmp_path):
+def test_the_devserver_finishes_a_text_edit_without_a_build_and_its_keepers_end_with_it(tmp_path):
     seeds = seed_folder(tmp_path)
     process, lines = start(tmp_path, seeds)
     seen: list[str] = []
     try:
         base_url(lines, seen)
+        keeper = keepers(tmp_path, process.pid)
         seed = sorted(seeds.glob("*.txt"))[2]
         seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
         assert eventually(lambda: builds_done(lines, seen, 2)), "".join(seen)
+        assert keepers(tmp_path, process.pid) == keeper, "no build ran: the same keeper waits"
+        done = len(seen)
         edited(seed, "date 2022-12-19", "date 2022-12-20")
         assert eventually(lambda: builds_done(lines, seen, 3)), "".join(seen)
         copies = running_copies(tmp_path)
-        keepers = [pid for pid in copies if pid != process.pid and parent(pid) not in copies]
-        assert len(keepers) == 1, "one keeper waits: the last build's"
+        assert len(keepers(tmp_path, process.pid)) == 1, "one keeper waits: the last build's"
+        assert keepers(tmp_path, process.pid) != keeper
     finally:
         stopped(process, lines, seen)
-    printed = "".join(seen)
-    assert printed.count("[devserver] previewed briefings/us-is-back-in-pakistan-with-a-renewed-zeal-for-"
-                         "counterterrorism.html in ") == 1, printed
-    assert ("[devserver] no preview: the metadata of briefings/us-is-back-in-pakistan-with-a-renewed-zeal-"
-            "for-counterterrorism.md changed") in printed
-    assert printed.index("previewed") < printed.index("built in", printed.index("previewed"))
+    printed, text_round = "".join(seen), "".join(seen[:done])
+    assert text_round.count(f"[devserver] previewed briefings/{EDITED}.html in ") == 1, printed
+    assert "nothing is left to build" in text_round and "Done: Processed" not in text_round.split("previewed")[-1]
+    assert f"[devserver] no preview: the metadata of briefings/{EDITED}.md changed" in printed
+    assert "Done: Processed" in "".join(seen[done:])
     assert eventually(lambda: not any(alive(pid) for pid in copies), timeout=10), "a process outlived the devserver"
+
+
+def keepers(workdir: Path, devserver_pid: int) -> list[int]:
+    """The devserver's keepers: its copies whose parent is none of them (a keeper's, a build
+    that ended)."""
+    copies = running_copies(workdir)
+    return [pid for pid in copies if pid != devserver_pid and parent(pid) not in copies]
 
 
 def parent(pid: int) -> int | None:
