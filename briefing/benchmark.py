@@ -10,14 +10,16 @@ machine:
 - event: the same after adding a dated event to that seed, whose other events other seeds
   report too (an event is shown on many pages);
 - nochange: the same with nothing changed (the build sees that and skips Pelican);
-- devserver: the rebuild after editing one seed in `make devserver`, whose warm process has
-  the converter, Pelican and the plugins imported already (its own report of the rebuild);
+- devserver: the rebuild after editing one seed in `make devserver --no-preview`, whose warm
+  process has the converter, Pelican and the plugins imported already (its own report of the
+  rebuild);
 - saved: the same edit in `make devserver` with its default options, from the moment the seed
   is saved to the moment the devserver says the new site is in place, on the benchmark's
-  clock: what an editor waits, the devserver's noticing the change included;
-- preview: the same, to the moment the devserver says the edited briefing's page is in place,
-  written by the last build's keeper before the rest of the site is built (plugins/preview;
-  no CPU or memory figure: the keeper is no child of the devserver's);
+  clock: what an editor waits, the devserver's noticing the change included. The edit adds a
+  sentence to a briefing's text, which the last build's keeper finishes (plugins/preview):
+  no build runs;
+- preview: the same, to the moment the devserver says the edited briefing's page is in place
+  (no CPU or memory figure: the keeper is no child of the devserver's);
 - style, template: the same as `edit` after editing the theme's stylesheet, or the briefing
   page's template (the builds read a copy of the theme, made for the benchmark);
 - publish: `make publish`'s build, from the converted content into an empty folder;
@@ -337,13 +339,14 @@ class Bench:
         changed) is done, one seed is edited: the rebuild's wall time, CPU and largest process,
         as the devserver reports them. It is stopped before the next step. `as_an_editor_waits`:
         the devserver runs with its default options, and the time is from the seed's save to
-        the devserver's report (the `saved` step); otherwise it looks at the files every 0.2 s,
-        so that its own report is all the time there is to compare. `previewed`: the time is
+        the devserver's report (the `saved` step); otherwise it runs without the preview (the
+        rebuild is measured) and looks at the files every 0.2 s, so that its own report is all
+        the time there is to compare. `previewed`: the time is
         from the save to the devserver's saying it previewed the edited briefing's page (the
-        `preview` step; the rebuild is still waited for)."""
+        `preview` step; the report that the site is in place is still waited for)."""
         command = [self.python, str(self.code / "scripts" / "devserver.py"), str(self.seeds), str(self.content),
                    str(self.output), "-s", str(self.site_settings), "--port", "0",
-                   *([] if as_an_editor_waits else ["--interval", "0.2"])]
+                   *([] if as_an_editor_waits else ["--interval", "0.2", *self.devserver_option("--no-preview")])]
         process = subprocess.Popen(command, cwd=self.code, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, start_new_session=True, preexec_fn=interruptible)
         printed: list[str] = []
@@ -363,8 +366,14 @@ class Bench:
             stop(process)
         if previewed:
             return Measure(shown_after, 0.0, 0.0, shown.count(".html"))
-        return Measure(waited if as_an_editor_waits else seconds, megabytes, cpu,
-                       pages_rendered("".join(printed[before:])))
+        rendered = pages_rendered("".join(printed[before:]))
+        if rendered is None:  # no build ran: the pages the keeper wrote, if it finished the edit
+            rendered = next((line.count(".html") for line in printed[before:] if "[devserver] previewed" in line), None)
+        return Measure(waited if as_an_editor_waits else seconds, megabytes, cpu, rendered)
+
+    def devserver_option(self, option: str) -> list[str]:
+        """[option] if this version of the devserver has it (`--against` an older revision)."""
+        return [option] if option in (self.code / "scripts" / "devserver.py").read_text("utf-8") else []
 
     @staticmethod
     def read_until(process: subprocess.Popen, text: str, printed: list[str], instead: tuple[str, ...] = ()) -> str:

@@ -255,12 +255,14 @@ def signature_line(relative: str, size: int, mtime: int) -> bytes:
     return f"{relative}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape")
 
 
-def record_preview(input_dir: Path, output_dir: Path, before: dict[str, list | None]) -> None:
+def record_preview(input_dir: Path, output_dir: Path, before: dict[str, list | None],
+                   finished: BuildInputs | None = None) -> None:
     """After a preview wrote some files of the built site (plugins/preview; `before`: their
     names with their state before it, size and modification time first, or None where there
-    was none): if
-    the last build's stamp held for the site before, it holds for it now, but not for its
-    inputs. So the next build runs, and takes every page it can from this site."""
+    was none): if the last build's stamp held for the site before, it holds for it now. Its
+    inputs are `finished`, taken before the preview read them, when the preview wrote all a
+    build would have written (a file changed since, the next build sees); otherwise none, so
+    the next build runs, and takes every page it can from this site."""
     path = output_records(input_dir, output_dir) / "stamp.json"
     try:
         recorded = json.loads(path.read_text("utf-8"))
@@ -278,7 +280,10 @@ def record_preview(input_dir: Path, output_dir: Path, before: dict[str, list | N
             was_digest.update(signature_line(relative, state[0], state[1]))
     if not isinstance(recorded, dict) or recorded.get("output") != was_digest.hexdigest():
         return
-    recorded.update(inputs=None, pages_inputs=None, output=now.hexdigest())
+    if finished is not None and finished.inputs and recorded.get("environment") == finished.environment:
+        recorded.update(inputs=finished.inputs, pages_inputs=finished.pages_inputs, output=now.hexdigest())
+    else:
+        recorded.update(inputs=None, pages_inputs=None, output=now.hexdigest())
     try:
         path.write_text(json.dumps(recorded), "utf-8")
     except OSError:
@@ -302,10 +307,11 @@ def output_records(input_dir: Path, output_dir: Path) -> Path:
     return input_dir / OUTPUT_RECORDS / name
 
 
-class BuildStamp:
-    def __init__(self, input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str]):
-        self.path = output_records(input_dir, output_dir) / "stamp.json"
-        self.output_dir = output_dir
+class BuildInputs:
+    """What a build is made from, fingerprinted as its stamp records it: its environment and
+    inputs (all but the theme's static files: `pages_inputs`)."""
+
+    def __init__(self, input_dir: Path, settings: Path, pelican_args: list[str]):
         self.watching = bool(WATCHING_OPTIONS & set(pelican_args))
         settings = settings.resolve()
         values = None if self.watching else build_settings(settings, pelican_args)  # runs the file once
@@ -316,6 +322,13 @@ class BuildStamp:
         static_folders = theme_static_folders(settings, values) if values else []
         self.pages_inputs = inputs_fingerprint(input_dir, self.environment, page_folders)  # all but static files
         self.inputs = with_static_files(self.pages_inputs, static_folders)
+
+
+class BuildStamp(BuildInputs):
+    def __init__(self, input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str]):
+        super().__init__(input_dir, settings, pelican_args)
+        self.path = output_records(input_dir, output_dir) / "stamp.json"
+        self.output_dir = output_dir
         self.recorded = self.read()
 
     def read(self) -> dict:

@@ -71,8 +71,8 @@ from briefing.file_watch import Watcher  # noqa: E402
 from briefing.preview import Keeper  # noqa: E402
 from briefing.progress import built_report  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
-    CACHE_DIR, PACKAGE, files_signature, files_under, override_folders, parse_with_pelican_args, plugin_folders,
-    read_settings, record_preview, settings_folders)
+    CACHE_DIR, PACKAGE, BuildInputs, files_signature, files_under, override_folders, parse_with_pelican_args,
+    plugin_folders, read_settings, record_preview, settings_folders)
 
 GENERATED = frozenset({CACHE_DIR.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
 
@@ -274,6 +274,7 @@ def keeper_at_start(args: argparse.Namespace) -> Keeper | None:
 def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> dict:
     """Have the last build's keeper write what changed with the text of briefings whose text
     alone changed (plugins/preview), and say so, or why not; its answer."""
+    inputs = BuildInputs(args.content_dir, args.settings, args.pelican_args)  # before the keeper reads them
     answer = keeper.preview(args.output_dir.resolve())
     written = answer.get("written")
     if not written:
@@ -287,7 +288,8 @@ def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> dict:
     else:
         print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s; "
               f"building the rest ({answer.get('rest')})", flush=True)
-    record_preview(args.content_dir, args.output_dir.resolve(), answer.get("before", {}))  # 0.3 s at 10,000
+    record_preview(args.content_dir, args.output_dir.resolve(), answer.get("before", {}),  # 0.3 s at 10,000
+                   inputs if answer.get("complete") else None)
     return answer
 
 
