@@ -16,9 +16,12 @@ otherwise keep its state (git's "racily clean" entries; the same cure).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 SETTLED_NS = 2_000_000_000
 
@@ -61,3 +64,26 @@ class FileStates:
         if stat.st_ctime_ns < self.started - SETTLED_NS:  # changed later, its times would differ
             self.now[path] = state + result
         return result
+
+    @classmethod
+    def load(cls, path: Path) -> FileStates:
+        """The states kept in the JSON file `path` by `save` (none if it cannot be read)."""
+        try:
+            recorded = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            recorded = {}
+        return cls(recorded if isinstance(recorded, dict) else {})
+
+    def save(self, path: Path) -> None:
+        """Keep what this run found in `path` (replaced whole, never half-written), if it
+        differs from what it was given."""
+        if self.now == self.recorded:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=path.name,
+                                             delete=False) as file:
+                json.dump(self.now, file)
+            os.replace(file.name, path)
+        except OSError:
+            pass  # the next run reads the files again

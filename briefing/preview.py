@@ -1,12 +1,12 @@
-"""`make devserver`'s side of the preview: the last build's keeper (plugins/preview) shows an
-edited briefing's page before the whole site is built again.
+"""`make devserver`'s side of the preview: the last build's keeper (plugins/preview) writes what
+an edit to a briefing's text changes, without a build.
 
 Before each build the devserver makes two pipes and names the keeper's ends in the build's
 environment (PIPES_VARIABLE: "request,reply", two file descriptors). A build that ends well
-forks a keeper, which says it is ready on the reply pipe (a line of JSON: its process id), reads
-one request (the served folder), answers it (the files it wrote, or why it wrote none) and
-ends. Closing the devserver's end of the request pipe ends it too: so a keeper never outlives
-the devserver, however that ends.
+forks a keeper, which says it is ready on the reply pipe (a line of JSON: its process id), then
+answers each request (the served folder) with the files it wrote, or why it wrote none. It
+ends when the devserver closes its end of the request pipe: after an answer that leaves work
+to a build, or when the devserver ends, however that ends, so a keeper never outlives it.
 """
 
 from __future__ import annotations
@@ -76,8 +76,9 @@ class Keeper:
 
     def preview(self, output_dir: Path, timeout: float = 60.0) -> dict:
         """Ask the keeper to preview what the converter changed: {"written": [files], "before":
-        {file: its state before, size and modification time first, or None}} or {"reason": why
-        not}; "seconds" the keeper took."""
+        {file: its state before, size and modification time first, or None}, "complete":
+        whether the site is as a build would make it (else "rest": why not)} or {"reason": why
+        not}; "seconds", "cpu" and "megabytes" (its largest size) the keeper took."""
         try:
             os.write(self.request_write, encoded({"output": str(output_dir)}))
         except OSError as error:

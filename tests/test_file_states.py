@@ -97,3 +97,14 @@ def test_a_hand_edit_that_keeps_the_size_and_modification_time_is_still_found(tm
     os.utime(generated, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     with pytest.raises(EditedByHand):
         convert_folder(seeds, content)
+
+
+def test_states_saved_are_loaded_as_they_were(tmp_path):
+    path = tmp_path / "seed.txt"
+    path.write_bytes(b"the text")
+    first = later_run({})
+    first.result(str(path), digest)
+    first.save(tmp_path / "kept" / "states.json")
+    assert FileStates.load(tmp_path / "kept" / "states.json").recorded == first.now != {}
+    (tmp_path / "kept" / "states.json").write_text("{not json")
+    assert FileStates.load(tmp_path / "kept" / "states.json").recorded == {}  # read again, not an error

@@ -1,23 +1,30 @@
-"""Keep a finished build in a process of its own, which shows an edited briefing's page at once
-(`make devserver`; briefing/preview.py is the devserver's side).
+"""Keep a finished build in a process of its own, which finishes an edit to a briefing's text at
+once (`make devserver`; briefing/preview.py is the devserver's side).
 
 An edit to a briefing's text that leaves its metadata as it was (the block at the top of its
 Markdown file: title, date, summary, tags, entities, events, removed lines …) changes its own
-page, its seed copy, the feed of all briefings and the search index, and nothing else: other
-pages show of a briefing only what its metadata gives (plugins/parallel_render/reuse.py rests
-on the same rule). A rebuild still reads every briefing and works out every page's key before
-it knows that: seconds at 1,000 briefings, tens at 10,000.
+page, its seed copy, the search index and the feeds, and nothing else: other pages show of a
+briefing only what its metadata gives (plugins/parallel_render/reuse.py rests on the same
+rule). A rebuild still reads every briefing and works out every page's key before it knows
+that: seconds at 1,000 briefings, tens at 10,000.
 
 When the devserver asks for it (briefing.preview.PIPES_VARIABLE in the environment), this plugin
 forks a keeper as soon as the build's pages are written: a process that holds the build's
 briefings, structures and pages, and waits. Asked for a preview once the converter has run
 again, it compares the content files with what its build read (their sizes, times and
 inodes). When the only files that differ are briefings whose metadata block is the same and
-their seed copies, it reads those briefings again, renders their pages into the served site
-and copies their seed copies there, and answers with the files it wrote; otherwise it answers
-why it wrote nothing. Then it ends: the devserver builds the whole site right after (which
-writes the feeds, the search index and the rest, and takes every other page from the last
-build), and that build's keeper takes over.
+their seed copies, it reads those briefings again, renders their pages into the served site,
+copies their seed copies there and has each deferred job of the build that can (the search
+index: `text_edited`) update its files, and answers with the files it wrote; otherwise it
+answers why it wrote nothing. When that is all a build would have written (no feeds, every
+deferred job updated), the answer says the site is complete: the devserver builds nothing,
+and the keeper waits for the next edit, as what it holds now is. Otherwise the devserver
+dismisses it and builds the whole site, and that build's keeper takes over.
+
+A plugin that writes files of its own from a briefing's text must write them from a deferred
+job (plugins/parallel_render's `writer.defer`) that offers `text_edited(output_path, edits)`:
+the files that change, by name in the site (None to delete one). A job that does not offer it
+leaves the site to the build.
 
 Not previewed: a briefing with no Summary line (Pelican cuts its summary from its text, and
 other pages show it), an added or deleted file, a hand-written page.

@@ -32,6 +32,8 @@ When plugins/parallel_render offers the last build's output (scripts/build.py do
 also brings over each `docs/N.js` made from the same entry under the same number, and, when
 there are as many briefings as then and few of them changed, updates the last index instead
 of building it again (see SearchFiles): after one edit, the job costs what that edit changed.
+After an edit to a briefing's text alone, `make devserver`'s keeper (plugins/preview) updates
+the site's search files the same way, without a build (`SearchIndexGenerator.text_edited`).
 """
 
 import functools
