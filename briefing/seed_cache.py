@@ -29,6 +29,7 @@ from .up_to_date import CACHE_DIR, PACKAGE
 CACHE_FILE = "convert-cache.sqlite"
 TABLES = ("seed", "summary", "written", "slug", "duplicate", "files")
 POOL_THRESHOLD = 64  # fewer seeds to convert than this: not worth starting workers
+SUMMARIES_AT_ONCE = 500  # kept summaries read in one query (one query each took 0.3 s at 10,000 seeds)
 
 
 CONVERTER = PACKAGE / "convert.py"  # the converter: this module and what it imports
@@ -170,14 +171,17 @@ class SeedCache:
         missing = {i for i, key in enumerate(keys) if key and key not in cached}
         converted = (result for _, result in convert_in_processes(
             [(paths[i], arguments.get(paths[i].name, ())) for i in sorted(missing)]))
+        summaries: dict[str, bytes] = {}
         for index, (path, key) in enumerate(zip(paths, keys)):
+            if not whole and index % SUMMARIES_AT_ONCE == 0:
+                summaries = self.summaries([key for key in keys[index:index + SUMMARIES_AT_ONCE] if key])
             if key is None:
                 yield path, key, unreadable[index]
                 continue
             if index in missing:
                 result = next(converted)
             else:
-                result = self.lookup(key) if whole else self.lookup_summary(key)
+                result = self.lookup(key) if whole else self.lookup_summary(key, summaries.get(key))
             if result is None:  # an entry that cannot be read back
                 missing.add(index)
                 result = convert_file((path, arguments.get(path.name, ())))
@@ -210,12 +214,23 @@ class SeedCache:
         except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError):
             return None
 
-    def lookup_summary(self, key: str) -> Briefing | None:
-        """The cached briefing without its text (the whole one if there is no summary)."""
+    def summaries(self, keys: list[str]) -> dict[str, bytes]:
+        """The kept summaries of `keys` (pickled), read in one query."""
         try:
-            row = self.db.execute("SELECT value FROM summary WHERE key = ?", (key,)).fetchone()
-            if row is not None:
-                return pickle.loads(row[0])
+            return dict(self.db.execute(
+                f"SELECT key, value FROM summary WHERE key IN ({','.join('?' * len(keys))})", keys))
+        except sqlite3.Error:
+            return {}
+
+    def lookup_summary(self, key: str, kept: bytes | None = None) -> Briefing | None:
+        """The cached briefing without its text (the whole one if there is no summary);
+        `kept`: its summary, if it was read already (see summaries)."""
+        try:
+            if kept is None:
+                row = self.db.execute("SELECT value FROM summary WHERE key = ?", (key,)).fetchone()
+                kept = None if row is None else row[0]
+            if kept is not None:
+                return pickle.loads(kept)
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError):
             pass
         briefing = self.lookup(key)
