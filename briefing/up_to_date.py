@@ -275,22 +275,22 @@ def record_preview(input_dir: Path, output_dir: Path, before: dict[str, list | N
         recorded = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return
-    was, now, before = [], hashlib.blake2b(), dict(before)
+    states, now, before = [], hashlib.blake2b(), dict(before)
     for relative, file in files_under(output_dir):
         stat = os.stat(file)
         now.update(signature_line(relative, stat.st_size, stat.st_mtime_ns))
-        was.append((relative, before.pop(relative, (stat.st_size, stat.st_mtime_ns))))
-    was += before.items()  # deleted by the preview
-    was_digest = hashlib.blake2b()
-    for relative, state in sorted(was, key=lambda item: walk_order(item[0])):
+        states.append((relative, before.pop(relative, (stat.st_size, stat.st_mtime_ns))))
+    if before:  # files the preview deleted, put back where they were
+        states = sorted(states + list(before.items()), key=lambda item: walk_order(item[0]))
+    was = hashlib.blake2b()
+    for relative, state in states:
         if state is not None:
-            was_digest.update(signature_line(relative, state[0], state[1]))
-    if not isinstance(recorded, dict) or recorded.get("output") != was_digest.hexdigest():
+            was.update(signature_line(relative, state[0], state[1]))
+    if not isinstance(recorded, dict) or recorded.get("output") != was.hexdigest():
         return
-    if finished is not None and finished.inputs and recorded.get("environment") == finished.environment:
-        recorded.update(inputs=finished.inputs, pages_inputs=finished.pages_inputs, output=now.hexdigest())
-    else:
-        recorded.update(inputs=None, pages_inputs=None, output=now.hexdigest())
+    holds = finished is not None and bool(finished.inputs) and recorded.get("environment") == finished.environment
+    recorded.update(inputs=finished.inputs if holds else None, pages_inputs=finished.pages_inputs if holds else None,
+                    output=now.hexdigest())
     try:
         path.write_text(json.dumps(recorded), "utf-8")
     except OSError:

@@ -219,8 +219,9 @@ def warm_converter(seed_dir: Path) -> None:
 def rebuild(args: argparse.Namespace, keeper: Keeper | None,
             started: float) -> tuple[bool, float, float, Keeper | None]:
     """`make html`: convert, then build; (whether both succeeded (else the errors are
-    printed), CPU seconds, largest process's MB, the new build's keeper). With the last
-    build's `keeper`, the pages of briefings whose text alone changed are shown in between."""
+    printed), CPU seconds, largest process's MB, the build's keeper). With the last build's
+    `keeper`, the pages of briefings whose text alone changed are shown in between; when that
+    is all the edit changed, no build runs and the same keeper is kept."""
     if args.cold:
         steps = [[sys.executable, str(SCRIPTS / "convert.py"), *convert_arguments(args)],
                  [sys.executable, str(SCRIPTS / "build.py"), *build_arguments(args)]]
@@ -297,9 +298,11 @@ def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> dict:
         return answer
     pages = ", ".join(name for name in written if name.endswith(".html"))
     if answer.get("complete"):
-        print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s, and updated "
-              "the search index: no other page shows a briefing's text, so nothing is left to build",
-              flush=True)
+        others = [name for name in written if not name.endswith(".html")]
+        folders = ", ".join(sorted({name.split("/")[0] + "/" for name in others}))
+        print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s, and the "
+              f"{len(others)} other files the edit changes ({folders}): no other page shows a "
+              "briefing's text, so nothing is left to build", flush=True)
     else:
         print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s; "
               f"building the rest ({answer.get('rest')})", flush=True)
