@@ -17,9 +17,9 @@ import pytest
 from conftest import ROOT, SEEDS, build_site
 
 from plugins.search_index import search_index
-from plugins.search_index.search_index import (Postings, SearchFiles, build_index, document,
+from plugins.search_index.search_index import (Postings, SearchFiles, build_index, changed_index_files, document,
                                                document_order, index_of, load_rules, read_postings, shard_file,
-                                               text_size, tokens, updated_index, write_index)
+                                               text_size, tokens, updated_index, weighted_terms, write_index)
 
 sys.path.insert(0, str(ROOT / "plugins"))  # as Pelican loads plugins: build_cache is top level
 
@@ -174,9 +174,11 @@ def written_index(folder: Path) -> dict:
     assert keys == sorted(keys) and sorted(p.name for p in (folder / "terms").glob("*.js")) == sorted(
         shard_file(key).removeprefix("terms/") for key in keys)
     postings = read_postings(folder)
+    assert postings["shards"] == head["shards"]
     for term in postings["terms"].split(" ") if postings["terms"] else []:
         assert term[:2] in keys
-    return {"count": head["count"], **postings, "stop": head["stop"], "min": head["min"]}
+    return {"count": head["count"], "terms": postings["terms"], "postings": postings["postings"],
+            "stop": head["stop"], "min": head["min"]}
 
 
 def index_in(store, articles, folder: Path, in_child: bool = False) -> dict:
@@ -420,15 +422,48 @@ def test_an_index_that_cannot_be_read_is_built_again(tmp_path, monkeypatch):
     assert builds.updates == [] and builds.computed == ["briefings/b2.html"]
 
 
+def test_an_edit_to_a_documents_text_changes_only_the_files_of_its_changed_words(tmp_path):
+    """make devserver's keeper (plugins/preview) updates the site's index in place: the files
+    it is given are those a build from nothing writes differently, and only the shards of the
+    words whose weight changed are read."""
+    before = [doc("a.html", "Border talks", "Trucks waited at Torkham."),
+              doc("b.html", "Trade resumes", "Quetta traders welcomed the decision.")]
+    after = [before[0], doc("b.html", "Trade resumes", "Zhob traders welcomed the decision twice.")]
+    site, whole = tmp_path / "site", tmp_path / "whole"
+    write_index(site, build_index(before, RULES))
+    write_index(whole, build_index(after, RULES))
+    read = []
+    real_read_text = Path.read_text
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "read_text", lambda path, *a: read.append(path.name) or real_read_text(path, *a))
+        files = changed_index_files(site, {1: (dict(weighted_terms(before[1], RULES)),
+                                               dict(weighted_terms(after[1], RULES)))}, 2, RULES)
+    assert sorted(files) == ["index.js", "terms/qu.js", "terms/tw.js", "terms/zh.js"]
+    assert files["terms/qu.js"] is None  # "quetta" was its only word
+    assert read == ["qu.js"]  # of the shards, only those of the changed words (tw, zh: none yet)
+    for name, script in files.items():
+        if script is None:
+            (site / name).unlink()
+        else:
+            (site / name).write_bytes(script)
+    tree = {str(path.relative_to(site)): path.read_bytes() for path in site.rglob("*.js")}
+    assert tree == {str(path.relative_to(whole)): path.read_bytes() for path in whole.rglob("*.js")}
+
+
 def test_the_postings_are_read_back_from_the_shards_whatever_the_words_and_titles_hold(tmp_path):
     docs = [doc("a.html", 'Talks: ,"shards":"x","postings":["1"],"stop":', "Border trade 2021."),
             doc("b.html", "Pešāwar ’quoted’ \\ \"terms\"", "Trade talks resumed at Torkham, پشاور.")]
     index = build_index(docs, RULES)
     write_index(tmp_path / "search", index)
-    assert read_postings(tmp_path / "search") == {"terms": index["terms"], "postings": index["postings"]}
+    shards = " ".join(sorted({term[:2] for term in index["terms"].split(" ")}))
+    assert read_postings(tmp_path / "search") == {"terms": index["terms"], "postings": index["postings"],
+                                                  "shards": shards}
+    only = read_postings(tmp_path / "search", only={"tr", "zz"})  # a shard's words, not the others'
+    assert only["terms"].split(" ") == [term for term in index["terms"].split(" ") if term.startswith("tr")]
+    assert only["shards"] == shards
     assert (tmp_path / "search" / shard_file("پش")).is_file() and shard_file("پش").isascii()
     write_index(tmp_path / "empty", build_index([], RULES))
-    assert read_postings(tmp_path / "empty") == {"terms": "", "postings": []}
+    assert read_postings(tmp_path / "empty") == {"terms": "", "postings": [], "shards": ""}
     assert not list((tmp_path / "empty" / "terms").iterdir())
     head = (tmp_path / "search" / "index.js").read_text("utf-8")
     shard = (tmp_path / "search" / shard_file("tr")).read_text("utf-8")

@@ -215,8 +215,7 @@ def updated_index(index: dict, changes: dict[int, tuple[dict, dict]], count: int
     the postings of the words whose weight in one of those documents changed (added and
     dropped words among them) are decoded and encoded again."""
     postings = dict(zip(index["terms"].split(" "), index["postings"]))
-    touched = {word for old, new in changes.values() for word in old.keys() | new.keys()
-               if old.get(word) != new.get(word)}
+    touched = touched_words(changes)
     added: dict[str, list[tuple[int, int]]] = {}
     for number, (_, new) in sorted(changes.items()):
         for word in touched.intersection(new):
@@ -231,6 +230,13 @@ def updated_index(index: dict, changes: dict[int, tuple[dict, dict]], count: int
                 found.add(number, weight)
             postings[word] = str(found)
     return index_object(count, postings, rules)
+
+
+def touched_words(changes: dict[int, tuple[dict, dict]]) -> set[str]:
+    """The words whose weight in one of the changed documents changed (added and dropped ones
+    among them): only their postings differ."""
+    return {word for old, new in changes.values() for word in old.keys() | new.keys()
+            if old.get(word) != new.get(word)}
 
 
 def decoded_postings(encoded: str) -> list[tuple[int, int]]:
@@ -293,6 +299,15 @@ def write_index(folder: Path, index: dict) -> int:
 def index_scripts(index: dict):
     """The files of an index object, (name in the search folder, bytes), one at a time (the
     postings are megabytes): each shard's `terms/<key>.js`, then `index.js`."""
+    keys = []
+    for name, key, script in shard_scripts(index):
+        keys.append(key)
+        yield name, script
+    yield "index.js", head_script(sorted(keys), index)
+
+
+def shard_scripts(index: dict):
+    """(name, key, bytes) of each shard of an index object: the words that start alike."""
     shards: dict[str, tuple[list[str], list[str]]] = {}
     for term, postings in zip(index["terms"].split(" ") if index["terms"] else (), index["postings"]):
         terms, entries = shards.setdefault(shard_key(term), ([], []))
@@ -300,10 +315,13 @@ def index_scripts(index: dict):
         entries.append(postings)
     for key, (terms, entries) in shards.items():
         shard = {"key": key, "terms": " ".join(terms), "postings": entries}
-        yield shard_file(key), (SHARD_CALL[0] + to_json(shard) + SHARD_CALL[1]).encode("utf-8")
-    head = {"shards": " ".join(sorted(shards)), "count": index["count"], "stop": index["stop"],
-            "min": index["min"]}
-    yield "index.js", f"window.BRIEFING_SEARCH={to_json(head)};\n".encode("utf-8")
+        yield shard_file(key), key, (SHARD_CALL[0] + to_json(shard) + SHARD_CALL[1]).encode("utf-8")
+
+
+def head_script(keys: list[str], index: dict) -> bytes:
+    """`index.js`: the shards' keys, then what the search page needs of an index object."""
+    head = {"shards": " ".join(keys), "count": index["count"], "stop": index["stop"], "min": index["min"]}
+    return f"window.BRIEFING_SEARCH={to_json(head)};\n".encode("utf-8")
 
 
 to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -366,9 +384,6 @@ class SearchIndexGenerator:
         indexed with; each holds its new content. Only the files that differ are given, by
         name in `output_path`, None for one to delete (a shard none of whose words is left)."""
         folder = self.settings.get("SEARCH_PATH", DEFAULTS["SEARCH_PATH"])
-        index = read_postings(Path(output_path) / folder)
-        if index is None:
-            raise ValueError(f"the search index in {output_path} cannot be read")
         rules, mentioned = load_rules(), entities_by_url(self.context.get("entities"))
         numbers = {id(article): number for number, article in
                    enumerate(document_order(self.context.get("articles", [])))}
@@ -379,12 +394,33 @@ class SearchIndexGenerator:
             payload, _, weighted = indexed({**head, "paragraphs": paragraphs(article.content)}, rules)
             files[f"{folder}/docs/{number}.js"] = doc_script(number, row(head), payload).encode("utf-8")
             changes[number] = (old[2], weighted)
-        was = dict(index_scripts(index_object(len(numbers), dict(zip(index["terms"].split(" "), index["postings"])), rules)))
-        for name, script in index_scripts(updated_index(index, changes, len(numbers), rules)):
-            if was.pop(name, None) != script:
-                files[f"{folder}/{name}"] = script
-        files.update((f"{folder}/{name}", None) for name in was)
+        files.update((f"{folder}/{name}", script) for name, script in
+                     changed_index_files(Path(output_path) / folder, changes, len(numbers), rules).items())
         return files
+
+
+def changed_index_files(folder: Path, changes: dict[int, tuple[dict, dict]], count: int,
+                        rules: dict) -> dict[str, bytes | None]:
+    """The files of the index in `folder` that differ once the documents numbered in `changes`
+    went from their old weighted words to their new ones, by name in `folder` (None: a shard
+    none of whose words is left). Only the shards of the words whose weight changed are read."""
+    touched = {shard_key(word) for word in touched_words(changes)}
+    index = read_postings(folder, only=touched)
+    if index is None:
+        raise ValueError(f"the search index in {folder} cannot be read")
+    was = {name: script for name, _, script in shard_scripts(index)}
+    now = updated_index(index, changes, count, rules)
+    keys = set(index["shards"].split(" ") if index["shards"] else ()) - touched
+    files: dict[str, bytes | None] = {}
+    for name, key, script in shard_scripts(now):
+        keys.add(key)
+        if was.pop(name, None) != script:
+            files[name] = script
+    files.update(dict.fromkeys(was))
+    script = head_script(sorted(keys), now)
+    if script != (folder / "index.js").read_bytes():
+        files["index.js"] = script
+    return files
 
 
 RECORD = "search index"  # this job's record among the last build's (see SearchFiles)
@@ -536,10 +572,11 @@ class NoCache:
 NO_CACHE = NoCache()
 
 
-def read_postings(folder: Path) -> dict | None:
-    """The terms and postings of the index in `folder` written by this module (the shards
-    index.js names), or None if they cannot all be read. Only the start of index.js is read:
-    its shard keys come first."""
+def read_postings(folder: Path, only: set[str] | None = None) -> dict | None:
+    """The terms and postings of the index in `folder` written by this module (of the shards
+    index.js names, or of those among them whose keys are in `only`), with the keys of all
+    its shards ("shards"), or None if they cannot all be read. Only the start of index.js is
+    read: its shard keys come first."""
     try:
         with open(folder / "index.js", encoding="utf-8") as file:
             head = file.read(1 << 16)
@@ -549,6 +586,8 @@ def read_postings(folder: Path) -> dict | None:
         keys, _ = json.JSONDecoder().raw_decode(head, len(prefix))
         terms, postings = [], []
         for key in keys.split(" ") if keys else ():
+            if only is not None and key not in only:
+                continue
             script = (folder / shard_file(key)).read_text("utf-8")
             if not (script.startswith(SHARD_CALL[0]) and script.endswith(SHARD_CALL[1])):
                 return None
@@ -562,7 +601,7 @@ def read_postings(folder: Path) -> dict | None:
         return None
     if terms != sorted(terms):
         return None
-    return {"terms": " ".join(terms), "postings": postings}
+    return {"terms": " ".join(terms), "postings": postings, "shards": keys}
 
 
 def document_key(head: dict, content: str) -> bytes:
