@@ -390,10 +390,10 @@ class SearchIndexGenerator:
         files, changes = {}, {}
         for article, old_content in edits.items():
             number, head = numbers[id(article)], heading(article, mentioned)
-            old = indexed({**head, "paragraphs": paragraphs(old_content)}, rules)
+            was = indexed({**head, "paragraphs": paragraphs(old_content)}, rules)[2]
             payload, _, weighted = indexed({**head, "paragraphs": paragraphs(article.content)}, rules)
             files[f"{folder}/docs/{number}.js"] = doc_script(number, row(head), payload).encode("utf-8")
-            changes[number] = (old[2], weighted)
+            changes[number] = (was, weighted)
         files.update((f"{folder}/{name}", script) for name, script in
                      changed_index_files(Path(output_path) / folder, changes, len(numbers), rules).items())
         return files
