@@ -341,9 +341,9 @@ class Bench:
         the devserver runs with its default options, and the time is from the seed's save to
         the devserver's report (the `saved` step); otherwise it runs without the preview (the
         rebuild is measured) and looks at the files every 0.2 s, so that its own report is all
-        the time there is to compare. `previewed`: the time is
-        from the save to the devserver's saying it previewed the edited briefing's page (the
-        `preview` step; the report that the site is in place is still waited for)."""
+        the time there is to compare. `previewed`: the time is from the save to the
+        devserver's saying it previewed the edited briefing's page (the `preview` step; the
+        report that the site is in place is still waited for)."""
         command = [self.python, str(self.code / "scripts" / "devserver.py"), str(self.seeds), str(self.content),
                    str(self.output), "-s", str(self.site_settings), "--port", "0",
                    *([] if as_an_editor_waits else ["--interval", "0.2", *self.devserver_option("--no-preview")])]
