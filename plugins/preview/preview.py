@@ -37,6 +37,7 @@ import shutil
 import signal
 import sys
 import time
+from pathlib import Path
 
 from blinker import signal as named_signal
 from pelican import signals
@@ -235,8 +236,8 @@ class Kept:
                      for path in copies)
         if self.rest is None:
             for job in self.jobs:
-                files.update((name, None if script is None else lambda target, data=script: write_bytes(target, data))
-                             for name, script in job.text_edited(output, edits).items())
+                for name, script in job.text_edited(output, edits).items():
+                    files[name] = None if script is None else lambda target, data=script: Path(target).write_bytes(data)
         before = {name: file_state(os.path.join(output, name)) for name in files}
         for name, write in files.items():
             replace(os.path.join(output, name), write)
@@ -272,11 +273,6 @@ def replace(target: str, write) -> None:
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
-
-
-def write_bytes(target: str, data: bytes) -> None:
-    with open(target, "wb") as file:
-        file.write(data)
 
 
 def register() -> None:
