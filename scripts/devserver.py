@@ -57,6 +57,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -216,12 +218,22 @@ def warm_converter(seed_dir: Path) -> None:
             pass
 
 
-def rebuild(args: argparse.Namespace, keeper: Keeper | None,
-            started: float) -> tuple[bool, float, float, Keeper | None]:
-    """`make html`: convert, then build; (whether both succeeded (else the errors are
-    printed), CPU seconds, largest process's MB, the build's keeper). With the last build's
-    `keeper`, the pages of briefings whose text alone changed are shown in between; when that
-    is all the edit changed, no build runs and the same keeper is kept."""
+@dataclass
+class Rebuilt:
+    """How a rebuild went: whether it succeeded (else the errors are printed), its CPU seconds
+    and largest process's MB, the keeper it left, and what is left to do once it is reported
+    (`then`: bookkeeping the site does not wait for)."""
+    success: bool
+    cpu: float
+    peak: float
+    keeper: Keeper | None = None
+    then: Callable[[], None] | None = None
+
+
+def rebuild(args: argparse.Namespace, keeper: Keeper | None, started: float) -> Rebuilt:
+    """`make html`: convert, then build. With the last build's `keeper`, the pages of
+    briefings whose text alone changed are shown in between; when that is all the edit
+    changed, no build runs and the same keeper is kept."""
     if args.cold:
         steps = [[sys.executable, str(SCRIPTS / "convert.py"), *convert_arguments(args)],
                  [sys.executable, str(SCRIPTS / "build.py"), *build_arguments(args)]]
@@ -230,18 +242,20 @@ def rebuild(args: argparse.Namespace, keeper: Keeper | None,
             status, usage = waited(subprocess.Popen(step).pid)
             cpu, peak = cpu + usage[0], max(peak, usage[1])
             if status != 0:
-                return False, cpu, peak, None
-        return True, cpu, peak, None
+                return Rebuilt(False, cpu, peak)
+        return Rebuilt(True, cpu, peak)
     status, (cpu, peak) = forked(convert.main, convert_arguments(args))
     if keeper is not None:
-        answer = previewed(args, keeper, started) if status == 0 else {}
+        answer, record = previewed(args, keeper, started) if status == 0 else ({}, None)
         if answer.get("complete"):  # the site is as the build would make it: no build
-            return True, cpu + answer.get("cpu", 0.0), max(peak, answer.get("megabytes", 0)), keeper
+            return Rebuilt(True, cpu + answer.get("cpu", 0.0), max(peak, answer.get("megabytes", 0)), keeper, record)
+        if record is not None:
+            record()  # before the build, which takes the pages the preview did not write from the site
         keeper.close()  # it ends before the build starts: the two never hold a site's memory at once
     if status != 0:
-        return False, cpu, peak, None
+        return Rebuilt(False, cpu, peak)
     status, usage, keeper = kept_build(args)
-    return status == 0, cpu + usage[0], max(peak, usage[1]), keeper
+    return Rebuilt(status == 0, cpu + usage[0], max(peak, usage[1]), keeper)
 
 
 def kept_build(args: argparse.Namespace, even_if_current: bool = False) -> tuple[int, tuple, Keeper | None]:
@@ -287,15 +301,17 @@ def keeper_at_start(args: argparse.Namespace) -> Keeper | None:
     return keeper
 
 
-def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> dict:
+def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> tuple[dict, Callable[[], None] | None]:
     """Have the last build's keeper write what changed with the text of briefings whose text
-    alone changed (plugins/preview), and say so, or why not; its answer."""
+    alone changed (plugins/preview), and say so, or why not; its answer, and the stamp's
+    record of what it wrote, to be made (record_preview) before anything else reads the site's
+    stamp."""
     inputs = BuildInputs(args.content_dir, args.settings, args.pelican_args)  # before the keeper reads them
     answer = keeper.preview(args.output_dir.resolve())
     written = answer.get("written")
     if not written:
         print(f"[devserver] no preview: {answer.get('reason')}", flush=True)
-        return answer
+        return answer, None
     pages = ", ".join(name for name in written if name.endswith(".html"))
     if answer.get("complete"):
         others = [name for name in written if not name.endswith(".html")]
@@ -306,9 +322,8 @@ def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> dict:
     else:
         print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s; "
               f"building the rest ({answer.get('rest')})", flush=True)
-    record_preview(args.content_dir, args.output_dir.resolve(), answer.get("before", {}),  # 0.3 s at 10,000
-                   inputs if answer.get("complete") else None)
-    return answer
+    return answer, functools.partial(record_preview, args.content_dir, args.output_dir.resolve(),
+                                      answer.get("before", {}), inputs if answer.get("complete") else None)
 
 
 def remove_old_site(args: argparse.Namespace) -> None:
@@ -379,15 +394,28 @@ def built(args: argparse.Namespace, reason: str, keeper: Keeper | None = None) -
     """Rebuild, say how it went; (whether it succeeded, the new build's keeper)."""
     print(f"\n[devserver] {time.strftime('%H:%M:%S')} {reason}: building", flush=True)
     started = time.perf_counter()
-    success, cpu, peak, keeper = rebuild(args, keeper, started)
-    if success:
-        print(f"[devserver] {built_report(time.perf_counter() - started, cpu, peak)}", flush=True)
+    rebuilt = rebuild(args, keeper, started)
+    if rebuilt.success:
+        print(f"[devserver] {built_report(time.perf_counter() - started, rebuilt.cpu, rebuilt.peak)}", flush=True)
     else:
         print("[devserver] the build failed (see above): the last good site is still served",
               flush=True)
+    if rebuilt.then is not None:
+        with interrupts_held():  # a Ctrl-C waits for it (0.3 s at 10,000 seeds)
+            rebuilt.then()
     if not args.cold:
         remove_old_site(args)
-    return success, keeper
+    return rebuilt.success, rebuilt.keeper
+
+
+@contextlib.contextmanager
+def interrupts_held():
+    """Ctrl-C is delivered when the block ends, not in the middle of it."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def restart(argv: list[str], port: int) -> None:

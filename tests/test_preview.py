@@ -245,7 +245,8 @@ def running_copies(workdir: Path) -> list[int]:
 
 def test_a_devserver_started_on_an_up_to_date_site_previews_the_first_edit(tmp_path):
     """No build runs Pelican when the site is up to date, so none leaves a keeper: the
-    devserver runs Pelican once more (taking every page) to have one."""
+    devserver runs Pelican once more (taking every page) to have one. The stamp it records
+    after reporting the finished edit tells the next make html that the site is current."""
     seeds = seed_folder(tmp_path)
     built_output(seeds, tmp_path)  # make html into tmp_path/content and tmp_path/output
     process, lines = start(tmp_path, seeds)
@@ -261,6 +262,8 @@ def test_a_devserver_started_on_an_up_to_date_site_previews_the_first_edit(tmp_p
     assert "nothing changed since the last build" in printed
     assert "[devserver] reading the site once more" in printed
     assert "[devserver] previewed briefings/us-is-back-in-pakistan" in printed, printed
+    stamp = BuildStamp(tmp_path / "content", (tmp_path / "output").resolve(), ROOT / "pelicanconf.py", [])
+    assert stamp.site_is_current(), "stopped after its report, the devserver left make html a build to run"
 
 
 def test_no_preview_leaves_no_keeper(tmp_path):
