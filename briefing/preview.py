@@ -75,14 +75,25 @@ class Keeper:
         return self.pid is not None
 
     def preview(self, output_dir: Path, timeout: float = 60.0) -> dict:
-        """Ask the keeper to preview what the converter changed: {"written": [files], "before":
-        {file: its state before, size and modification time first, or None}, "complete":
-        whether the site is as a build would make it (else "rest": why not)} or {"reason": why
-        not}; "seconds", "cpu" and "megabytes" (its largest size) the keeper took."""
+        """Ask the keeper to preview what the converter changed, and wait for its answer."""
+        reason = self.ask(output_dir)
+        return {"reason": reason} if reason else self.answer(timeout)
+
+    def ask(self, output_dir: Path) -> str | None:
+        """Ask the keeper to preview what the converter changed, in the site in `output_dir`
+        (the answer is read with `answer`); why it cannot be asked, or None."""
         try:
             os.write(self.request_write, encoded({"output": str(output_dir)}))
         except OSError as error:
-            return {"reason": f"the last build's keeper is gone ({error.strerror})"}
+            return f"the last build's keeper is gone ({error.strerror})"
+        return None
+
+    def answer(self, timeout: float = 60.0) -> dict:
+        """The keeper's answer: {"written": [files], "before": {file: its state before, size
+        and modification time first, or None}, "complete": whether the site is as a build
+        would make it (else "rest": why not), "read": {content file: its state when read}
+        (with "complete")} or {"reason": why not}; "seconds", "cpu" and "megabytes" (its
+        largest size) the keeper took."""
         reply = decoded(read_line(self.reply_read, timeout))
         return reply if reply is not None else {"reason": "the last build's keeper did not answer"}
 

@@ -306,8 +306,9 @@ def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> tuple
     alone changed (plugins/preview), and say so, or why not; its answer, and the stamp's
     record of what it wrote, to be made (record_preview) before anything else reads the site's
     stamp."""
-    inputs = BuildInputs(args.content_dir, args.settings, args.pelican_args)  # before the keeper reads them
-    answer = keeper.preview(args.output_dir.resolve())
+    asking = keeper.ask(args.output_dir.resolve())
+    inputs = BuildInputs(args.content_dir, args.settings, args.pelican_args)  # while the keeper works
+    answer = {"reason": asking} if asking else keeper.answer()
     written = answer.get("written")
     if not written:
         print(f"[devserver] no preview: {answer.get('reason')}", flush=True)
@@ -322,8 +323,9 @@ def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> tuple
     else:
         print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s; "
               f"building the rest ({answer.get('rest')})", flush=True)
+    finished = answer.get("complete") and "read" in answer and inputs.saw(answer["read"])  # else a file changed meanwhile
     return answer, functools.partial(record_preview, args.content_dir, args.output_dir.resolve(),
-                                      answer.get("before", {}), inputs if answer.get("complete") else None)
+                                      answer.get("before", {}), inputs if finished else None)
 
 
 def remove_old_site(args: argparse.Namespace) -> None:

@@ -79,11 +79,9 @@ def edited(seed: Path, old: str, new: str) -> None:
 def previewed(args, keeper: Keeper) -> dict:
     """Convert, have the keeper preview, and sign the site again, as the devserver does."""
     assert devserver.forked(convert.main, devserver.convert_arguments(args))[0] == 0
-    inputs = BuildInputs(args.content_dir, args.settings, [])
-    answer = keeper.preview(args.output_dir.resolve())
+    answer, record = devserver.previewed(args, keeper, 0.0)
     assert answer.get("reason") is None, answer
-    devserver.record_preview(args.content_dir, args.output_dir.resolve(), answer["before"],
-                             inputs if answer["complete"] else None)
+    record()
     return answer
 
 
@@ -117,6 +115,25 @@ def test_a_text_edit_is_finished_by_the_keeper_as_the_whole_build_writes_the_sit
     stamp = BuildStamp(args.content_dir, args.output_dir.resolve(), args.settings, [])
     assert stamp.site_is_current(), "the next make html would build again what the keeper finished"
     assert eventually(lambda: not alive(keeper.pid), timeout=10), "the keeper did not end"
+
+
+def test_the_inputs_taken_while_the_keeper_works_must_have_found_the_files_it_read(workdir):
+    """The devserver fingerprints the inputs while the keeper writes the edit. A briefing
+    changed once the keeper had read it must not be recorded as built: the next build runs."""
+    args = arguments(workdir)
+    keeper = kept_build(args)
+    seed = sorted((workdir / "seeds").glob("*.txt"))[2]
+    try:
+        seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
+        assert devserver.forked(convert.main, devserver.convert_arguments(args))[0] == 0
+        answer = keeper.preview(args.output_dir.resolve())
+    finally:
+        keeper.close()
+    assert answer["complete"] and f"briefings/{EDITED}.md" in answer["read"], answer
+    assert BuildInputs(args.content_dir, args.settings, []).saw(answer["read"])
+    briefing = args.content_dir / "briefings" / f"{EDITED}.md"
+    briefing.write_text(briefing.read_text("utf-8").replace("corrected the figure", "corrected the sum"), "utf-8")
+    assert not BuildInputs(args.content_dir, args.settings, []).saw(answer["read"])
 
 
 def test_with_feeds_the_page_is_previewed_and_the_rest_left_to_the_build(workdir):

@@ -243,7 +243,14 @@ class Kept:
             replace(os.path.join(output, name), write)
         READ.update(states)  # the next request compares with these
         answer = {"written": sorted(files), "before": before, "complete": self.rest is None}
-        return answer if self.rest is None else {**answer, "rest": self.rest}
+        return {**answer, "read": self.read_states()} if self.rest is None else {**answer, "rest": self.rest}
+
+    def read_states(self) -> dict[str, list[int] | None]:
+        """The content files the site is now made from, by name in the content folder, each
+        with its state when it was read: the devserver checks that the inputs' fingerprint it
+        took meanwhile found them so."""
+        root = os.path.join(self.generators[ArticlesGenerator].path, "")
+        return {path[len(root):]: state and list(state) for path, state in READ.items() if path.startswith(root)}
 
     def read_again(self, article) -> None:
         """The briefing's text as its file now gives it, read as its build read it; the rest
