@@ -35,8 +35,9 @@ SUMMARIES_AT_ONCE = 500  # kept summaries read in one query (one query each took
 CONVERTER = PACKAGE / "convert.py"  # the converter: this module and what it imports
 # Modules convert.py imports that cannot change what a conversion gives: its progress lines,
 # the stamps that let a run be skipped (and the build's, in the same module), the upkeep of
-# cache files. A change to one of them must not convert every seed again (40 s at 10,000).
-NOT_CONVERSION = frozenset({"progress.py", "up_to_date.py", "cache_files.py", "imports.py"})
+# cache files and of the files' kept states. A change to one of them must not convert every
+# seed again (80 s at 10,000).
+NOT_CONVERSION = frozenset({"progress.py", "up_to_date.py", "cache_files.py", "file_states.py", "imports.py"})
 RULE_FILE = re.compile(r"""\bload\(\s*["'](\w+)["']\s*\)""")  # rules.load("dates") → data/dates.toml
 
 
