@@ -48,15 +48,13 @@ class FileStates:
         """`recorded`: path → "state result", as the last run left them (see `now`)."""
         self.recorded = recorded
         self.now: dict[str, str] = {}  # what this run found, to be kept for the next
-        self.seen: dict[str, tuple[int, int, int, int]] = {}  # the state of every file result() was asked for
         self.started = time.time_ns()
 
     def result(self, path: str, make: Callable[[bytes], str]) -> str:
         """make(the file's bytes), or what it gave when the file was as it is now. Raises
         OSError as reading the file would."""
         stat = os.stat(path)
-        self.seen[path] = state_of(stat)
-        state = " ".join(map(str, self.seen[path])) + " "
+        state = " ".join(map(str, state_of(stat))) + " "
         kept = self.recorded.get(path)
         if kept is not None and kept.startswith(state):
             self.now[path] = kept

@@ -4,7 +4,8 @@ an edit to a briefing's text changes, without a build.
 Before each build the devserver makes two pipes and names the keeper's ends in the build's
 environment (PIPES_VARIABLE: "request,reply", two file descriptors). A build that ends well
 forks a keeper, which says it is ready on the reply pipe (a line of JSON: its process id), then
-answers each request (the served folder) with the files it wrote, or why it wrote none. It
+answers each request (the served folder) with the files it wrote, or why it wrote none, or
+(asked {"as_read": true}) whether the files it read are still as it read them. It
 ends when the devserver closes its end of the request pipe: after an answer that leaves work
 to a build, or when the devserver ends, however that ends, so a keeper never outlives it.
 """
@@ -91,11 +92,19 @@ class Keeper:
     def answer(self, timeout: float = 60.0) -> dict:
         """The keeper's answer: {"written": [files], "before": {file: its state before, size
         and modification time first, or None}, "complete": whether the site is as a build
-        would make it (else "rest": why not), "read": {content file: its state when read}
-        (with "complete")} or {"reason": why not}; "seconds", "cpu" and "megabytes" (its
-        largest size) the keeper took."""
+        would make it (else "rest": why not)} or {"reason": why not}; "seconds", "cpu" and
+        "megabytes" (its largest size) the keeper took."""
         reply = decoded(read_line(self.reply_read, timeout))
         return reply if reply is not None else {"reason": "the last build's keeper did not answer"}
+
+    def as_read(self, timeout: float = 60.0) -> bool:
+        """Whether the files the keeper's site is made from are all still as it read them
+        (False if it cannot say)."""
+        try:
+            os.write(self.request_write, encoded({"as_read": True}))
+        except OSError:
+            return False
+        return (decoded(read_line(self.reply_read, timeout)) or {}).get("as_read") is True
 
     def close(self) -> None:
         """Dismiss the keeper (it ends when it reads the end of its request pipe). Once only:

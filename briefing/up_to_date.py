@@ -211,16 +211,13 @@ def names_a_file(path: Path) -> bool:
         return False
 
 
-def inputs_fingerprint(input_dir: Path, environment: str, also: list[Path] = (),
-                       states: FileStates | None = None) -> str:
+def inputs_fingerprint(input_dir: Path, environment: str, also: list[Path] = ()) -> str:
     """A hash of everything the build reads: its environment, the content folder and the
-    folders `also` (the theme's templates and static files). `states`: those kept in the
-    content folder (FileStates.load), if the caller has them."""
+    folders `also` (the theme's templates and static files)."""
     if not environment:
         return ""
     digest = hashlib.blake2b(environment.encode("utf-8"))
-    if states is None:  # 20,000 files at 10,000 seeds: read if changed
-        states = FileStates.load(input_dir / INPUT_STATES)
+    states = FileStates.load(input_dir / INPUT_STATES)  # 20,000 files at 10,000 seeds: read if changed
     hash_tree(digest, input_dir, skip={CACHE_DIR.name}, states=states)
     for folder in also:
         digest.update(str(folder).encode("utf-8", "surrogateescape"))
@@ -278,8 +275,8 @@ def record_preview(input_dir: Path, output_dir: Path, before: dict[str, list | N
     """After a preview wrote some files of the built site (plugins/preview; `before`: their
     names with their state before it, size and modification time first, or None where there
     was none): if the last build's stamp held for the site before, it holds for it now. Its
-    inputs are `finished` when the preview wrote all a build would have written and that
-    fingerprint found the content files as the preview read them (BuildInputs.saw; a file
+    inputs are `finished` when the preview wrote all a build would have written, and the
+    content files were as it read them from then until that fingerprint was taken (a file
     changed since, the next build sees); otherwise none, so the next build runs, and takes
     every page it can from this site."""
     path = output_records(input_dir, output_dir) / "stamp.json"
@@ -339,18 +336,8 @@ class BuildInputs:
         self.environment = "" if values is None else environment_fingerprint(settings, pelican_args, values)
         page_folders = theme_page_folders(settings, values) if values else []
         static_folders = theme_static_folders(settings, values) if values else []
-        self.input_dir = input_dir
-        self.states = FileStates.load(input_dir / INPUT_STATES)
-        self.pages_inputs = inputs_fingerprint(input_dir, self.environment, page_folders, self.states)  # all but static files
+        self.pages_inputs = inputs_fingerprint(input_dir, self.environment, page_folders)  # all but static files
         self.inputs = with_static_files(self.pages_inputs, static_folders)
-
-    def saw(self, files: dict[str, list[int] | None]) -> bool:
-        """Whether this fingerprint found each of `files` (names in the content folder) in the
-        state given (a file_state as a list; None: there was none)."""
-        top = os.path.join(os.fspath(self.input_dir), "")
-        seen = self.states.seen
-        return all((top + name not in seen) if state is None else seen.get(top + name) == tuple(state)
-                   for name, state in files.items())
 
 
 class BuildStamp(BuildInputs):

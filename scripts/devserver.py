@@ -304,8 +304,7 @@ def keeper_at_start(args: argparse.Namespace) -> Keeper | None:
 def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> tuple[dict, Callable[[], None] | None]:
     """Have the last build's keeper write what changed with the text of briefings whose text
     alone changed (plugins/preview), and say so, or why not; its answer, and the stamp's
-    record of what it wrote, to be made (record_preview) before anything else reads the site's
-    stamp."""
+    record of what it wrote (`recorded`), to be made before anything else reads the stamp."""
     asking = keeper.ask(args.output_dir.resolve())
     inputs = BuildInputs(args.content_dir, args.settings, args.pelican_args)  # while the keeper works
     answer = {"reason": asking} if asking else keeper.answer()
@@ -323,9 +322,16 @@ def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> tuple
     else:
         print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s; "
               f"building the rest ({answer.get('rest')})", flush=True)
-    finished = answer.get("complete") and "read" in answer and inputs.saw(answer["read"])  # else a file changed meanwhile
-    return answer, functools.partial(record_preview, args.content_dir, args.output_dir.resolve(),
-                                      answer.get("before", {}), inputs if finished else None)
+    return answer, functools.partial(recorded, args, keeper, answer, inputs)
+
+
+def recorded(args: argparse.Namespace, keeper: Keeper, answer: dict, inputs: BuildInputs) -> None:
+    """The stamp's record of what the keeper wrote (record_preview). The inputs' fingerprint
+    was taken while the keeper worked: it is the site's only if no file changed from the
+    keeper's reading until now (a file changed later, the next build sees)."""
+    finished = answer.get("complete") and keeper.as_read()
+    record_preview(args.content_dir, args.output_dir.resolve(), answer.get("before", {}),
+                   inputs if finished else None)
 
 
 def remove_old_site(args: argparse.Namespace) -> None:

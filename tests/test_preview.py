@@ -3,6 +3,7 @@ briefing's text alone changes (its page, its seed copy, the search files), byte 
 site a build writes, so that no build is needed; it says why not for any other change, and
 where the site has feeds it leaves them to the build that follows."""
 
+import select
 import shutil
 import sys
 from pathlib import Path
@@ -117,23 +118,32 @@ def test_a_text_edit_is_finished_by_the_keeper_as_the_whole_build_writes_the_sit
     assert eventually(lambda: not alive(keeper.pid), timeout=10), "the keeper did not end"
 
 
-def test_the_inputs_taken_while_the_keeper_works_must_have_found_the_files_it_read(workdir):
-    """The devserver fingerprints the inputs while the keeper writes the edit. A briefing
-    changed once the keeper had read it must not be recorded as built: the next build runs."""
+def test_a_file_changed_after_the_keeper_read_it_leaves_the_next_build_to_run(workdir, monkeypatch):
+    """The devserver fingerprints the inputs while the keeper writes the edit, and records
+    them once the keeper says that every file is still as it read it. A briefing changed
+    after the keeper read it and before the fingerprint was taken: no record, so the next
+    build runs (the site shows the text the keeper read)."""
     args = arguments(workdir)
     keeper = kept_build(args)
     seed = sorted((workdir / "seeds").glob("*.txt"))[2]
+    briefing = args.content_dir / "briefings" / f"{EDITED}.md"
+
+    def after_the_keeper(*arguments):
+        select.select([keeper.reply_read], [], [], 60)  # it has answered: it read the briefing
+        briefing.write_text(briefing.read_text("utf-8").replace("corrected the figure", "corrected the sum"), "utf-8")
+        return BuildInputs(*arguments)
+
+    monkeypatch.setattr(devserver, "BuildInputs", after_the_keeper)
     try:
         seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
         assert devserver.forked(convert.main, devserver.convert_arguments(args))[0] == 0
-        answer = keeper.preview(args.output_dir.resolve())
+        answer, record = devserver.previewed(args, keeper, 0.0)
+        assert answer["complete"] and not keeper.as_read()
+        record()
     finally:
         keeper.close()
-    assert answer["complete"] and f"briefings/{EDITED}.md" in answer["read"], answer
-    assert BuildInputs(args.content_dir, args.settings, []).saw(answer["read"])
-    briefing = args.content_dir / "briefings" / f"{EDITED}.md"
-    briefing.write_text(briefing.read_text("utf-8").replace("corrected the figure", "corrected the sum"), "utf-8")
-    assert not BuildInputs(args.content_dir, args.settings, []).saw(answer["read"])
+    assert b"corrected the sum" not in (args.output_dir / "briefings" / f"{EDITED}.html").read_bytes()
+    assert not BuildStamp(args.content_dir, args.output_dir.resolve(), args.settings, []).site_is_current()
 
 
 def test_with_feeds_the_page_is_previewed_and_the_rest_left_to_the_build(workdir):

@@ -16,7 +16,8 @@ inodes). When the only files that differ are briefings whose metadata block is t
 their seed copies, it reads those briefings again, renders their pages into the served site,
 copies their seed copies there and has each deferred job of the build that can (the search
 index: `text_edited`) update its files, and answers with the files it wrote; otherwise it
-answers why it wrote nothing. When that is all a build would have written (no feeds, every
+answers why it wrote nothing. Asked whether the files it read are still as it read them, it
+looks at them again and says. When that is all a build would have written (no feeds, every
 deferred job updated), the answer says the site is complete: the devserver builds nothing,
 and the keeper waits for the next edit, as what it holds now is. Otherwise the devserver
 dismisses it and builds the whole site, and that build's keeper takes over.
@@ -110,6 +111,9 @@ def keep(kept, request: int, reply: int) -> int:
         message = decoded(read_line(request, None))
         if message is None:
             return 0  # dismissed
+        if "as_read" in message:
+            os.write(reply, encoded({"as_read": kept.as_read()}))
+            continue
         started, cpu = time.perf_counter(), time.process_time()
         try:
             answer = kept.preview(message["output"])
@@ -243,14 +247,12 @@ class Kept:
             replace(os.path.join(output, name), write)
         READ.update(states)  # the next request compares with these
         answer = {"written": sorted(files), "before": before, "complete": self.rest is None}
-        return {**answer, "read": self.read_states()} if self.rest is None else {**answer, "rest": self.rest}
+        return answer if self.rest is None else {**answer, "rest": self.rest}
 
-    def read_states(self) -> dict[str, list[int] | None]:
-        """The content files the site is now made from, by name in the content folder, each
-        with its state when it was read: the devserver checks that the inputs' fingerprint it
-        took meanwhile found them so."""
-        root = os.path.join(self.generators[ArticlesGenerator].path, "")
-        return {path[len(root):]: state and list(state) for path, state in READ.items() if path.startswith(root)}
+    @staticmethod
+    def as_read() -> bool:
+        """Whether every file the site is made from is still as it was read."""
+        return all(file_state(path) == state for path, state in READ.items())
 
     def read_again(self, article) -> None:
         """The briefing's text as its file now gives it, read as its build read it; the rest
