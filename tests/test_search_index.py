@@ -478,3 +478,41 @@ def test_the_postings_are_read_back_from_the_shards_whatever_the_words_and_title
             (copy / name).write_text(damaged, "utf-8")
         assert read_postings(copy) is None, (name, damaged)
     assert read_postings(tmp_path / "missing") is None
+
+
+class Article(SimpleNamespace):
+    __hash__ = object.__hash__  # text_edited's edits are keyed by article, as Pelican's are
+
+
+def test_a_text_edit_writes_what_a_build_writes_for_briefings_with_and_without_their_own_entities(tmp_path):
+    """make devserver's keeper has the search job update its files after an edit to a
+    briefing's text (text_edited): they are those a build of the edited briefings writes,
+    whether the briefing lists its entities or is found by the entities that mention it (an
+    entity's name found in its new text weighs with the name)."""
+    def articles():
+        listing = Article(url="briefings/a.html", title="Border talks", tags=[], date=1,
+                          entities=[SimpleNamespace(name="Torkham")], content='<p id="p-1">Trucks waited.</p>')
+        unlisted = Article(url="briefings/b.html", title="Trade resumes", tags=[], date=2,
+                           content='<p id="p-1">Quetta traders welcomed it.</p>')
+        return listing, unlisted, [SimpleNamespace(name="Hafiz Gul Bahadur", briefings=[unlisted])]
+
+    def search_files(folder: Path) -> dict[str, bytes]:
+        return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*.js"))}
+
+    for edited in (0, 1):
+        site, whole = tmp_path / f"site{edited}", tmp_path / f"whole{edited}"
+        *kept, entities = articles()
+        job = search_index.SearchIndexGenerator({"articles": kept, "entities": entities}, {}, None, None, site)
+        job.write_index()
+        old = kept[edited].content
+        kept[edited].content = '<p id="p-1">Zhob drivers waited for Bahadur twice.</p>'  # an entity's word
+        for name, script in job.text_edited(str(site), {kept[edited]: old}).items():
+            if script is None:
+                (site / name).unlink()
+            else:
+                (site / name).write_bytes(script)
+        *fresh, entities = articles()
+        fresh[edited].content = kept[edited].content
+        search_index.SearchIndexGenerator({"articles": fresh, "entities": entities}, {}, None, None, whole).write_index()
+        assert search_files(site) == search_files(whole)
+        assert "bahadur" in (site / "search" / "terms" / "ba.js").read_text("utf-8")  # the unlisted's entity

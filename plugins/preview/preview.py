@@ -107,6 +107,7 @@ def keep(kept, request: int, reply: int) -> int:
     close_inherited()  # the content folder's lock is the build's
     os.write(reply, encoded({"ready": os.getpid()}))
     kept.remember_metadata()
+    kept.content_files()  # found now, while nothing is asked: the first request finds them so
     while True:
         message = decoded(read_line(request, None))
         if message is None:
@@ -146,6 +147,8 @@ class Kept:
         self.statics = {static.source_path: static for static in
                         getattr(self.generators.get(StaticGenerator), "staticfiles", [])}
         self.metadata: dict[str, bytes] = {}
+        self.names: list | None = None  # see content_files
+        self.found: set[str] = set()
         self.rest = self.left_to_the_build()
 
     def left_to_the_build(self) -> str | None:
@@ -170,17 +173,42 @@ class Kept:
                 self.metadata[path] = metadata_digest(path)
 
     def content_files(self) -> set[str]:
-        """The files the build would read now, found as Pelican finds them."""
+        """The files the build would read now, found as Pelican finds them. Which files those
+        are follows from the names in the folders where Pelican looks: while those names are
+        as the last call found them, so is the answer (Pelican's search took 0.25 s at 10,000
+        briefings, listing the names 0.04 s)."""
+        names = self.names_looked_at()
+        if names != self.names:
+            self.names, self.found = names, self.files_found()
+        return self.found
+
+    def looked_in(self):
+        """(generator, the setting of its paths, of its excluded paths) for each generator whose
+        files the build reads."""
+        for kind, settings in {ArticlesGenerator: ("ARTICLE_PATHS", "ARTICLE_EXCLUDES"),
+                               PagesGenerator: ("PAGE_PATHS", "PAGE_EXCLUDES"),
+                               StaticGenerator: ("STATIC_PATHS", "STATIC_EXCLUDES")}.items():
+            if kind in self.generators:
+                yield self.generators[kind], *settings
+
+    def names_looked_at(self) -> list:
+        """Every folder under the paths where Pelican looks for files, with the names of the
+        folders and files in it (as Pelican walks them), or for a path that is no folder,
+        whether it exists."""
+        names = []
+        for generator, paths, _ in self.looked_in():
+            for path in generator.settings[paths]:
+                root = os.path.join(generator.path, path) if path else generator.path
+                names.append(list(os.walk(root, followlinks=True)) if os.path.isdir(root) else os.path.exists(root))
+        return names
+
+    def files_found(self) -> set[str]:
+        """The files the build would read now, found by Pelican's own search."""
         found = set()
-        for kind, (paths, excludes) in {
-                ArticlesGenerator: ("ARTICLE_PATHS", "ARTICLE_EXCLUDES"),
-                PagesGenerator: ("PAGE_PATHS", "PAGE_EXCLUDES"),
-                StaticGenerator: ("STATIC_PATHS", "STATIC_EXCLUDES")}.items():
-            generator = self.generators.get(kind)
-            if generator is not None:
-                extensions = False if kind is StaticGenerator else None
-                found.update(os.path.join(generator.path, name) for name in generator.get_files(
-                    generator.settings[paths], exclude=generator.settings[excludes], extensions=extensions))
+        for generator, paths, excludes in self.looked_in():
+            extensions = False if isinstance(generator, StaticGenerator) else None
+            found.update(os.path.join(generator.path, name) for name in generator.get_files(
+                generator.settings[paths], exclude=generator.settings[excludes], extensions=extensions))
         return found
 
     def changes(self) -> tuple[list[str], list[str], str | None]:

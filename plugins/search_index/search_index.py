@@ -384,7 +384,9 @@ class SearchIndexGenerator:
         indexed with; each holds its new content. Only the files that differ are given, by
         name in `output_path`, None for one to delete (a shard none of whose words is left)."""
         folder = self.settings.get("SEARCH_PATH", DEFAULTS["SEARCH_PATH"])
-        rules, mentioned = load_rules(), entities_by_url(self.context.get("entities"))
+        rules = load_rules()
+        own = all(names(getattr(article, "entities", [])) for article in edits)  # else see heading
+        mentioned = {} if own else entities_by_url(self.context.get("entities"))  # 0.2 s at 10,000
         numbers = {id(article): number for number, article in
                    enumerate(document_order(self.context.get("articles", [])))}
         files, changes = {}, {}
