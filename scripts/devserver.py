@@ -403,13 +403,13 @@ def built(args: argparse.Namespace, reason: str, keeper: Keeper | None = None) -
     print(f"\n[devserver] {time.strftime('%H:%M:%S')} {reason}: building", flush=True)
     started = time.perf_counter()
     rebuilt = rebuild(args, keeper, started)
-    if rebuilt.success:
-        print(f"[devserver] {built_report(time.perf_counter() - started, rebuilt.cpu, rebuilt.peak)}", flush=True)
-    else:
-        print("[devserver] the build failed (see above): the last good site is still served",
-              flush=True)
-    if rebuilt.then is not None:
-        with interrupts_held():  # a Ctrl-C waits for it (0.3 s at 10,000 seeds)
+    with interrupts_held():  # a Ctrl-C once the report is out waits for `then` (0.4 s at 10,000 seeds)
+        if rebuilt.success:
+            print(f"[devserver] {built_report(time.perf_counter() - started, rebuilt.cpu, rebuilt.peak)}", flush=True)
+        else:
+            print("[devserver] the build failed (see above): the last good site is still served",
+                  flush=True)
+        if rebuilt.then is not None:
             rebuilt.then()
     if not args.cold:
         remove_old_site(args)

@@ -31,6 +31,7 @@ Not previewed: a briefing with no Summary line (Pelican cuts its summary from it
 other pages show it), an added or deleted file, a hand-written page.
 """
 
+import hashlib
 import os
 import re
 import resource
@@ -147,7 +148,7 @@ class Kept:
         self.statics = {static.source_path: static for static in
                         getattr(self.generators.get(StaticGenerator), "staticfiles", [])}
         self.metadata: dict[str, bytes] = {}
-        self.names: list | None = None  # see content_files
+        self.names: bytes | None = None  # see content_files
         self.found: set[str] = set()
         self.rest = self.left_to_the_build()
 
@@ -191,16 +192,22 @@ class Kept:
             if kind in self.generators:
                 yield self.generators[kind], *settings
 
-    def names_looked_at(self) -> list:
-        """Every folder under the paths where Pelican looks for files, with the names of the
-        folders and files in it (as Pelican walks them), or for a path that is no folder,
-        whether it exists."""
-        names = []
+    def names_looked_at(self) -> bytes:
+        """A digest of every folder under the paths where Pelican looks for files, with the
+        names of the folders and files in it (as Pelican walks them), and of whether each path
+        that is no folder exists."""
+        digest = hashlib.blake2b()
         for generator, paths, _ in self.looked_in():
             for path in generator.settings[paths]:
                 root = os.path.join(generator.path, path) if path else generator.path
-                names.append(list(os.walk(root, followlinks=True)) if os.path.isdir(root) else os.path.exists(root))
-        return names
+                if os.path.isdir(root):
+                    walked = os.walk(root, followlinks=True)
+                else:
+                    walked = [(root, [], [])] if os.path.exists(root) else []
+                for folder, folders, files in walked:
+                    digest.update("\0".join([folder, *folders, "", *files]).encode("utf-8", "surrogateescape") + b"\1")
+                digest.update(b"\2")
+        return digest.digest()
 
     def files_found(self) -> set[str]:
         """The files the build would read now, found by Pelican's own search."""
