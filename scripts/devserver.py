@@ -19,9 +19,10 @@ The site is served by a process of its own.
 A briefing whose text alone changed (not its metadata) is previewed: the last build left a
 keeper, a process holding that build's state (plugins/preview), which writes the briefing's
 page, its seed copy and its entry in the search index into the served site once the converter
-has run. No other page shows a briefing's text, so that is the site the build would make, and
-no build runs: the keeper stays for the next edit. Where the site has feeds (they carry the
-text), the whole build runs after the preview, as it does after any other change. With
+has run, and the feed of all briefings when the site has feeds (it carries their text). No
+other page shows a briefing's text, so that is the site the build would make, and no build
+runs: the keeper stays for the next edit. Where the site has Pelican's own feeds
+(FEED_ALL_ATOM …), the whole build runs after the preview, as it does after any other change. With
 the site up to date at the start no build runs Pelican, so the devserver runs it once, taking
 every page from the site, to have a keeper. --no-preview goes without (and without the
 keeper's memory: as much as a build's).

@@ -13,6 +13,7 @@ from conftest import ROOT, SEEDS, built_output
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import build  # noqa: E402
 import convert  # noqa: E402
 import devserver  # noqa: E402
 from briefing.preview import Keeper  # noqa: E402
@@ -146,28 +147,55 @@ def test_a_file_changed_after_the_keeper_read_it_leaves_the_next_build_to_run(wo
     assert not BuildStamp(args.content_dir, args.output_dir.resolve(), args.settings, []).site_is_current()
 
 
-def test_with_feeds_the_page_is_previewed_and_the_rest_left_to_the_build(workdir):
-    """Feeds carry a briefing's text: the keeper writes the page, and says the build must
-    write the rest."""
+def feeds_settings(workdir: Path, extra: str) -> Path:
+    """pelicanconf.py with an absolute SITEURL and `extra` lines (feeds)."""
     settings = workdir / "with_feeds_conf.py"
     settings.write_text(f"import runpy\nglobals().update({{n: v for n, v in runpy.run_path({str(ROOT / 'pelicanconf.py')!r})"
                         f".items() if n.isupper()}})\nTHEME = {str(ROOT / 'theme')!r}\n"
-                        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\nFEEDS_PATH = 'feeds'\n"
+                        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n{extra}\n"
                         "SITEURL = 'https://briefings.example.org'\n", "utf-8")
+    return settings
+
+
+def test_with_feeds_the_keeper_updates_the_feed_of_all_briefings_as_a_build_does(workdir):
+    """The feed of all briefings carries their text (plugins/feeds): the keeper writes it
+    again, and the site is what a build writes."""
+    settings = feeds_settings(workdir, "FEEDS_PATH = 'feeds'")
     args = devserver.parse_args([str(workdir / "seeds"), str(workdir / "content"), str(workdir / "output"),
                                  "-s", str(settings)])
     keeper = kept_build(args)
-    feed = (args.output_dir / "feeds" / "all.atom.xml").read_bytes()
     try:
         seed = sorted((workdir / "seeds").glob("*.txt"))[2]
         seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
         answer = previewed(args, keeper)
     finally:
         keeper.close()
-    assert answer["complete"] is False and answer["rest"] == "the feeds show a briefing's text (FEEDS_PATH)"
+    assert answer["complete"] and "feeds/all.atom.xml" in answer["written"], answer
+    assert not any(name.startswith("feeds/tag/") for name in answer["written"])  # summaries only
+    whole = workdir / "whole"
+    assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(settings)])[0] == 0
+    assert b"corrected the figure" in (whole / "feeds" / "all.atom.xml").read_bytes()
+    assert tree(args.output_dir) == tree(whole)
+
+
+def test_with_pelicans_own_feeds_the_page_is_previewed_and_the_rest_left_to_the_build(workdir):
+    """Pelican's feeds carry a briefing's text: the keeper writes the page, and says the build
+    must write the rest."""
+    settings = feeds_settings(workdir, "FEED_ALL_ATOM = 'feeds/everything.atom.xml'")
+    args = devserver.parse_args([str(workdir / "seeds"), str(workdir / "content"), str(workdir / "output"),
+                                 "-s", str(settings)])
+    keeper = kept_build(args)
+    feed = (args.output_dir / "feeds" / "everything.atom.xml").read_bytes()
+    try:
+        seed = sorted((workdir / "seeds").glob("*.txt"))[2]
+        seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
+        answer = previewed(args, keeper)
+    finally:
+        keeper.close()
+    assert answer["complete"] is False and answer["rest"] == "Pelican's feeds show a briefing's text (FEED_ALL_ATOM)"
     assert answer["written"] == [f"briefings/{EDITED}.html", f"sources/{EDITED}.txt"]
     assert b"corrected the figure" in (args.output_dir / "briefings" / f"{EDITED}.html").read_bytes()
-    assert (args.output_dir / "feeds" / "all.atom.xml").read_bytes() == feed
+    assert (args.output_dir / "feeds" / "everything.atom.xml").read_bytes() == feed
 
 
 def test_the_build_after_a_preview_takes_the_other_pages_from_the_site(workdir):

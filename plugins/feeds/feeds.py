@@ -103,27 +103,54 @@ def render(feed: Feed, context, feeds_path: str, limit: int | None) -> str:
 
 
 class FeedsGenerator:
-    """Writes every feed once all generators have built the context."""
+    """Writes every feed once all generators have built the context: alongside the pages when
+    the writer can (plugins/parallel_render), else at once."""
 
     def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
         self.context, self.settings, self.output_path = context, settings, Path(output_path)
+        self.feeds_path = self.settings.get("FEEDS_PATH", DEFAULTS["FEEDS_PATH"])
+        self.limit = self.settings.get("FEEDS_MAX_ITEMS", DEFAULTS["FEEDS_MAX_ITEMS"])
 
     def generate_output(self, writer) -> None:
-        feeds_path = self.settings.get("FEEDS_PATH", DEFAULTS["FEEDS_PATH"])
-        if not feeds_path:
+        if not self.feeds_path:
             return
         if not self.context["SITEURL"].startswith(("http://", "https://")):
             logger.error("feeds: FEEDS_PATH needs an absolute SITEURL (got %r); see publishconf.py",
                          self.context["SITEURL"])
             return
-        limit = self.settings.get("FEEDS_MAX_ITEMS", DEFAULTS["FEEDS_MAX_ITEMS"])
+        defer = getattr(writer, "defer", None)
+        if defer is None:
+            self.write_feeds()
+        else:
+            defer(self.write_feeds)
+
+    def feeds(self) -> list[Feed]:
         feeds = built_in_feeds(self.context)
         for _receiver, extra in briefing_feeds.send(self.context):
             feeds.extend(extra or [])
-        for feed in feeds:
-            target = self.output_path / feed.save_as(feeds_path)
+        return feeds
+
+    def write_feeds(self, reuse=None) -> None:
+        """Every feed (`reuse`: plugins/parallel_render's, not needed: feeds are quick)."""
+        for feed in self.feeds():
+            target = self.output_path / feed.save_as(self.feeds_path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render(feed, self.context, feeds_path, limit), "utf-8")
+            target.write_text(render(feed, self.context, self.feeds_path, self.limit), "utf-8")
+
+    def text_edited(self, output_path: str, edits: dict) -> dict[str, bytes]:
+        """The feeds in `output_path` as this build would write them now that the text of
+        some briefings changed and nothing else did (plugins/preview; `edits`: each such
+        briefing → its old content): those that carry the text of one of them, where they
+        differ, by name in `output_path`."""
+        files = {}
+        for feed in self.feeds() if self.feeds_path else []:
+            if feed.with_text and any(article in edits for article in
+                                      dated_newest_first(feed.articles, self.limit)):
+                name = feed.save_as(self.feeds_path)
+                data = render(feed, self.context, self.feeds_path, self.limit).encode("utf-8")
+                if not (Path(output_path) / name).is_file() or (Path(output_path) / name).read_bytes() != data:
+                    files[name] = data
+        return files
 
 
 def get_generators(pelican_object):

@@ -15,10 +15,10 @@ again, it compares the content files with what its build read (their sizes, time
 inodes). When the only files that differ are briefings whose metadata block is the same and
 their seed copies, it reads those briefings again, renders their pages into the served site,
 copies their seed copies there and has each deferred job of the build that can (the search
-index: `text_edited`) update its files, and answers with the files it wrote; otherwise it
+index, the feeds: `text_edited`) update its files, and answers with the files it wrote; otherwise it
 answers why it wrote nothing. Asked whether the files it read are still as it read them, it
-looks at them again and says. When that is all a build would have written (no feeds, every
-deferred job updated), the answer says the site is complete: the devserver builds nothing,
+looks at them again and says. When that is all a build would have written (no feeds of
+Pelican's own, every deferred job updated), the answer says the site is complete: the devserver builds nothing,
 and the keeper waits for the next edit, as what it holds now is. Otherwise the devserver
 dismisses it and builds the whole site, and that build's keeper takes over.
 
@@ -155,12 +155,13 @@ class Kept:
     def left_to_the_build(self) -> str | None:
         """Why what this keeper writes is not the whole of what a build would change after an
         edit to a briefing's text, or None. Other pages show of a briefing only its metadata
-        (see the module's docstring); but feeds carry its text, and so may the files a
-        plugin's deferred job writes, unless the job can update them (`text_edited`)."""
+        (see the module's docstring); but Pelican's own feeds carry its text, and so may the
+        files a plugin's deferred job writes (plugins/feeds' do), unless the job can update
+        them (`text_edited`)."""
         settings = self.generators[ArticlesGenerator].settings
         feeds = sorted(name for name, value in settings.items() if value and FEED_SETTING.search(name))
-        if feeds or settings.get("FEEDS_PATH"):
-            return f"the feeds show a briefing's text ({', '.join(feeds) or 'FEEDS_PATH'})"
+        if feeds:
+            return f"Pelican's feeds show a briefing's text ({', '.join(feeds)})"
         for job in self.jobs:
             if not callable(getattr(job, "text_edited", None)):
                 return f"{type(job).__name__} writes files of its own"
