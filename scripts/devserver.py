@@ -22,9 +22,9 @@ page, its seed copy and its entry in the search index into the served site once 
 has run, and the feed of all briefings when the site has feeds (it carries their text). No
 other page shows a briefing's text, so that is the site the build would make, and no build
 runs: the keeper stays for the next edit. Where the site has Pelican's own feeds
-(FEED_ALL_ATOM …), the whole build runs after the preview, as it does after any other change. With
-the site up to date at the start no build runs Pelican, so the devserver runs it once, taking
-every page from the site, to have a keeper. --no-preview goes without (and without the
+(FEED_ALL_ATOM …), the whole build runs after the preview, as it does after any other
+change. With the site up to date at the start no build runs Pelican, so the devserver runs
+it once, taking every page from the site, to have a keeper. --no-preview goes without (and without the
 keeper's memory: as much as a build's).
 
 Watched: every file of SEEDDIR; CONTENTDIR but for what the converter writes there (briefings/,

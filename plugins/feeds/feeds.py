@@ -148,7 +148,8 @@ class FeedsGenerator:
                                       dated_newest_first(feed.articles, self.limit)):
                 name = feed.save_as(self.feeds_path)
                 data = render(feed, self.context, self.feeds_path, self.limit).encode("utf-8")
-                if not (Path(output_path) / name).is_file() or (Path(output_path) / name).read_bytes() != data:
+                target = Path(output_path) / name
+                if not target.is_file() or target.read_bytes() != data:
                     files[name] = data
         return files
 

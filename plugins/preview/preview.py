@@ -15,12 +15,13 @@ again, it compares the content files with what its build read (their sizes, time
 inodes). When the only files that differ are briefings whose metadata block is the same and
 their seed copies, it reads those briefings again, renders their pages into the served site,
 copies their seed copies there and has each deferred job of the build that can (the search
-index, the feeds: `text_edited`) update its files, and answers with the files it wrote; otherwise it
-answers why it wrote nothing. Asked whether the files it read are still as it read them, it
-looks at them again and says. When that is all a build would have written (no feeds of
-Pelican's own, every deferred job updated), the answer says the site is complete: the devserver builds nothing,
-and the keeper waits for the next edit, as what it holds now is. Otherwise the devserver
-dismisses it and builds the whole site, and that build's keeper takes over.
+index, the feeds: `text_edited`) update its files, and answers with the files it wrote;
+otherwise it answers why it wrote nothing. Asked whether the files it read are still as it
+read them, it looks at them again and says. When that is all a build would have written (no
+feeds of Pelican's own, every deferred job updated), the answer says the site is complete:
+the devserver builds nothing, and the keeper waits for the next edit, as what it holds now
+is. Otherwise the devserver dismisses it and builds the whole site, and that build's keeper
+takes over.
 
 A plugin that writes files of its own from a briefing's text must write them from a deferred
 job (plugins/parallel_render's `writer.defer`) that offers `text_edited(output_path, edits)`:
