@@ -24,8 +24,8 @@ other page shows a briefing's text, so that is the site the build would make, an
 runs: the keeper stays for the next edit. Where the site has Pelican's own feeds
 (FEED_ALL_ATOM …), the whole build runs after the preview, as it does after any other
 change. With the site up to date at the start no build runs Pelican, so the devserver runs
-it once, taking every page from the site, to have a keeper. --no-preview goes without (and without the
-keeper's memory: as much as a build's).
+it once, taking every page from the site, to have a keeper. --no-preview goes without (and
+without the keeper's memory: as much as a build's).
 
 Watched: every file of SEEDDIR; CONTENTDIR but for what the converter writes there (briefings/,
 sources/) and its cache; the settings files' folder (*.py), the theme, template and plugin
