@@ -56,9 +56,9 @@ def workdir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def arguments(workdir: Path):
+def arguments(workdir: Path, settings: Path = ROOT / "pelicanconf.py"):
     return devserver.parse_args([str(workdir / "seeds"), str(workdir / "content"), str(workdir / "output"),
-                                 "-s", str(ROOT / "pelicanconf.py")])
+                                 "-s", str(settings)])
 
 
 def kept_build(args) -> Keeper:
@@ -76,6 +76,16 @@ def edited(seed: Path, old: str, new: str) -> None:
     text = seed.read_text("utf-8")
     assert old in text
     seed.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def text_edit_previewed(args, keeper: Keeper) -> dict:
+    """TEXT_ONLY added to the third seed, previewed (see previewed); then the keeper dismissed."""
+    seed = sorted(args.seed_dir.glob("*.txt"))[2]
+    try:
+        seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
+        return previewed(args, keeper)
+    finally:
+        keeper.close()
 
 
 def previewed(args, keeper: Keeper) -> dict:
@@ -161,15 +171,8 @@ def test_with_feeds_the_keeper_updates_the_feed_of_all_briefings_as_a_build_does
     """The feed of all briefings carries their text (plugins/feeds): the keeper writes it
     again, and the site is what a build writes."""
     settings = feeds_settings(workdir, "FEEDS_PATH = 'feeds'")
-    args = devserver.parse_args([str(workdir / "seeds"), str(workdir / "content"), str(workdir / "output"),
-                                 "-s", str(settings)])
-    keeper = kept_build(args)
-    try:
-        seed = sorted((workdir / "seeds").glob("*.txt"))[2]
-        seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
-        answer = previewed(args, keeper)
-    finally:
-        keeper.close()
+    args = arguments(workdir, settings)
+    answer = text_edit_previewed(args, kept_build(args))
     assert answer["complete"] and "feeds/all.atom.xml" in answer["written"], answer
     assert not any(name.startswith("feeds/tag/") for name in answer["written"])  # summaries only
     whole = workdir / "whole"
@@ -182,16 +185,10 @@ def test_with_pelicans_own_feeds_the_page_is_previewed_and_the_rest_left_to_the_
     """Pelican's feeds carry a briefing's text: the keeper writes the page, and says the build
     must write the rest."""
     settings = feeds_settings(workdir, "FEED_ALL_ATOM = 'feeds/everything.atom.xml'")
-    args = devserver.parse_args([str(workdir / "seeds"), str(workdir / "content"), str(workdir / "output"),
-                                 "-s", str(settings)])
+    args = arguments(workdir, settings)
     keeper = kept_build(args)
     feed = (args.output_dir / "feeds" / "everything.atom.xml").read_bytes()
-    try:
-        seed = sorted((workdir / "seeds").glob("*.txt"))[2]
-        seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
-        answer = previewed(args, keeper)
-    finally:
-        keeper.close()
+    answer = text_edit_previewed(args, keeper)
     assert answer["complete"] is False and answer["rest"] == "Pelican's feeds show a briefing's text (FEED_ALL_ATOM)"
     assert answer["written"] == [f"briefings/{EDITED}.html", f"sources/{EDITED}.txt"]
     assert b"corrected the figure" in (args.output_dir / "briefings" / f"{EDITED}.html").read_bytes()
