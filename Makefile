@@ -18,6 +18,8 @@ PORT ?= 8000
 BIND ?= 127.0.0.1
 CONVERTOPTS ?=
 OFFLINE_ZIP ?= $(BASEDIR)/briefings-offline.zip
+BUILD_SERVER ?= auto
+BUILD_SERVER_IDLE ?= 1800
 
 # Upload targets (as in Pelican's quickstart); nothing is uploaded unless you run them.
 SSH_HOST ?= localhost
@@ -33,8 +35,12 @@ BENCHOPTS ?=
 # OUTPUTDIR (relative links: preview, offline zip), make publish PUBLISHDIR (absolute links, for
 # the host): each keeps its own site, so neither renders every page again after the other.
 BUILD = $(PYTHON) scripts/build.py "$(INPUTDIR)"
+# make html runs both steps through the site's build server, which keeps the last build for the
+# next make html (scripts/make_html.py; BUILD_SERVER=off goes without, and so does CI=true).
+MAKE_HTML = $(PYTHON) scripts/make_html.py "$(SEEDDIR)" "$(INPUTDIR)" "$(OUTPUTDIR)" -s "$(CONFFILE)" \
+	--server $(BUILD_SERVER) --server-idle $(BUILD_SERVER_IDLE)
 
-.PHONY: help install npm html convert serve devserver publish offline rsync_upload github clean test bench
+.PHONY: help install npm html convert serve devserver publish offline rsync_upload github stop clean test bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/'
@@ -57,8 +63,8 @@ npm: node_modules/.installed  ## Install the pinned npm audit tools into node_mo
 convert: install  ## Convert SEEDDIR into INPUTDIR/briefings
 	$(PYTHON) scripts/convert.py "$(SEEDDIR)" "$(INPUTDIR)" $(CONVERTOPTS)
 
-html: convert  ## Convert the seeds and build the site into OUTPUTDIR
-	$(BUILD) "$(OUTPUTDIR)" -s "$(CONFFILE)" -- $(PELICANOPTS)
+html: install  ## Convert the seeds and build the site into OUTPUTDIR (through its build server)
+	$(MAKE_HTML) $(CONVERTOPTS) -- $(PELICANOPTS)
 
 serve: html  ## Build, then serve OUTPUTDIR on http://127.0.0.1:PORT
 	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(BIND)
@@ -80,7 +86,10 @@ github: publish  ## Publish, then commit PUBLISHDIR to GITHUB_PAGES_BRANCH and p
 	$(VENV)/bin/ghp-import -n -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) "$(PUBLISHDIR)"
 	git push $(GITHUB_REMOTE) $(GITHUB_PAGES_BRANCH)
 
-clean:  ## Remove the built sites, the generated Markdown, the build caches and the offline zip
+stop:  ## Stop the build server that make html started for OUTPUTDIR
+	@if [ -x $(PYTHON) ]; then $(MAKE_HTML) --stop -- $(PELICANOPTS); fi
+
+clean: stop  ## Stop the build server; remove the built sites, the generated Markdown, the caches and the offline zip
 	rm -rf "$(OUTPUTDIR)" "$(PUBLISHDIR)" "$(INPUTDIR)/briefings" "$(INPUTDIR)/sources" "$(INPUTDIR)/.cache" "$(OFFLINE_ZIP)"
 
 test: install npm  ## Run the whole test suite (conversion, built site, links, browser, audits)

@@ -55,7 +55,7 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
     (old_site) for the caller to delete once the new one is reported."""
     stamp = BuildStamp(input_dir, output_dir, settings, pelican_args)
     if stamp.site_is_current() and not even_if_current:
-        print(f"nothing changed since the last build: {output_dir} is up to date")
+        print(up_to_date_message(output_dir))
         return 0
     if stamp.only_theme_static_changed() and not even_if_current and static_files_copied(output_dir, stamp):
         return 0
@@ -83,6 +83,10 @@ def build(input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[
         new_keys.replace(keys)
     stamp.record()
     return 0
+
+
+def up_to_date_message(output_dir: Path) -> str:
+    return f"nothing changed since the last build: {output_dir} is up to date"
 
 
 def static_files_copied(output_dir: Path, stamp: BuildStamp) -> bool:

@@ -74,7 +74,7 @@ from briefing.file_watch import Watcher  # noqa: E402
 from briefing.preview import Keeper  # noqa: E402
 from briefing.progress import built_report  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
-    CACHE_DIR, PACKAGE, BuildInputs, files_signature, files_under, override_folders, parse_with_pelican_args,
+    CACHE_DIR, PACKAGE, BuildInputs, BuildStamp, files_signature, files_under, override_folders, parse_with_pelican_args,
     plugin_folders, read_settings, record_preview, settings_folders)
 
 GENERATED = frozenset({CACHE_DIR.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
@@ -106,6 +106,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-preview", dest="preview", action="store_false",
                         help="do not show an edited briefing's page before the whole site is built "
                              "again (see above)")
+    parser.set_defaults(name="devserver", convert_options=["--quiet"], wrote="previewed")
     return parse_with_pelican_args(parser, argv)
 
 
@@ -172,7 +173,7 @@ def layout_signature(args: argparse.Namespace) -> str:
 
 
 def convert_arguments(args: argparse.Namespace) -> list[str]:
-    return [str(args.seed_dir), str(args.content_dir), "--quiet"]
+    return [str(args.seed_dir), str(args.content_dir), *args.convert_options]
 
 
 def build_arguments(args: argparse.Namespace) -> list[str]:
@@ -221,20 +222,24 @@ def warm_converter(seed_dir: Path) -> None:
 
 @dataclass
 class Rebuilt:
-    """How a rebuild went: whether it succeeded (else the errors are printed), its CPU seconds
-    and largest process's MB, the keeper it left, and what is left to do once it is reported
-    (`then`: bookkeeping the site does not wait for)."""
-    success: bool
+    """How a rebuild went: the exit status of its last step (0: it succeeded; else the errors
+    are printed), its CPU seconds and largest process's MB, the keeper it left, and what is
+    left to do once it is reported (`then`: bookkeeping the site does not wait for)."""
+    status: int
     cpu: float
     peak: float
     keeper: Keeper | None = None
     then: Callable[[], None] | None = None
 
+    @property
+    def success(self) -> bool:
+        return self.status == 0
+
 
 def rebuild(args: argparse.Namespace, keeper: Keeper | None, started: float) -> Rebuilt:
     """`make html`: convert, then build. With the last build's `keeper`, the pages of
     briefings whose text alone changed are shown in between; when that is all the edit
-    changed, no build runs and the same keeper is kept."""
+    changed, or nothing changed, no build runs and the same keeper is kept."""
     if args.cold:
         steps = [[sys.executable, str(SCRIPTS / "convert.py"), *convert_arguments(args)],
                  [sys.executable, str(SCRIPTS / "build.py"), *build_arguments(args)]]
@@ -243,20 +248,32 @@ def rebuild(args: argparse.Namespace, keeper: Keeper | None, started: float) -> 
             status, usage = waited(subprocess.Popen(step).pid)
             cpu, peak = cpu + usage[0], max(peak, usage[1])
             if status != 0:
-                return Rebuilt(False, cpu, peak)
-        return Rebuilt(True, cpu, peak)
+                return Rebuilt(status, cpu, peak)
+        return Rebuilt(0, cpu, peak)
     status, (cpu, peak) = forked(convert.main, convert_arguments(args))
+    if status != 0:  # the keeper compares the files with what it read at the next request
+        return Rebuilt(status, cpu, peak, keeper)
     if keeper is not None:
-        answer, record = previewed(args, keeper, started) if status == 0 else ({}, None)
+        answer, record = previewed(args, keeper, started)
         if answer.get("complete"):  # the site is as the build would make it: no build
-            return Rebuilt(True, cpu + answer.get("cpu", 0.0), max(peak, answer.get("megabytes", 0)), keeper, record)
+            return Rebuilt(0, cpu + answer.get("cpu", 0.0), max(peak, answer.get("megabytes", 0)), keeper, record)
         if record is not None:
             record()  # before the build, which takes the pages the preview did not write from the site
+        if answer.get("unchanged") and site_is_current(args):
+            return Rebuilt(0, cpu, peak, keeper)
         keeper.close()  # it ends before the build starts: the two never hold a site's memory at once
-    if status != 0:
-        return Rebuilt(False, cpu, peak)
     status, usage, keeper = kept_build(args)
-    return Rebuilt(status == 0, cpu + usage[0], max(peak, usage[1]), keeper)
+    return Rebuilt(status, cpu + usage[0], max(peak, usage[1]), keeper)
+
+
+def site_is_current(args: argparse.Namespace) -> bool:
+    """Whether the site is what a build would make (then say so, as the build does): the
+    keeper found no content file changed, but the theme, the settings or the site's own files
+    may have."""
+    if not BuildStamp(args.content_dir, args.output_dir.resolve(), args.settings, args.pelican_args).site_is_current():
+        return False
+    print(build.up_to_date_message(args.output_dir.resolve()), flush=True)
+    return True
 
 
 def kept_build(args: argparse.Namespace, even_if_current: bool = False) -> tuple[int, tuple, Keeper | None]:
@@ -294,7 +311,7 @@ def build_here(args: argparse.Namespace, keeper: Keeper | None, even_if_current:
 def keeper_at_start(args: argparse.Namespace) -> Keeper | None:
     """The site was up to date at the start, so no build ran Pelican and none left a keeper:
     run it once, taking every page from the site, so that the first edit is previewed too."""
-    print("[devserver] reading the site once more, so that an edit to a briefing's text can be "
+    print(f"[{args.name}] reading the site once more, so that an edit to a briefing's text can be "
           "shown at once", flush=True)
     with contextlib.redirect_stdout(io.StringIO()):  # its errors still show: on stderr
         keeper = kept_build(args, even_if_current=True)[2]
@@ -311,17 +328,18 @@ def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> tuple
     answer = {"reason": asking} if asking else keeper.answer()
     written = answer.get("written")
     if not written:
-        print(f"[devserver] no preview: {answer.get('reason')}", flush=True)
+        if not answer.get("unchanged"):
+            print(f"[{args.name}] no preview: {answer.get('reason')}", flush=True)
         return answer, None
     pages = ", ".join(name for name in written if name.endswith(".html"))
     if answer.get("complete"):
         others = [name for name in written if not name.endswith(".html")]
         folders = ", ".join(sorted({name.split("/")[0] + "/" for name in others}))
-        print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s, and the "
+        print(f"[{args.name}] {args.wrote} {pages} in {time.perf_counter() - started:.2f} s, and the "
               f"{len(others)} other files the edit changes ({folders}): no other page shows a "
               "briefing's text, so nothing is left to build", flush=True)
     else:
-        print(f"[devserver] previewed {pages} in {time.perf_counter() - started:.2f} s; "
+        print(f"[{args.name}] {args.wrote} {pages} in {time.perf_counter() - started:.2f} s; "
               f"building the rest ({answer.get('rest')})", flush=True)
     return answer, functools.partial(recorded, args, keeper, answer, inputs)
 

@@ -12,6 +12,9 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 sys.path.insert(0, str(ROOT))
+# `make html` builds without a build server here: each would outlive its test, holding a build's
+# memory (tests/test_build_server.py starts its own, and stops them)
+os.environ["BUILD_SERVER"] = "off"
 
 
 def build_site(seed_dir: Path, workdir: Path, *extra: str, target: str = "html",

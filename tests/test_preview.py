@@ -215,7 +215,7 @@ def test_the_build_after_a_preview_takes_the_other_pages_from_the_site(workdir):
     (lambda seeds: edited(seeds[2], "date 2022-12-19", "date 2022-12-20"),
      "the metadata of briefings/us-is-back-in-pakistan-with-a-renewed-zeal-for-counterterrorism.md changed"),
     (lambda seeds: shutil.copy(seeds[0], seeds[0].with_name("copy.txt")), "a file was added or deleted"),
-    (lambda seeds: None, "no briefing changed"),
+    (lambda seeds: None, "no content file changed"),
 ])
 def test_any_other_change_is_not_previewed_and_says_why(workdir, change, reason):
     args = arguments(workdir)

@@ -51,6 +51,7 @@ from briefing.file_states import file_state
 from briefing.lock import close_inherited
 from briefing.preview import PIPES_VARIABLE, decoded, encoded, read_line
 
+UNCHANGED = "no content file changed"
 FEED_SETTING = re.compile(r"FEED(_ALL)?_(ATOM|RSS)$")  # Pelican's: FEED_ALL_ATOM, TAG_FEED_RSS, …
 READ: dict[str, tuple[int, ...] | None] = {}  # content file → its file_state when it was read
 GENERATORS: list = []
@@ -228,6 +229,8 @@ class Kept:
         if now - set(READ) or {path for path in READ if path.startswith(root)} - now:
             return [], [], "a file was added or deleted"
         changed = sorted(path for path in now if file_state(path) != READ[path])
+        if not changed:
+            return [], [], UNCHANGED
         briefings = [path for path in changed if path in self.articles]
         copies = [path for path in changed if path in self.statics]
         for path in changed:
@@ -257,10 +260,11 @@ class Kept:
     def preview(self, output: str) -> dict:
         """Write into the site in `output` what changed with the text of briefings: {"written":
         names, "before": {name: its state before, or None}, "complete": whether the site is now
-        as a build would make it (else "rest": why not)}, or {"reason": why nothing}."""
+        as a build would make it (else "rest": why not)}, or {"reason": why nothing,
+        "unchanged": whether that is because no content file changed}."""
         briefings, copies, reason = self.changes()
         if reason:
-            return {"reason": reason}
+            return {"reason": reason, "unchanged": reason == UNCHANGED}
         cache = sys.modules.get("build_cache.build_cache")
         if cache is not None:  # the build's cache file is the build's: looked up, not written
             cache.read_only_in_fork(self.generators[ArticlesGenerator].settings)

@@ -1,0 +1,82 @@
+"""`make html`'s build server: how scripts/make_html.py and scripts/build_server.py talk.
+
+A build server serves one site: one seed folder, content folder, output folder, settings file
+and set of Pelican options, built by this code with this Python. It listens on a Unix socket
+in Linux's abstract namespace (no file to leave behind), named after all of those and the
+user's id, so that each site has its own and no two servers build one site. A connection is
+one `make html`: the client sends a request (a line of JSON: the converter's options, the
+working folder, the environment) with its standard output and error, whose descriptors the
+server writes the build's output to, as if the client had run it; the server answers with a
+line of JSON: {"status": the exit status}, or {"restart": why} when it cannot build this site
+any more (its code changed) and has stopped listening. {"stop": true} asks it to end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import struct
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX_MESSAGE = 1 << 20  # a request holds the environment: a few KB
+
+
+def site_key(seed_dir: Path, content_dir: Path, output_dir: Path, settings: Path,
+             pelican_args: list[str]) -> list[str]:
+    """What a build server is for: its site, and the code and Python that build it."""
+    return [str(ROOT), sys.executable, str(os.getuid()), *(str(path.resolve()) for path in
+            (seed_dir, content_dir, output_dir, settings)), *pelican_args]
+
+
+def address(key: list[str]) -> str:
+    """The server's socket: a name in the abstract namespace (it starts with a NUL byte)."""
+    digest = hashlib.blake2b(json.dumps(key).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    return f"\0briefing-build-server-{digest}"
+
+
+def connected(key: list[str]) -> socket.socket | None:
+    """A connection to the site's server, or None when none listens."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(address(key))
+    except OSError:
+        connection.close()
+        return None
+    return connection
+
+
+def send(connection: socket.socket, message: dict, descriptors: list[int] = ()) -> None:
+    data = json.dumps(message).encode("utf-8", "surrogateescape") + b"\n"
+    socket.send_fds(connection, [data], list(descriptors))
+
+
+def receive(connection: socket.socket, descriptors: int = 0) -> tuple[dict | None, list[int]]:
+    """A message and the descriptors sent with it (None: the connection ended, or what came
+    is no message)."""
+    data, received = b"", []
+    while not data.endswith(b"\n") and len(data) < MAX_MESSAGE:
+        try:
+            chunk, fds, _, _ = socket.recv_fds(connection, 65536, descriptors)
+        except OSError:  # the other end is gone
+            break
+        received += fds
+        if not chunk:
+            break
+        data += chunk
+    try:
+        message = json.loads(data.decode("utf-8", "surrogateescape"))
+    except ValueError:
+        message = None
+    return (message if isinstance(message, dict) else None), received
+
+
+def peer(connection: socket.socket) -> tuple[int, int]:
+    """The process id and user id of the process at the other end (the kernel's word, not the
+    other end's)."""
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    pid, uid, _ = struct.unpack("3i", credentials)
+    return pid, uid
