@@ -20,6 +20,11 @@ machine:
   no build runs;
 - preview: the same, to the moment the devserver says the edited briefing's page is in place
   (no CPU or memory figure: the keeper is no child of the devserver's);
+- html: `make html` as a user runs it, through the site's build server (scripts/make_html.py),
+  after the same edit: the server was started, and the site built, by the `make html` before
+  (after another edit, not timed), as when an editor corrects one clipping after another. Its
+  CPU and memory add the server's, as it reports them, to the client's;
+- html-nochange: the same with nothing changed;
 - style, template: the same as `edit` after editing the theme's stylesheet, or the briefing
   page's template (the builds read a copy of the theme, made for the benchmark);
 - publish: `make publish`'s build, from the converted content into an empty folder;
@@ -53,12 +58,12 @@ from pathlib import Path
 
 from .corpus import write_corpus
 from .hugo_baseline import export_site
-from .progress import STATIC_ONLY, read_built_report, read_taken_report
+from .progress import STATIC_ONLY, SERVER_WROTE, read_built_report, read_taken_report
 from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "saved", "preview", "style", "template",
-         "publish", "republish", "pelican", "hugo")
+STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "saved", "preview", "html", "html-nochange",
+         "style", "template", "publish", "republish", "pelican", "hugo")
 PUBLISH_SETTINGS = "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs (in the code's folder)
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
@@ -144,6 +149,7 @@ def run_timed(commands: list[list[str]], cwd: Path = ROOT, env: dict | None = No
     cpu = 0.0
     rendered = None
     for command in commands:
+        served = None  # what the build server that built for `command` says it cost
         with tempfile.TemporaryFile() as stdout:  # read once it ended: a pipe could fill up
             process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, text=True,
                                        env={**os.environ, **env} if env else None)
@@ -151,10 +157,13 @@ def run_timed(commands: list[list[str]], cwd: Path = ROOT, env: dict | None = No
             _, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
             stdout.seek(0)
-            said = pages_rendered(stdout.read().decode("utf-8", "replace"))
+            printed = stdout.read().decode("utf-8", "replace")
+            said = pages_rendered(printed)
             rendered = rendered if said is None else said
-        peak_kb = max(peak_kb, usage.ru_maxrss)
-        cpu += usage.ru_utime + usage.ru_stime
+            served = next((read_built_report(line) for line in printed.splitlines()
+                           if line.startswith("[build server] built in")), None)
+        peak_kb = max(peak_kb, usage.ru_maxrss, served[2] * 1024 if served else 0)
+        cpu += usage.ru_utime + usage.ru_stime + (served[1] if served else 0.0)
         if process.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
     return Measure(time.perf_counter() - started, peak_kb / 1024, cpu, rendered)
@@ -164,9 +173,12 @@ def pages_rendered(output: str) -> int | None:
     """The pages a rebuild rendered, from its report of those it took from the last build (none
     when it only copied the theme's static files); None when it did not say."""
     taken = read_taken_report(output)
-    if taken is None:
-        return 0 if STATIC_ONLY in output else None
-    return taken[1] - taken[0]
+    if taken is not None:
+        return taken[1] - taken[0]
+    if STATIC_ONLY in output:
+        return 0
+    wrote = next((line for line in output.splitlines() if SERVER_WROTE in line), None)  # the keeper finished it
+    return None if wrote is None else wrote.count(".html")
 
 
 def output_stats(folder: Path) -> tuple[int, int, int]:
@@ -307,6 +319,8 @@ class Bench:
             return self.devserver_rebuild(run, as_an_editor_waits=True)
         if name == "preview":
             return self.devserver_rebuild(run, as_an_editor_waits=True, previewed=True)
+        if name in ("html", "html-nochange"):
+            return self.served(run, edited=name == "html")
         if name == "publish":  # from the converted content, into an empty folder
             shutil.rmtree(self.outputs("publish"), ignore_errors=True)
             return self.publish()
@@ -371,6 +385,28 @@ class Bench:
             rendered = next((line.count(".html") for line in printed[before:] if "[devserver] previewed" in line), None)
         return Measure(waited if as_an_editor_waits else seconds, megabytes, cpu, rendered)
 
+    def served(self, run: int, edited: bool) -> Measure:
+        """`make html` through the site's build server, after an edit to one seed's text or with
+        nothing changed. The server is started, and the site built, by a `make html` after
+        another edit (not timed), whose build leaves the server its keeper; it is stopped at
+        the end. (A revision that had no server: `make html` as it ran, convert then build.)"""
+        if not (self.code / "scripts" / "make_html.py").is_file():
+            if edited:
+                self.edit_one_seed(run + 6000)
+            return self.pipeline()
+        self.edit_one_seed(run + 5000)
+        run_timed([self.make_html_command()], self.code)
+        try:
+            if edited:
+                self.edit_one_seed(run + 6000)
+            return run_timed([self.make_html_command()], self.code)
+        finally:
+            run_timed([self.make_html_command("--stop")], self.code)
+
+    def make_html_command(self, *options: str) -> list[str]:
+        return [self.python, str(self.code / "scripts" / "make_html.py"), str(self.seeds), str(self.content),
+                str(self.output), "-s", str(self.site_settings), "--server", "on", *options]
+
     def devserver_option(self, option: str) -> list[str]:
         """[option] if this version of the devserver has it (`--against` an older revision)."""
         return [option] if option in (self.code / "scripts" / "devserver.py").read_text("utf-8") else []
@@ -396,7 +432,8 @@ class Bench:
 
     def outputs(self, name: str) -> Path | None:
         return {"full": self.output, "edit": self.output, "event": self.output, "nochange": self.output,
-                "devserver": self.output, "saved": self.output, "preview": self.output, "style": self.output,
+                "devserver": self.output, "saved": self.output, "preview": self.output, "html": self.output,
+                "html-nochange": self.output, "style": self.output,
                 "template": self.output,
                 "publish": self.work / "publish-output", "republish": self.work / "publish-output",
                 "pelican": self.work / "plain-output",
@@ -485,7 +522,7 @@ def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, tot
 
 RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("event", "hugo"), ("devserver", "hugo"),
           ("devserver", "edit"), ("saved", "hugo"), ("saved", "devserver"), ("preview", "hugo"), ("preview", "saved"),
-          ("nochange", "hugo"), ("pelican", "hugo"))
+          ("html", "hugo"), ("html", "edit"), ("nochange", "hugo"), ("html-nochange", "hugo"), ("pelican", "hugo"))
 
 
 def format_table(results: list[SizeResult]) -> str:

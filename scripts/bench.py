@@ -32,10 +32,13 @@ examples:
   python scripts/bench.py --sizes 1000 --runs 5 --steps edit,devserver --against HEAD~3
 
 steps: convert (converter alone), full (convert + build from nothing), edit (rebuild after one
-seed changed), event (rebuild after a dated event was added to that seed), nochange (rebuild
-with nothing changed), devserver (the same edit rebuilt by `make devserver`'s warm process, as
-it reports it), saved (the same in `make devserver` with its default options, from the seed's
-save to the new site: what an editor waits), style and template (a rebuild after editing the
+seed changed, each step in a new Python: `make html BUILD_SERVER=off`), event (rebuild after a
+dated event was added to that seed), nochange (rebuild with nothing changed), devserver (the
+same edit rebuilt by `make devserver`'s warm process, as it reports it), saved (the same in
+`make devserver` with its default options, from the seed's save to the new site: what an
+editor waits), preview (the same, to the edited page), html and html-nochange (`make html`
+through the site's build server, started by the `make html` before, after the same edit or
+with nothing changed), style and template (a rebuild after editing the
 theme's stylesheet, or the briefing page's template, in a copy of the theme made for the
 benchmark), publish (`make publish`'s build, with feeds and sitemap, from the converted content
 into an empty folder), republish (`make publish` again after one more seed edit, which `make

@@ -140,14 +140,13 @@ class Server:
             return False
         with requested(request):
             with writing_to(descriptors):
-                status = self.built(request)
-            send(connection, {"status": status})
-            if status == 0 and self.keeper is None:  # the site was current: no build left one
-                self.keeper = self.devserver.keeper_at_start(self.args)  # the client has its answer
+                rebuilt = self.built(request)
+            send(connection, {"status": rebuilt.status})
+            self.finish(rebuilt)
         return True
 
-    def built(self, request: dict) -> int:
-        """One `make html`, reported as the devserver reports a rebuild; its exit status."""
+    def built(self, request: dict):
+        """One `make html`, reported as the devserver reports a rebuild (devserver.Rebuilt)."""
         devserver, args = self.devserver, self.args
         started = time.perf_counter()
         args.convert_options = [str(option) for option in request.get("convert", [])]
@@ -161,10 +160,19 @@ class Server:
         if rebuilt.success:
             print(f"[build server] {devserver.built_report(time.perf_counter() - started, rebuilt.cpu, rebuilt.peak)}",
                   flush=True)
+        return rebuilt
+
+    def finish(self, rebuilt) -> None:
+        """Once the client has its answer: the stamp's record of what the keeper wrote (a build
+        that reads the stamp before it renders the pages, and is correct all the same), the
+        last site's removal (a second or more at 10,000 briefings) and, when the site was
+        current and no build left a keeper, one made by reading the site once more (a build's
+        time, which the next request waits for if it comes sooner)."""
         if rebuilt.then is not None:
-            rebuilt.then()  # before the answer: the next build reads the stamp
-        devserver.remove_old_site(args)
-        return rebuilt.status
+            rebuilt.then()
+        self.devserver.remove_old_site(self.args)
+        if rebuilt.success and self.keeper is None:
+            self.keeper = self.devserver.keeper_at_start(self.args)
 
     def environment(self) -> str:
         """The fingerprint of what the build is made with, but the content (settings values,
