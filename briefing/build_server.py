@@ -80,3 +80,14 @@ def peer(connection: socket.socket) -> tuple[int, int]:
     credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     pid, uid, _ = struct.unpack("3i", credentials)
     return pid, uid
+
+
+def stopped(key: list[str]) -> bool:
+    """Ask the site's server to stop; whether one was listening."""
+    connection = connected(key)
+    if connection is None:
+        return False
+    with connection:
+        send(connection, {"stop": True})
+        receive(connection)
+    return True

@@ -40,12 +40,14 @@ LOOK_EVERY = 10.0  # seconds between two looks at the idle time and the folders 
 SOCKETS: weakref.WeakSet = weakref.WeakSet()  # the server's own: its listener and its connection
 
 
-def close_sockets() -> None:
-    """In every fork of the server (the converter, the build, its keeper): its sockets are not
-    theirs. A keeper that held the listener would keep its name taken after the server ends,
-    and a new server could not listen there."""
+def in_fork() -> None:
+    """In every fork of the server (the converter, the build, its keeper): the server's sockets
+    are not theirs (a keeper that held the listener would keep its name taken after the server
+    ended, and a new server could not listen there), nor is its way of ending on SIGTERM (a
+    build that exited 0 on it would have its half-written site swapped in)."""
     for own in list(SOCKETS):
         own.close()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0  # another server serves this site (two clients started one each)
     listener.listen()
     SOCKETS.add(listener)
-    os.register_at_fork(after_in_child=close_sockets)
+    os.register_at_fork(after_in_child=in_fork)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.default_int_handler)  # a client's Ctrl-C (a background job ignores it)
     import devserver  # noqa: PLC0415  (scripts/devserver.py: the warm process's parts)
@@ -111,6 +113,7 @@ class Server:
         except KeyboardInterrupt:  # a client interrupted: the build it asked for stops, and so does the server
             return 130
         finally:
+            self.listener.close()  # at once: a client that connects now starts a new server
             if self.keeper is not None:
                 self.keeper.close()
 

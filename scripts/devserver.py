@@ -69,6 +69,7 @@ sys.path.insert(0, str(ROOT))
 
 import build  # noqa: E402  (scripts/build.py and convert.py: this script's folder)
 import convert  # noqa: E402
+from briefing.build_server import site_key, stopped  # noqa: E402
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
 from briefing.file_watch import Watcher  # noqa: E402
 from briefing.preview import Keeper  # noqa: E402
@@ -470,6 +471,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"error: cannot serve on {args.bind}:{args.port}: {error}", file=sys.stderr)
         return 2
+    if stopped(site_key(args.seed_dir, args.content_dir, args.output_dir, args.settings, args.pelican_args)):
+        print("[devserver] stopped the build server make html left for this site: the devserver builds it now",
+              flush=True)
     code = None if args.cold else code_signature(args)
     with contextlib.suppress(OSError):  # made by the first build; watched from the start
         args.content_dir.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.build_server import connected, peer, receive, send, site_key  # noqa: E402
+from briefing.build_server import connected, peer, receive, send, site_key, stopped  # noqa: E402
 from briefing.up_to_date import CACHE_DIR, WATCHING_OPTIONS, parse_with_pelican_args  # noqa: E402
 
 SCRIPTS = Path(__file__).resolve().parent
@@ -162,14 +162,10 @@ def interrupt(connection) -> None:
 
 
 def stop(args: argparse.Namespace) -> int:
-    connection = connected(key(args))
-    if connection is None:
+    if stopped(key(args)):
+        print(f"stopped the build server of {args.output_dir}")
+    else:
         print(f"no build server serves {args.output_dir}")
-        return 0
-    with connection:
-        send(connection, {"stop": True})
-        receive(connection)
-    print(f"stopped the build server of {args.output_dir}")
     return 0
 
 

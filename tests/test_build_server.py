@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, built_output
-from test_devserver import eventually, tree
+from test_devserver import base_url, eventually, start, stopped, tree
 from test_preview import EDITED, TEXT_ONLY, edited, seed_folder
 
 from briefing.benchmark import interruptible
@@ -156,6 +156,18 @@ def test_the_server_stops_when_idle_when_asked_and_with_make_clean(workdir):
     clean = build_site(workdir / "seeds", workdir, target="clean")
     assert clean.returncode == 0 and not (workdir / "output").exists()
     assert eventually(lambda: not servers(workdir), timeout=30), "make clean left the server running"
+
+
+def test_make_devserver_takes_over_from_the_build_server_of_its_site(workdir):
+    assert make_html(workdir).returncode == 0 and server_pid(workdir) is not None
+    process, lines = start(workdir, workdir / "seeds")
+    seen: list[str] = []
+    try:
+        base_url(lines, seen)
+    finally:
+        stopped(process, lines, seen)
+    assert "[devserver] stopped the build server make html left for this site" in "".join(seen)
+    assert server_pid(workdir) is None
 
 
 def test_without_a_server_make_html_leaves_no_process_behind(workdir):
