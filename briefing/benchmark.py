@@ -56,6 +56,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .build_server import ready, site_key
 from .corpus import write_corpus
 from .hugo_baseline import export_site
 from .progress import STATIC_ONLY, SERVER_WROTE, read_built_report, read_taken_report
@@ -389,7 +390,10 @@ class Bench:
         """`make html` through the site's build server, after an edit to one seed's text or with
         nothing changed. The server is started, and the site built, by a `make html` after
         another edit (not timed), whose build leaves the server its keeper; it is stopped at
-        the end. (A revision that had no server: `make html` as it ran, convert then build.)"""
+        the end. The edit is made once the server has finished what it did after answering
+        that `make html` (the stamp's record, the last site's removal: an editor takes longer
+        to make an edit). (A revision that had no server: `make html` as it ran, convert then
+        build.)"""
         if not (self.code / "scripts" / "make_html.py").is_file():
             if edited:
                 self.edit_one_seed(run + 6000)
@@ -397,6 +401,7 @@ class Bench:
         self.edit_one_seed(run + 5000)
         run_timed([self.make_html_command()], self.code)
         try:
+            ready(site_key(self.seeds, self.content, self.output, self.site_settings, [], self.code))
             if edited:
                 self.edit_one_seed(run + 6000)
             return run_timed([self.make_html_command()], self.code)

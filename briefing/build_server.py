@@ -8,7 +8,9 @@ one `make html`: the client sends a request (a line of JSON: the converter's opt
 working folder, the environment) with its standard output and error, whose descriptors the
 server writes the build's output to, as if the client had run it; the server answers with a
 line of JSON: {"status": the exit status}, or {"restart": why} when it cannot build this site
-any more (its code changed) and has stopped listening. {"stop": true} asks it to end.
+any more (its code changed) and has stopped listening. {"stop": true} asks it to end;
+{"ping": true} is answered {"ready": true} once the server has finished what it was doing
+(the benchmark waits so).
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ MAX_MESSAGE = 1 << 20  # a request holds the environment: a few KB
 
 
 def site_key(seed_dir: Path, content_dir: Path, output_dir: Path, settings: Path,
-             pelican_args: list[str]) -> list[str]:
-    """What a build server is for: its site, and the code and Python that build it."""
-    return [str(ROOT), sys.executable, str(os.getuid()), *(str(path.resolve()) for path in
+             pelican_args: list[str], code: Path = ROOT) -> list[str]:
+    """What a build server is for: its site, and the code (this folder's, or the benchmark's
+    copy of another revision's) and the Python that build it."""
+    return [str(code), sys.executable, str(os.getuid()), *(str(path.resolve()) for path in
             (seed_dir, content_dir, output_dir, settings)), *pelican_args]
 
 
@@ -80,6 +83,16 @@ def peer(connection: socket.socket) -> tuple[int, int]:
     credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     pid, uid, _ = struct.unpack("3i", credentials)
     return pid, uid
+
+
+def ready(key: list[str]) -> bool:
+    """Wait until the site's server has finished what it was doing; whether one is listening."""
+    connection = connected(key)
+    if connection is None:
+        return False
+    with connection:
+        send(connection, {"ping": True})
+        return receive(connection)[0] == {"ready": True}
 
 
 def stopped(key: list[str]) -> bool:

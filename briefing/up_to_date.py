@@ -341,8 +341,14 @@ class BuildInputs:
 
 
 class BuildStamp(BuildInputs):
-    def __init__(self, input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str]):
-        super().__init__(input_dir, settings, pelican_args)
+    def __init__(self, input_dir: Path, output_dir: Path, settings: Path, pelican_args: list[str],
+                 inputs: BuildInputs | None = None):
+        """`inputs`: the same inputs, fingerprinted already (make devserver's, taken while the
+        keeper looked at the files)."""
+        if inputs is None:
+            super().__init__(input_dir, settings, pelican_args)
+        else:
+            vars(self).update(vars(inputs))
         self.path = output_records(input_dir, output_dir) / "stamp.json"
         self.output_dir = output_dir
         self.recorded = self.read()

@@ -87,15 +87,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 class Server:
+    """One site's server: its listener, the devserver's parts it builds with, the last build's
+    keeper."""
+
     def __init__(self, args: argparse.Namespace, listener: socket.socket, devserver):
         self.args, self.listener, self.devserver = args, listener, devserver
+        self.code = devserver.code_signature(args)  # of the code it imports (a change meanwhile counts)
         self.keeper = None  # the last build's (plugins/preview)
         self.kept_in: tuple[str, str] | None = None  # the environment and theme it was built with
 
     def serve(self) -> int:
-        devserver = self.devserver
-        devserver.warm_up(self.args)
-        self.code = devserver.code_signature(self.args)
+        self.devserver.warm_up(self.args)
         self.listener.settimeout(min(LOOK_EVERY, self.args.idle))
         last = time.monotonic()
         try:
@@ -127,12 +129,14 @@ class Server:
         if peer(connection)[1] != os.getuid():
             return True
         request, descriptors = receive(connection, 2)
-        if request is None or request.get("stop") or len(descriptors) != 2:
+        if request is None or request.get("stop") or request.get("ping") or len(descriptors) != 2:
             for descriptor in descriptors:
                 os.close(descriptor)
             if request is not None and request.get("stop"):
                 send(connection, {"stopped": True})
                 return False
+            if request is not None and request.get("ping"):
+                send(connection, {"ready": True})
             return True
         if self.devserver.code_signature(self.args) != self.code:  # its imports are out of date
             self.listener.close()  # before the answer: the client starts a new server at once

@@ -75,8 +75,8 @@ from briefing.file_watch import Watcher  # noqa: E402
 from briefing.preview import Keeper  # noqa: E402
 from briefing.progress import built_report  # noqa: E402
 from briefing.up_to_date import (  # noqa: E402
-    CACHE_DIR, PACKAGE, BuildInputs, BuildStamp, files_signature, files_under, override_folders, parse_with_pelican_args,
-    plugin_folders, read_settings, record_preview, settings_folders)
+    CACHE_DIR, PACKAGE, BuildInputs, BuildStamp, files_signature, files_under, override_folders,
+    parse_with_pelican_args, plugin_folders, read_settings, record_preview, settings_folders)
 
 GENERATED = frozenset({CACHE_DIR.name, BRIEFINGS_DIR, SOURCES_DIR})  # the converter's, in CONTENTDIR
 
@@ -260,20 +260,22 @@ def rebuild(args: argparse.Namespace, keeper: Keeper | None, started: float) -> 
             return Rebuilt(0, cpu + answer.get("cpu", 0.0), max(peak, answer.get("megabytes", 0)), keeper, record)
         if record is not None:
             record()  # before the build, which takes the pages the preview did not write from the site
-        if answer.get("unchanged") and site_is_current(args):
+        if answer.get("current"):
             return Rebuilt(0, cpu, peak, keeper)
         keeper.close()  # it ends before the build starts: the two never hold a site's memory at once
     status, usage, keeper = kept_build(args)
     return Rebuilt(status, cpu + usage[0], max(peak, usage[1]), keeper)
 
 
-def site_is_current(args: argparse.Namespace) -> bool:
+def site_is_current(args: argparse.Namespace, inputs: BuildInputs) -> bool:
     """Whether the site is what a build would make (then say so, as the build does): the
     keeper found no content file changed, but the theme, the settings or the site's own files
-    may have."""
-    if not BuildStamp(args.content_dir, args.output_dir.resolve(), args.settings, args.pelican_args).site_is_current():
+    may have. `inputs`: their fingerprint, taken while the keeper looked (a file changed since
+    is seen by the next round)."""
+    output_dir = args.output_dir.resolve()
+    if not BuildStamp(args.content_dir, output_dir, args.settings, args.pelican_args, inputs).site_is_current():
         return False
-    print(build.up_to_date_message(args.output_dir.resolve()), flush=True)
+    print(build.up_to_date_message(output_dir), flush=True)
     return True
 
 
@@ -329,7 +331,9 @@ def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> tuple
     answer = {"reason": asking} if asking else keeper.answer()
     written = answer.get("written")
     if not written:
-        if not answer.get("unchanged"):
+        if answer.get("unchanged"):  # then "current": whether a build would find the site current too
+            answer["current"] = site_is_current(args, inputs)
+        else:
             print(f"[{args.name}] no preview: {answer.get('reason')}", flush=True)
         return answer, None
     pages = ", ".join(name for name in written if name.endswith(".html"))

@@ -104,8 +104,13 @@ def through_server(args: argparse.Namespace) -> int | None:
                 return None
             sys.stdout.flush()
             sys.stderr.flush()
-            send(connection, {"convert": convert_options(args), "cwd": os.getcwd(),
-                              "environment": dict(os.environ)}, [1, 2])
+            try:
+                send(connection, {"convert": convert_options(args), "cwd": os.getcwd(),
+                                  "environment": dict(os.environ)}, [1, 2])
+            except OSError as error:  # standard output or error closed, say
+                print(f"warning: cannot ask the build server ({error.strerror}): building without it",
+                      file=sys.stderr)
+                return None
             try:
                 answer = receive(connection)[0]
             except KeyboardInterrupt:

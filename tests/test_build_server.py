@@ -121,7 +121,8 @@ def test_a_request_is_built_in_its_own_environment(workdir, tmp_path_factory):
     cold = tmp_path_factory.mktemp("cold")
     shutil.copytree(workdir / "seeds", cold / "seeds")
     shutil.copytree(ROOT / "content" / "pages", cold / "content" / "pages")
-    assert script(cold, "--server", "off", settings=settings, env={"SITEURL": "https://two.example.org"}).returncode == 0
+    built = script(cold, "--server", "off", settings=settings, env={"SITEURL": "https://two.example.org"})
+    assert built.returncode == 0, built.stdout + built.stderr
     assert tree(workdir / "output") == tree(cold / "output")
 
 
