@@ -133,22 +133,22 @@ class Server:
             for descriptor in descriptors:
                 os.close(descriptor)
             if request is not None and request.get("stop"):
-                send(connection, {"stopped": True})
+                reply(connection, {"stopped": True})
                 return False
             if request is not None and request.get("ping"):
-                send(connection, {"ready": True})
+                reply(connection, {"ready": True})
             return True
         if self.devserver.code_signature(self.args) != self.code:  # its imports are out of date
             self.listener.close()  # before the answer: the client starts a new server at once
             for descriptor in descriptors:
                 os.close(descriptor)
-            send(connection, {"restart": "the code it imported (converter, plugins, scripts, settings, "
+            reply(connection, {"restart": "the code it imported (converter, plugins, scripts, settings, "
                                          "packages) changed"})
             return False
         with requested(request):
             with writing_to(descriptors):
                 rebuilt = self.built(request)
-            send(connection, {"status": rebuilt.status})
+            reply(connection, {"status": rebuilt.status})
             self.finish(rebuilt)
         return True
 
@@ -187,6 +187,12 @@ class Server:
         from briefing.up_to_date import environment_fingerprint  # noqa: PLC0415
 
         return environment_fingerprint(self.args.settings, self.args.pelican_args)
+
+
+def reply(connection: socket.socket, message: dict) -> None:
+    """Answer the client, if it is still there (it may have been killed meanwhile)."""
+    with contextlib.suppress(OSError):
+        send(connection, message)
 
 
 @contextlib.contextmanager

@@ -179,16 +179,34 @@ def test_without_a_server_make_html_leaves_no_process_behind(workdir):
     assert servers(workdir) == [] and server_pid(workdir) is None
 
 
-def test_ctrl_c_stops_the_build_and_its_server(workdir):
+def building(workdir: Path) -> tuple[subprocess.Popen, list[str]]:
+    """scripts/make_html.py through a new server, once the server's round has begun (the
+    converter has reported); what it printed so far."""
     client = subprocess.Popen([sys.executable, str(MAKE_HTML), str(workdir / "seeds"), str(workdir / "content"),
                                str(workdir / "output"), "-s", str(ROOT / "pelicanconf.py"), "--server", "on"],
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               start_new_session=True, preexec_fn=interruptible)
     printed = []
-    for line in client.stdout:  # the server's round has begun once the converter reports
+    for line in client.stdout:
         printed.append(line)
         if "5 seeds:" in line:
             break
+    return client, printed
+
+
+def test_a_client_killed_while_the_server_builds_leaves_it_serving(workdir):
+    client, _ = building(workdir)
+    pid = server_pid(workdir)
+    client.kill()
+    client.wait(timeout=30)
+    client.stdout.close()
+    again = script(workdir, "--server", "on")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert server_pid(workdir) == pid and "starting one" not in again.stdout
+
+
+def test_ctrl_c_stops_the_build_and_its_server(workdir):
+    client, printed = building(workdir)
     client.send_signal(signal.SIGINT)
     assert client.wait(timeout=60) == 130, "".join(printed) + client.stdout.read()
     assert eventually(lambda: not servers(workdir), timeout=30), "the server and its build outlived Ctrl-C"

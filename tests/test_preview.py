@@ -271,6 +271,29 @@ def test_the_devserver_finishes_a_text_edit_without_a_build_and_its_keepers_end_
     assert eventually(lambda: not any(alive(pid) for pid in copies), timeout=10), "a process outlived the devserver"
 
 
+def test_a_round_that_changed_no_content_file_keeps_the_keeper(tmp_path):
+    """A seed saved again as it was is converted again, into the same briefing: the build
+    would find the site current, so none runs, and the keeper stays for the next text edit."""
+    seeds = seed_folder(tmp_path)
+    process, lines = start(tmp_path, seeds)
+    seen: list[str] = []
+    try:
+        base_url(lines, seen)
+        keeper = keepers(tmp_path, process.pid)
+        seed = sorted(seeds.glob("*.txt"))[2]
+        seed.write_bytes(seed.read_bytes())
+        assert eventually(lambda: builds_done(lines, seen, 2)), "".join(seen)
+        done = len(seen)
+        seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
+        assert eventually(lambda: builds_done(lines, seen, 3)), "".join(seen)
+        assert keepers(tmp_path, process.pid) == keeper, "a build ran: another keeper waits"
+    finally:
+        stopped(process, lines, seen)
+    unchanged, text_edit = "".join(seen[:done]), "".join(seen[done:])
+    assert "nothing changed since the last build" in unchanged and "no preview" not in unchanged
+    assert f"[devserver] previewed briefings/{EDITED}.html in " in text_edit, text_edit
+
+
 def keepers(workdir: Path, devserver_pid: int) -> list[int]:
     """The devserver's keepers: its copies whose parent is none of them (a keeper's, a build
     that ended)."""
