@@ -59,7 +59,7 @@ from pathlib import Path
 from .build_server import ready, site_key
 from .corpus import write_corpus
 from .hugo_baseline import export_site
-from .progress import STATIC_ONLY, SERVER_WROTE, read_built_report, read_taken_report
+from .progress import SERVER, SERVER_WROTE, STATIC_ONLY, read_built_report, read_taken_report
 from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,8 +161,8 @@ def run_timed(commands: list[list[str]], cwd: Path = ROOT, env: dict | None = No
             printed = stdout.read().decode("utf-8", "replace")
             said = pages_rendered(printed)
             rendered = rendered if said is None else said
-            served = next((read_built_report(line) for line in printed.splitlines()
-                           if line.startswith("[build server] built in")), None)
+            served = next((report for line in printed.splitlines()
+                           if line.startswith(SERVER) and (report := read_built_report(line))), None)
         peak_kb = max(peak_kb, usage.ru_maxrss, served[2] * 1024 if served else 0)
         cpu += usage.ru_utime + usage.ru_stime + (served[1] if served else 0.0)
         if process.returncode != 0:

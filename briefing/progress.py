@@ -25,7 +25,8 @@ EVERY = 5.0  # seconds between two lines; a job shorter than this prints none
 BUILT = re.compile(r"built in ([\d.]+) s \(CPU ([\d.]+) s, largest process (\d+) MB\)")
 TAKEN = re.compile(r"([\d,]+) of ([\d,]+) pages unchanged since the last build")
 STATIC_ONLY = "only the theme's static files changed"
-SERVER_WROTE = "[build server] wrote "  # then the pages its keeper wrote (scripts/build_server.py)
+SERVER = "[build server]"  # how scripts/build_server.py's lines start
+SERVER_WROTE = f"{SERVER} wrote "  # then the pages its keeper wrote
 
 
 def built_report(seconds: float, cpu: float, megabytes: float) -> str:

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The build server `make html` starts (scripts/make_html.py): a warm process that keeps a site's last
-build, so that the next `make html` finishes in a fraction of the time.
+"""The build server `make html` starts (scripts/make_html.py): a warm process that keeps a
+site's last build, so that the next `make html` finishes in a fraction of the time.
 
 It does what `make devserver` does between two edits, without serving or watching: it imports
 the converter, Pelican and the plugins once, and runs each `make html` (the converter, then
@@ -8,14 +8,16 @@ the build) in forks of itself. A build leaves a keeper (plugins/preview), which 
 next edit to a briefing's text without a build; with nothing changed, neither the build nor
 the keeper has anything to do. Any other change is built as `make html` builds it, warm. The
 output goes where the client's goes: the client hands the server its standard output and
-error (briefing/build_server.py).
+error (briefing/build_server.py). Started on a site already built, it reads the site once
+more after its first answer, to have a keeper, as the devserver does at its start.
 
 It builds the site of its arguments only, with the environment (SITEURL …) and working folder
 of each request; it drops its keeper when the environment's fingerprint or the theme's files
 change, and stops, for the client to start a new one, when the code it imported changes (the
 converter, the plugins, the scripts, the settings files, the installed packages). It stops
-after --idle seconds without a request, when its seed or content folder is deleted, on
-SIGTERM, and when a client is interrupted (Ctrl-C) while it builds.
+after --idle seconds without a request, when its seed or content folder is deleted, when asked
+(`make stop`, `make clean`, `make devserver` on the same site), on SIGTERM, and when a client
+is interrupted (Ctrl-C) while it builds.
 
 Example (scripts/make_html.py starts it so; its output outside the builds goes to its log):
     python scripts/build_server.py seeds content output -s pelicanconf.py --idle 1800
@@ -34,7 +36,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.build_server import address, peer, receive, send, site_key  # noqa: E402
-from briefing.up_to_date import parse_with_pelican_args  # noqa: E402
+from briefing.progress import SERVER, built_report  # noqa: E402
+from briefing.up_to_date import environment_fingerprint, parse_with_pelican_args  # noqa: E402
 
 LOOK_EVERY = 10.0  # seconds between two looks at the idle time and the folders while no request comes
 SOCKETS: weakref.WeakSet = weakref.WeakSet()  # the server's own: its listener and its connection
@@ -61,7 +64,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("-s", "--settings", type=Path, required=True, help="pelicanconf.py")
     parser.add_argument("--idle", type=float, default=1800.0,
                         help="seconds without a request after which it stops (default: 1800)")
-    parser.set_defaults(name="build server", wrote="wrote", cold=False, preview=True, convert_options=[])
+    parser.set_defaults(name=SERVER.strip("[]"), wrote="wrote", cold=False, preview=True, convert_options=[])
     args = parse_with_pelican_args(parser, argv)
     for name in ("seed_dir", "content_dir", "output_dir", "settings"):
         setattr(args, name, getattr(args, name).resolve())  # a request may change the working folder
@@ -165,14 +168,12 @@ class Server:
         rebuilt = devserver.rebuild(args, self.keeper, started)
         self.keeper = rebuilt.keeper
         if rebuilt.success:
-            print(f"[build server] {devserver.built_report(time.perf_counter() - started, rebuilt.cpu, rebuilt.peak)}",
-                  flush=True)
+            print(f"{SERVER} {built_report(time.perf_counter() - started, rebuilt.cpu, rebuilt.peak)}", flush=True)
         return rebuilt
 
     def finish(self, rebuilt) -> None:
-        """Once the client has its answer: the stamp's record of what the keeper wrote (a build
-        that reads the stamp before it renders the pages, and is correct all the same), the
-        last site's removal (a second or more at 10,000 briefings) and, when the site was
+        """Once the client has its answer: the stamp's record of what the keeper wrote (until it
+        is made, a build would run: slower, and the same site), the last site's removal (a second or more at 10,000 briefings) and, when the site was
         current and no build left a keeper, one made by reading the site once more (a build's
         time, which the next request waits for if it comes sooner)."""
         if rebuilt.then is not None:
@@ -184,8 +185,6 @@ class Server:
     def environment(self) -> str:
         """The fingerprint of what the build is made with, but the content (settings values,
         read in this request's environment; theme; plugins; packages)."""
-        from briefing.up_to_date import environment_fingerprint  # noqa: PLC0415
-
         return environment_fingerprint(self.args.settings, self.args.pelican_args)
 
 
