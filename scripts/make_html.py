@@ -4,9 +4,10 @@
 Through the site's build server (scripts/build_server.py) when it can: the first `make html`
 starts one, which builds the site and keeps the build; the next `make html` asks it, and an edit
 to a briefing's text is then finished in a fraction of a second, without a build. The output,
-the exit status and the site are those of `make html` without it. The server holds as much
-memory as a build (about 90 MB at 1,000 briefings, 400 MB at 10,000) until it has had no request
-for --server-idle seconds (default: 1800); `--stop` ends it at once (`make stop`, `make clean`).
+the exit status and the site are those of `make html` without it. The server holds a build's
+memory (about 130 MB at 1,000 briefings, 420 MB at 10,000, in two processes) until it has had no
+request for --server-idle seconds (default: 1800); `--stop` ends it at once (`make stop`,
+`make clean`).
 `--server off` (`make html BUILD_SERVER=off`) builds without one, each step in a new Python;
 `auto`, the default, does too when the CI variable is set (a one-off build) or when Pelican's
 options make it serve or watch (--listen, --autoreload).
@@ -49,12 +50,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="a server this run starts stops after this long without a request "
                              "(default: 1800)")
     parser.add_argument("--stop", action="store_true", help="stop the site's build server, and build nothing")
-    converter = parser.add_argument_group("the converter's options (scripts/convert.py)")
-    converter.add_argument("--strict", action="store_true")
+    converter = parser.add_argument_group("the converter's options (scripts/convert.py --help)")
+    converter.add_argument("--strict", action="store_true", help="fail if any seed was skipped or gave a warning")
     edits = converter.add_mutually_exclusive_group()
-    edits.add_argument("--keep-edits", action="store_true")
-    edits.add_argument("--overwrite-edits", action="store_true")
-    converter.add_argument("-q", "--quiet", action="store_true")
+    edits.add_argument("--keep-edits", action="store_true", help="leave generated files edited by hand as they are")
+    edits.add_argument("--overwrite-edits", action="store_true", help="replace generated files edited by hand")
+    converter.add_argument("-q", "--quiet", action="store_true", help="print only unreadable seeds and the summary")
     return parse_with_pelican_args(parser, argv)
 
 
