@@ -6,9 +6,10 @@ in Linux's abstract namespace (no file to leave behind), named after all of thos
 user's id, so that each site has its own and no two servers build one site. A connection is
 one `make html`: the client sends a request (a line of JSON: the converter's options, the
 working folder, the environment) with its standard output and error, whose descriptors the
-server writes the build's output to, as if the client had run it; the server answers with a
-line of JSON: {"status": the exit status}, or {"restart": why} when it cannot build this site
-any more (its code changed) and has stopped listening. {"stop": true} asks it to end;
+server writes the build's output to, as if the client had run it; the server says
+{"started": true} when it starts on the request (a client that does not hear it at once says
+that it waits), then answers with a line of JSON: {"status": the exit status}, or {"restart":
+why} when it cannot build this site any more (its code changed) and has stopped listening. {"stop": true} asks it to end;
 {"ping": true} is answered {"ready": true} once the server has finished what it was doing
 (the benchmark waits so).
 """
@@ -75,6 +76,30 @@ def receive(connection: socket.socket, descriptors: int = 0) -> tuple[dict | Non
     except ValueError:
         message = None
     return (message if isinstance(message, dict) else None), received
+
+
+def final_answer(connection: socket.socket) -> dict | None:
+    """The server's last message on a request ({"status": …} or {"restart": …}), past the
+    ones before it; None if the connection ends first."""
+    buffer = b""
+    while True:
+        while b"\n" not in buffer:
+            try:
+                chunk = connection.recv(65536)
+            except OSError:  # the other end is gone
+                return None
+            if not chunk:
+                return None
+            buffer += chunk
+        line, buffer = buffer.split(b"\n", 1)
+        try:
+            message = json.loads(line.decode("utf-8", "surrogateescape"))
+        except ValueError:
+            return None
+        if not isinstance(message, dict):
+            return None
+        if "status" in message or "restart" in message:
+            return message
 
 
 def peer(connection: socket.socket) -> tuple[int, int]:

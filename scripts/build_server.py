@@ -148,6 +148,7 @@ class Server:
             reply(connection, {"restart": "the code it imported (converter, plugins, scripts, settings, "
                                          "packages) changed"})
             return False
+        reply(connection, {"started": True})
         with requested(request):
             with writing_to(descriptors):
                 rebuilt = self.built(request)

@@ -19,6 +19,7 @@ Example:
 
 import argparse
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -27,12 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.build_server import connected, peer, receive, send, site_key, stopped  # noqa: E402
+from briefing.build_server import connected, final_answer, peer, send, site_key, stopped  # noqa: E402
 from briefing.up_to_date import CACHE_DIR, WATCHING_OPTIONS, parse_with_pelican_args  # noqa: E402
 
 SCRIPTS = Path(__file__).resolve().parent
 SERVER_LOG = CACHE_DIR / "build-server.log"  # in the content folder: what the server says outside builds
 START_TIMEOUT = 30.0  # seconds for a new server to listen
+BUSY_AFTER = 1.0  # seconds without the server's word that it started on the request: say that it waits
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -113,7 +115,10 @@ def through_server(args: argparse.Namespace) -> int | None:
                       file=sys.stderr)
                 return None
             try:
-                answer = receive(connection)[0]
+                if not select.select([connection], [], [], BUSY_AFTER)[0]:  # no word that it started
+                    print("[build server] busy with earlier work (another make html, or reading the site "
+                          "once more after it started): waiting", flush=True)
+                answer = final_answer(connection)
             except KeyboardInterrupt:
                 interrupt(connection)
                 return 130

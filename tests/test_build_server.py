@@ -4,19 +4,22 @@ finished without a build; a server that stops when asked, when idle, when interr
 starts again when its code changes."""
 
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, built_output
-from test_devserver import base_url, eventually, start, stopped, tree
+from test_devserver import base_url, eventually, start, started, stopped, tree
 from test_preview import EDITED, TEXT_ONLY, edited, seed_folder
 
 from briefing.benchmark import interruptible
 from briefing.build_server import connected, peer, site_key
+from briefing.lock import content_lock
 
 MAKE_HTML = ROOT / "scripts" / "make_html.py"
 
@@ -179,34 +182,61 @@ def test_without_a_server_make_html_leaves_no_process_behind(workdir):
     assert servers(workdir) == [] and server_pid(workdir) is None
 
 
+def client(workdir: Path) -> tuple[subprocess.Popen, queue.Queue]:
+    """scripts/make_html.py through the site's server, running; a queue of the lines it prints
+    (its errors too)."""
+    return started([sys.executable, str(MAKE_HTML), str(workdir / "seeds"), str(workdir / "content"),
+                    str(workdir / "output"), "-s", str(ROOT / "pelicanconf.py"), "--server", "on"])
+
+
+def printed_until(lines: queue.Queue, text: str, timeout: float = 120) -> list[str]:
+    """The lines printed up to the first that holds `text`."""
+    printed: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            printed.append(lines.get(timeout=1))
+        except queue.Empty:
+            continue
+        if text in printed[-1]:
+            return printed
+    raise AssertionError(f"never printed {text!r}:\n" + "".join(printed))
+
+
 def building(workdir: Path) -> tuple[subprocess.Popen, list[str]]:
     """scripts/make_html.py through a new server, once the server's round has begun (the
     converter has reported); what it printed so far."""
-    client = subprocess.Popen([sys.executable, str(MAKE_HTML), str(workdir / "seeds"), str(workdir / "content"),
-                               str(workdir / "output"), "-s", str(ROOT / "pelicanconf.py"), "--server", "on"],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              start_new_session=True, preexec_fn=interruptible)
-    printed = []
-    for line in client.stdout:
-        printed.append(line)
-        if "5 seeds:" in line:
-            break
-    return client, printed
+    process, lines = client(workdir)
+    return process, printed_until(lines, "5 seeds:")
+
+
+def test_a_make_html_that_waits_for_its_server_says_so(workdir):
+    assert script(workdir, "--server", "on").returncode == 0
+    with content_lock(workdir / "content", "test"):  # the server's next converter waits for it
+        first, first_lines = client(workdir)
+        printed_until(first_lines, "another conversion or build", timeout=30)
+        second, second_lines = client(workdir)
+        printed_until(second_lines, "[build server] busy with earlier work", timeout=30)
+    assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
+    assert "nothing changed since the last build" in "".join(printed_until(second_lines, "[build server] built in"))
+    third, third_lines = client(workdir)
+    assert not any("busy" in line for line in printed_until(third_lines, "[build server] built in")), \
+        "a make html to an idle server said that it waits"
+    assert third.wait(timeout=60) == 0
 
 
 def test_a_client_killed_while_the_server_builds_leaves_it_serving(workdir):
-    client, _ = building(workdir)
+    process, _ = building(workdir)
     pid = server_pid(workdir)
-    client.kill()
-    client.wait(timeout=30)
-    client.stdout.close()
+    process.kill()
+    process.wait(timeout=30)
     again = script(workdir, "--server", "on")
     assert again.returncode == 0, again.stdout + again.stderr
     assert server_pid(workdir) == pid and "starting one" not in again.stdout
 
 
 def test_ctrl_c_stops_the_build_and_its_server(workdir):
-    client, printed = building(workdir)
-    client.send_signal(signal.SIGINT)
-    assert client.wait(timeout=60) == 130, "".join(printed) + client.stdout.read()
+    process, printed = building(workdir)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 130, "".join(printed)
     assert eventually(lambda: not servers(workdir), timeout=30), "the server and its build outlived Ctrl-C"
