@@ -50,9 +50,9 @@ def servers(workdir: Path) -> list[int]:
     return found
 
 
-def make_html(workdir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def make_html(workdir: Path) -> subprocess.CompletedProcess:
     """`make html` with its build server, as a user runs it (the tests' default is none)."""
-    return build_site(workdir / "seeds", workdir, "BUILD_SERVER=on", *extra, env=env)
+    return build_site(workdir / "seeds", workdir, "BUILD_SERVER=on")
 
 
 def script(workdir: Path, *options: str, settings: Path = ROOT / "pelicanconf.py", env: dict | None = None):
