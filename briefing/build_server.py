@@ -16,6 +16,7 @@ why} when it cannot build this site any more (its code changed) and has stopped 
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -26,6 +27,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_MESSAGE = 1 << 20  # a request holds the environment: a few KB
+
+
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """The site on a command line (make devserver's, make html's, the server's): its seed,
+    content and output folders and its settings file."""
+    parser.add_argument("seed_dir", metavar="SEEDDIR", type=Path, help="folder of seed .txt files")
+    parser.add_argument("content_dir", metavar="CONTENTDIR", type=Path, help="Pelican content folder")
+    parser.add_argument("output_dir", metavar="OUTPUTDIR", type=Path, help="where the site goes")
+    parser.add_argument("-s", "--settings", type=Path, required=True, help="pelicanconf.py")
+
+
+def arguments_key(args: argparse.Namespace) -> list[str]:
+    """site_key of a command line's site (add_site_arguments, and Pelican's options)."""
+    return site_key(args.seed_dir, args.content_dir, args.output_dir, args.settings, args.pelican_args)
 
 
 def site_key(seed_dir: Path, content_dir: Path, output_dir: Path, settings: Path,
@@ -78,9 +93,9 @@ def receive(connection: socket.socket, descriptors: int = 0) -> tuple[dict | Non
     return (message if isinstance(message, dict) else None), received
 
 
-def final_answer(connection: socket.socket) -> dict | None:
-    """The server's last message on a request ({"status": …} or {"restart": …}), past the
-    ones before it; None if the connection ends first."""
+def answer(connection: socket.socket, keys: tuple[str, ...]) -> dict | None:
+    """The server's answer: its first message that holds one of `keys` (past {"started":
+    true}); None if the connection ends first."""
     buffer = b""
     while True:
         while b"\n" not in buffer:
@@ -98,7 +113,7 @@ def final_answer(connection: socket.socket) -> dict | None:
             return None
         if not isinstance(message, dict):
             return None
-        if "status" in message or "restart" in message:
+        if any(key in message for key in keys):
             return message
 
 
@@ -112,20 +127,20 @@ def peer(connection: socket.socket) -> tuple[int, int]:
 
 def ready(key: list[str]) -> bool:
     """Wait until the site's server has finished what it was doing; whether one is listening."""
-    connection = connected(key)
-    if connection is None:
-        return False
-    with connection:
-        send(connection, {"ping": True})
-        return receive(connection)[0] == {"ready": True}
+    return asked(key, {"ping": True}, ("ready",)) is not None
 
 
 def stopped(key: list[str]) -> bool:
     """Ask the site's server to stop; whether one was listening."""
+    return asked(key, {"stop": True}, ("stopped",)) is not None
+
+
+def asked(key: list[str], message: dict, keys: tuple[str, ...]) -> dict | None:
+    """Send `message` to the site's server and wait for its answer (`answer`; {} if it ends
+    without one); None when no server listens."""
     connection = connected(key)
     if connection is None:
-        return False
+        return None
     with connection:
-        send(connection, {"stop": True})
-        receive(connection)
-    return True
+        send(connection, message)
+        return answer(connection, keys) or {}

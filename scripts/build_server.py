@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.build_server import address, peer, receive, send, site_key  # noqa: E402
+from briefing.build_server import add_site_arguments, address, arguments_key, peer, receive, send  # noqa: E402
 from briefing.progress import SERVER, built_report  # noqa: E402
 from briefing.up_to_date import environment_fingerprint, parse_with_pelican_args  # noqa: E402
 
@@ -58,10 +58,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description=__doc__.split("\n\n")[0],
         epilog="example: python scripts/build_server.py seeds content output -s pelicanconf.py",
     )
-    parser.add_argument("seed_dir", metavar="SEEDDIR", type=Path, help="folder of seed .txt files")
-    parser.add_argument("content_dir", metavar="CONTENTDIR", type=Path, help="Pelican content folder")
-    parser.add_argument("output_dir", metavar="OUTPUTDIR", type=Path, help="where the site goes")
-    parser.add_argument("-s", "--settings", type=Path, required=True, help="pelicanconf.py")
+    add_site_arguments(parser)
     parser.add_argument("--idle", type=float, default=1800.0,
                         help="seconds without a request after which it stops (default: 1800)")
     parser.set_defaults(name=SERVER.strip("[]"), wrote="wrote", cold=False, preview=True, convert_options=[])
@@ -75,8 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:  # before the imports, so that the client that started it can send its request at once
-        listener.bind(address(site_key(args.seed_dir, args.content_dir, args.output_dir, args.settings,
-                                       args.pelican_args)))
+        listener.bind(address(arguments_key(args)))
     except OSError:
         return 0  # another server serves this site (two clients started one each)
     listener.listen()

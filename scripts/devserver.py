@@ -69,7 +69,7 @@ sys.path.insert(0, str(ROOT))
 
 import build  # noqa: E402  (scripts/build.py and convert.py: this script's folder)
 import convert  # noqa: E402
-from briefing.build_server import site_key, stopped  # noqa: E402
+from briefing.build_server import add_site_arguments, arguments_key, stopped  # noqa: E402
 from briefing.convert import BRIEFINGS_DIR, SOURCES_DIR  # noqa: E402
 from briefing.file_watch import Watcher  # noqa: E402
 from briefing.preview import Keeper  # noqa: E402
@@ -86,10 +86,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description=__doc__.split("\n\n")[0],
         epilog="example: python scripts/devserver.py seeds content output -s pelicanconf.py",
     )
-    parser.add_argument("seed_dir", metavar="SEEDDIR", type=Path, help="folder of seed .txt files")
-    parser.add_argument("content_dir", metavar="CONTENTDIR", type=Path, help="Pelican content folder")
-    parser.add_argument("output_dir", metavar="OUTPUTDIR", type=Path, help="where the site goes")
-    parser.add_argument("-s", "--settings", type=Path, required=True, help="pelicanconf.py")
+    add_site_arguments(parser)
     parser.add_argument("--bind", default="127.0.0.1", help="address to serve on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     parser.add_argument("--interval", type=float, default=1.0,
@@ -475,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"error: cannot serve on {args.bind}:{args.port}: {error}", file=sys.stderr)
         return 2
-    if stopped(site_key(args.seed_dir, args.content_dir, args.output_dir, args.settings, args.pelican_args)):
+    if stopped(arguments_key(args)):
         print("[devserver] stopped the build server make html left for this site: the devserver builds it now",
               flush=True)
     code = None if args.cold else code_signature(args)

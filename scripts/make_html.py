@@ -28,7 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.build_server import connected, final_answer, peer, send, site_key, stopped  # noqa: E402
+from briefing.build_server import (  # noqa: E402
+    add_site_arguments, answer, arguments_key, connected, peer, send, stopped)
 from briefing.up_to_date import CACHE_DIR, WATCHING_OPTIONS, parse_with_pelican_args  # noqa: E402
 
 SCRIPTS = Path(__file__).resolve().parent
@@ -42,10 +43,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description=__doc__.split("\n\n")[0],
         epilog="example: python scripts/make_html.py seeds content output -s pelicanconf.py",
     )
-    parser.add_argument("seed_dir", metavar="SEEDDIR", type=Path, help="folder of seed .txt files")
-    parser.add_argument("content_dir", metavar="CONTENTDIR", type=Path, help="Pelican content folder")
-    parser.add_argument("output_dir", metavar="OUTPUTDIR", type=Path, help="where the site goes")
-    parser.add_argument("-s", "--settings", type=Path, required=True, help="pelicanconf.py")
+    add_site_arguments(parser)
     parser.add_argument("--server", choices=("auto", "on", "off"), default="auto",
                         help="build through the site's build server (default: auto, see above)")
     parser.add_argument("--server-idle", type=float, default=1800.0, metavar="SECONDS",
@@ -65,10 +63,6 @@ def convert_options(args: argparse.Namespace) -> list[str]:
     return [option for option, given in (("--strict", args.strict), ("--keep-edits", args.keep_edits),
                                          ("--overwrite-edits", args.overwrite_edits), ("--quiet", args.quiet))
             if given]
-
-
-def key(args: argparse.Namespace) -> list[str]:
-    return site_key(args.seed_dir, args.content_dir, args.output_dir, args.settings, args.pelican_args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +91,7 @@ def through_server(args: argparse.Namespace) -> int | None:
     """Build through the site's server, starting one if none listens: the exit status, or None
     when no server could build (said why)."""
     for _ in range(2):  # a server whose code changed stops: a new one is started once
-        connection = connected(key(args)) or started(args)
+        connection = connected(arguments_key(args)) or started(args)
         if connection is None:
             return None
         with connection:
@@ -118,17 +112,17 @@ def through_server(args: argparse.Namespace) -> int | None:
                 if not select.select([connection], [], [], BUSY_AFTER)[0]:  # no word that it started
                     print("[build server] busy with earlier work (another make html, or reading the site "
                           "once more after it started): waiting", flush=True)
-                answer = final_answer(connection)
+                reply = answer(connection, ("status", "restart"))
             except KeyboardInterrupt:
                 interrupt(connection)
                 return 130
-        if answer is None:
+        if reply is None:
             print(f"warning: the build server ended without an answer (its log: {log_path(args)}): "
                   "building without it", file=sys.stderr)
             return None
-        if "restart" not in answer:
-            return int(answer.get("status", 1))
-        print(f"[build server] {answer['restart']}: starting a new one", flush=True)
+        if "restart" not in reply:
+            return int(reply.get("status", 1))
+        print(f"[build server] {reply['restart']}: starting a new one", flush=True)
     return None
 
 
@@ -147,9 +141,9 @@ def started(args: argparse.Namespace):
             stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        connection = connected(key(args))
+        connection = connected(arguments_key(args))
         if connection is not None or process.poll() is not None:  # it listens, or another one does
-            connection = connection or connected(key(args))
+            connection = connection or connected(arguments_key(args))
             break
         time.sleep(0.01)
     else:
@@ -173,7 +167,7 @@ def interrupt(connection) -> None:
 
 
 def stop(args: argparse.Namespace) -> int:
-    if stopped(key(args)):
+    if stopped(arguments_key(args)):
         print(f"stopped the build server of {args.output_dir}")
     else:
         print(f"no build server serves {args.output_dir}")

@@ -3,6 +3,7 @@ briefing's text alone changes (its page, its seed copy, the search files), byte 
 site a build writes, so that no build is needed; it says why not for any other change, and
 where the site has feeds it leaves them to the build that follows."""
 
+import contextlib
 import select
 import shutil
 import sys
@@ -244,14 +245,23 @@ def test_a_hand_written_pages_change_is_not_previewed(workdir):
     assert answer["reason"] == f"pages/{about.name} changed, and it is not a briefing"
 
 
-def test_the_devserver_finishes_a_text_edit_without_a_build_and_its_keepers_end_with_it(tmp_path):
+@contextlib.contextmanager
+def devserver_on_the_seeds(tmp_path: Path):
+    """`make devserver` on a copy of the five seeds, once it serves (its first build done), and
+    stopped when the block ends: (its process, the queue of its lines, the lines seen so far,
+    its keepers, the third seed)."""
     seeds = seed_folder(tmp_path)
     process, lines = start(tmp_path, seeds)
     seen: list[str] = []
     try:
         base_url(lines, seen)
-        keeper = keepers(tmp_path, process.pid)
-        seed = sorted(seeds.glob("*.txt"))[2]
+        yield process, lines, seen, keepers(tmp_path, process.pid), sorted(seeds.glob("*.txt"))[2]
+    finally:
+        stopped(process, lines, seen)
+
+
+def test_the_devserver_finishes_a_text_edit_without_a_build_and_its_keepers_end_with_it(tmp_path):
+    with devserver_on_the_seeds(tmp_path) as (process, lines, seen, keeper, seed):
         seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
         assert eventually(lambda: builds_done(lines, seen, 2)), "".join(seen)
         assert keepers(tmp_path, process.pid) == keeper, "no build ran: the same keeper waits"
@@ -261,8 +271,6 @@ def test_the_devserver_finishes_a_text_edit_without_a_build_and_its_keepers_end_
         copies = running_copies(tmp_path)
         assert len(keepers(tmp_path, process.pid)) == 1, "one keeper waits: the last build's"
         assert keepers(tmp_path, process.pid) != keeper
-    finally:
-        stopped(process, lines, seen)
     printed, text_round = "".join(seen), "".join(seen[:done])
     assert text_round.count(f"[devserver] previewed briefings/{EDITED}.html in ") == 1, printed
     assert "nothing is left to build" in text_round and "Done: Processed" not in text_round.split("previewed")[-1]
@@ -274,21 +282,13 @@ def test_the_devserver_finishes_a_text_edit_without_a_build_and_its_keepers_end_
 def test_a_round_that_changed_no_content_file_keeps_the_keeper(tmp_path):
     """A seed saved again as it was is converted again, into the same briefing: the build
     would find the site current, so none runs, and the keeper stays for the next text edit."""
-    seeds = seed_folder(tmp_path)
-    process, lines = start(tmp_path, seeds)
-    seen: list[str] = []
-    try:
-        base_url(lines, seen)
-        keeper = keepers(tmp_path, process.pid)
-        seed = sorted(seeds.glob("*.txt"))[2]
+    with devserver_on_the_seeds(tmp_path) as (process, lines, seen, keeper, seed):
         seed.write_bytes(seed.read_bytes())
         assert eventually(lambda: builds_done(lines, seen, 2)), "".join(seen)
         done = len(seen)
         seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
         assert eventually(lambda: builds_done(lines, seen, 3)), "".join(seen)
         assert keepers(tmp_path, process.pid) == keeper, "a build ran: another keeper waits"
-    finally:
-        stopped(process, lines, seen)
     unchanged, text_edit = "".join(seen[:done]), "".join(seen[done:])
     assert "nothing changed since the last build" in unchanged and "no preview" not in unchanged
     assert f"[devserver] previewed briefings/{EDITED}.html in " in text_edit, text_edit
