@@ -417,8 +417,11 @@ def cached_typogrify(original):
 def install_typogrify_cache() -> None:
     try:
         from typogrify import filters  # noqa: PLC0415
+
+        from . import quick_typography  # noqa: PLC0415  (imports typogrify and smartypants)
     except ImportError:
         return
+    quick_typography.install()
     if not hasattr(filters.typogrify, "original"):
         filters.typogrify = cached_typogrify(filters.typogrify)
 

@@ -1,0 +1,96 @@
+"""typogrify with its filters skipped on text they cannot change gives what typogrify gives."""
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import smartypants
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typogrify import filters
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+
+from build_cache import quick_typography  # noqa: E402
+
+TYPOGRIFY = getattr(filters.typogrify, "original", filters.typogrify)  # not build_cache's cache
+
+# Every construct a filter acts on, in and out of tags it must leave alone.
+TEXTS = [
+    '<p>"Jayhawks" & KU fans -- said \'it\'s the \'80s\'... "\'Quoted\' words"</p>',
+    "<p>He said: ``Isn't it?'' . . . `single' \\\"escaped\\\" \\- \\. \\\\ \\`</p>",
+    "<h2>'Tis -- and --- or ... &amp; &#38; &nbsp;&&nbsp;</h2>",
+    "<pre>\"leave\" -- 'this' ...</pre><p>but \"not\" this -- one</p>",
+    "<code>\"x\" -- y</code> <kbd>'k'</kbd> <script>var a = \"b\" -- 1;</script> \"after\"",
+    '<p><a href="/x?a=1&amp;b=\'2\'">A "link" &#8220;with&#8221; entities</a> U.S. D.O.T. NATO\'S</p>',
+    "<p>'</p><p>\"</p><p>a'</p><p>\"a</p><p>&#8211; &#8212; &#8216;&#8217;</p>",
+    "<p>Plain text with nothing to change at all</p>",
+    "",
+]
+
+ATTRIBUTES = [smartypants.Attr.set1 | smartypants.Attr.w, smartypants.Attr.set2, smartypants.Attr.set3,
+              smartypants.Attr.set1 | smartypants.Attr.B | smartypants.Attr.u,
+              smartypants.Attr.set1 | smartypants.Attr.h, smartypants.Attr.set1 | smartypants.Attr.s]
+
+
+@contextmanager
+def attributes(value):
+    saved = smartypants.Attr.default
+    smartypants.Attr.default = value
+    try:
+        yield
+    finally:
+        smartypants.Attr.default = saved
+
+
+@contextmanager
+def unwrapped():
+    """The filters as their libraries define them."""
+    saved = {(module, name): getattr(module, name)
+             for module, functions in quick_typography.NEEDS.items() for name in functions}
+    for (module, name), function in saved.items():
+        setattr(module, name, getattr(function, "original", function))
+    try:
+        yield
+    finally:
+        for (module, name), function in saved.items():
+            setattr(module, name, function)
+
+
+def typogrified(text: str, **options) -> tuple[str, str]:
+    """(typogrify with the quick filters, typogrify as its library has it)."""
+    quick_typography.install()
+    quick = TYPOGRIFY(text, **options)
+    with unwrapped():
+        return quick, TYPOGRIFY(text, **options)
+
+
+@pytest.mark.parametrize("attribute", ATTRIBUTES)
+def test_every_filter_gives_what_typogrify_gives_under_every_smartypants_setting(attribute):
+    with attributes(attribute):
+        for text in TEXTS:
+            quick, slow = typogrified(text)
+            assert quick == slow, text
+
+
+def test_the_filters_are_wrapped_once_and_only_skip_text_they_cannot_change():
+    quick_typography.install()
+    quick_typography.install()
+    convert_quotes = smartypants.convert_quotes
+    assert convert_quotes.original is not None and not hasattr(convert_quotes.original, "original")
+    assert convert_quotes('"a"') == "&#8220;a&#8221;"
+    assert filters.amp("One & two") == 'One <span class="amp">&amp;</span> two'
+
+
+PIECES = ['"', "'", "`", "``", "''", "-", "--", "---", ".", "...", ". . .", "\\", "&", "&amp;", "&#8220;",
+          "&nbsp;", " ", "\n", "a", "Z", "80s", "US", "<p>", "</p>", "<pre>", "</pre>", "<em>", "</em>",
+          '<a href="x">', "</a>", "<code>", "</code>", "<h1>", "</h1>"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join), st.sampled_from(ATTRIBUTES))
+def test_random_markup_gets_what_typogrify_gives(text, attribute):
+    with attributes(attribute):
+        quick, slow = typogrified(text)
+        assert quick == slow
