@@ -6,8 +6,10 @@ from types import SimpleNamespace
 from bs4 import BeautifulSoup
 from conftest import ROOT
 from jinja2 import Environment, FileSystemLoader
+from jinja2.filters import do_striptags
+from markupsafe import Markup
 
-from plugins.theme_helpers.theme_helpers import most_used
+from plugins.theme_helpers.theme_helpers import most_used, striptags
 
 
 def render(template: str, **context) -> BeautifulSoup:
@@ -52,3 +54,11 @@ def test_dashboard_falls_back_to_most_used_tags():
     listed = home.select(".dashboard-tags li")
     assert [li.a.get_text() for li in listed] == ["Kabul", "Quetta"]
     assert listed[0].a["href"] == "./tag/Kabul.html" and "3 briefings" in listed[0].get_text()
+
+
+def test_the_remembered_striptags_gives_what_jinjas_gives_for_every_kind_of_value():
+    values = [Markup('<span class="caps">US</span> envoy&nbsp;in&#8217;s <!-- x --> talks'),
+              "Plain &amp; <b>bold</b>  spaced\ttext", Markup("<em>a</em>"), "<em>a</em>", None, 5, ""]
+    for value in values * 2:  # the second time from what it remembered
+        assert striptags(value) == do_striptags(value)
+        assert type(striptags(value)) is type(do_striptags(value))

@@ -1,5 +1,8 @@
-"""Jinja filters the theme needs and Jinja lacks."""
+"""Jinja filters the theme needs and Jinja lacks, and one of Jinja's remembered."""
 
+from functools import lru_cache
+
+from jinja2.filters import do_striptags
 from pelican import signals
 
 
@@ -13,8 +16,21 @@ def most_used(pairs, limit: int | None = None) -> list:
     return ranked[:limit] if limit else ranked
 
 
+def striptags(value) -> str:
+    """Jinja's `striptags`, each text's result remembered: an event list names a briefing by
+    its title, stripped of typogrify's markup, once for every event it reports (40,000 times
+    at 1,000 briefings, for 1,000 titles)."""
+    return stripped(value.__html__() if hasattr(value, "__html__") else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def stripped(text: str) -> str:
+    return do_striptags(text)
+
+
 def add_filters(generator) -> None:
     generator.env.filters["most_used"] = most_used
+    generator.env.filters["striptags"] = striptags
 
 
 def register() -> None:
