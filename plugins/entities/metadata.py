@@ -151,6 +151,8 @@ def link_first_mentions(content: str, entities: list[dict], href_for) -> str:
         text = html.unescape(match.group("text"))
         chosen = []
         for name, entity in list(pending.items()):
+            if not any(form in text for form in entity["forms"]):
+                continue  # its pattern matches one of these as written: a quicker test first
             found = patterns[name].search(text)
             while found and any(found.start() < e and s < found.end() for s, e, _ in chosen):
                 found = patterns[name].search(text, found.end())
