@@ -4,12 +4,13 @@ every event of its date found, in the same order."""
 import random
 import sys
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
-from chronology.chronology import Event, Source, merge_events, same_event  # noqa: E402
+from chronology.chronology import Event, Source, add_chronology, merge_events, same_event  # noqa: E402
 
 
 def merge_by_comparing_all(events: list[Event]) -> list[Event]:
@@ -55,3 +56,27 @@ def test_the_index_merges_exactly_as_comparing_every_event_of_a_date():
         got = merge_events(random_events(seed))
         assert [d[:2] + d[3:] for d in described(got)] == [d[:2] + d[3:] for d in described(expected)]
         assert sum(len(e.sources) > 1 for e in got) > 10  # merges happened
+
+
+def test_each_briefing_gets_the_events_it_tells_and_its_own_sources_of_each():
+    actors = [SimpleNamespace(name=name, aliases=[], slug=name.lower(), type=kind, events=[])
+              for name, kind in [("Taliban", "organisation"), ("Kabul", "place")]]
+
+    def told(anchor: str, sentence: str) -> dict:
+        return {"iso_date": "2021-08-15", "precision": "day", "sentence": sentence, "planned": False,
+                "anchor": anchor, "expression": "on Sunday", "actors": ["Taliban", "Kabul"]}
+
+    def briefing(slug: str, *events: dict):
+        return SimpleNamespace(slug=slug, date=datetime(2021, 8, 16), date_label="16 August 2021",
+                               title=slug, url=f"briefings/{slug}.html", metadata={"events": list(events)})
+
+    one = briefing("one", told("p-1", "The Taliban took Kabul on Sunday."),
+                   told("p-3", "On Sunday the Taliban were in Kabul."))
+    two = briefing("two", told("p-2", "Kabul fell to the Taliban on Sunday."))
+    add_chronology(SimpleNamespace(articles=[one, two], context={"entities": actors}, settings={}))
+    shared = next(event for event in one.events if len(event.sources) == 2)
+    assert [source.article for source in shared.sources] == [one, two]
+    assert two.events == [shared] and len(one.events) == 2  # its second report is an event of its own
+    assert [s.anchor for s in one.event_sources[shared.id]] == ["p-1"]
+    assert [s.anchor for s in two.event_sources[shared.id]] == ["p-2"]
+    assert all(one.event_sources[event.id][0].article is one for event in one.events)

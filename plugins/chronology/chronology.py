@@ -3,7 +3,8 @@
 Each briefing's `events` metadata (read by plugins/entities) holds dated sentences. Events on the
 same date that share an actor (see `same_event`) are one event told by several briefings, shown
 once with all its sources. The template context gets `events` (newest first) and `timeline`
-(an SVG, as pieces to write in turn); each article gets `events`, each entity its own slice.
+(an SVG, as pieces to write in turn); each article gets `events` and, for each, its own sources
+(`event_sources`, by event id); each entity gets its own slice.
 
 A chronology longer than CHRONOLOGY_ONE_PAGE_MAX events and briefings gets a page per year
 (CHRONOLOGY_YEAR_SAVE_AS), each with its own timeline: the context then also gets
@@ -134,17 +135,20 @@ def merge_events(events: list[Event]) -> list[Event]:
     by date and actor slug), in the order they came, so the cost stays linear."""
     by_date: dict[str, list[Event]] = defaultdict(list)
     by_actor: dict[tuple[str, str], list[int]] = defaultdict(list)  # → positions in by_date
+    tellers: dict[int, set[int]] = {}  # id(event) → the ids of the briefings among its sources
     for event in events:
         group = by_date[event.iso_date]
-        same = first_same(event, group, by_actor)
+        same = first_same(event, group, by_actor, tellers)
         if same is None:
             group.append(event)
+            tellers[id(event)] = {id(source.article) for source in event.sources}
             for actor in event.actors:
                 by_actor[event.iso_date, actor.slug].append(len(group) - 1)
             continue
         other = group[same]
         added = [actor for actor in event.actors if actor not in other.actors]
         other.sources += event.sources
+        tellers[id(other)].update(id(source.article) for source in event.sources)
         other.planned = other.planned and event.planned
         other.actors += added
         for actor in added:
@@ -158,15 +162,16 @@ def merge_events(events: list[Event]) -> list[Event]:
     return merged
 
 
-def first_same(event: Event, group: list[Event], by_actor: dict) -> int | None:
+def first_same(event: Event, group: list[Event], by_actor: dict, tellers: dict) -> int | None:
     """The position of the first event of `group` that `event` is a report of, if any: only
-    events sharing an actor can be (see same_event)."""
+    events sharing an actor can be (see same_event), and not one its briefing tells already
+    (`tellers`: a set, since a much-told event has a thousand sources at 10,000 briefings)."""
     positions = {position for actor in event.actors
                  for position in by_actor.get((event.iso_date, actor.slug), ())}
-    article = event.sources[0].article
+    article = id(event.sources[0].article)
     for position in sorted(positions):
         other = group[position]
-        if same_event(other, event) and all(source.article is not article for source in other.sources):
+        if same_event(other, event) and article not in tellers[id(other)]:
             return position
     return None
 
@@ -179,13 +184,17 @@ def add_chronology(generator) -> None:
             by_name.setdefault(name.casefold(), entity)
     events = merge_events(read_events(generator.articles, by_name))
     for article in generator.articles:
-        article.events = []
+        article.events, article.event_sources = [], {}
     for entity in entities:
         entity.events = []
     for event in reversed(events):  # oldest first on briefing and entity pages
-        for article in event.articles:
-            if event not in article.events:
-                article.events.append(event)
+        for source in event.sources:
+            # A briefing's page quotes its own sources of each event it tells: found here, once,
+            # and not by its page going through every source of the event (a thousand).
+            told = source.article.event_sources.setdefault(event.id, [])
+            if not told:
+                source.article.events.append(event)
+            told.append(source)
         for actor in event.actors:
             actor.events.append(event)
     for article in generator.articles:
