@@ -189,6 +189,37 @@ def test_when_what_a_reader_derives_changed_every_file_is_derived_again_in_a_poo
     assert f"Reading files: {build_cache.POOL_CHUNK} of {len(sources) - 1} (" in capfd.readouterr().out
 
 
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="a process pool needs two cores")
+def test_files_a_pool_worker_failed_on_are_read_by_the_build_and_the_others_come_from_the_pool(
+        tmp_path, monkeypatch, caplog):
+    """A build from nothing reads each file as the pool hands it back; a chunk the pool could
+    not convert is read in the build's own process (which names a file that fails), with a
+    warning, and nothing is lost."""
+    (tmp_path / "briefings").mkdir()
+    sources = [tmp_path / "briefings" / f"b{n:03}.md" for n in range(build_cache.POOL_THRESHOLD + 6)]
+    for n, source in enumerate(sources):
+        source.write_text(f"Title: B{n}\n\nText {n}.\n", "utf-8")
+    failing = str(sources[build_cache.POOL_CHUNK])  # in the second chunk, the last one
+    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    try:
+        build_cache.cache_readers(readers)
+
+        class Failing(memo_reading(readers.reader_classes["md"])):
+            def read(self, source_path):
+                if build_cache.IN_WORKER and source_path == failing:
+                    raise OSError("disk on fire")
+                return super().read(source_path)
+
+        reader = Failing(readers.settings)
+        read = [reader.read(str(source)) for source in sources]
+    finally:
+        build_cache.save_cache(None)
+    assert read == [(f"<P>TEXT {n}.</P>", len(f"<p>Text {n}.</p>")) for n in range(len(sources))]
+    assert reader.derived == len(sources) - build_cache.POOL_CHUNK  # the second chunk's, here
+    assert "not read in the pool (OSError: disk on fire)" in caplog.text
+    assert not list(Path(build_cache.WORKER_FOLDER).parent.glob(Path(build_cache.WORKER_FOLDER).name))
+
+
 def test_the_latest_build_of_each_recent_environment_keeps_its_entries(tmp_path):
     """`make publish` after any number of `make html` builds (another environment: other
     settings, other search entries) finds its entries, and the next `make html` finds its."""

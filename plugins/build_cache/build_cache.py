@@ -13,9 +13,10 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
   (plugins/entities: a rebuild reads each briefing with two lookups);
 - other typogrify results are cached under a hash of their input and options;
 - on a build with many files not yet cached, they are converted in a process pool, one worker
-  per core, before Pelican reads them in order; so are the derivations of every file when the
+  per core, in the order Pelican reads them, and Pelican reads each as soon as the pool hands
+  it back, while the pool converts the next; so are the derivations of every file when the
   first file read finds its Markdown kept but not its derivation (what the derivation reads,
-  code or settings, changed: no file's will be found);
+  code or settings, changed: no file's will be found), before Pelican reads on;
 - while the articles are read, what was read is frozen out of the garbage collector's sight
   every FREEZE_EVERY reads (it is kept for the whole build anyway);
 - the theme's templates, compiled (`templates.py`), under the build environment's fingerprint;
@@ -32,12 +33,14 @@ are two): others are dropped at the end of a build. Delete the folder to start a
 
 from __future__ import annotations
 
+import atexit
 import gc
 import hashlib
 import logging
 import multiprocessing
 import os
 import pickle
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -466,6 +469,8 @@ def caching_reader(base: type) -> type:
             if not CachingReader.warmed:
                 CachingReader.warmed = True
                 warm(self, store)
+            if READING is not None:
+                READING.wait_for(source_path)
             CachingReader.reads += 1
             if FREEZE_EVERY and CachingReader.reads % FREEZE_EVERY == 0:
                 gc.freeze()  # see FREEZE_EVERY; thawed once the articles are read
@@ -550,12 +555,15 @@ def content_files(settings, extensions) -> list[str]:
 
 
 def warm(reader, store: Store) -> None:
-    """Convert the files not yet cached in a process pool (Markdown, what the readers derive,
-    typogrify)."""
+    """Start converting the files not yet cached in a process pool (Markdown, what the readers
+    derive, typogrify), in the order the build reads them: it reads each as soon as the pool
+    hands it back (`READING`), while the pool converts the next ones."""
+    global READING
     files = content_files(reader.settings, reader.file_extensions)
     keys = {reader.cache_key(store, path): path for path in files}
-    read_in_pool(reader, store, [keys[key] for key in store.missing(list(keys))], look_up=False,
-                 saying="they are not in the build cache yet")
+    missing = [keys[key] for key in store.missing(list(keys))]
+    READING = PoolReading.start(reader, store, in_reading_order(missing), look_up=False,
+                                saying="they are not in the build cache yet")
 
 
 def rederive(reader, store: Store, current: str) -> None:
@@ -564,45 +572,124 @@ def rederive(reader, store: Store, current: str) -> None:
     found. Derive the others in a pool too, from their kept Markdown, rather than one by one
     in the build's process."""
     files = content_files(reader.settings, reader.file_extensions)
-    read_in_pool(reader, store, [path for path in files if path != current], look_up=True,
-                 saying="what the readers derive from them changed (code or settings)")
+    reading = PoolReading.start(reader, store, [path for path in files if path != current], look_up=True,
+                                saying="what the readers derive from them changed (code or settings)")
+    if reading is not None:
+        reading.finish()
 
 
-def read_in_pool(reader, store: Store, paths: list[str], look_up: bool, saying: str) -> None:
-    """Read `paths` in a process pool, one worker per core, as the build will, and keep the
-    entries this makes (nothing when there are too few for a pool). With `look_up`, the workers
-    use the entries kept in the cache file; the entries they hand back go into it only once they
-    are all done, so that no write of this build locks them out meanwhile. The build says it
-    (`saying`: why these files), since this is most of a long build's first half."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if len(paths) < POOL_THRESHOLD or (cpus or 1) < 2:
-        return
-    print(f"Reading {len(paths)} files in {cpus} processes: {saying}", flush=True)
-    global WORKER_READER, WORKER_LOOKUP
-    WORKER_READER, WORKER_LOOKUP = reader, store.path if look_up else None
-    context = multiprocessing.get_context("fork")
-    # Small chunks: each worker's results come back a chunk at a time, not all at the end.
-    chunks = [paths[i:i + POOL_CHUNK] for i in range(0, len(paths), POOL_CHUNK)]
-    progress = Progress("Reading files", len(paths))
-    with tempfile.TemporaryFile(prefix="build-cache-pool-") as spool:
-        with context.Pool(cpus) as pool:
-            for results in pool.imap_unordered(convert_chunk, chunks):
-                pickle.dump(results, spool, pickle.HIGHEST_PROTOCOL)
-                progress.advance(POOL_CHUNK)  # files; the smaller last chunk may come first
-        spool.seek(0)
-        for _ in chunks:
-            for key, value in pickle.load(spool):
-                store.add(key, value)  # not marked used: only a build that reads it keeps it
+ARTICLES_GENERATOR = None  # the build's, for the order it reads the files in
+
+
+def note_articles_generator(generator) -> None:
+    global ARTICLES_GENERATOR
+    ARTICLES_GENERATOR = generator
+
+
+def in_reading_order(paths: list[str]) -> list[str]:
+    """`paths` in the order the articles generator reads them (the order of the set its
+    get_files gives, which is the same set each time in one process), other files after them."""
+    generator = ARTICLES_GENERATOR
+    if generator is None:
+        return paths
+    files = generator.get_files(generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"])
+    order = {os.path.abspath(os.path.join(generator.path, name)): number for number, name in enumerate(files)}
+    return sorted(paths, key=lambda path: (order.get(path, len(order)), path))
+
+
+class PoolReading:
+    """Files read in a process pool, one worker per core, as the build will read them, and the
+    cache entries this makes. Chunks of files come back in the order given; a chunk's entries go
+    into the store when the build is about to read one of its files (`wait_for`), so the build
+    reads the first files while the workers convert the next. `finish` takes in the rest and
+    ends the pool. Workers hand a chunk's entries back through a file of their own, not the
+    pool's pipe: the build's process, busy reading, would be slow to empty the pipe, and the
+    workers would wait for it. With `look_up`, the workers use the entries kept in the cache
+    file, and the entries they hand back go into it only at `finish`, so that no write of this
+    build locks them out meanwhile."""
+
+    @classmethod
+    def start(cls, reader, store: Store, paths: list[str], look_up: bool, saying: str) -> PoolReading | None:
+        """None when there are too few files for a pool, or one core. The build says it
+        (`saying`: why these files), since this is most of a long build's first half."""
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        if len(paths) < POOL_THRESHOLD or (cpus or 1) < 2:
+            return None
+        print(f"Reading {len(paths)} files in {cpus} processes: {saying}", flush=True)
+        return cls(reader, store, paths, look_up, cpus)
+
+    def __init__(self, reader, store: Store, paths: list[str], look_up: bool, cpus: int):
+        global WORKER_READER, WORKER_LOOKUP, WORKER_FOLDER
+        self.folder = WORKER_FOLDER = tempfile.mkdtemp(prefix="build-cache-pool-")
+        atexit.register(shutil.rmtree, self.folder, True)  # a build that fails before the end
+        WORKER_READER, WORKER_LOOKUP = reader, store.path if look_up else None
+        self.store = store
+        # Small chunks: the first files are handed back soon after the pool starts.
+        self.chunks = [paths[i:i + POOL_CHUNK] for i in range(0, len(paths), POOL_CHUNK)]
+        self.chunk_of = {path: number for number, chunk in enumerate(self.chunks) for path in chunk}
+        self.taken = 0  # chunks handed back so far
+        self.held: list[str] | None = [] if look_up else None  # their files, with `look_up`
+        self.progress = Progress("Reading files", len(paths))
+        self.pool = multiprocessing.get_context("fork").Pool(cpus)
+        self.results = self.pool.imap(convert_chunk, self.chunks)
+
+    def wait_for(self, path: str) -> None:
+        """Until the entries of `path`'s chunk are in (at once for a file the pool does not read)."""
+        while self.taken <= self.chunk_of.get(path, -1):
+            self.take_next()
+
+    def take_next(self) -> None:
+        try:
+            handed_back = next(self.results)
+        except Exception as error:  # noqa: BLE001  (the build reads these files itself and names the one that fails)
+            log.warning("build_cache: %d files not read in the pool (%s: %s): read in the build's process",
+                        len(self.chunks[self.taken]), type(error).__name__, error)
+            handed_back = None
+        if handed_back and self.held is not None:
+            self.held.append(handed_back)
+        elif handed_back:
+            self.take_in(handed_back)
+        self.progress.advance(len(self.chunks[self.taken]))
+        self.taken += 1
+
+    def take_in(self, handed_back: str) -> None:
+        with open(handed_back, "rb") as file:
+            entries = pickle.load(file)
+        os.unlink(handed_back)
+        for key, value in entries:
+            self.store.add(key, value)  # not marked used: only a build that reads it keeps it
+
+    def finish(self) -> None:
+        while self.taken < len(self.chunks):
+            self.take_next()
+        self.pool.close()
+        self.pool.join()
+        for handed_back in self.held or []:
+            self.take_in(handed_back)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+READING: PoolReading | None = None  # warm()'s, until the build has read every file
+
+
+def finish_reading(*args) -> None:
+    """Every file is read: the entries of files the build did not ask for are taken in too."""
+    global READING
+    if READING is not None:
+        READING, reading = None, READING
+        reading.finish()
 
 
 WORKER_READER = None
 WORKER_LOOKUP: Path | None = None  # the cache file a pool worker looks entries up in
+WORKER_FOLDER = ""  # where a pool worker hands back a chunk's entries
 IN_WORKER = False  # set in a pool worker
 
 
-def convert_chunk(paths: list[str]) -> list[tuple[str, bytes]]:
+def convert_chunk(paths: list[str]) -> str:
     """In a worker: read each file as the build will (the reader with every plugin's additions),
-    typogrify what Pelican will typogrify, and hand back the cache entries this made."""
+    typogrify what Pelican will typogrify, and hand back the cache entries this made: the file
+    they are in (see PoolReading)."""
     from typogrify.filters import typogrify  # noqa: PLC0415
 
     global STORE, FREEZE_EVERY, IN_WORKER
@@ -619,7 +706,9 @@ def convert_chunk(paths: list[str]) -> list[tuple[str, bytes]]:
             for text in texts:
                 if isinstance(text, str) and text:
                     typogrify(text, ignore_tags, **options)
-    return list(STORE.new.items())
+    with tempfile.NamedTemporaryFile(dir=WORKER_FOLDER, suffix=".pickle", delete=False) as file:
+        pickle.dump(list(STORE.new.items()), file, pickle.HIGHEST_PROTOCOL)
+    return file.name
 
 
 def cache_readers(readers) -> None:
@@ -645,6 +734,7 @@ def thaw(*args) -> None:
 
 def save_cache(pelican) -> None:
     global STORE
+    finish_reading()
     thaw()
     FILE_KEYS.clear()
     PRIMED.clear()
@@ -659,6 +749,8 @@ def keep_templates(generator) -> None:
 
 def register() -> None:
     signals.readers_init.connect(cache_readers)
+    signals.article_generator_init.connect(note_articles_generator)
+    signals.all_generators_finalized.connect(finish_reading)
     signals.generator_init.connect(keep_templates)
     signals.article_generator_pretaxonomy.connect(thaw)  # before lean_contents collects
     signals.finalized.connect(save_cache)
