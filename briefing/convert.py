@@ -5,6 +5,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ log = logging.getLogger("briefing")
 
 BRIEFINGS_DIR = "briefings"
 SOURCES_DIR = "sources"  # plain-text copies of the seeds, linked from each briefing
+WRITING_THREADS = 2  # threads that write the files of the second pass
 
 
 class EditedByHand(Exception):
@@ -162,29 +164,34 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     records = cache.memo("written")
     written = {}
     progress = Progress("Writing briefings", len(summaries), file=sys.stderr)
-    for summary in summaries:
-        progress.advance()
-        briefing = None
-        copy = seed_copy(summary)
-        if still_written(f"{content_dir}/{copy}", records.get(copy), summary.key, cache.files):
-            written[copy] = records[copy]
-        else:
-            briefing = whole(summary)
-            text = "\ufeff" + briefing.seed_text  # BOM: read as UTF-8
-            write_output(content_dir / copy, text, report)
-            written[copy] = copy_record(summary.key, text.encode("utf-8"))
-        name = markdown_name(summary)
-        if name not in planned or name in left_alone:
-            continue
-        inputs = made_of(summary)
-        if generated.get(name) and records.get(name) == f"{inputs} {generated[name]}":
-            written[name] = records[name]  # that file is what rendering would give again
-            continue
-        briefing = briefing or whole(summary)
-        text = markdown.render(briefing, seed_copy(briefing))
-        write_output(content_dir / name, text, report)
-        checksum_line = text.partition("\n")[0]
-        written[name] = f"{inputs} {checksum_line}"
+    # Files are written by threads while this one renders the next briefing: making a file is
+    # the system's work, which the threads do on the other core (1 ms a file on some disks).
+    with ThreadPoolExecutor(WRITING_THREADS) as writers:
+        writes = []
+        for summary in summaries:
+            progress.advance()
+            briefing = None
+            copy = seed_copy(summary)
+            if still_written(f"{content_dir}/{copy}", records.get(copy), summary.key, cache.files):
+                written[copy] = records[copy]
+            else:
+                briefing = whole(summary)
+                text = "\ufeff" + briefing.seed_text  # BOM: read as UTF-8
+                writes.append(writers.submit(write_output, content_dir / copy, text))
+                written[copy] = copy_record(summary.key, text.encode("utf-8"))
+            name = markdown_name(summary)
+            if name not in planned or name in left_alone:
+                continue
+            inputs = made_of(summary)
+            if generated.get(name) and records.get(name) == f"{inputs} {generated[name]}":
+                written[name] = records[name]  # that file is what rendering would give again
+                continue
+            briefing = briefing or whole(summary)
+            text = markdown.render(briefing, seed_copy(briefing))
+            writes.append(writers.submit(write_output, content_dir / name, text))
+            checksum_line = text.partition("\n")[0]
+            written[name] = f"{inputs} {checksum_line}"
+        report.written += sum(write.result() for write in writes)  # the first error, if any, is raised
     outputs = {seed_copy(s) for s in summaries} | set(planned) | left_alone
     delete_stale(content_dir, generated, outputs, report)
     cache.save({"written": written, "slug": slug_memo, "duplicate": verdicts, "files": cache.files.now})
@@ -302,14 +309,16 @@ def check_edits(content_dir: Path, generated: dict[str, str | None], planned: di
     return left_alone
 
 
-def write_output(path: Path, text: str, report: Report) -> None:
+def write_output(path: Path, text: str) -> bool:
+    """Write `text` to `path` (through a temporary file beside it) unless it holds it already;
+    whether it was written."""
     if path.exists() and path.read_text("utf-8", errors="replace") == text:
-        return
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(text, "utf-8")
     temporary.replace(path)
-    report.written += 1
+    return True
 
 
 def delete_stale(content_dir: Path, generated: dict[str, str | None], outputs: set[str],
