@@ -4,6 +4,7 @@ import hashlib
 import logging
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ log = logging.getLogger("briefing")
 BRIEFINGS_DIR = "briefings"
 SOURCES_DIR = "sources"  # plain-text copies of the seeds, linked from each briefing
 WRITING_THREADS = 2  # threads that write the files of the second pass
+WRITES_AHEAD = 32  # files handed to them and not yet written, at most
 
 
 class EditedByHand(Exception):
@@ -167,7 +169,13 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     # Files are written by threads while this one renders the next briefing: making a file is
     # the system's work, which the threads do on the other core (1 ms a file on some disks).
     with ThreadPoolExecutor(WRITING_THREADS) as writers:
-        writes = []
+        writes: deque = deque()  # at most WRITES_AHEAD texts wait for a thread
+
+        def write(path: Path, text: str) -> None:
+            writes.append(writers.submit(write_output, path, text))
+            while len(writes) > WRITES_AHEAD:
+                report.written += writes.popleft().result()  # an error is raised here
+
         for summary in summaries:
             progress.advance()
             briefing = None
@@ -177,7 +185,7 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
             else:
                 briefing = whole(summary)
                 text = "\ufeff" + briefing.seed_text  # BOM: read as UTF-8
-                writes.append(writers.submit(write_output, content_dir / copy, text))
+                write(content_dir / copy, text)
                 written[copy] = copy_record(summary.key, text.encode("utf-8"))
             name = markdown_name(summary)
             if name not in planned or name in left_alone:
@@ -188,10 +196,10 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
                 continue
             briefing = briefing or whole(summary)
             text = markdown.render(briefing, seed_copy(briefing))
-            writes.append(writers.submit(write_output, content_dir / name, text))
+            write(content_dir / name, text)
             checksum_line = text.partition("\n")[0]
             written[name] = f"{inputs} {checksum_line}"
-        report.written += sum(write.result() for write in writes)  # the first error, if any, is raised
+        report.written += sum(waiting.result() for waiting in writes)
     outputs = {seed_copy(s) for s in summaries} | set(planned) | left_alone
     delete_stale(content_dir, generated, outputs, report)
     cache.save({"written": written, "slug": slug_memo, "duplicate": verdicts, "files": cache.files.now})
