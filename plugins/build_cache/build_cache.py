@@ -634,7 +634,7 @@ class PoolReading:
         self.results = self.pool.imap(convert_chunk, self.chunks)
 
     def wait_for(self, path: str) -> None:
-        """Until the entries of `path`'s chunk are in (at once for a file the pool does not read)."""
+        """Take chunks in until `path`'s is in (none for a file the pool does not read)."""
         while self.taken <= self.chunk_of.get(path, -1):
             self.take_next()
 
