@@ -220,6 +220,36 @@ def test_files_a_pool_worker_failed_on_are_read_by_the_build_and_the_others_come
     assert not list(Path(build_cache.WORKER_FOLDER).parent.glob(Path(build_cache.WORKER_FOLDER).name))
 
 
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="a process pool needs two cores")
+def test_the_pool_started_for_the_articles_is_finished_before_the_pages_are_read(tmp_path):
+    """Each generator's reader warms the cache (Pelican gives each generator its own): the
+    pages' must take in what the articles' pool converted for them and end that pool, not
+    drop it (its workers and folder were left behind, and the page converted again)."""
+    (tmp_path / "briefings").mkdir()
+    (tmp_path / "pages").mkdir()
+    sources = [tmp_path / "briefings" / f"b{n:03}.md" for n in range(build_cache.POOL_THRESHOLD + 6)]
+    for n, source in enumerate(sources):
+        source.write_text(f"Title: B{n}\n\nText {n}.\n", "utf-8")
+    page = tmp_path / "pages" / "about.md"
+    page.write_text("Title: About\n\nAbout us.\n", "utf-8")
+    site = {**settings(tmp_path), "PAGE_PATHS": ["pages"]}
+    try:
+        articles = SimpleNamespace(settings=site, reader_classes={"md": MarkdownReader})
+        build_cache.cache_readers(articles)
+        article_reader = memo_reading(articles.reader_classes["md"])(site)
+        for source in sources:
+            article_reader.read(str(source))
+        folder = Path(build_cache.WORKER_FOLDER)
+        pages = SimpleNamespace(settings=site, reader_classes={"md": MarkdownReader})
+        build_cache.cache_readers(pages)
+        page_reader = memo_reading(pages.reader_classes["md"])(site)
+        assert page_reader.read(str(page)) == ("<P>ABOUT US.</P>", len("<p>About us.</p>"))
+    finally:
+        build_cache.save_cache(None)
+    assert article_reader.derived == 0 and page_reader.derived == 0  # all converted in the pool
+    assert not folder.exists()
+
+
 def test_the_latest_build_of_each_recent_environment_keeps_its_entries(tmp_path):
     """`make publish` after any number of `make html` builds (another environment: other
     settings, other search entries) finds its entries, and the next `make html` finds its."""

@@ -559,6 +559,7 @@ def warm(reader, store: Store) -> None:
     derive, typogrify), in the order the build reads them: it reads each as soon as the pool
     hands it back (`READING`), while the pool converts the next ones."""
     global READING
+    finish_reading()  # each generator's reader warms: the pages' after the articles' read all theirs
     files = content_files(reader.settings, reader.file_extensions)
     keys = {reader.cache_key(store, path): path for path in files}
     missing = [keys[key] for key in store.missing(list(keys))]
