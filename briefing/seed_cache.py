@@ -9,7 +9,6 @@ seen are dropped.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
 import sqlite3
@@ -20,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .cache_files import compact, open_database
+from .cores import usable_cores
 from .duplicates import fingerprint_of
 from .file_states import FileStates, digest
 from .imports import closure
@@ -91,7 +91,7 @@ def convert_file(job: tuple[Path, tuple]) -> Briefing | str:
 
 def convert_in_processes(jobs: list[tuple[Path, tuple]]):
     """(index, result) for each (seed file, further arguments), converted on every usable core."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = usable_cores()
     if cores < 2 or len(jobs) < POOL_THRESHOLD:
         yield from enumerate(map(convert_file, jobs))
         return

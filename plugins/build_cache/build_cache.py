@@ -52,6 +52,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 
 from briefing.cache_files import compact, open_database
+from briefing.cores import usable_cores
 from briefing.progress import Progress
 from briefing.up_to_date import CACHE_DIR, build_environment
 
@@ -613,8 +614,8 @@ class PoolReading:
     def start(cls, reader, store: Store, paths: list[str], look_up: bool, saying: str) -> PoolReading | None:
         """None when there are too few files for a pool, or one core. The build says it
         (`saying`: why these files), since this is most of a long build's first half."""
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        if len(paths) < POOL_THRESHOLD or (cpus or 1) < 2:
+        cpus = usable_cores()
+        if len(paths) < POOL_THRESHOLD or cpus < 2:
             return None
         print(f"Reading {len(paths)} files in {cpus} processes: {saying}", flush=True)
         return cls(reader, store, paths, look_up, cpus)

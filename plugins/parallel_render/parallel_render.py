@@ -44,6 +44,7 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from briefing.cores import usable_cores
 from briefing.progress import Progress, taken_report
 
 from .reuse import Reuse
@@ -53,10 +54,6 @@ log = logging.getLogger(__name__)
 INLINE_BELOW = 32  # fewer pages than this: not worth a fork
 CHUNK = 8  # pages a process takes at a time
 pages_rendered = signal("pages_rendered")
-
-
-def usable_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def render_processes(settings) -> int:
