@@ -13,6 +13,10 @@ class UnreadableSeed(Exception):
 # Tried in order; cp1252 before latin-1 because it maps 0x91–0x94 to curly quotes.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 BINARY_CONTROL_SHARE = 0.05
+# Control characters other than tab, newlines, vertical tab, form feed, carriage return:
+# deleted by `translate`, which counts them in a few microseconds.
+CONTROL_BYTES = bytes(code for code in range(32) if not 9 <= code <= 13)
+CONTROL_CHARACTERS = dict.fromkeys(CONTROL_BYTES)
 
 
 def decode_seed(data: bytes) -> tuple[str, list[str]]:
@@ -58,12 +62,13 @@ def looks_binary(data: bytes) -> bool:
     UTF-16 is half NUL bytes, so a file with a UTF-16 byte order mark is judged by its characters.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        sample = [ord(char) for char in data[:4096].decode("utf-16", errors="replace")]
-    elif b"\x00" in data[:4096]:
+        characters = data[:4096].decode("utf-16", errors="replace")
+        controls = len(characters) - len(characters.translate(CONTROL_CHARACTERS))
+        return controls > BINARY_CONTROL_SHARE * len(characters)
+    sample = data[:4096]
+    if b"\x00" in sample:
         return True
-    else:
-        sample = list(data[:4096])
-    controls = sum(1 for code in sample if code < 9 or 13 < code < 32)
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     return controls > BINARY_CONTROL_SHARE * len(sample)
 
 

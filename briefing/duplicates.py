@@ -10,7 +10,9 @@ that changed and those a change could reach, and gives what a full pass would.
 """
 
 import hashlib
+import itertools
 import re
+import struct
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -36,17 +38,27 @@ class Fingerprint:
         return frozenset(array("Q", self.shingles))
 
 
-def shingle_hash(text: str) -> int:
-    # A fixed hash (Python's own is salted per run): same seeds, same result.
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+def shingle_hashes(words: list[str], size: int) -> set[int]:
+    """The hash of each run of `size` words (a shorter text: of all its words), the run's words
+    joined by spaces, read as a big-endian number. A fixed hash (Python's own is salted per
+    run): same seeds, same result. The whole text is joined and encoded once, each run hashed
+    from its place in those bytes, and the digests read as numbers all at once."""
+    text = memoryview(" ".join(words).encode("utf-8"))
+    starts = [0, *itertools.accumulate(len(word.encode("utf-8")) + 1 for word in words)]
+    ends = [start - 1 for start in starts[1:]] or [0]  # where each word ends
+    empty = hashlib.blake2b(digest_size=8)
+    digests = []
+    for i in range(max(1, len(words) - size + 1)):
+        digest = empty.copy()  # a copy costs less than a new hash object
+        digest.update(text[starts[i]:ends[min(i + size, len(words)) - 1]])
+        digests.append(digest.digest())
+    return set(struct.unpack(f">{len(digests)}Q", b"".join(digests)))
 
 
 def fingerprint(paragraphs: list[str], seed_text: str) -> Fingerprint:
     settings = load("duplicates")
     words = WORD.findall(" ".join(paragraphs).casefold())
-    size = settings["shingle_words"]
-    shingles = sorted({shingle_hash(" ".join(words[i:i + size]))
-                       for i in range(max(1, len(words) - size + 1))})
+    shingles = sorted(shingle_hashes(words, settings["shingle_words"]))
     return Fingerprint(len(words), hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest(),
                        hashlib.sha256(seed_text.encode("utf-8")).hexdigest(),
                        array("Q", shingles).tobytes(), shingles[: settings["sketch_size"]])

@@ -359,12 +359,23 @@ FUNCTION_WORDS = frozenset("on in at and or to of for by with from the a an as a
                            "said says was is were are has had have".split())
 
 
-def places_before_heads(sentence: str, taken: list[Span]) -> list[Span]:
-    """'Sistan and Baluchestan province': a name followed by a lower-case place word."""
+@cache
+def place_head_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """A name then a place word ('Sistan and Baluchestan province'), and the place word alone:
+    a quick search for the word spares most sentences the slower search for the whole."""
     heads = "|".join(rules()["place_heads"])
     name = r"[A-Z][\w-]+(?: [A-Z][\w-]+)*"
+    return (re.compile(rf"(?<![\w’'])({name}(?: and {name})?) (?:{heads})\b"),
+            re.compile(rf" (?:{heads})\b"))
+
+
+def places_before_heads(sentence: str, taken: list[Span]) -> list[Span]:
+    """'Sistan and Baluchestan province': a name followed by a lower-case place word."""
+    named, head = place_head_patterns()
+    if not head.search(sentence):
+        return []
     found = []
-    for match in re.finditer(rf"(?<![\w’'])({name}(?: and {name})?) (?:{heads})\b", sentence):
+    for match in named.finditer(sentence):
         start, end = match.span(1)
         words = match.group(1).split()
         if (not overlaps(start, end, taken) and words[0] not in not_names()

@@ -26,6 +26,7 @@ WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name
 class Expression:
     rule: str
     pattern: re.Pattern
+    needs: str  # the cue every match holds (data/events.toml [cues])
     unit: str = ""
     shift: int = 0
     planned: bool = False
@@ -50,16 +51,27 @@ def expand(pattern: str) -> re.Pattern:
 
 @cache
 def expressions() -> list[Expression]:
-    return [Expression(item["rule"], expand(item["pattern"]), item.get("unit", ""),
-                       item.get("shift", 0), item.get("planned", False))
-            for item in load("events")["expression"]]
+    found = []
+    for item in load("events")["expression"]:
+        if item.get("needs") not in cues():
+            raise ValueError(f"data/events.toml: the expression {item['pattern']!r} needs one of the "
+                             f"cues ({', '.join(cues())}), not {item.get('needs')!r}")
+        found.append(Expression(item["rule"], expand(item["pattern"]), item["needs"], item.get("unit", ""),
+                                item.get("shift", 0), item.get("planned", False)))
+    return found
+
+
+@cache
+def cues() -> dict[str, re.Pattern]:
+    """What a sentence must hold for an expression to match in it, by name (data/events.toml)."""
+    return {name: expand(pattern) for name, pattern in load("events")["cues"].items()}
 
 
 @cache
 def date_cue() -> re.Pattern:
-    """What every expression needs (see data/events.toml): one quick search of a sentence
-    saves trying each expression on the four in five sentences that hold no date."""
-    return expand(load("events")["cue"])
+    """Any cue: one quick search of a sentence saves trying the expressions on the four in
+    five sentences that hold no date."""
+    return expand("|".join(load("events")["cues"].values()))
 
 
 @cache
@@ -77,8 +89,9 @@ def date_expressions(sentence: str) -> list[Found]:
     """Non-overlapping date expressions of a sentence; an earlier-listed expression wins."""
     if not date_cue().search(sentence):
         return []
+    held = {name for name, cue in cues().items() if cue.search(sentence)}
     candidates = [Found(m.start(), m.end(), expression, m)
-                  for rank, expression in enumerate(expressions())
+                  for expression in expressions() if expression.needs in held
                   for m in expression.pattern.finditer(sentence)]
     rank = expression_ranks()
     chosen: list[Found] = []

@@ -33,6 +33,21 @@ def test_unreadable_seeds_say_why(data, reason):
         decode_seed(data)
 
 
+@pytest.mark.parametrize("data, binary", [
+    (b"Kabul " * 15 + b"\x1b\x07\x7f" * 3 + b"\x1b" * 4, True),  # 10 control bytes in 103 (DEL is none)
+    (b"Kabul " * 15 + b"\x1b\x07\x01\x02", False),  # 4 in 94: under the 5% a text may hold
+    (b"Kabul\t\x0b\x0c\r\n" * 20, False),  # tab, vertical tab, form feed and line ends are text
+    (codecs.BOM_UTF16_LE + ("Kabul\x1b" * 20).encode("utf-16-le"), True),  # counted as characters
+    (codecs.BOM_UTF16_BE + ("Kabul\x0c\n" * 20).encode("utf-16-be"), False),
+])
+def test_control_characters_make_a_seed_binary(data, binary):
+    if binary:
+        with pytest.raises(UnreadableSeed, match="binary"):
+            decode_seed(data)
+    else:
+        assert "Kabul" in decode_seed(data)[0]
+
+
 def test_utf8_with_a_few_broken_bytes_stays_utf8_and_says_so():
     text, warnings = decode_seed("“We are investigating,” he said at the camp".encode("utf-8") + b"\x81 today.")
     assert text == "“We are investigating,” he said at the camp\ufffd today."

@@ -1,6 +1,7 @@
 """Duplicates: the same article twice (exactly, or with different boilerplate) is found; the
 later seed in name order is the duplicate; different articles on the same story are not."""
 
+import hashlib
 import random
 
 import pytest
@@ -22,6 +23,18 @@ STORY = [
 
 def briefing(name, paragraphs, seed_text=None):
     return Briefing(seed_name=name, paragraphs=paragraphs, seed_text=seed_text or "\n".join(paragraphs))
+
+
+@pytest.mark.parametrize("words", [[], ["kabul"], ["ﬁve", "übung", "日本", "kabul"], STORY[0].casefold().split() * 3])
+@pytest.mark.parametrize("size", [1, 3, 5])
+def test_each_run_of_words_is_hashed_as_its_words_joined(words, size):
+    """The shingles are the fixed hashes of each run of `size` words, joined by spaces (of all
+    the words, when there are fewer): hashed from the encoded text, they must be the same."""
+    def hashed(text):
+        return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+    runs = [words[i:i + size] for i in range(max(1, len(words) - size + 1))]
+    assert duplicates.shingle_hashes(words, size) == {hashed(" ".join(run)) for run in runs}
 
 
 def test_identical_file_and_same_text_with_other_boilerplate():

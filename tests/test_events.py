@@ -79,11 +79,13 @@ def sample_texts() -> list[str]:
     return [data.decode("utf-8", errors="replace") for data in raw]
 
 
-def test_every_date_expression_holds_the_cue():
-    """Sentences without the cue are not tried against the expressions: no match may lack it."""
-    from briefing.events import date_cue, expressions  # noqa: PLC0415
+def test_every_date_expression_holds_its_cue():
+    """A sentence is tried only against the expressions whose cue it holds: no match may lack
+    its expression's cue, and every cue is some expression's."""
+    from briefing.events import cues, expressions  # noqa: PLC0415
 
-    matches = [match.group() for text in sample_texts() for expression in expressions()
-               for match in expression.pattern.finditer(text)]
+    matches = [(expression.needs, match.group()) for text in sample_texts()
+               for expression in expressions() for match in expression.pattern.finditer(text)]
     assert len(matches) > 500
-    assert [text for text in matches if not date_cue().search(text)] == []
+    assert [(needs, text) for needs, text in matches if not cues()[needs].search(text)] == []
+    assert {expression.needs for expression in expressions()} == set(cues())
