@@ -147,7 +147,7 @@ def test_related_briefings_give_entity_reasons(briefing_pages):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """The seeds, the annotation texts and two more reports of the Torkham reopening."""
+    """The seeds, the annotation texts and four more reports of the Torkham reopening."""
     workdir = tmp_path_factory.mktemp("corpus")
     seeds = workdir / "seeds"
     shutil.copytree(SEEDS, seeds)
@@ -159,6 +159,13 @@ def corpus(tmp_path_factory):
     (seeds / "y2.txt").write_text(
         "Border reopens – Reuters\n\nPublished: 18 September 2023\n\n"
         "The Torkham border crossing was reopened on Friday, traders in Peshawar said on Monday.\n", "utf-8")
+    (seeds / "y3.txt").write_text(
+        "Queues at the border – Dawn\n\nPublished: 19 September 2023\n\n"
+        "Trucks crossed at Torkham again after the crossing reopened on 15 September 2023.\n", "utf-8")
+    (seeds / "y4.txt").write_text(
+        "Exporters relieved – Tribune\n\nPublished: 20 September 2023\n\n"
+        "Fruit exporters welcomed the reopening of Torkham on 15 September 2023 after a week of closure.\n",
+        "utf-8")
     return built_output(seeds, workdir)
 
 
@@ -180,4 +187,14 @@ def test_the_same_event_from_several_briefings_is_shown_once(corpus):
                  if li.select_one("time")["datetime"] == "2023-09-15"]
     assert len(reopening) == 1
     sources = reopening[0].select(".sources a")
-    assert len(sources) == 3 and len({a["href"].split("#")[0] for a in sources}) == 3
+    assert len(sources) == 5 and len({a["href"].split("#")[0] for a in sources}) == 5
+
+
+def test_an_actors_page_names_the_first_sources_of_its_event_and_links_to_the_rest(corpus):
+    from bs4 import BeautifulSoup
+    page = BeautifulSoup((corpus / "entity" / "torkham.html").read_text("utf-8"), "html.parser")
+    reopening = [li for li in page.select("li.event") if li.select_one("time")["datetime"] == "2023-09-15"]
+    assert len(reopening) == 1
+    *sources, rest = reopening[0].select(".sources a")
+    assert len(sources) == 3 and text(rest) == "2 more in the chronology"
+    assert rest["href"] == "../chronology.html#" + reopening[0]["id"]

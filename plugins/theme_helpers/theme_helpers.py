@@ -16,6 +16,17 @@ def most_used(pairs, limit: int | None = None) -> list:
     return ranked[:limit] if limit else ranked
 
 
+def first_few(items, count: int = 3) -> list:
+    """The items, or the first `count` when that leaves out more than one: an event's sources
+    on the pages that name it but are not the chronology (an event told by a thousand
+    briefings is on each of its actors' pages), the rest a link away.
+
+    >>> first_few([1, 2, 3, 4]), first_few([1, 2, 3, 4, 5])
+    ([1, 2, 3, 4], [1, 2, 3])
+    """
+    return items if len(items) <= count + 1 else items[:count]
+
+
 def striptags(value) -> str:
     """Jinja's `striptags`, each text's result remembered: an event list names a briefing by
     its title, stripped of typogrify's markup, once for every event it reports (40,000 times
@@ -30,6 +41,7 @@ def stripped(text: str) -> str:
 
 def add_filters(generator) -> None:
     generator.env.filters["most_used"] = most_used
+    generator.env.filters["first_few"] = first_few
     generator.env.filters["striptags"] = striptags
 
 
