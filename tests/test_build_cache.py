@@ -1,6 +1,7 @@
 """The Markdown cache composes with readers other plugins extend, and never skips their work."""
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -248,6 +249,32 @@ def test_the_pool_started_for_the_articles_is_finished_before_the_pages_are_read
         build_cache.save_cache(None)
     assert article_reader.derived == 0 and page_reader.derived == 0  # all converted in the pool
     assert not folder.exists()
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="a process pool needs two cores")
+def test_a_pool_works_in_the_cache_folder_and_clears_what_builds_that_died_left_there(tmp_path):
+    """A build forked by the build server or the devserver ends with os._exit: one that died
+    while its pool was reading left the pool's folder behind, with the entries handed back."""
+    sources = pool_sized_briefings(tmp_path)
+    cache = tmp_path / ".cache"
+    cache.mkdir()
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    left = cache / f"{build_cache.POOL_FOLDER_PREFIX}{ended}-abc"
+    alive = cache / f"{build_cache.POOL_FOLDER_PREFIX}{os.getppid()}-def"  # a build still running
+    for folder in (left, alive):
+        folder.mkdir()
+        (folder / "chunk.pickle").write_bytes(b"entries")
+    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    try:
+        build_cache.cache_readers(readers)
+        reader = memo_reading(readers.reader_classes["md"])(readers.settings)
+        reader.read(str(sources[0]))
+        assert Path(build_cache.WORKER_FOLDER).parent == cache
+    finally:
+        build_cache.save_cache(None)
+    assert not left.exists() and (alive / "chunk.pickle").exists()
+    assert [path.name for path in cache.glob(build_cache.POOL_FOLDER_PREFIX + "*")] == [alive.name]
 
 
 def test_the_latest_build_of_each_recent_environment_keeps_its_entries(tmp_path):

@@ -34,6 +34,7 @@ are two): others are dropped at the end of a build. Delete the folder to start a
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import hashlib
 import logging
@@ -72,6 +73,7 @@ KEPT_ENVIRONMENTS = 3  # `make html`, `make publish`, and one more (the last cod
 FREEZE_EVERY = 500
 POOL_THRESHOLD = 64  # fewer uncached files than this: not worth starting workers
 POOL_CHUNK = 50  # files a pool worker converts before handing back their cache entries
+POOL_FOLDER_PREFIX = "build-cache-pool-"  # then the build's process id
 LOOKUP_CHUNK = 500  # keys looked up in one query (older SQLite allows 999 parameters)
 LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants")
 
@@ -622,7 +624,7 @@ class PoolReading:
 
     def __init__(self, reader, store: Store, paths: list[str], look_up: bool, cpus: int):
         global WORKER_READER, WORKER_LOOKUP, WORKER_FOLDER
-        self.folder = WORKER_FOLDER = tempfile.mkdtemp(prefix="build-cache-pool-")
+        self.folder = WORKER_FOLDER = pool_folder(store)
         atexit.register(shutil.rmtree, self.folder, True)  # a build that fails before the end
         WORKER_READER, WORKER_LOOKUP = reader, store.path if look_up else None
         self.store = store
@@ -669,6 +671,31 @@ class PoolReading:
         for handed_back in self.held or []:
             self.take_in(handed_back)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def pool_folder(store: Store) -> str:
+    """A new folder for a pool's hand-backs, in the cache's folder (the system's temporary
+    folder when that cannot have one). A build that dies reading leaves its folder behind (a
+    forked build ends with os._exit, past atexit): the folders of processes that have ended
+    are removed first."""
+    for parent in ([str(store.path.parent)] if store.path else []) + [tempfile.gettempdir()]:
+        with contextlib.suppress(OSError):
+            for name in os.listdir(parent):
+                owner = name.removeprefix(POOL_FOLDER_PREFIX).split("-")[0]
+                if name.startswith(POOL_FOLDER_PREFIX) and owner.isdigit() and not running(int(owner)):
+                    shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+            return tempfile.mkdtemp(prefix=f"{POOL_FOLDER_PREFIX}{os.getpid()}-", dir=parent)
+    return tempfile.mkdtemp(prefix=f"{POOL_FOLDER_PREFIX}{os.getpid()}-")
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        pass
+    return True
 
 
 READING: PoolReading | None = None  # warm()'s, until the build has read every file
