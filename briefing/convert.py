@@ -140,70 +140,105 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     report.warnings += [f"overrides for {d.seed_name} have no effect: it repeats {d.kept} "
                         "(put the corrections there, or set distinct = true to keep both)"
                         for d in report.duplicates if d.seed_name in overrides]
-    stands_for: dict[str, list[Duplicate]] = {}
-    for duplicate in report.duplicates:
-        stands_for.setdefault(duplicate.kept, []).append(duplicate)
-
-    def whole(summary: Summary) -> Briefing:
-        briefing = cache.fetch(summary.key)
-        apply_override(briefing, overrides.get(summary.seed_name, Override(summary.seed_name)))
-        briefing.slug = summary.slug
-        briefing.duplicates = list(stands_for.get(summary.seed_name, []))
-        return briefing
-
-    def made_of(summary: Summary) -> str:
-        """A digest of what a briefing's Markdown is made of besides the converter (which is in
-        the cache key): the seed, the editor's override, the slug, the duplicates merged into it."""
-        inputs = (summary.key, overrides.get(summary.seed_name), summary.slug,
-                  stands_for.get(summary.seed_name, []))
-        return hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
-
+    settled = Settled(cache, overrides, report.duplicates)
     report.summaries = [s for s in summaries if s.seed_name not in left_out]
-    report.briefings = StoredBriefings(report.summaries, whole)
+    report.briefings = StoredBriefings(report.summaries, settled.whole)
     planned = {markdown_name(s): s for s in report.summaries}
     generated = read_generated(content_dir, cache.files)
-    left_alone = check_edits(content_dir, generated, planned, whole, report, keep_edits, overwrite_edits)
-    records = cache.memo("written")
-    written = {}
-    progress = Progress("Writing briefings", len(summaries), file=sys.stderr)
-    # Files are written by threads while this one renders the next briefing: making a file is
-    # the system's work, which the threads do on the other core (1 ms a file on some disks).
-    with ThreadPoolExecutor(WRITING_THREADS) as writers:
-        writes: deque = deque()  # at most WRITES_AHEAD texts wait for a thread
-
-        def write(path: Path, text: str) -> None:
-            writes.append(writers.submit(write_output, path, text))
-            while len(writes) > WRITES_AHEAD:
-                report.written += writes.popleft().result()  # an error is raised here
-
-        for summary in summaries:
-            progress.advance()
-            briefing = None
-            copy = seed_copy(summary)
-            if still_written(f"{content_dir}/{copy}", records.get(copy), summary.key, cache.files):
-                written[copy] = records[copy]
-            else:
-                briefing = whole(summary)
-                text = "\ufeff" + briefing.seed_text  # BOM: read as UTF-8
-                write(content_dir / copy, text)
-                written[copy] = copy_record(summary.key, text.encode("utf-8"))
-            name = markdown_name(summary)
-            if name not in planned or name in left_alone:
-                continue
-            inputs = made_of(summary)
-            if generated.get(name) and records.get(name) == f"{inputs} {generated[name]}":
-                written[name] = records[name]  # that file is what rendering would give again
-                continue
-            briefing = briefing or whole(summary)
-            text = markdown.render(briefing, seed_copy(briefing))
-            write(content_dir / name, text)
-            checksum_line = text.partition("\n")[0]
-            written[name] = f"{inputs} {checksum_line}"
-        report.written += sum(waiting.result() for waiting in writes)
+    left_alone = check_edits(content_dir, generated, planned, settled.whole, report, keep_edits,
+                             overwrite_edits)
+    to_render = set(planned) - left_alone
+    written = write_briefings(content_dir, summaries, to_render, generated, settled, report)
     outputs = {seed_copy(s) for s in summaries} | set(planned) | left_alone
     delete_stale(content_dir, generated, outputs, report)
     cache.save({"written": written, "slug": slug_memo, "duplicate": verdicts, "files": cache.files.now})
     return report
+
+
+class Settled:
+    """What the first pass settled for each briefing besides its conversion: the editor's
+    override, the slug (on the summary), the duplicates merged into it."""
+
+    def __init__(self, cache: SeedCache, overrides: dict[str, Override], duplicates: list[Duplicate]):
+        self.cache, self.overrides = cache, overrides
+        self.stands_for: dict[str, list[Duplicate]] = {}  # by the seed name of the one kept
+        for duplicate in duplicates:
+            self.stands_for.setdefault(duplicate.kept, []).append(duplicate)
+
+    def whole(self, summary: Summary) -> Briefing:
+        """The briefing, read back from the seed cache and given what was settled."""
+        briefing = self.cache.fetch(summary.key)
+        apply_override(briefing, self.overrides.get(summary.seed_name, Override(summary.seed_name)))
+        briefing.slug = summary.slug
+        briefing.duplicates = list(self.stands_for.get(summary.seed_name, []))
+        return briefing
+
+    def made_of(self, summary: Summary) -> str:
+        """A digest of what a briefing's Markdown is made of besides the converter (which is in
+        the cache key): the seed, the editor's override, the slug, the duplicates merged into it."""
+        inputs = (summary.key, self.overrides.get(summary.seed_name), summary.slug,
+                  self.stands_for.get(summary.seed_name, []))
+        return hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
+
+
+def write_briefings(content_dir: Path, summaries: list[Summary], to_render: set[str],
+                    generated: dict[str, str | None], settled: Settled, report: Report) -> dict[str, str]:
+    """The second pass: each seed's plain-text copy, and the Markdown files named in
+    `to_render`, written unless they are still what an earlier run recorded writing from the
+    same inputs. What is recorded of each file written or left is returned, for the next run."""
+    records = settled.cache.memo("written")
+    written = {}
+    progress = Progress("Writing briefings", len(summaries), file=sys.stderr)
+    with Writers(report) as writers:
+        for summary in summaries:
+            progress.advance()
+            briefing = None
+            copy = seed_copy(summary)
+            if still_written(f"{content_dir}/{copy}", records.get(copy), summary.key, settled.cache.files):
+                written[copy] = records[copy]
+            else:
+                briefing = settled.whole(summary)
+                text = "\ufeff" + briefing.seed_text  # BOM: read as UTF-8
+                writers.write(content_dir / copy, text)
+                written[copy] = copy_record(summary.key, text.encode("utf-8"))
+            name = markdown_name(summary)
+            if name not in to_render:
+                continue
+            inputs = settled.made_of(summary)
+            if generated.get(name) and records.get(name) == f"{inputs} {generated[name]}":
+                written[name] = records[name]  # that file is what rendering would give again
+                continue
+            briefing = briefing or settled.whole(summary)
+            text = markdown.render(briefing, seed_copy(briefing))
+            writers.write(content_dir / name, text)
+            checksum_line = text.partition("\n")[0]
+            written[name] = f"{inputs} {checksum_line}"
+    return written
+
+
+class Writers:
+    """Files written by threads while the caller renders the next briefing: making a file is
+    the system's work, which the threads do on the other core (1 ms a file on some disks). At
+    most WRITES_AHEAD texts wait for a thread; an error writing one is raised by a later
+    `write` or at the end, and each file written is counted in the report."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.threads = ThreadPoolExecutor(WRITING_THREADS)
+        self.waiting: deque = deque()
+
+    def write(self, path: Path, text: str) -> None:
+        self.waiting.append(self.threads.submit(write_output, path, text))
+        while len(self.waiting) > WRITES_AHEAD:
+            self.report.written += self.waiting.popleft().result()
+
+    def __enter__(self) -> "Writers":
+        return self
+
+    def __exit__(self, error_type, *_) -> None:
+        with self.threads:  # waits for every thread
+            if error_type is None:
+                self.report.written += sum(waiting.result() for waiting in self.waiting)
 
 
 def set_slugs(summaries: list[Summary], memo: dict[str, str]) -> dict[str, str]:
