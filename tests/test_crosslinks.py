@@ -1,17 +1,21 @@
 """Related briefings: rare shared entities and tags count most, nearness in time a little;
 never the briefing itself; reasons given."""
 
+import os
 import random
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
+import crosslinks.crosslinks as crosslinks  # noqa: E402
 from crosslinks.crosslinks import (DEFAULTS, affected, build_index, crosslink,  # noqa: E402
                                    feature_weights, features, link_neighbours_in_time, ranked, related_for,
-                                   state)
+                                   related_lists, state)
 
 
 def tag(name):
@@ -187,3 +191,34 @@ def test_two_briefings_with_one_slug_are_computed_every_time():
 def test_options_are_in_defaults_order():
     assert list(DEFAULTS) == ["RELATED_MAX", "RELATED_MAX_POSTINGS", "RELATED_TIME_WEIGHT",
                               "RELATED_TIME_SCALE_DAYS"]
+
+
+two_cores = pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="a second process needs two cores")
+
+
+@two_cores
+def test_lists_computed_in_two_processes_are_the_lists_of_one(monkeypatch):
+    rng = random.Random(11)
+    articles = [random_article(rng, f"a{i}") for i in range(60)]
+    crosslink(articles, OPTIONS)
+    alone = lists(articles)
+    monkeypatch.setattr(crosslinks, "SPLIT_AT", 2)
+    crosslink(articles, OPTIONS)
+    assert lists(articles) == alone
+    assert sum(map(len, alone.values())) > 40  # not a list of empty lists
+
+
+@two_cores
+def test_when_the_second_process_fails_its_lists_are_computed_here(monkeypatch, caplog):
+    monkeypatch.setattr(crosslinks, "SPLIT_AT", 2)
+    articles = [article(f"a{i}", ["TTP"], day=i + 1) for i in range(6)]
+    here = os.getpid()
+
+    def rank(one):
+        if os.getpid() != here:
+            raise MemoryError("the second process")
+        return [{"article": other, "shared": ["TTP"]} for other in articles if other is not one][:2]
+
+    kept = related_lists(articles, rank)
+    assert sorted(kept) == [a.slug for a in articles]
+    assert "the second process failed; its 3 related lists computed here" in caplog.text
