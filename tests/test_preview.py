@@ -212,6 +212,17 @@ def test_the_build_after_a_preview_takes_the_other_pages_from_the_site(workdir):
     assert not stamp.site_is_current()  # its inputs changed: the build runs
 
 
+def test_a_build_that_took_briefings_as_the_last_one_read_them_leaves_a_keeper_that_previews(workdir):
+    """plugins/build_cache takes the briefings whose files did not change as the last build read
+    them, without reading them again: the keeper must still know every file its build used."""
+    args = arguments(workdir)
+    kept_build(args).close()
+    edited(sorted((workdir / "seeds").glob("*.txt"))[2], "date 2022-12-19", "date 2022-12-20")
+    assert devserver.forked(convert.main, devserver.convert_arguments(args))[0] == 0
+    answer = text_edit_previewed(args, kept_build(args))
+    assert answer["complete"] and f"briefings/{EDITED}.html" in answer["written"]
+
+
 @pytest.mark.parametrize(("change", "reason"), [
     (lambda seeds: edited(seeds[2], "date 2022-12-19", "date 2022-12-20"),
      "the metadata of briefings/us-is-back-in-pakistan-with-a-renewed-zeal-for-counterterrorism.md changed"),

@@ -17,6 +17,10 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
   it back, while the pool converts the next; so are the derivations of every file when the
   first file read finds its Markdown kept but not its derivation (what the derivation reads,
   code or settings, changed: no file's will be found), before Pelican reads on;
+- the articles generator takes each briefing that an earlier build in the same environment read
+  from the same file as that build read it, pickled, rather than reading it (`kept_reads.py`):
+  with the two lookups above, its metadata parsed and its content object built, reading took
+  three times as long;
 - while the articles are read, what was read is frozen out of the garbage collector's sight
   every FREEZE_EVERY reads (it is kept for the whole build anyway);
 - the theme's templates, compiled (`templates.py`), under the build environment's fingerprint;
@@ -57,6 +61,7 @@ from briefing.cores import usable_cores
 from briefing.progress import Progress
 from briefing.up_to_date import CACHE_DIR, build_environment
 
+from .kept_reads import KeptReads
 from .templates import keep_compiled_templates
 
 log = logging.getLogger(__name__)
@@ -107,13 +112,14 @@ class Store:
         self.new: dict[str, bytes] = {}  # only when there is no file
         self.path = None if folder is None else folder / CACHE_FILE
         self.sidecars: list[Sidecar] = []
+        self.recording: list[str] | None = None  # a list: the keys used get added to it
         self.pid = os.getpid()  # its SQLite connection is this process's alone (not a fork's)
 
     def key(self, kind: str, *parts) -> str:
         return fingerprint(self.salt, kind, *parts)
 
     def get(self, key: str):
-        self.used.add(key)
+        self.use(key)
         if key in self.new:
             return pickle.loads(zlib.decompress(self.new[key]))
         if self.db is None:
@@ -143,8 +149,13 @@ class Store:
         return value
 
     def put(self, key: str, value) -> None:
-        self.used.add(key)
+        self.use(key)
         self.add(key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
+
+    def use(self, key: str) -> None:
+        self.used.add(key)
+        if self.recording is not None:
+            self.recording.append(key)
 
     def add(self, key: str, data: bytes) -> None:
         """Store an entry already pickled and compressed (not marked used)."""
@@ -321,6 +332,30 @@ CODE = fingerprint(Path(__file__).read_bytes())  # this module's version, in rea
 FILE_KEYS: dict[str, tuple[int, int, str]] = {}  # path → (size, mtime, key), for one build
 
 
+def file_key(store: Store, settings, source_path: str) -> str:
+    """A content file's key (its bytes and the Markdown settings); computed once per build for
+    a file that did not change since."""
+    stat = os.stat(source_path)
+    known = FILE_KEYS.get(source_path)
+    if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
+        return known[2]
+    key = store.key("markdown", Path(source_path).read_bytes(), settings["MARKDOWN"])
+    FILE_KEYS[source_path] = (stat.st_size, stat.st_mtime_ns, key)
+    return key
+
+
+READS = 0  # content files read (or taken from kept reads) in this build
+
+
+def freeze_now_and_then() -> None:
+    """Every FREEZE_EVERY files read, what was read is frozen out of the collector's sight;
+    thawed once the articles are read."""
+    global READS
+    READS += 1
+    if FREEZE_EVERY and READS % FREEZE_EVERY == 0:
+        gc.freeze()
+
+
 def store_for(settings) -> Store:
     global STORE
     if STORE is None:
@@ -465,7 +500,6 @@ def caching_reader(base: type) -> type:
     class CachingReader(base):
         warmed = False  # warm() ran: the files not yet cached were converted
         rederived = False  # rederive() ran: it runs once per build at most
-        reads = 0
 
         def read(self, source_path):
             store = store_for(self.settings)
@@ -474,10 +508,8 @@ def caching_reader(base: type) -> type:
                 warm(self, store)
             if READING is not None:
                 READING.wait_for(source_path)
-            CachingReader.reads += 1
-            if FREEZE_EVERY and CachingReader.reads % FREEZE_EVERY == 0:
-                gc.freeze()  # see FREEZE_EVERY; thawed once the articles are read
-            key = self.cache_key(store, source_path)
+            freeze_now_and_then()
+            key = file_key(store, self.settings, source_path)
             kept = store.get(key)
             content, meta = kept or convert_markdown(self, source_path)
             if kept is None:
@@ -531,16 +563,6 @@ def caching_reader(base: type) -> type:
             prime_typogrify([content, title, summary], typography or [], signature)
             return content, value
 
-        def cache_key(self, store, source_path) -> str:
-            """The file's key; computed once per build for a file that did not change since."""
-            stat = os.stat(source_path)
-            known = FILE_KEYS.get(source_path)
-            if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
-                return known[2]
-            key = store.key("markdown", Path(source_path).read_bytes(), self.settings["MARKDOWN"])
-            FILE_KEYS[source_path] = (stat.st_size, stat.st_mtime_ns, key)
-            return key
-
     CachingReader.__name__ = CachingReader.__qualname__ = base.__name__
     CachingReader.__module__ = base.__module__
     return CachingReader
@@ -564,7 +586,7 @@ def warm(reader, store: Store) -> None:
     global READING
     finish_reading()  # each generator's reader warms: the pages' after the articles' read all theirs
     files = content_files(reader.settings, reader.file_extensions)
-    keys = {reader.cache_key(store, path): path for path in files}
+    keys = {file_key(store, reader.settings, path): path for path in files}
     missing = [keys[key] for key in store.missing(list(keys))]
     READING = PoolReading.start(reader, store, in_reading_order(missing), look_up=False,
                                 saying="they are not in the build cache yet")
@@ -588,6 +610,11 @@ ARTICLES_GENERATOR = None  # the build's, for the order it reads the files in
 def note_articles_generator(generator) -> None:
     global ARTICLES_GENERATOR
     ARTICLES_GENERATOR = generator
+    environment = build_environment()
+    if environment:  # a build by scripts/build.py: take each briefing as an earlier build read it
+        store = store_for(generator.settings)
+        KeptReads(generator, store, environment, lambda path: file_key(store, generator.settings, path),
+                  freeze_now_and_then).install()
 
 
 def in_reading_order(paths: list[str]) -> list[str]:
@@ -762,11 +789,12 @@ def thaw(*args) -> None:
 
 
 def save_cache(pelican) -> None:
-    global STORE
+    global STORE, READS
     finish_reading()
     thaw()
     FILE_KEYS.clear()
     PRIMED.clear()
+    READS = 0
     if STORE is not None:
         STORE.save()
         STORE = None

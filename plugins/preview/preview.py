@@ -327,5 +327,6 @@ def replace(target: str, write) -> None:
 
 def register() -> None:
     signals.content_object_init.connect(note_read)
+    named_signal("content_reused").connect(note_read)  # plugins/build_cache: taken, not read
     signals.all_generators_finalized.connect(keep_generators)
     named_signal("pages_rendered").connect(fork_keeper)

@@ -1,0 +1,139 @@
+"""A rebuild takes each briefing whose file did not change as the last build read it
+(plugins/build_cache/kept_reads.py): the same site as a build from nothing, the same warnings,
+and only the changed files are read."""
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+from conftest import ROOT
+from test_build import tree
+
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from build_cache.kept_reads import REUSED, KeptReads, kept_report  # noqa: E402
+
+BRIEFING = "Title: {title}\nDate: 2024-01-0{day}\nSummary: What {title} says.\nTags: wire\n{extra}\n\n{title} said it.\n"
+UNREAD = "Entities: a line the reader cannot make sense of"
+
+
+def write_briefings(content: Path) -> None:
+    (content / "briefings").mkdir(parents=True)
+    for day, title in enumerate(["Alpha", "Bravo", "Charlie"], start=1):
+        extra = UNREAD if title == "Charlie" else ""
+        (content / "briefings" / f"{title.lower()}.md").write_text(
+            BRIEFING.format(title=title, day=day, extra=extra), "utf-8")
+
+
+def build(content: Path, output: Path, *pelican_options: str) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), str(content), str(output),
+                             "-s", str(ROOT / "pelicanconf.py"), "--", *pelican_options],
+                            capture_output=True, text=True, check=False, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+def test_a_rebuild_reads_only_the_changed_briefing_and_makes_a_build_from_nothings_site(tmp_path):
+    content = tmp_path / "content"
+    write_briefings(content)
+    first = build(content, tmp_path / "output")
+    assert "taken as it read them" not in first.stdout  # nothing kept yet
+    assert "Entities line not understood" in first.stderr
+    bravo = content / "briefings" / "bravo.md"
+    bravo.write_text(bravo.read_text("utf-8").replace("Title: Bravo", "Title: Bravo Renamed"), "utf-8")
+
+    second = build(content, tmp_path / "output")
+
+    assert kept_report(2, 3) in second.stdout
+    assert "charlie.md: Entities line not understood" in second.stderr  # its warning, given again
+    pages = {page.name: page.read_text("utf-8") for page in (tmp_path / "output" / "briefings").glob("*.html")}
+    assert "Bravo Renamed" in pages["bravo-renamed.html"] and "bravo.html" not in pages
+    fresh = tmp_path / "fresh"
+    shutil.copytree(content, fresh / "content", ignore=shutil.ignore_patterns(".cache"))
+    assert "taken as it read them" not in build(fresh / "content", fresh / "output").stdout
+    assert tree(tmp_path / "output") == tree(fresh / "output")
+
+
+def test_other_settings_read_every_briefing_again(tmp_path):
+    content = tmp_path / "content"
+    write_briefings(content)
+    build(content, tmp_path / "output")
+    again = build(content, tmp_path / "output", "-e", "RELATED_MAX=2")
+    assert "taken as it read them" not in again.stdout
+    assert "Entities line not understood" in again.stderr
+
+
+class Store:
+    """What KeptReads uses of the build cache's store, in memory."""
+
+    def __init__(self):
+        self.entries, self.used, self.recording = {}, set(), None
+
+    def key(self, *parts):
+        return repr(parts)
+
+    def use(self, key):
+        self.used.add(key)
+        if self.recording is not None:
+            self.recording.append(key)
+
+    def get(self, key):
+        self.use(key)
+        return self.entries.get(key)
+
+    def put(self, key, value):
+        self.use(key)
+        self.entries[key] = value
+
+
+def generator(path: Path):
+    return SimpleNamespace(settings={"build": object()}, context={"generated": {}}, path=str(path))
+
+
+def test_a_kept_object_gets_the_new_builds_settings_and_context_and_what_its_reading_logged(tmp_path, caplog):
+    (tmp_path / "a.md").write_text("A", "utf-8")
+    store, earlier = Store(), generator(tmp_path)
+    kept = KeptReads(earlier, store, "environment", key_of=lambda path: Path(path).read_text("utf-8"))
+    read = SimpleNamespace(title="A", settings=earlier.settings, _context=earlier.context)
+    kept.install()
+    try:
+        assert earlier.get_cached_data("a.md") is None
+        kept.reading(earlier)  # as article_generator_preread calls it
+        store.get("the Markdown entry it used")
+        # an error: Pelican lets a warning through once per process (the rebuild is another)
+        logging.getLogger("entities.metadata").error("a.md: an error while reading")
+
+        earlier.cache_data("a.md", read)
+    finally:
+        kept.close()
+
+    store.used.clear()
+    later = generator(tmp_path)
+    reused = []
+    REUSED.connect(reused.append, weak=False)
+    caplog.clear()
+    try:
+        taken = KeptReads(later, store, "environment", key_of=lambda path: Path(path).read_text("utf-8"))
+        content = taken.get_cached_data("a.md")
+    finally:
+        REUSED.disconnect(reused.append)
+    assert content.title == "A" and content is not read
+    assert content.settings is later.settings and content._context is later.context
+    assert "the Markdown entry it used" in store.used  # kept in the cache as long as the read is
+    assert ("entities.metadata", logging.ERROR, "a.md: an error while reading") in caplog.record_tuples
+    assert reused == [content]
+
+    (tmp_path / "a.md").write_text("A changed", "utf-8")
+    assert taken.get_cached_data("a.md", "read it") == "read it"
+    assert KeptReads(later, store, "other environment", key_of=lambda path: "A").get_cached_data(
+        "a.md", "read it") == "read it"
+
+
+def test_a_kept_read_that_cannot_be_loaded_is_read_again(tmp_path):
+    store = Store()
+    kept = KeptReads(generator(tmp_path), store, "environment", key_of=lambda path: "key")
+    store.entries[kept.key("a.md")] = b"not a pickle"
+    assert kept.get_cached_data("a.md", "read it") == "read it"
