@@ -572,10 +572,9 @@ def content_files(settings, extensions) -> list[str]:
     """Files Pelican will read (article and page folders), in a stable order."""
     found = []
     for folder in [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]]:
-        root = Path(settings["PATH"]) / folder
-        for path in sorted(root.rglob("*")) if root.is_dir() else []:
-            if path.suffix.lstrip(".") in extensions and path.is_file():
-                found.append(str(path))
+        paths = (os.path.join(top, name) for top, _, names in os.walk(os.path.join(settings["PATH"], folder))
+                 for name in names if os.path.splitext(name)[1].lstrip(".") in extensions)
+        found.extend(sorted(path for path in paths if os.path.isfile(path)))  # strings: Paths took 3 times as long
     return found
 
 
@@ -588,8 +587,9 @@ def warm(reader, store: Store) -> None:
     files = content_files(reader.settings, reader.file_extensions)
     keys = {file_key(store, reader.settings, path): path for path in files}
     missing = [keys[key] for key in store.missing(list(keys))]
-    READING = PoolReading.start(reader, store, in_reading_order(missing), look_up=False,
-                                saying="they are not in the build cache yet")
+    if len(missing) >= POOL_THRESHOLD:  # else no pool starts: their order does not matter
+        missing = in_reading_order(missing)
+    READING = PoolReading.start(reader, store, missing, look_up=False, saying="they are not in the build cache yet")
 
 
 def rederive(reader, store: Store, current: str) -> None:

@@ -28,7 +28,7 @@ from sys import intern
 from pelican.utils import slugify
 
 from . import records
-from .records import EntityRecord, EventRecord, MentionRecord
+from .records import entity_record, event_record
 
 log = logging.getLogger(__name__)
 
@@ -231,29 +231,6 @@ def entity_row(entity: dict) -> tuple:
 def event_row(event: dict) -> tuple:
     return (event["iso_date"], event["precision"], event["planned"], event["anchor"],
             event["expression"], event["actors"], event["sentence"])
-
-
-def entity_record(row: tuple) -> EntityRecord:
-    """The record of an entity row, the strings that recur in many briefings interned (the same
-    objects as parse_entities and slug_of give). Fields set one by one: 180,000 entities at
-    10,000 briefings."""
-    name, kind, discovered, forms, slug, mention = row
-    record = EntityRecord()
-    record.name, record.type, record.discovered = intern(name), intern(kind), discovered
-    record.forms, record.slug = list(map(intern, forms)), intern(slug)
-    if mention:
-        record.mention = quote = MentionRecord()
-        quote.anchor, quote.before, quote.text, quote.after = mention
-    return record
-
-
-def event_record(row: tuple) -> EventRecord:
-    iso_date, precision, planned, anchor, expression, actors, sentence = row
-    record = EventRecord()
-    record.iso_date, record.precision, record.planned = intern(iso_date), intern(precision), planned
-    record.anchor, record.expression, record.sentence = intern(anchor), expression, sentence
-    record.actors = list(map(intern, actors))
-    return record
 
 
 def reading_entities(reader_class, settings: dict):
