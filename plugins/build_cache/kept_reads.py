@@ -11,7 +11,10 @@ at the end of the build, after plugins have changed them). On the articles gener
 - `cache_data`: the content object, pickled as soon as it is read (before any plugin changes
   it), with the warnings its reading logged and the keys of the cache entries its reading used,
   under a key of the file's path and bytes and the build environment's fingerprint (settings
-  and the files they name, plugins, code, packages: scripts/build.py's stamp);
+  and the files they name, plugins, code, packages: scripts/build.py's stamp). It goes into
+  the cache file when the build saves it (through a `Store.sidecar`): a write meanwhile would
+  lock out the pool's workers that look entries up, and SQLite would then hold the
+  transaction's pages in memory (25 MB more at 10,000 briefings);
 - `get_cached_data`: that object, unpickled, when the file and the environment are the same.
   Its warnings are logged again, the entries its reading used are kept in the cache as long as
   it is, and it is announced with the `content_reused` signal (`content_object_init` is not sent
@@ -59,9 +62,11 @@ class KeptReads:
         self.key_of, self.taken = key_of, taken
         self.warnings = Warnings()
         self.reused = self.read = 0
+        self.written = None  # where this build's kept reads wait for the store's save
         self.shared = {id(generator.settings): "settings", id(generator.context): "context"}
 
     def install(self) -> None:
+        self.written = self.store.sidecar()
         generator = self.generator
         generator.get_cached_data, generator.cache_data = self.get_cached_data, self.cache_data
         signals.article_generator_preread.connect(self.reading, sender=generator, weak=False)
@@ -73,6 +78,7 @@ class KeptReads:
         if self.reused:
             print(kept_report(self.reused, self.reused + self.read))
         self.store.recording = self.warnings.taken = None
+        self.written.finish()
         logging.getLogger().removeHandler(self.warnings)
         signals.article_generator_preread.disconnect(self.reading, sender=self.generator)
         signals.article_generator_pretaxonomy.disconnect(self.close, sender=self.generator)
@@ -118,7 +124,7 @@ class KeptReads:
         except (pickle.PicklingError, TypeError, AttributeError) as error:
             log.debug("%s is not kept: %s", path, error)
             return
-        self.store.put(self.key(path), data)
+        self.written.keep(self.key(path), data)
 
     def pickled(self, value) -> bytes:
         buffer = io.BytesIO()
