@@ -14,6 +14,8 @@ from test_build import tree
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
+import build_cache.kept_reads as kept_reads  # noqa: E402
+from build_cache.build_cache import Store as CacheStore  # noqa: E402
 from build_cache.kept_reads import REUSED, KeptReads, kept_report  # noqa: E402
 
 BRIEFING = "Title: {title}\nDate: 2024-01-0{day}\nSummary: What {title} says.\nTags: wire\n{extra}\n\n{title} said it.\n"
@@ -70,7 +72,7 @@ class Store:
     """What KeptReads uses of the build cache's store, in memory."""
 
     def __init__(self):
-        self.entries, self.used, self.recording = {}, set(), None
+        self.entries, self.used, self.recording, self.waits = {}, set(), None, []
 
     def key(self, *parts):
         return repr(parts)
@@ -136,3 +138,56 @@ def test_a_kept_read_that_cannot_be_loaded_is_read_again(tmp_path):
     kept = KeptReads(generator(tmp_path), store, "environment", key_of=lambda path: "key")
     store.entries[kept.key("a.md")] = b"not a pickle"
     assert kept.get_cached_data("a.md", "read it") == "read it"
+
+
+def read_in_turn(kept: KeptReads, generator, names: list[str]) -> None:
+    """What Pelican's articles generator does with each file: ask for it, read it, hand it over."""
+    for name in names:
+        assert generator.get_cached_data(name) is None
+        kept.reading(generator)  # article_generator_preread
+        generator.cache_data(name, SimpleNamespace(title=name.upper(), settings=generator.settings,
+                                                   _context=generator.context))
+
+
+def test_from_fork_from_files_read_on_they_are_pickled_in_a_forked_process(tmp_path, monkeypatch):
+    """A build that reads many files (one from nothing) pickles most of them in a forked process
+    once it has gone through the last one; the store takes them in when it saves."""
+    monkeypatch.setattr(kept_reads, "FORK_FROM", 2)
+    names = ["a.md", "b.md", "c.md"]
+    for name in names:
+        (tmp_path / name).write_text(name, "utf-8")
+    store = CacheStore(None, "salt")  # in memory: a saved entry stays in the process
+
+    def generator_and_reads():
+        articles = generator(tmp_path)
+        articles.get_files = lambda paths, exclude: names
+        articles.settings.update(ARTICLE_PATHS=["."], ARTICLE_EXCLUDES=[])
+        return articles, KeptReads(articles, store, "environment", key_of=lambda path: Path(path).read_text())
+
+    first, kept = generator_and_reads()
+    kept.install()
+    read_in_turn(kept, first, names)
+    assert kept.child is not None  # b and c wait in a forked process
+    kept.close()
+    store.save()
+    later, taken = generator_and_reads()
+    assert [taken.get_cached_data(name).title for name in names] == ["A.MD", "B.MD", "C.MD"]
+
+
+def test_when_the_forked_process_fails_its_reads_are_not_kept_and_the_build_says_so(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(kept_reads, "FORK_FROM", 1)
+    (tmp_path / "a.md").write_text("a", "utf-8")
+    store, forgotten = Store(), []
+    store.forget = forgotten.append
+    earlier = generator(tmp_path)
+    earlier.get_files = lambda paths, exclude: ["a.md"]
+    earlier.settings.update(ARTICLE_PATHS=["."], ARTICLE_EXCLUDES=[])
+    kept = KeptReads(earlier, store, "environment", key_of=lambda path: "key")
+    kept.install()
+    failing = SimpleNamespace(keep=lambda key, data: 1 / 0, finish=lambda: None)
+    store.sidecar = lambda: failing  # the fork's
+    read_in_turn(kept, earlier, ["a.md"])
+    kept.close()
+    kept.wait()  # as the store's save does first
+    assert forgotten == [failing] and not store.entries
+    assert "the briefings read in this build are not kept" in caplog.text

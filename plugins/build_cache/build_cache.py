@@ -112,6 +112,7 @@ class Store:
         self.new: dict[str, bytes] = {}  # only when there is no file
         self.path = None if folder is None else folder / CACHE_FILE
         self.sidecars: list[Sidecar] = []
+        self.waits: list = []  # functions that `save` calls first (work that hands entries back)
         self.recording: list[str] | None = None  # a list: the keys used get added to it
         self.pid = os.getpid()  # its SQLite connection is this process's alone (not a fork's)
 
@@ -174,6 +175,10 @@ class Store:
         self.sidecars.append(sidecar)
         return sidecar
 
+    def forget(self, sidecar: Sidecar) -> None:
+        """A sidecar whose records must not be kept (its job failed)."""
+        self.sidecars.remove(sidecar)
+
     def take_sidecars(self) -> None:
         """The keys the sidecars used and the entries they made, as if made here."""
         while self.sidecars:
@@ -188,6 +193,8 @@ class Store:
         So `make publish` after any number of `make html` builds still finds its own entries
         (the search index's: their text holds the first-mention links, absolute when
         publishing; its compiled templates), and `make html` after it finds its."""
+        for wait in self.waits:
+            wait()
         self.take_sidecars()
         if self.db is None:
             return
