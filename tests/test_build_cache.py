@@ -161,6 +161,26 @@ def test_what_was_read_is_frozen_out_of_the_collectors_sight_until_the_articles_
         gc.unfreeze()
 
 
+def test_a_keeper_reads_the_file_it_is_asked_for_and_starts_no_pool_for_the_others(tmp_path, monkeypatch):
+    """A build that took every briefing from its kept reads read none, so its reader never
+    warmed; its keeper (plugins/preview), asked to read one briefing again, must not convert
+    the whole site in a pool (its read-only store finds none of it)."""
+    sources = pool_sized_briefings(tmp_path)
+    warmed = []
+    monkeypatch.setattr(build_cache, "warm", lambda reader, store: warmed.append(reader))
+    readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+    try:
+        build_cache.cache_readers(readers)
+        reader = readers.reader_classes["md"](readers.settings)
+        build_cache.save_cache(None)
+        monkeypatch.setattr(build_cache, "IN_WORKER", False)  # read_only_in_fork sets it
+        build_cache.read_only_in_fork(readers.settings)
+        assert reader.read(str(sources[0]))[1]["title"] == "B0"
+    finally:
+        build_cache.STORE = None
+    assert warmed == []
+
+
 def pool_sized_briefings(tmp_path) -> list[Path]:
     """A content folder with a few more briefings than a pool is started for (B0, B1, …)."""
     (tmp_path / "briefings").mkdir()

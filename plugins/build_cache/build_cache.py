@@ -510,7 +510,7 @@ def caching_reader(base: type) -> type:
 
         def read(self, source_path):
             store = store_for(self.settings)
-            if not CachingReader.warmed:
+            if not CachingReader.warmed and not IN_WORKER:  # a keeper reads the few files it is asked for
                 CachingReader.warmed = True
                 warm(self, store)
             if READING is not None:
@@ -746,7 +746,7 @@ def finish_reading(*args) -> None:
 WORKER_READER = None
 WORKER_LOOKUP: Path | None = None  # the cache file a pool worker looks entries up in
 WORKER_FOLDER = ""  # where a pool worker hands back a chunk's entries
-IN_WORKER = False  # set in a pool worker
+IN_WORKER = False  # set in a pool worker, and in a keeper (read_only_in_fork)
 
 
 def convert_chunk(paths: list[str]) -> str:
