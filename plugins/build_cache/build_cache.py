@@ -20,7 +20,7 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
 - the articles generator takes each briefing that an earlier build in the same environment read
   from the same file as that build read it, pickled, rather than reading it (`kept_reads.py`):
   with the two lookups above, its metadata parsed and its content object built, reading took
-  three times as long;
+  more than twice as long;
 - while the articles are read, what was read is frozen out of the garbage collector's sight
   every FREEZE_EVERY reads (it is kept for the whole build anyway);
 - the theme's templates, compiled (`templates.py`), under the build environment's fingerprint;
