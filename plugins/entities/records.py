@@ -7,7 +7,7 @@ code written for the dicts (and tests that pass dicts) reads either.
 
 A record is pickled as its row and made again by `entity_record` or `event_record`, which intern
 the strings that recur in many briefings: a briefing kept by plugins/build_cache then shares
-them with the others, as one just read does (about 50 MB at 10,000 briefings).
+them with the others, as one just read does (35–40 MB at the peak of a rebuild at 10,000).
 """
 
 from sys import intern
