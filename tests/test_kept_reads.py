@@ -174,6 +174,28 @@ def test_from_fork_from_files_read_on_they_are_pickled_in_a_forked_process(tmp_p
     assert [taken.get_cached_data(name).title for name in names] == ["A.MD", "B.MD", "C.MD"]
 
 
+def test_a_last_file_that_cannot_be_read_does_not_keep_the_others_from_being_kept(tmp_path, monkeypatch):
+    """The forked process starts when Pelican begins to read the last file: a broken last file
+    (Pelican logs it and skips it) hands nothing over after it."""
+    monkeypatch.setattr(kept_reads, "FORK_FROM", 2)
+    names = ["a.md", "b.md", "c.md", "z-broken.md"]
+    for name in names:
+        (tmp_path / name).write_text(name, "utf-8")
+    store = CacheStore(None, "salt")
+    articles = generator(tmp_path)
+    articles.get_files = lambda paths, exclude: names
+    articles.settings.update(ARTICLE_PATHS=["."], ARTICLE_EXCLUDES=[])
+    kept = KeptReads(articles, store, "environment", key_of=lambda path: Path(path).read_text())
+    kept.install()
+    read_in_turn(kept, articles, names[:3])
+    assert articles.get_cached_data("z-broken.md") is None
+    kept.reading(articles)  # Pelican begins to read it, then fails: no cache_data
+    kept.close()
+    store.save()
+    taken = KeptReads(articles, store, "environment", key_of=lambda path: Path(path).read_text())
+    assert [taken.get_cached_data(name).title for name in names[:3]] == ["A.MD", "B.MD", "C.MD"]
+
+
 def test_when_the_forked_process_fails_its_reads_are_not_kept_and_the_build_says_so(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(kept_reads, "FORK_FROM", 1)
     (tmp_path / "a.md").write_text("a", "utf-8")

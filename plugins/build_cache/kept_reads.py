@@ -83,7 +83,7 @@ class KeptReads:
         """Reading is over: say how many files were taken rather than read."""
         if self.reused:
             print(kept_report(self.reused, self.reused + self.read))
-        if self.waiting:  # the last file could not be read: plugins may change the others now
+        if self.waiting:  # not all files were gone through: plugins may change these now
             log.debug("%d briefings read are not kept", len(self.waiting))
             self.waiting = []
         self.store.recording = self.warnings.taken = None
@@ -121,6 +121,7 @@ class KeptReads:
     def reading(self, generator) -> None:
         """Pelican starts reading a file (article_generator_preread)."""
         self.attempts += 1
+        self.after_file()  # this one may be the last: the others are done
         self.store.recording, self.warnings.taken = [], []
 
     def cache_data(self, path: str, content) -> None:
@@ -130,18 +131,19 @@ class KeptReads:
         self.read += 1
         if used is not None:
             kept = (content, warnings, sorted(set(used)))
-            if self.read < FORK_FROM:
+            if self.read < FORK_FROM or self.forked is not None:
                 keep(self.written, self.key(path), self.pickled(kept))
             else:
                 if self.files is None:
                     self.files = len(self.generator.get_files(self.generator.settings["ARTICLE_PATHS"],
                                                               exclude=self.generator.settings["ARTICLE_EXCLUDES"]))
                 self.waiting.append((self.key(path), kept))
-        self.after_file()
+                self.after_file()
 
     def after_file(self) -> None:
-        """Once the generator has gone through its last file, before any plugin changes what it
-        read, the reads waiting are pickled in a forked process."""
+        """Once the generator has taken its last file, or begun to read it (it may fail), and
+        before any plugin changes what it read, the reads waiting are pickled in a forked
+        process (the last one, if read, at once)."""
         if self.waiting and self.reused + self.attempts == self.files:
             waiting, self.waiting = self.waiting, []
             self.fork(waiting)
