@@ -617,8 +617,13 @@ ARTICLES_GENERATOR = None  # the build's, for the order it reads the files in
 def note_articles_generator(generator) -> None:
     global ARTICLES_GENERATOR
     ARTICLES_GENERATOR = generator
+
+
+def keep_reads(generator) -> None:
+    """The articles generator takes each briefing as an earlier build read it (kept_reads.py),
+    in a build by scripts/build.py: only that has an environment's fingerprint to key them."""
     environment = build_environment()
-    if environment:  # a build by scripts/build.py: take each briefing as an earlier build read it
+    if environment:
         store = store_for(generator.settings)
         KeptReads(generator, store, environment, lambda path: file_key(store, generator.settings, path),
                   freeze_now_and_then).install()
@@ -814,6 +819,7 @@ def keep_templates(generator) -> None:
 def register() -> None:
     signals.readers_init.connect(cache_readers)
     signals.article_generator_init.connect(note_articles_generator)
+    signals.article_generator_init.connect(keep_reads)
     signals.all_generators_finalized.connect(finish_reading)
     signals.generator_init.connect(keep_templates)
     signals.article_generator_pretaxonomy.connect(thaw)  # before lean_contents collects
