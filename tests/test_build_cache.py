@@ -141,6 +141,47 @@ def test_missing_keys_are_found_in_the_file_and_among_new_entries(tmp_path):
     assert store.missing(keys) == [key for n, key in enumerate(keys) if n % 3]
 
 
+def key_in_a_new_build(source: Path) -> str:
+    """The content file's key, as the next build works it out (the last build's record loaded)."""
+    settings = {**DEFAULT_CONFIG, "PATH": str(source.parent), "MARKDOWN": {}}
+    try:
+        return build_cache.file_key(build_cache.store_for(settings), settings, str(source))
+    finally:
+        build_cache.save_cache(None)
+
+
+def test_a_file_in_the_state_the_last_build_recorded_keeps_its_key_unread(tmp_path, monkeypatch):
+    source = tmp_path / "one.md"
+    source.write_text("Title: One\n\nText.\n", "utf-8")
+    monkeypatch.setattr(build_cache, "RACY_NS", 0)  # the file is not too new to be sure of
+    first = key_in_a_new_build(source)
+    with monkeypatch.context() as unread:
+        unread.setattr(Path, "read_bytes", lambda path: pytest.fail(f"{path} read again"))
+        assert key_in_a_new_build(source) == first
+    times = source.stat()
+    source.write_text("Title: Two\n\nText.\n", "utf-8")  # the same size,
+    os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns))  # its time set back: the change time tells
+    assert key_in_a_new_build(source) != first
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again_next_time(tmp_path, monkeypatch):
+    """Written again within its clock's tick, a file would keep its times: a state younger than
+    RACY_NS when the build read the file is not recorded."""
+    source = tmp_path / "one.md"
+    source.write_text("Title: One\n\nText.\n", "utf-8")
+    key_in_a_new_build(source)
+    with monkeypatch.context() as unread:
+        unread.setattr(Path, "read_bytes", lambda path: pytest.fail(f"{path} read again"))
+        with pytest.raises(pytest.fail.Exception):
+            key_in_a_new_build(source)
+    real = build_cache.time.time_ns
+    monkeypatch.setattr(build_cache.time, "time_ns", lambda: real() + 2 * build_cache.RACY_NS)
+    first = key_in_a_new_build(source)
+    monkeypatch.undo()
+    monkeypatch.setattr(Path, "read_bytes", lambda path: pytest.fail(f"{path} read again"))
+    assert key_in_a_new_build(source) == first
+
+
 def test_what_was_read_is_frozen_out_of_the_collectors_sight_until_the_articles_are_read(
         tmp_path, monkeypatch):
     import gc  # noqa: PLC0415

@@ -86,12 +86,21 @@ class Store:
         self.use(key)
         return self.entries.get(key)
 
+    def get_many(self, keys):
+        return {key: self.get(key) for key in keys if key in self.entries}
+
+    def missing(self, keys):
+        return [key for key in keys if key not in self.entries]
+
     def sidecar(self):
         return SimpleNamespace(keep=self.entries.__setitem__, finish=lambda: None)
 
 
 def generator(path: Path):
-    return SimpleNamespace(settings={"build": object()}, context={"generated": {}}, path=str(path))
+    """What KeptReads uses of Pelican's articles generator: its files are those in `path`."""
+    return SimpleNamespace(settings={"build": object(), "ARTICLE_PATHS": ["."], "ARTICLE_EXCLUDES": []},
+                           context={"generated": {}}, path=str(path),
+                           get_files=lambda paths, exclude: sorted(entry.name for entry in path.iterdir()))
 
 
 def test_a_kept_object_gets_the_new_builds_settings_and_context_and_what_its_reading_logged(tmp_path, caplog):

@@ -28,6 +28,7 @@ that cannot be pickled (a plugin gave it something that cannot be) is read again
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -39,6 +40,7 @@ from pelican import signals
 REUSED = named_signal("content_reused")  # sender: a content object taken from the cache, not read
 KIND = "read"  # the kind of the kept reads' keys in the store
 FORK_FROM = 64  # files read in one build from which the rest are pickled in a forked process
+FETCH = 100  # kept reads looked up in one query, in the order the generator asks for them
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,11 @@ class KeptReads:
         self.key_of, self.taken = key_of, taken
         self.warnings = Warnings()
         self.reused = self.read = self.attempts = 0  # objects taken; files read; reads begun
-        self.files: int | None = None  # files the generator goes through: counted at FORK_FROM reads
+        self.files: int | None = None  # files the generator goes through: counted at the first
+        self.keys: dict[str, str] = {}  # their keys then (see `plan`)
+        self.kept: set[str] = set()  # those of them that have a kept read
+        self.ahead: list[tuple[str, str]] = []  # (path, key) of those, last first
+        self.fetched: dict[str, object] = {}  # key → kept read looked up, not taken yet
         self.waiting: list[tuple[str, tuple]] = []  # (key, what to keep) of reads from FORK_FROM on
         self.written = self.forked = None  # the store's sidecars: this process's, the fork's
         self.child: int | None = None
@@ -87,6 +93,7 @@ class KeptReads:
             log.debug("%d briefings read are not kept", len(self.waiting))
             self.waiting = []
         self.store.recording = self.warnings.taken = None
+        self.keys, self.kept, self.ahead, self.fetched = {}, set(), [], {}
         self.written.finish()
         logging.getLogger().removeHandler(self.warnings)
         signals.article_generator_preread.disconnect(self.reading, sender=self.generator)
@@ -97,9 +104,31 @@ class KeptReads:
         return self.store.key(KIND, self.environment, path,
                               self.key_of(os.path.join(self.generator.path, path)))
 
+    def plan(self) -> None:
+        """At the first file: the generator's files (the same list, in the same order, as it goes
+        through), and which of them have a kept read, in one look at the store. The others are
+        read, and only they need converting beforehand (`to_read`)."""
+        settings = self.generator.settings
+        files = self.generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
+        self.files = len(files)
+        for path in files:
+            with contextlib.suppress(OSError):  # gone since it was listed: Pelican says so when it reads it
+                self.keys[path] = self.key(path)
+        missing = set(self.store.missing(list(self.keys.values())))
+        self.ahead = [(path, key) for path, key in self.keys.items() if key not in missing][::-1]
+        self.kept = {path for path, _ in self.ahead}
+
+    def to_read(self, paths: list[str]) -> list[str]:
+        """Of these content files (paths as the readers are given them), those not kept."""
+        kept = {os.path.normpath(os.path.join(self.generator.path, path)) for path in self.kept}
+        return [path for path in paths if os.path.normpath(path) not in kept]
+
     def get_cached_data(self, path: str, default=None):
+        if self.files is None:
+            self.plan()
         try:
-            data = self.store.get(self.key(path))
+            key = self.key(path)
+            data = self.fetched.pop(key) if key in self.fetched else self.fetch(path, key)
         except OSError:
             return default
         if not isinstance(data, bytes):
@@ -118,6 +147,18 @@ class KeptReads:
         self.after_file()
         return content
 
+    def fetch(self, path: str, key: str):
+        """`path`'s kept read (None if it has none), and those of the files the generator will
+        ask for next, FETCH in one query."""
+        if self.keys.get(path) != key:  # changed since the first file, or not among the files
+            return self.store.get(key)
+        if path not in self.kept:
+            return None
+        if not self.ahead or self.ahead[-1][0] != path:  # asked for out of order
+            return self.store.get(key)
+        self.fetched = self.store.get_many([self.ahead.pop()[1] for _ in range(min(FETCH, len(self.ahead)))])
+        return self.fetched.pop(key, None)
+
     def reading(self, generator) -> None:
         """Pelican starts reading a file (article_generator_preread)."""
         self.attempts += 1
@@ -134,9 +175,6 @@ class KeptReads:
             if self.read < FORK_FROM or self.forked is not None:
                 keep(self.written, self.key(path), self.pickled(kept))
             else:
-                if self.files is None:
-                    self.files = len(self.generator.get_files(self.generator.settings["ARTICLE_PATHS"],
-                                                              exclude=self.generator.settings["ARTICLE_EXCLUDES"]))
                 self.waiting.append((self.key(path), kept))
                 self.after_file()
 
