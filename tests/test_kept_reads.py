@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from conftest import ROOT
 from test_build import tree
 
@@ -222,3 +224,33 @@ def test_when_the_forked_process_fails_its_reads_are_not_kept_and_the_build_says
     kept.wait()  # as the store's save does first
     assert forgotten == [failing] and not store.entries
     assert "the briefings read in this build are not kept" in caplog.text
+
+
+def test_kept_reads_are_looked_up_together_and_only_the_files_without_one_are_read_beforehand(
+        tmp_path, monkeypatch):
+    """At its first file a build looks up which briefings have a kept read, then takes them
+    FETCH a query in the order it asks for them; the build cache converts only the others
+    ahead of time (`to_read`)."""
+    names = ["a.md", "b.md", "c.md", "d.md"]
+    for name in names:
+        (tmp_path / name).write_text(name, "utf-8")
+    store = CacheStore(None, "salt")
+    first = generator(tmp_path)
+    kept = KeptReads(first, store, "environment", key_of=lambda path: Path(path).read_text())
+    kept.install()
+    read_in_turn(kept, first, names)
+    kept.close()
+    store.save()
+    (tmp_path / "c.md").write_text("c changed", "utf-8")
+
+    later = generator(tmp_path)
+    taken = KeptReads(later, store, "environment", key_of=lambda path: Path(path).read_text())
+    lookups = []
+    monkeypatch.setattr(kept_reads, "FETCH", 2)
+    monkeypatch.setattr(store, "get_many", lambda keys, get_many=store.get_many: lookups.append(len(keys)) or
+                        get_many(keys))
+    monkeypatch.setattr(store, "get", lambda key: pytest.fail("a kept read looked up alone"))
+    assert taken.get_cached_data("a.md").title == "A.MD"
+    assert taken.to_read([str(tmp_path / name) for name in names]) == [str(tmp_path / "c.md")]
+    assert [getattr(taken.get_cached_data(name), "title", None) for name in names[1:]] == ["B.MD", None, "D.MD"]
+    assert lookups == [2, 1]
