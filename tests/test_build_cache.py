@@ -147,6 +147,7 @@ def key_in_a_new_build(source: Path) -> str:
     try:
         return build_cache.file_key(build_cache.store_for(settings), settings, str(source))
     finally:
+        build_cache.record_file_keys()  # once the articles are read
         build_cache.save_cache(None)
 
 

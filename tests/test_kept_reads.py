@@ -3,9 +3,12 @@
 and only the changed files are read."""
 
 import logging
+import marshal
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,6 +19,7 @@ from test_build import tree
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
+import build_cache.build_cache as build_cache  # noqa: E402
 import build_cache.kept_reads as kept_reads  # noqa: E402
 from build_cache.build_cache import Store as CacheStore  # noqa: E402
 from build_cache.kept_reads import REUSED, KeptReads, kept_report  # noqa: E402
@@ -254,3 +258,26 @@ def test_kept_reads_are_looked_up_together_and_only_the_files_without_one_are_re
     assert taken.to_read([str(tmp_path / name) for name in names]) == [str(tmp_path / "c.md")]
     assert [getattr(taken.get_cached_data(name), "title", None) for name in names[1:]] == ["B.MD", None, "D.MD"]
     assert lookups == [2, 1]
+
+
+def test_a_build_records_its_files_keys_and_the_next_sees_a_change_that_kept_size_and_time(tmp_path):
+    """The articles' keys are recorded with their files' states, once the files are old enough
+    to be sure of (build_cache.RACY_NS); a file written again with its size and its time kept
+    (as `cp -p` of another version would) still has its new text built."""
+    content = tmp_path / "content"
+    write_briefings(content)
+    time.sleep(build_cache.RACY_NS / 1e9 + 0.1)
+    build(content, tmp_path / "output")
+    kind, recorded = marshal.loads((content / ".cache" / build_cache.FILE_KEYS_FILE).read_bytes())
+    assert sorted(Path(path).name for path in recorded) == ["alpha.md", "bravo.md", "charlie.md"]
+    bravo = content / "briefings" / "bravo.md"
+    times = bravo.stat()
+    assert len("Bravo shut it.") == len("Bravo said it.")
+    bravo.write_text(bravo.read_text("utf-8").replace("Bravo said it.", "Bravo shut it."), "utf-8")
+    os.utime(bravo, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+    again = build(content, tmp_path / "output")
+
+    assert kept_report(2, 3) in again.stdout
+    page = (tmp_path / "output" / "briefings" / "bravo.html").read_text("utf-8")
+    assert "shut" in page and "said" not in page

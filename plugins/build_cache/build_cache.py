@@ -42,6 +42,7 @@ import contextlib
 import gc
 import hashlib
 import logging
+import marshal
 import multiprocessing
 import os
 import pickle
@@ -111,6 +112,7 @@ class Store:
         self.committed = None if lookup is None else CommittedEntries(lookup)
         self.used: set[str] = set()
         self.new: dict[str, bytes] = {}  # only when there is no file
+        self.folder = folder
         self.path = None if folder is None else folder / CACHE_FILE
         self.sidecars: list[Sidecar] = []
         self.waits: list = []  # functions that `save` calls first (work that hands entries back)
@@ -353,10 +355,10 @@ def open_read_only(path: Path | None) -> sqlite3.Connection | None:
 STORE: Store | None = None
 CODE = fingerprint(Path(__file__).read_bytes())  # this module's version, in read_memo's keys
 # path → (state, key, whether the next build may take the key from the state: None until this
-# build took the state of a file that the last one recorded), loaded from the store at the first
-# file_key, saved with it
+# build took the state of a file that the last one recorded), loaded at the first file_key
 FILE_KEYS: dict[str, tuple[tuple, str, bool | None]] = {}
-RECORD_KEY = ""  # their entry in the store ("": not loaded yet)
+FILE_KEYS_FILE = "file-keys.marshal"  # in the cache folder: the states and keys of the last build's files
+RECORD_KIND = ""  # what their keys are made with (the Markdown settings, the salt); "": not loaded yet
 RACY_NS = 2_000_000_000  # a file changed this recently when read may change again, its state unchanged
 
 
@@ -364,7 +366,7 @@ def file_key(store: Store, settings, source_path: str) -> str:
     """A content file's key (its bytes and the Markdown settings). A file with the state (size,
     times, inode) it had when this build or the last one read it has the key it had then: its
     bytes are not read again (10,000 files: 0.7 s a build)."""
-    if not RECORD_KEY:
+    if not RECORD_KIND:
         load_file_keys(store, settings)
     now = time.time_ns()
     state = file_state(os.stat(source_path))
@@ -387,19 +389,35 @@ def file_state(stat: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def load_file_keys(store: Store, settings) -> None:
-    """The files' states and keys that the last build with these Markdown settings recorded."""
-    global RECORD_KEY
-    RECORD_KEY = store.key("file-keys", settings["MARKDOWN"])
-    kept = store.get(RECORD_KEY)
-    if isinstance(kept, dict):
-        FILE_KEYS.update((path, (state, key, None)) for path, (state, key) in kept.items())
+    """The states and keys of the files the last build read with these Markdown settings."""
+    global RECORD_KIND
+    RECORD_KIND = store.key("file-keys", settings["MARKDOWN"])
+    if store.folder is None:  # a keeper's or a pool worker's store
+        return
+    try:
+        with open(store.folder / FILE_KEYS_FILE, "rb") as file:
+            kind, recorded = marshal.load(file)
+    except (OSError, EOFError, ValueError, TypeError):  # none yet, or unreadable: the files are read
+        return
+    if kind == RECORD_KIND:
+        FILE_KEYS.update((path, (state, key, None)) for path, (state, key) in recorded.items())
 
 
-def record_file_keys(store: Store) -> None:
-    """For the next build: the states and keys of the files this build read, but those too new
-    to be sure of."""
-    if RECORD_KEY:
-        store.put(RECORD_KEY, {path: (state, key) for path, (state, key, sure) in FILE_KEYS.items() if sure})
+def record_file_keys(*args) -> None:
+    """For the next build: the states and keys of the files read so far, but those too new to
+    be sure of. Once the articles are read (article_generator_pretaxonomy), which is most of
+    them, before the build's memory grows with what the plugins make of them: a separate file,
+    rather than an entry, so that it does not wait in the store's transaction either."""
+    if not RECORD_KIND or STORE is None or STORE.folder is None:
+        return
+    target = STORE.folder / FILE_KEYS_FILE
+    recorded = {path: (state, key) for path, (state, key, sure) in FILE_KEYS.items() if sure}
+    try:
+        with open(f"{target}.new", "wb") as file:
+            marshal.dump((RECORD_KIND, recorded), file)
+        os.replace(f"{target}.new", target)
+    except OSError as error:
+        log.warning("build_cache: cannot record the content files' keys in %s: %s", target, error)
 
 
 READS = 0  # content files read (or taken from kept reads) in this build
@@ -859,14 +877,12 @@ def thaw(*args) -> None:
 
 
 def save_cache(pelican) -> None:
-    global STORE, READS, RECORD_KEY, KEPT_READS
+    global STORE, READS, RECORD_KIND, KEPT_READS
     KEPT_READS = None
     finish_reading()
     thaw()
-    if STORE is not None:
-        record_file_keys(STORE)
     FILE_KEYS.clear()
-    RECORD_KEY = ""
+    RECORD_KIND = ""
     PRIMED.clear()
     READS = 0
     if STORE is not None:
@@ -885,4 +901,5 @@ def register() -> None:
     signals.all_generators_finalized.connect(finish_reading)
     signals.generator_init.connect(keep_templates)
     signals.article_generator_pretaxonomy.connect(thaw)  # before lean_contents collects
+    signals.article_generator_pretaxonomy.connect(record_file_keys)
     signals.finalized.connect(save_cache)

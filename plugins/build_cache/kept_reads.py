@@ -67,7 +67,7 @@ class KeptReads:
         self.warnings = Warnings()
         self.reused = self.read = self.attempts = 0  # objects taken; files read; reads begun
         self.files: int | None = None  # files the generator goes through: counted at the first
-        self.keys: dict[str, str] = {}  # their keys then (see `plan`)
+        self.keys: dict[str, tuple[str, str]] = {}  # their files' keys then, and their kept reads' (`plan`)
         self.kept: set[str] = set()  # those of them that have a kept read
         self.ahead: list[tuple[str, str]] = []  # (path, key) of those, last first
         self.fetched: dict[str, object] = {}  # key → kept read looked up, not taken yet
@@ -101,8 +101,9 @@ class KeptReads:
 
     def key(self, path: str) -> str:
         """`path`: as Pelican's generators name a file, relative to the content folder."""
-        return self.store.key(KIND, self.environment, path,
-                              self.key_of(os.path.join(self.generator.path, path)))
+        file = self.key_of(os.path.join(self.generator.path, path))
+        known = self.keys.get(path)
+        return known[1] if known and known[0] == file else self.store.key(KIND, self.environment, path, file)
 
     def plan(self) -> None:
         """At the first file: the generator's files (the same list, in the same order, as it goes
@@ -113,9 +114,10 @@ class KeptReads:
         self.files = len(files)
         for path in files:
             with contextlib.suppress(OSError):  # gone since it was listed: Pelican says so when it reads it
-                self.keys[path] = self.key(path)
-        missing = set(self.store.missing(list(self.keys.values())))
-        self.ahead = [(path, key) for path, key in self.keys.items() if key not in missing][::-1]
+                file = self.key_of(os.path.join(self.generator.path, path))
+                self.keys[path] = file, self.store.key(KIND, self.environment, path, file)
+        missing = set(self.store.missing([key for _, key in self.keys.values()]))
+        self.ahead = [(path, key) for path, (_, key) in self.keys.items() if key not in missing][::-1]
         self.kept = {path for path, _ in self.ahead}
 
     def to_read(self, paths: list[str]) -> list[str]:
@@ -150,7 +152,7 @@ class KeptReads:
     def fetch(self, path: str, key: str):
         """`path`'s kept read (None if it has none), and those of the files the generator will
         ask for next, FETCH in one query."""
-        if self.keys.get(path) != key:  # changed since the first file, or not among the files
+        if self.keys.get(path, (None, None))[1] != key:  # changed since the first file, or not among them
             return self.store.get(key)
         if path not in self.kept:
             return None
