@@ -313,6 +313,22 @@ def test_the_pool_started_for_the_articles_is_finished_before_the_pages_are_read
     assert not folder.exists()
 
 
+def test_the_pages_reader_does_not_go_through_the_files_the_articles_reader_warmed(tmp_path, monkeypatch):
+    source, articles = one_briefing(tmp_path)
+    keyed = []
+    monkeypatch.setattr(build_cache, "file_key", lambda store, settings, path: keyed.append(path) or path)
+    try:
+        build_cache.cache_readers(articles)
+        build_cache.warm(articles.reader_classes["md"](articles.settings), build_cache.store_for(articles.settings))
+        assert keyed == [str(source)]
+        pages = SimpleNamespace(settings=articles.settings, reader_classes={"md": MarkdownReader})
+        build_cache.cache_readers(pages)
+        build_cache.warm(pages.reader_classes["md"](pages.settings), build_cache.store_for(pages.settings))
+        assert keyed == [str(source)]
+    finally:
+        build_cache.save_cache(None)
+
+
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="a process pool needs two cores")
 def test_a_pool_works_in_the_cache_folder_and_clears_what_builds_that_died_left_there(tmp_path):
     """A build forked by the build server or the devserver ends with os._exit: one that died

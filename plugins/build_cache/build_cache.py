@@ -654,13 +654,18 @@ def content_files(settings, extensions) -> list[str]:
     return found
 
 
+WARMED: set[str] = set()  # the files `warm` went through in this build
+
+
 def warm(reader, store: Store) -> None:
     """Start converting the files not yet cached in a process pool (Markdown, what the readers
     derive, typogrify), in the order the build reads them: it reads each as soon as the pool
     hands it back (`READING`), while the pool converts the next ones."""
     global READING
     finish_reading()  # each generator's reader warms: the pages' after the articles' read all theirs
-    files = content_files(reader.settings, reader.file_extensions)
+    listed = content_files(reader.settings, reader.file_extensions)
+    files = [path for path in listed if path not in WARMED]  # the pages': the articles' warm listed them
+    WARMED.update(listed)
     if KEPT_READS is not None:  # the articles it takes as an earlier build read them are not read
         files = KEPT_READS.to_read(files)
     keys = {file_key(store, reader.settings, path): path for path in files}
@@ -882,6 +887,7 @@ def save_cache(pelican) -> None:
     finish_reading()
     thaw()
     FILE_KEYS.clear()
+    WARMED.clear()
     RECORD_KIND = ""
     PRIMED.clear()
     READS = 0
