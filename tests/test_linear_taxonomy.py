@@ -6,7 +6,10 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
+from pelican.utils import process_translations  # noqa: E402
+
 from linear_taxonomy.linear_taxonomy import dated, linear_term_pages  # noqa: E402
+from linear_taxonomy.translations import by_group, install  # noqa: E402
 
 
 def article(slug):
@@ -88,3 +91,40 @@ def test_a_long_year_of_a_tag_gets_a_page_per_month_and_keeps_what_has_no_month(
     assert march.up == ("2021", "tag/x/2021.html") and year.up == ("All years of " + str(tag), "tag/x.html")
     assert march.newer == ("November 2021", "tag/x/2021-11.html") and march.older == ("January 2021", "tag/x/2021-01.html")
     assert year.older == ("2019", "tag/x/2019.html") and older.newer == ("2021", "tag/x/2021.html")
+
+
+def item(slug, lang="en", translation="false", name=""):
+    """What Pelican's process_translations reads of a content object."""
+    return SimpleNamespace(slug=slug, lang=lang, in_default_lang=lang == "en", source_path=f"{slug}-{lang}{name}.md",
+                           metadata={"translation": translation}, translations=None)
+
+
+def test_translations_found_group_by_group_are_pelicans(monkeypatch):
+    """The same originals, translations and translation lists, in the same order, with the same
+    warnings, as Pelican's scan of the whole list."""
+    import pelican.utils  # noqa: PLC0415
+
+    warnings = []  # as Pelican logs them (its log filter lets a message through once a process)
+    monkeypatch.setattr(pelican.utils, "logger", SimpleNamespace(warning=lambda *args: warnings.append(args)))
+
+    def made():
+        return [item("c"), item("a", "fr"), item("b"), item("a"), item("d", "de", "true"), item("b", name="-2"),
+                item("e", "fr"), item("e", "de")]
+
+    def outcome(process, items):
+        warnings.clear()
+        originals, translations = process(items, "slug")
+        return ([x.source_path for x in originals], [x.source_path for x in translations],
+                [(x.source_path, [t.source_path for t in x.translations]) for x in items], list(warnings))
+
+    assert outcome(by_group, made()) == outcome(process_translations, made())
+    assert len(outcome(by_group, made())[3]) == 4  # two "b" in English, all "d" translations, two "e" originals
+    assert by_group(made(), None)[1] == []
+
+
+def test_once_installed_the_generators_find_translations_group_by_group(monkeypatch):
+    import pelican.generators  # noqa: PLC0415
+
+    monkeypatch.setattr(pelican.generators, "process_translations", process_translations)  # put back after
+    install()
+    assert pelican.generators.process_translations is by_group

@@ -8,6 +8,8 @@ each term's dated list comes from sorting its own briefings by their place in `s
 the same list, in the same order, so the same pages. The methods are replaced on the generator
 instance only; they write exactly what Pelican 4.12's do (pelican/generators.py), and for a tag
 on more than TAG_ONE_PAGE_MAX briefings its year (and month) pages too (tag_years.py).
+
+The translations among the briefings are found in linear time too (translations.py).
 """
 
 import logging
@@ -17,6 +19,7 @@ from pelican import signals
 from pelican.writers import FileOverwriteFailedError
 
 from .tag_years import year_pages
+from .translations import install as linear_translations
 
 log = logging.getLogger(__name__)
 
@@ -65,4 +68,5 @@ def linear_term_pages(generator) -> None:
 
 
 def register() -> None:
+    linear_translations()
     signals.article_generator_finalized.connect(linear_term_pages)
