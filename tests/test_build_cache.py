@@ -183,7 +183,7 @@ def test_a_file_changed_just_before_it_was_read_is_read_again_next_time(tmp_path
     assert key_in_a_new_build(source) == first
 
 
-def test_what_was_read_is_frozen_out_of_the_collectors_sight_until_the_articles_are_read(
+def test_what_was_read_is_frozen_out_of_the_collectors_sight_until_the_build_ends(
         tmp_path, monkeypatch):
     import gc  # noqa: PLC0415
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
-from lean_contents.lean_contents import close, spill  # noqa: E402
+from lean_contents.lean_contents import close, hide_structures, spill  # noqa: E402
 
 
 class Briefing:
@@ -33,3 +33,20 @@ def test_html_leaves_memory_and_comes_back_the_same_for_every_status():
         assert with_link.get_content("..") == '<a href="../x.md">x</a>'
     finally:
         close(None)
+
+
+def test_the_collector_rests_while_the_plugins_build_on_the_briefings_and_runs_again_to_render():
+    """Full collections that walk every briefing and structure, and find nothing, are what the
+    collector would do between the spill and the rendering (see release_memory)."""
+    import gc  # noqa: PLC0415
+
+    spill(SimpleNamespace(articles=[Briefing("<p>x</p>")]))
+    try:
+        assert not gc.isenabled() and gc.get_freeze_count() > 0
+        structures = [[n] for n in range(1000)]  # what the entity, event and cross-link plugins make
+        hide_structures()
+        assert gc.isenabled()
+        assert not gc.is_tracked(structures) or gc.get_freeze_count() >= len(structures)
+    finally:
+        close(None)
+    assert gc.isenabled() and gc.get_freeze_count() == 0

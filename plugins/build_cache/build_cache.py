@@ -22,7 +22,7 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
   with the two lookups above, its metadata parsed and its content object built, reading took
   more than twice as long;
 - while the articles are read, what was read is frozen out of the garbage collector's sight
-  every FREEZE_EVERY reads (it is kept for the whole build anyway);
+  every FREEZE_EVERY reads (it is kept for the whole build anyway), until the build ends;
 - the theme's templates, compiled (`templates.py`), under the build environment's fingerprint;
 - a job that may run in a forked process (the search index's, deferred by
   plugins/parallel_render) gets and computes entries through a `Store.sidecar()` asked for
@@ -76,7 +76,8 @@ TABLES = {"entry": "key TEXT PRIMARY KEY, value BLOB", "build": "environment TEX
 KEPT_ENVIRONMENTS = 3  # `make html`, `make publish`, and one more (the last code or theme)
 # Reads between two gc.freeze() in the build's process (0 in pool workers): what is read is kept
 # for the whole build, and each full collection would walk every briefing read so far (a fifth
-# of a rebuild's reading at 10,000). A warm read leaves no cyclic garbage to miss meanwhile.
+# of a rebuild's reading at 10,000). A read leaves little cyclic garbage: the young generations'
+# collections, which run every few hundred objects made, take it before the next freeze.
 FREEZE_EVERY = 500
 POOL_THRESHOLD = 64  # fewer uncached files than this: not worth starting workers
 POOL_CHUNK = 50  # files a pool worker converts before handing back their cache entries
@@ -425,7 +426,7 @@ READS = 0  # content files read (or taken from kept reads) in this build
 
 def freeze_now_and_then() -> None:
     """Every FREEZE_EVERY files read, what was read is frozen out of the collector's sight;
-    thawed once the articles are read."""
+    thawed when the build ends (plugins/lean_contents hides what comes after)."""
     global READS
     READS += 1
     if FREEZE_EVERY and READS % FREEZE_EVERY == 0:
@@ -906,6 +907,5 @@ def register() -> None:
     signals.article_generator_init.connect(keep_reads)
     signals.all_generators_finalized.connect(finish_reading)
     signals.generator_init.connect(keep_templates)
-    signals.article_generator_pretaxonomy.connect(thaw)  # before lean_contents collects
     signals.article_generator_pretaxonomy.connect(record_file_keys)
     signals.finalized.connect(save_cache)
