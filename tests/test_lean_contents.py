@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
-from lean_contents.lean_contents import close, hide_structures, spill  # noqa: E402
+from lean_contents.lean_contents import close, collector_on, hide_structures, spill  # noqa: E402
 
 
 class Briefing:
@@ -50,3 +50,14 @@ def test_the_collector_rests_while_the_plugins_build_on_the_briefings_and_runs_a
     finally:
         close(None)
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_build_that_failed_after_its_spill_leaves_the_next_build_a_working_collector():
+    import gc  # noqa: PLC0415
+
+    spill(SimpleNamespace(articles=[Briefing("<p>x</p>")]))  # then the build fails: no close
+    try:
+        collector_on()  # the next build starts (Pelican's `initialized`)
+        assert gc.isenabled()
+    finally:
+        close(None)

@@ -75,6 +75,12 @@ def hide_structures(*args) -> None:
     gc.enable()
 
 
+def collector_on(*args) -> None:
+    """At a build's start: a build that failed between its spill and its end (in a process that
+    runs Pelican again, as `pelican --autoreload` does) left the collector resting."""
+    gc.enable()
+
+
 def close(pelican) -> None:
     gc.unfreeze()  # see release_memory
     gc.enable()
@@ -83,6 +89,7 @@ def close(pelican) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(collector_on)
     signals.article_generator_pretaxonomy.connect(spill)
     signals.all_generators_finalized.connect(hide_structures)
     signals.finalized.connect(close)
