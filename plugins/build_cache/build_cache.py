@@ -408,11 +408,13 @@ def record_file_keys(*args) -> None:
     """For the next build: the states and keys of the files read so far, but those too new to
     be sure of. Once the articles are read (article_generator_pretaxonomy), which is most of
     them, before the build's memory grows with what the plugins make of them: a separate file,
-    rather than an entry, so that it does not wait in the store's transaction either."""
+    rather than an entry, so that it does not wait in the store's transaction either. The
+    build needs them no more (a page read after is keyed from its bytes): they are let go."""
     if not RECORD_KIND or STORE is None or STORE.folder is None:
         return
     target = STORE.folder / FILE_KEYS_FILE
     recorded = {path: (state, key) for path, (state, key, sure) in FILE_KEYS.items() if sure}
+    FILE_KEYS.clear()
     try:
         with open(f"{target}.new", "wb") as file:
             marshal.dump((RECORD_KIND, recorded), file)
