@@ -1,7 +1,7 @@
 """Property-based tests: random text and bytes never crash the converter, stay literal, lose nothing."""
 
 import markdown as markdown_lib
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefing.decode import UnreadableSeed
@@ -40,6 +40,8 @@ def test_random_bytes_never_crash(data):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed_text)
+# A piece that also occurs inside a longer one: the conservation check must place both.
+@example("# Heading<script>alert(1)</script>\r\n<script>alert(1)</script><script>alert(1)</script>")
 def test_random_text_is_conserved_and_stays_literal(text):
     briefing = convert(text.encode("utf-8"))
     if briefing is None:
