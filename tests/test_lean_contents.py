@@ -1,12 +1,23 @@
-"""Briefings' HTML kept in a temporary file while pages render: out of memory, read back whole."""
+"""Briefings' HTML kept in a temporary file while pages render: out of memory, read back whole.
+What briefings hold alike (tags, metadata names, recurring values) held once."""
 
+import json
+import pickle
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+from pelican.urlwrappers import Tag
+
+from conftest import ROOT
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
+from briefing_reader.briefing_reader import Removed, removed_item  # noqa: E402
+from build_cache.kept_reads import kept_report  # noqa: E402
 from lean_contents.lean_contents import close, collector_on, hide_structures, spill  # noqa: E402
+from lean_contents.sharing import forget, share  # noqa: E402
 
 
 class Briefing:
@@ -61,3 +72,97 @@ def test_a_build_that_failed_after_its_spill_leaves_the_next_build_a_working_col
         assert gc.isenabled()
     finally:
         close(None)
+
+
+def fresh(text: str) -> str:
+    """An equal string that is another object, as each briefing's reading or unpickling makes."""
+    return "".join(list(text))
+
+
+def briefing(title: str, tag_names: list[str], settings: dict) -> SimpleNamespace:
+    tags = [Tag(fresh(name), settings) for name in tag_names]
+    metadata = {fresh("title"): title, fresh("tags"): tags, fresh("lang"): fresh("en"),
+                fresh("date_precision"): fresh("day")}
+    return SimpleNamespace(metadata=metadata, title=title, tags=tags, lang=metadata["lang"],
+                           template=fresh("article"), checksum=fresh("30010b3880deb8e0"))
+
+
+def test_briefings_share_their_tags_metadata_names_and_recurring_values_and_show_the_same():
+    settings = {}
+    first, second = briefing("Talks in Doha", ["Taliban", "Doha"], settings), briefing("Kabul", ["Taliban"], settings)
+    before = [(dict(item.metadata), [tag.name for tag in item.tags], vars(item).copy()) for item in (first, second)]
+    try:
+        share(first)
+        share(second)
+        assert second.tags[0] is first.tags[0] and second.tags[0].name == "Taliban"
+        assert second.metadata["tags"] is second.tags  # still the list the attribute holds
+        assert [key for key in second.metadata][0] is [key for key in first.metadata][0]  # "title"
+        assert second.lang is first.lang and second.metadata["date_precision"] is first.metadata["date_precision"]
+        assert second.template is first.template
+        assert [(dict(item.metadata), [tag.name for tag in item.tags], vars(item)) for item in (first, second)] == before
+        forget()  # the next build: its Tags have its settings
+        third = briefing("Later", ["Taliban"], {"other": "settings"})
+        share(third)
+        assert third.tags[0] is not first.tags[0] and third.tags[0].settings == {"other": "settings"}
+    finally:
+        forget()
+
+
+def test_a_removed_line_keeps_its_reason_and_text_and_shares_the_reason_after_a_pickle():
+    item = removed_item("[newsletter prompt] Sign up for our newsletter")
+    assert (item.reason, item.text) == ("newsletter prompt", "Sign up for our newsletter")
+    assert removed_item("Listen Live") == Removed("removed", "Listen Live")
+    again, other = pickle.loads(pickle.dumps(item)), pickle.loads(pickle.dumps(removed_item("[newsletter prompt] x")))
+    assert again == item and again.reason is other.reason
+
+
+SHARED_IN_A_BUILD = """
+import json, os, sys
+sys.path[:0] = [{root!r}, {scripts!r}]
+os.chdir({root!r})
+import build, run_pelican
+
+def report(generators):
+    articles = next(g for g in generators if type(g).__name__ == "ArticlesGenerator").articles
+    by_name = {{}}
+    for article in articles:
+        for tag in article.tags:
+            by_name.setdefault(tag.name, set()).add(id(tag))
+    keys = {{id(key) for article in articles for key in article.metadata if key == "title"}}
+    print(json.dumps({{"tags": {{name: len(ids) for name, ids in by_name.items()}}, "title keys": len(keys)}}))
+
+def run(arguments):
+    from pelican import main, signals
+    signals.all_generators_finalized.connect(report, weak=False)
+    main(arguments)
+    sys.stdout.flush()
+    os._exit(0)
+
+run_pelican.run = run
+sys.exit(build.main([{content!r}, {output!r}, "-s", {settings!r}], fork=True))
+"""
+
+
+def shared_in_a_build(content: Path, output: Path) -> tuple[dict, str]:
+    script = SHARED_IN_A_BUILD.format(root=str(ROOT), scripts=str(ROOT / "scripts"), content=str(content),
+                                      output=str(output), settings=str(ROOT / "pelicanconf.py"))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{"))), result.stdout
+
+
+def test_a_build_shares_each_tag_among_its_briefings_when_it_reads_them_and_when_it_takes_them_kept(tmp_path):
+    (tmp_path / "content" / "briefings").mkdir(parents=True)
+    for day, title in enumerate(["Alpha", "Bravo", "Charlie"], start=1):
+        (tmp_path / "content" / "briefings" / f"{title.lower()}.md").write_text(
+            f"Title: {title}\nDate: 2024-01-0{day}\nTags: Taliban, {title} Tag\n\n{title} said it.\n", "utf-8")
+    read, _ = shared_in_a_build(tmp_path / "content", tmp_path / "output")
+    charlie = tmp_path / "content" / "briefings" / "charlie.md"
+    charlie.write_text(charlie.read_text("utf-8").replace("said it", "said more"), "utf-8")
+    kept, said = shared_in_a_build(tmp_path / "content", tmp_path / "output")
+
+    assert kept_report(2, 3) in said  # Alpha and Bravo unpickled, each on its own
+
+    for shared in (read, kept):
+        assert shared["tags"] == {"Taliban": 1, "Alpha Tag": 1, "Bravo Tag": 1, "Charlie Tag": 1}
+        assert shared["title keys"] == 1

@@ -14,7 +14,10 @@ import gc
 import os
 import tempfile
 
+from blinker import signal as named_signal
 from pelican import signals
+
+from .sharing import forget, share
 
 CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                  "drafts_translations")
@@ -86,10 +89,14 @@ def close(pelican) -> None:
     gc.enable()
     while SPILL_FILES:
         SPILL_FILES.pop().close()
+    forget()
 
 
 def register() -> None:
     signals.initialized.connect(collector_on)
+    signals.initialized.connect(forget)
+    signals.content_object_init.connect(share)
+    named_signal("content_reused").connect(share)  # plugins/build_cache: taken, not read
     signals.article_generator_pretaxonomy.connect(spill)
     signals.all_generators_finalized.connect(hide_structures)
     signals.finalized.connect(close)
