@@ -19,8 +19,8 @@ def test_every_quote_comes_back_whole():
     quotes = QuoteFile()
     many = QUOTES_TO_KEEP * (FLUSH_AT // 1000)  # more than one flush
     places = [quotes.add(*quote) for quote in many]
-    assert [quotes.read(*place) for place in places] == many
-    assert [quotes.read(*place) for place in reversed(places)] == many[::-1]
+    assert [quotes.read(place) for place in places] == many
+    assert [quotes.read(place) for place in reversed(places)] == many[::-1]
     quotes.close()
 
 
@@ -32,7 +32,7 @@ def test_a_forked_process_reads_the_quotes_kept_before_the_fork():
     pid = os.fork()
     if pid == 0:
         os.close(reading)
-        ok = [quotes.read(*place) for place in places] == QUOTES_TO_KEEP
+        ok = [quotes.read(place) for place in places] == QUOTES_TO_KEEP
         os.write(writing, b"1" if ok else b"0")
         os._exit(0)
     os.close(writing)

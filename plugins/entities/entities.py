@@ -93,16 +93,16 @@ class Mention:
     Slots, not a dict: there is one for each entity of each briefing. The sentence waits in a
     temporary file until a page shows it (quotes.py)."""
 
-    __slots__ = ("article", "anchor", "offset", "sizes")
+    __slots__ = ("article", "anchor", "place")
 
     def __init__(self, article, anchor: str, before: str, text: str, after: str):
         self.article, self.anchor = article, anchor
-        self.offset, self.sizes = QUOTES.add(before, text, after)
+        self.place = QUOTES.add(before, text, after)
 
     @property
     def quote(self) -> tuple[str, str, str]:
         """The text before the mention, the mention, the text after it."""
-        return QUOTES.read(self.offset, self.sizes)
+        return QUOTES.read(self.place)
 
     @property
     def before(self) -> str:

@@ -60,7 +60,8 @@ def entity_record(row: tuple) -> EntityRecord:
     record.forms, record.slug = list(map(intern, forms)), intern(slug)
     if mention:
         record.mention = quote = MentionRecord()
-        quote.anchor, quote.before, quote.text, quote.after = mention
+        quote.before, quote.text, quote.after = mention[1:]
+        quote.anchor = intern(mention[0])  # a paragraph's id ("p-3"): 22 values for 176,000 mentions
     return record
 
 
@@ -68,6 +69,7 @@ def event_record(row: tuple) -> EventRecord:
     iso_date, precision, planned, anchor, expression, actors, sentence = row
     record = EventRecord()
     record.iso_date, record.precision, record.planned = intern(iso_date), intern(precision), planned
-    record.anchor, record.expression, record.sentence = intern(anchor), expression, sentence
+    record.anchor, record.sentence = intern(anchor), sentence
+    record.expression = intern(expression)  # "on Tuesday", "last month": 2,900 values for 64,000 sources
     record.actors = list(map(intern, actors))
     return record
