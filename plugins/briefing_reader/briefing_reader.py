@@ -75,8 +75,6 @@ class Removed:
     def __eq__(self, other) -> bool:
         return isinstance(other, Removed) and (self.reason, self.text) == (other.reason, other.text)
 
-    __hash__ = None
-
     def __repr__(self) -> str:
         return f"Removed({self.reason!r}, {self.text!r})"
 

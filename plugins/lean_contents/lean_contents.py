@@ -1,4 +1,5 @@
-"""Keep the briefings' HTML in a temporary file, not in memory, while the pages are rendered.
+"""Keep the briefings' HTML in a temporary file, not in memory, while the pages are rendered;
+and give the briefings one object for what they hold alike (sharing.py).
 
 As soon as every briefing is read (entities, events, cross-links and structured data use only
 their metadata), each briefing's HTML is written to one temporary file and read back (`os.pread`, so
