@@ -87,7 +87,7 @@ def test_make_html_through_its_server_builds_what_make_html_without_one_builds(w
     seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
     text_edit = make_html(workdir)
     assert text_edit.returncode == 0, text_edit.stdout + text_edit.stderr
-    assert f"[build server] wrote briefings/{EDITED}.html" in text_edit.stdout
+    assert f"[build server] wrote briefings/{EDITED}.html" in text_edit.stdout, text_edit.stdout[-3000:]  # the server says why not
     assert "nothing is left to build" in text_edit.stdout and "Done: Processed" not in text_edit.stdout
     assert server_pid(workdir) == pid, "the server did not stay for the next make html"
     assert tree(workdir / "output") == tree(built_output(workdir / "seeds", tmp_path_factory.mktemp("text")))
