@@ -5,10 +5,10 @@ Pelican gives every briefing Tag objects of its own, and every briefing read mak
 its metadata again; so does every briefing taken from the last build's kept read
 (plugins/build_cache), which unpickles each one on its own. At 10,000 briefings that was
 58,761 Tag (and Author) objects for 1,416 names and 23 MB of strings held twice or more, all
-of it until the build ends and in every rendering process. `share` gives a briefing, as it comes into the
-build (read, or taken from a kept read), the build's one Tag for each tag name and the one
-string for each name and recurring value. What a page shows is the same: equal values, one
-object.
+of it until the build ends and in every rendering process. `share` gives a briefing, as it
+comes into the build (read, or taken from a kept read), the build's one Tag for each tag name
+and the one string for each name and recurring value. What a page shows is the same: equal
+values, one object.
 
 A Tag's `settings` are the build's, so the Tags are shared within a build only (`forget` at its
 start and end).
