@@ -60,9 +60,9 @@ def release_memory() -> None:
     whose every full collection would walk it again. So is what the entity, event and
     cross-link plugins make of it: the collector rests until they are done (`hide_structures`);
     its collections meanwhile found next to nothing (9 objects at 10,000 briefings), and the
-    collector's time in a rebuild went from 1.7 s to 0.4 s. This collection walks only what is not frozen yet: what was
-    read is (plugins/build_cache). `close` gives it all back to the collector when the build is
-    finalized."""
+    collector's time in a rebuild went from 1.7 s to 0.4 s. This collection walks only what is
+    not frozen yet: what was read is (plugins/build_cache). `close` gives it all back to the
+    collector when the build is finalized."""
     gc.collect()  # what was read while the articles were is frozen already (plugins/build_cache)
     gc.freeze()
     gc.disable()
