@@ -1,5 +1,7 @@
 """Helpers shared by test modules (not fixtures: plain functions)."""
 
+TRIES = 100_000  # placements `uncovered` tries before it gives up
+
 
 def uncovered(seed_text: str, pieces: list[str]) -> str:
     """The seed's non-space characters that no piece accounts for (pieces claim distinct spans).
@@ -12,14 +14,14 @@ def uncovered(seed_text: str, pieces: list[str]) -> str:
     seed = "".join(seed_text.split())
     needles = sorted(("".join(piece.split()) for piece in pieces), key=len, reverse=True)
     covered = [False] * len(seed)
-    tries = [0]
+    tries = [0]  # placements tried: the search gives up at TRIES
 
     def place(index: int) -> bool:
         if index == len(needles):
             return True
         needle = needles[index]
         start = seed.find(needle)
-        while start >= 0 and tries[0] < 100_000:
+        while start >= 0 and tries[0] < TRIES:
             tries[0] += 1
             if not any(covered[start:start + len(needle)]):
                 covered[start:start + len(needle)] = [True] * len(needle)
@@ -32,8 +34,11 @@ def uncovered(seed_text: str, pieces: list[str]) -> str:
     if not place(0):
         placed = [needle for needle in needles if needle in seed]
         missing = [needle for needle in needles if needle not in seed]
-        raise AssertionError(f"not in the seed: {missing!r}" if missing else
-                             f"the pieces cannot all be placed without claiming a span twice: {placed!r}")
+        if missing:
+            raise AssertionError(f"not in the seed: {missing!r}")
+        if tries[0] >= TRIES:
+            raise AssertionError(f"gave up placing the pieces after {TRIES:,} tries: {placed!r}")
+        raise AssertionError(f"the pieces cannot all be placed without claiming a span twice: {placed!r}")
     return "".join(char for char, done in zip(seed, covered) if not done)
 
 
