@@ -208,8 +208,9 @@ def test_a_saved_seed_is_built_at_once_not_at_the_next_look(tmp_path):
         assert eventually(lambda: briefings_listed(base) == 2, timeout=45), "".join(seen)
         (tmp_path / "content" / "pages").mkdir(exist_ok=True)
         (tmp_path / "content" / "pages" / "notes.md").write_text("Title: Desk notes\n\nWho checks what.\n", "utf-8")
-        assert eventually(lambda: (tmp_path / "output" / "pages" / "desk-notes.html").exists(), timeout=45), \
-            "".join(seen)
+        # the page, then the build's report: it comes once the build is done, after the page
+        assert eventually(lambda: (tmp_path / "output" / "pages" / "desk-notes.html").exists()
+                          and builds_done(lines, seen, 3), timeout=45), "".join(seen)
     finally:
         stopped(process, lines, seen)
     assert sum("[devserver] built in" in line for line in seen) == 3, "".join(seen)
