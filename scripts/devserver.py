@@ -338,8 +338,8 @@ def previewed(args: argparse.Namespace, keeper: Keeper, started: float) -> tuple
         others = [name for name in written if not name.endswith(".html")]
         folders = ", ".join(sorted({name.split("/")[0] + "/" for name in others}))
         print(f"[{args.name}] {args.wrote} {pages} in {time.perf_counter() - started:.2f} s, and the "
-              f"{len(others)} other files the edit changes ({folders}): no other page shows a "
-              "briefing's text, so nothing is left to build", flush=True)
+              f"{len(others)} other files the edit changes ({folders}): nothing is left to build",
+              flush=True)
     else:
         print(f"[{args.name}] {args.wrote} {pages} in {time.perf_counter() - started:.2f} s; "
               f"building the rest ({answer.get('rest')})", flush=True)

@@ -62,6 +62,16 @@ def arguments(workdir: Path, settings: Path = ROOT / "pelicanconf.py"):
                                  "-s", str(settings)])
 
 
+def settings_with(workdir: Path, extra: str) -> Path:
+    """pelicanconf.py with an absolute SITEURL (as feeds need) and `extra` lines."""
+    settings = workdir / "with_feeds_conf.py"
+    settings.write_text(f"import runpy\nglobals().update({{n: v for n, v in runpy.run_path({str(ROOT / 'pelicanconf.py')!r})"
+                        f".items() if n.isupper()}})\nTHEME = {str(ROOT / 'theme')!r}\n"
+                        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n{extra}\n"
+                        "SITEURL = 'https://briefings.example.org'\n", "utf-8")
+    return settings
+
+
 def kept_build(args) -> Keeper:
     """Convert and build as the devserver does, leaving a keeper."""
     assert devserver.forked(convert.main, devserver.convert_arguments(args))[0] == 0
@@ -130,6 +140,39 @@ def test_a_text_edit_is_finished_by_the_keeper_as_the_whole_build_writes_the_sit
     assert eventually(lambda: not alive(keeper.pid), timeout=10), "the keeper did not end"
 
 
+@pytest.mark.parametrize(("extra", "quoting"), [
+    ("", ["entity/al-qaeda.html", "entity/islamabad.html"]),  # their first mentions are in it
+    ("ENTITY_ONE_PAGE_MAX = 1", ["entity/al-qaeda/2022.html", "entity/islamabad/2022.html"]),  # year pages
+])
+def test_an_edit_to_a_quoted_sentence_is_written_on_the_entity_pages_that_quote_it(workdir, extra, quoting):
+    """Entity pages quote the sentence of each briefing that first names the entity: rewording
+    it changes those pages too (an entity's page, or its year page when it has year pages).
+    The keeper writes them, and the site is byte for byte what a build from nothing makes;
+    the edit undone, it writes them back."""
+    settings = settings_with(workdir, extra)
+    args = arguments(workdir, settings)
+    keeper = kept_build(args)
+    site_before = tree(args.output_dir)
+    seed = sorted((workdir / "seeds").glob("*.txt"))[2]
+    text = seed.read_text("utf-8")
+    try:
+        edited(seed, "demonstrates no desire to compromise", "demonstrates no real desire to compromise")
+        first = previewed(args, keeper)
+        whole = workdir / "whole"
+        assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(settings)])[0] == 0
+        site_edited = tree(args.output_dir)
+        seed.write_text(text, "utf-8")
+        second = previewed(args, keeper)
+        site_undone = tree(args.output_dir)
+    finally:
+        keeper.close()
+    assert first["complete"] and set(quoting) <= set(first["written"]) and set(quoting) <= set(second["written"])
+    assert not any(name.startswith(("entity/", "tag/")) and name not in quoting for name in first["written"])
+    assert b"demonstrates no real desire" in site_edited[quoting[1]]
+    assert site_edited == tree(whole)
+    assert site_undone == site_before
+
+
 def test_a_file_changed_after_the_keeper_read_it_leaves_the_next_build_to_run(workdir, monkeypatch):
     """The devserver fingerprints the inputs while the keeper writes the edit, and records
     them once the keeper says that every file is still as it read it. A briefing changed
@@ -158,20 +201,10 @@ def test_a_file_changed_after_the_keeper_read_it_leaves_the_next_build_to_run(wo
     assert not BuildStamp(args.content_dir, args.output_dir.resolve(), args.settings, []).site_is_current()
 
 
-def feeds_settings(workdir: Path, extra: str) -> Path:
-    """pelicanconf.py with an absolute SITEURL and `extra` lines (feeds)."""
-    settings = workdir / "with_feeds_conf.py"
-    settings.write_text(f"import runpy\nglobals().update({{n: v for n, v in runpy.run_path({str(ROOT / 'pelicanconf.py')!r})"
-                        f".items() if n.isupper()}})\nTHEME = {str(ROOT / 'theme')!r}\n"
-                        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n{extra}\n"
-                        "SITEURL = 'https://briefings.example.org'\n", "utf-8")
-    return settings
-
-
 def test_with_feeds_the_keeper_updates_the_feed_of_all_briefings_as_a_build_does(workdir):
     """The feed of all briefings carries their text (plugins/feeds): the keeper writes it
     again, and the site is what a build writes."""
-    settings = feeds_settings(workdir, "FEEDS_PATH = 'feeds'")
+    settings = settings_with(workdir, "FEEDS_PATH = 'feeds'")
     args = arguments(workdir, settings)
     answer = text_edit_previewed(args, kept_build(args))
     assert answer["complete"] and "feeds/all.atom.xml" in answer["written"], answer
@@ -185,7 +218,7 @@ def test_with_feeds_the_keeper_updates_the_feed_of_all_briefings_as_a_build_does
 def test_with_pelicans_own_feeds_the_page_is_previewed_and_the_rest_left_to_the_build(workdir):
     """Pelican's feeds carry a briefing's text: the keeper writes the page, and says the build
     must write the rest."""
-    settings = feeds_settings(workdir, "FEED_ALL_ATOM = 'feeds/everything.atom.xml'")
+    settings = settings_with(workdir, "FEED_ALL_ATOM = 'feeds/everything.atom.xml'")
     args = arguments(workdir, settings)
     keeper = kept_build(args)
     feed = (args.output_dir / "feeds" / "everything.atom.xml").read_bytes()

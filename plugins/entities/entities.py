@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from blinker import signal as named_signal
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
@@ -96,8 +97,11 @@ class Mention:
     __slots__ = ("article", "anchor", "place")
 
     def __init__(self, article, anchor: str, before: str, text: str, after: str):
-        self.article, self.anchor = article, anchor
-        self.place = QUOTES.add(before, text, after)
+        self.article = article
+        self.set(anchor, before, text, after)
+
+    def set(self, anchor: str, before: str, text: str, after: str) -> None:
+        self.anchor, self.place = anchor, QUOTES.add(before, text, after)
 
     @property
     def quote(self) -> tuple[str, str, str]:
@@ -287,12 +291,61 @@ def get_generators(pelican_object):
     return EntityPagesGenerator
 
 
+def requote(article, fresh, pages) -> list | str:
+    """plugins/preview's keeper read a briefing's text again, its metadata as before (`fresh`:
+    the briefing as its file reads now): the sentences that first name its entities, which
+    the entity pages quote, may be reworded or moved. Sets each of its mentions as `fresh`
+    gives it; returns the keeper's `pages` that show one that changed, or why the keeper
+    cannot finish the edit (an entity quoted before and no longer, or the other way)."""
+    shown = quoting_pages(pages, article)
+    now = first_mentions(fresh, article.entities, article.settings)
+    changed = []
+    for entity in article.entities:
+        mention, quoting = shown.get(id(entity), (None, []))
+        new = now.get(id(entity))
+        if (mention is None) != (new is None):
+            return f"the edit changes whether the page of {entity.name} quotes {article.source_path}"
+        if mention is None:
+            continue
+        quote = (new["before"], new["text"], new["after"])
+        if (mention.anchor, mention.quote) != (new["anchor"], quote):
+            mention.set(new["anchor"], *quote)
+            changed += quoting
+    return changed
+
+
+def quoting_pages(pages, article) -> dict[int, tuple]:
+    """id(entity) → (its mention of `article`, the pages that show that mention: its own page
+    or one of its year pages)."""
+    found: dict[int, tuple] = {}
+    for page in pages:
+        subject = page.own.get("entity") or page.own.get("entity_year")
+        for mention in getattr(subject, "mentions", ()):
+            if mention.article is article:
+                entity = subject if isinstance(subject, Entity) else subject.entity
+                found.setdefault(id(entity), (mention, []))[1].append(page)
+    return found
+
+
+def first_mentions(fresh, entities: list[Entity], settings) -> dict[int, object]:
+    """id(entity) → the mention `fresh` gives it (None: none), as build_entities takes it: the
+    first of the briefing's entries for that entity."""
+    gazetteer = load_gazetteer(settings)
+    by_slug = {entity.slug: entity for entity in entities}
+    mentions: dict[int, object] = {}
+    for item in fresh.metadata.get("entities", []) or []:
+        entity = entity_for(item, gazetteer, by_slug, settings)
+        mentions.setdefault(id(entity), item.get("mention"))
+    return mentions
+
+
 def close_quotes(pelican) -> None:
     QUOTES.close()
 
 
 def register() -> None:
     signals.finalized.connect(close_quotes)
+    named_signal("briefing_text_edited").connect(requote)  # sent by plugins/preview's keeper
     signals.readers_init.connect(add_reader)
     signals.article_generator_finalized.connect(add_entities)
     signals.get_generators.connect(get_generators)

@@ -49,7 +49,8 @@ class QuoteFile:
             return
         if self.file is None:
             self.file = tempfile.TemporaryFile(prefix="briefing-quotes-")
-        os.write(self.file.fileno(), b"".join(self.pending))
+        # At its offset, not the file's position: a fork (plugins/preview's keeper) shares that.
+        os.pwrite(self.file.fileno(), b"".join(self.pending), self.size - self.pending_size)
         self.pending.clear()
         self.pending_size = 0
 

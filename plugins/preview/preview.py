@@ -3,10 +3,11 @@ once (`make devserver`; briefing/preview.py is the devserver's side).
 
 An edit to a briefing's text that leaves its metadata as it was (the block at the top of its
 Markdown file: title, date, summary, tags, entities, events, removed lines …) changes its own
-page, its seed copy, the search index and the feeds, and nothing else: other pages show of a
-briefing only what its metadata gives (plugins/parallel_render/reuse.py rests on the same
-rule). A rebuild still reads every briefing and works out every page's key before it knows
-that: seconds at 1,000 briefings, tens at 10,000.
+page, its seed copy, the search index, the feeds and the entity pages that quote the sentences
+first naming its entities, and nothing else: other pages show of a briefing only what its
+metadata gives (plugins/parallel_render/reuse.py rests on the same rule). A rebuild still
+reads every briefing and works out every page's key before it knows that: seconds at 1,000
+briefings, tens at 10,000.
 
 When the devserver asks for it (briefing.preview.PIPES_VARIABLE in the environment), this plugin
 forks a keeper as soon as the build's pages are written: a process that holds the build's
@@ -26,7 +27,12 @@ takes over.
 A plugin that writes files of its own from a briefing's text must write them from a deferred
 job (plugins/parallel_render's `writer.defer`) that offers `text_edited(output_path, edits)`:
 the files that change, by name in the site (None to delete one). A job that does not offer it
-leaves the site to the build.
+leaves the site to the build. A plugin whose structures hold what it derives from a briefing's
+text for other pages (plugins/entities' quotes) connects to the `briefing_text_edited` signal
+(sender: the briefing as the build holds it; `fresh`: as its file reads now; `pages`: the
+build's pages): it sets its structures as `fresh` gives them and returns the pages to render
+again, or a str, why the keeper cannot finish the edit. After such an answer the devserver
+dismisses the keeper and builds the whole site.
 
 Not previewed: a briefing with no Summary line (Pelican cuts its summary from its text, and
 other pages show it), an added or deleted file, a hand-written page.
@@ -54,6 +60,7 @@ from briefing.preview import PIPES_VARIABLE, decoded, encoded, read_line
 UNCHANGED = "no content file changed"
 FEED_SETTING = re.compile(r"FEED(_ALL)?_(ATOM|RSS)$")  # Pelican's: FEED_ALL_ATOM, TAG_FEED_RSS, …
 READ: dict[str, tuple[int, ...] | None] = {}  # content file → its file_state when it was read
+text_edited = named_signal("briefing_text_edited")  # see the module's docstring
 GENERATORS: list = []
 
 
@@ -138,6 +145,7 @@ class Kept:
         self.jobs = [getattr(function, "__self__", function) for function in deferred]
         self.generators = {type(generator): generator for generator in generators
                            if isinstance(generator, (ArticlesGenerator, PagesGenerator, StaticGenerator))}
+        self.all_pages = pages
         self.pages: dict[int, list] = {}
         for page in pages:
             article = page.own.get("article")
@@ -272,9 +280,14 @@ class Kept:
         targets, edits = {}, {}
         for path in briefings:
             article = self.articles[path]
+            fresh = self.read_again(article)
+            others = self.pages_of_others(article, fresh)
+            if isinstance(others, str):
+                return {"reason": others, "unchanged": False}
             edits[article] = article.content
-            self.read_again(article)
-            for page in self.pages[id(article)]:
+            text = fresh._content
+            article.get_content = lambda siteurl, article=article, text=text: article._update_content(text, siteurl)
+            for page in [*self.pages[id(article)], *others]:
                 targets[page] = os.path.relpath(page.path, self.output_path)
         files = {name: page.write for page, name in targets.items()}
         files.update((self.statics[path].save_as, lambda target, source=path: shutil.copy2(source, target))
@@ -295,17 +308,26 @@ class Kept:
         """Whether every file the site is made from is still as it was read."""
         return all(file_state(path) == state for path, state in READ.items())
 
-    def read_again(self, article) -> None:
-        """The briefing's text as its file now gives it, read as its build read it; the rest
-        of it (its metadata, what the plugins made of it) is the same."""
+    def read_again(self, article) -> Article:
+        """The briefing as its file now gives it, read as its build read it. Its metadata is
+        the same: only its text, and what plugins derive from its text, may differ."""
         generator = self.generators[ArticlesGenerator]
-        fresh = generator.readers.read_file(
+        return generator.readers.read_file(
             base_path=generator.path, path=os.path.relpath(article.source_path, generator.path),
             content_class=Article, context=generator.context,
             preread_signal=signals.article_generator_preread, preread_sender=generator,
             context_signal=signals.article_generator_context, context_sender=generator)
-        text = fresh._content
-        article.get_content = lambda siteurl: article._update_content(text, siteurl)
+
+    def pages_of_others(self, article, fresh) -> list | str:
+        """The pages, other than its own, that show what plugins derive from the briefing's
+        text (see `text_edited`), once they have set it as `fresh` gives it; or why the keeper
+        cannot finish the edit."""
+        pages = []
+        for _, answer in text_edited.send(article, fresh=fresh, pages=self.all_pages):
+            if isinstance(answer, str):
+                return answer
+            pages += answer or []
+        return pages
 
 
 def replace(target: str, write) -> None:
