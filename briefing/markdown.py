@@ -85,6 +85,12 @@ def event_line(event: Event) -> str:
     return " | ".join([date, event.anchor, event.expression.replace("|", " "), actors, event.sentence])
 
 
+def event_shape(line: str) -> str:
+    """An event line without its sentence: what stays as it was when only the sentence is
+    reworded (plugins/preview's keeper then leaves the change to plugins/chronology)."""
+    return "|".join(line.split("|", 4)[:4])
+
+
 def list_field(key: str, values: list[str]) -> list[str]:
     """A multi-line metadata field: continuation lines are indented four spaces."""
     values = [one_line(value) for value in values if one_line(value)]

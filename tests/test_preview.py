@@ -173,6 +173,60 @@ def test_an_edit_to_a_quoted_sentence_is_written_on_the_entity_pages_that_quote_
     assert site_undone == site_before
 
 
+YEAR_PAGES = "CHRONOLOGY_ONE_PAGE_MAX = 1\nENTITY_ONE_PAGE_MAX = 1"
+PEACE_DEAL = (1, "While the US and Taliban reached a peace deal", "While the US and Taliban had reached a peace deal")
+CHINESE_PROJECT = (0, "last month called the Chinese project", "last month described the Chinese project")
+
+
+@pytest.mark.parametrize(("extra", "edit", "showing"), [
+    ("", PEACE_DEAL, ["chronology.html", "entity/taliban.html"]),  # one chronology page and its timeline
+    (YEAR_PAGES, PEACE_DEAL, ["chronology/2020.html", "entity/taliban/2020.html"]),  # a year's page
+    (YEAR_PAGES, CHINESE_PROJECT, ["chronology/2021-09.html", "chronology/2021.html",  # a month's, its year's timeline
+                                   "entity/zabihullah-mujahid.html"]),
+])
+def test_a_reworded_event_sentence_is_written_wherever_the_event_is_shown(workdir, extra, edit, showing):
+    """Rewording the sentence that tells an event changes only that sentence in the briefing's
+    metadata: the keeper writes the pages that show the event (chronology, entity pages,
+    timelines), and the site is byte for byte what a build from nothing makes (one chronology
+    page; year and month pages). The edit undone, it writes them back."""
+    settings = settings_with(workdir, extra)
+    args = arguments(workdir, settings)
+    keeper = kept_build(args)
+    site_before = tree(args.output_dir)
+    number, old, new = edit
+    seed = sorted((workdir / "seeds").glob("*.txt"))[number]
+    text = seed.read_text("utf-8")
+    try:
+        edited(seed, old, new)
+        first = previewed(args, keeper)
+        whole = workdir / "whole"
+        assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(settings)])[0] == 0
+        site_edited = tree(args.output_dir)
+        seed.write_text(text, "utf-8")
+        second = previewed(args, keeper)
+        site_undone = tree(args.output_dir)
+    finally:
+        keeper.close()
+    assert first["complete"] and first["written"] == second["written"]
+    for page in showing:
+        assert page in first["written"] and new.encode() in site_edited[page], page
+    assert site_edited == tree(whole)
+    assert site_undone == site_before
+
+
+def test_a_change_to_an_event_beyond_its_sentence_is_left_to_the_build(workdir):
+    """A new date for an event changes where it is: the keeper says so and writes nothing."""
+    args = arguments(workdir)
+    keeper = kept_build(args)
+    try:
+        edited(sorted((workdir / "seeds").glob("*.txt"))[1], "peace deal in February 2020", "peace deal in March 2020")
+        assert devserver.forked(convert.main, devserver.convert_arguments(args))[0] == 0
+        answer = keeper.preview(args.output_dir.resolve())
+    finally:
+        keeper.close()
+    assert answer["reason"].startswith("the metadata of briefings/pentagon-") and "written" not in answer
+
+
 def test_a_file_changed_after_the_keeper_read_it_leaves_the_next_build_to_run(workdir, monkeypatch):
     """The devserver fingerprints the inputs while the keeper writes the edit, and records
     them once the keeper says that every file is still as it read it. A briefing changed

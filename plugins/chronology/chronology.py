@@ -19,10 +19,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from blinker import signal as named_signal
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
+from briefing.markdown import event_shape
 from briefing.periods import MONTHS, Period, PeriodCount, link_neighbours, month_of, period_urls
 
 from .timeline import in_pieces, timeline_svg, years_svg
@@ -292,6 +294,87 @@ def get_generators(pelican_object):
     return YearPagesGenerator
 
 
+def patched_fields(keeper) -> tuple:
+    """plugins/preview: an Events field whose lines differ only in their sentences is left to
+    `resentence`."""
+    return "events", event_shape
+
+
+def resentence(article, fresh, pages, reading, **_) -> list | str:
+    """plugins/preview's keeper read a briefing again (`fresh`), its events as before but for
+    their sentences: sets its sources' sentences as `fresh` gives them, and the sentence of
+    each event it is the first source of, which other pages show, with the timelines. Returns
+    the keeper's `pages` that show such an event, or why the keeper cannot finish the edit."""
+    changes = reworded(article, fresh)
+    if isinstance(changes, str):
+        return changes
+    shown = []
+    for event, source, sentence in changes:
+        source.sentence = sentence
+        if event.sources[0] is source:
+            event.sentence = sentence
+            shown.append(event)
+    return pages_showing(shown, pages, reading) if shown else []
+
+
+def reworded(article, fresh) -> list[tuple] | str:
+    """(event, source, its new sentence) for each of the briefing's sources whose sentence
+    `fresh` rewords; or why not, when its events changed in more than their sentences."""
+    held: dict[tuple, list] = defaultdict(list)
+    for event in getattr(article, "events", []):
+        for source in article.event_sources.get(event.id, []):
+            held[event.iso_date, source.anchor, source.expression].append((event, source))
+    now: dict[tuple, list] = defaultdict(list)
+    for item in fresh.metadata.get("events", []) or []:
+        now[item["iso_date"], item["anchor"], item["expression"]].append(item["sentence"])
+    if held.keys() != now.keys() or any(len(held[key]) != len(now[key]) for key in held):
+        return f"the events of {article.source_path} changed"
+    changes = []
+    for key, told in held.items():
+        sentences = now[key]
+        if len(told) == 1 and told[0][1].sentence != sentences[0]:
+            changes.append((*told[0], sentences[0]))
+        elif len(told) > 1 and sorted(source.sentence for _, source in told) != sorted(sentences):
+            return f"{article.source_path} rewords one of its events of {key[0]} in {key[1]}: which one is not known"
+    return changes
+
+
+def pages_showing(events: list[Event], pages, reading) -> list:
+    """The pages that show these events' sentences: the entity and chronology pages that list
+    them, the pages that read the context's `events` (the home page, the one-page chronology),
+    and those with a timeline that marks one of them (its timeline made again)."""
+    ids = {id(event) for event in events}
+    found = []
+    for page in pages:
+        for name in ("entity", "entity_year", "chronology_year"):
+            subject = page.own.get(name)
+            if subject is not None and any(id(event) in ids for event in getattr(subject, "events", ())):
+                found.append(page)
+    found += reading("events")
+    timelines = reading("timeline")
+    if timelines and timelines[0].base["timeline"]:  # one page for the whole chronology
+        events, articles = timelines[0].base["events"], timelines[0].base["articles"]
+        timelines[0].base["timeline"][:] = in_pieces(timeline_svg(events, articles))  # every page's context
+        found += timelines
+    years = {event.start.year for event in events}
+    for page in pages:
+        period = page.own.get("chronology_year")
+        if period is not None and period.timeline and period.year in years:
+            events, articles = page.base["events"], page.base["articles"]
+            period.timeline = in_pieces(timeline_svg(*of_year(period.year, events, articles)))
+            found.append(page)
+    return found
+
+
+def of_year(year: int, events: list[Event], articles: list) -> tuple[list, list]:
+    """The events of a year, and the dated briefings published in it, as its page has them."""
+    dated = [a for a in articles if not getattr(a, "undated", False)]
+    return ([event for event in events if event.start.year == year],
+            [article for article in sorted(dated, key=lambda a: a.date, reverse=True) if article.date.year == year])
+
+
 def register() -> None:
     signals.article_generator_finalized.connect(add_chronology)
     signals.get_generators.connect(get_generators)
+    named_signal("briefing_fields_patched").connect(patched_fields)  # sent by plugins/preview's keeper
+    named_signal("briefing_text_edited").connect(resentence)

@@ -291,7 +291,7 @@ def get_generators(pelican_object):
     return EntityPagesGenerator
 
 
-def requote(article, fresh, pages) -> list | str:
+def requote(article, fresh, pages, **_) -> list | str:
     """plugins/preview's keeper read a briefing's text again, its metadata as before (`fresh`:
     the briefing as its file reads now): the sentences that first name its entities, which
     the entity pages quote, may be reworded or moved. Sets each of its mentions as `fresh`

@@ -202,17 +202,22 @@ def metadata_digests(path: str, left_out: frozenset[str]) -> tuple[bytes, bytes]
     """Hashes of the metadata block of a briefing's file (without the converter's checksum of
     the whole file): whole, and without the fields named in `left_out` (lower case), from one
     read."""
+    data = metadata_block(path)
+    whole = hashlib.blake2b(data, digest_size=16).digest()
+    shown = hashlib.blake2b(without_fields(data, left_out), digest_size=16).digest() if left_out else whole
+    return whole, shown
+
+
+def metadata_block(path: str) -> bytes:
+    """The metadata block of a briefing's file, without the converter's checksum of the whole
+    file."""
     try:
         with open(path, "rb") as file:
             data = file.read()
     except OSError as error:
         raise Unkeyable(f"{path}: {error}") from None
     data = data.split(b"\n\n", 1)[0]
-    if data.startswith(CHECKSUM):
-        data = data.partition(b"\n")[2]
-    whole = hashlib.blake2b(data, digest_size=16).digest()
-    shown = hashlib.blake2b(without_fields(data, left_out), digest_size=16).digest() if left_out else whole
-    return whole, shown
+    return data.partition(b"\n")[2] if data.startswith(CHECKSUM) else data
 
 
 def without_fields(block: bytes, names: frozenset[str]) -> bytes:

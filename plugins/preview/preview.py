@@ -5,9 +5,11 @@ An edit to a briefing's text that leaves its metadata as it was (the block at th
 Markdown file: title, date, summary, tags, entities, events, removed lines …) changes its own
 page, its seed copy, the search index, the feeds and the entity pages that quote the sentences
 first naming its entities, and nothing else: other pages show of a briefing only what its
-metadata gives (plugins/parallel_render/reuse.py rests on the same rule). A rebuild still
-reads every briefing and works out every page's key before it knows that: seconds at 1,000
-briefings, tens at 10,000.
+metadata gives (plugins/parallel_render/reuse.py rests on the same rule). So does an edit that
+rewords a sentence reporting an event, whose metadata then differs in that sentence alone
+(plugins/chronology sets it and names the pages that show it). A rebuild still reads every
+briefing and works out every page's key before it knows that: seconds at 1,000 briefings,
+tens at 10,000.
 
 When the devserver asks for it (briefing.preview.PIPES_VARIABLE in the environment), this plugin
 forks a keeper as soon as the build's pages are written: a process that holds the build's
@@ -30,9 +32,14 @@ the files that change, by name in the site (None to delete one). A job that does
 leaves the site to the build. A plugin whose structures hold what it derives from a briefing's
 text for other pages (plugins/entities' quotes) connects to the `briefing_text_edited` signal
 (sender: the briefing as the build holds it; `fresh`: as its file reads now; `pages`: the
-build's pages): it sets its structures as `fresh` gives them and returns the pages to render
-again, or a str, why the keeper cannot finish the edit. After such an answer the devserver
-dismisses the keeper and builds the whole site.
+build's pages; `reading(name)`: the pages whose template reads `name` from the context): it
+sets its structures as `fresh` gives them and returns the pages to render again, or a str, why
+the keeper cannot finish the edit. After such an answer the devserver dismisses the keeper and
+builds the whole site. A plugin that can also follow a change to a metadata field answers the
+`briefing_fields_patched` signal with (field name in lower case, a function of one of its
+lines): the keeper then compares that field's lines as the function gives them (the Events
+lines without their sentences), and the plugin's `briefing_text_edited` handler must check and
+set the rest.
 
 Not previewed: a briefing with no Summary line (Pelican cuts its summary from its text, and
 other pages show it), an added or deleted file, a hand-written page.
@@ -61,6 +68,7 @@ UNCHANGED = "no content file changed"
 FEED_SETTING = re.compile(r"FEED(_ALL)?_(ATOM|RSS)$")  # Pelican's: FEED_ALL_ATOM, TAG_FEED_RSS, …
 READ: dict[str, tuple[int, ...] | None] = {}  # content file → its file_state when it was read
 text_edited = named_signal("briefing_text_edited")  # see the module's docstring
+fields_patched = named_signal("briefing_fields_patched")  # the same
 GENERATORS: list = []
 
 
@@ -68,12 +76,31 @@ def active() -> bool:
     return PIPES_VARIABLE in os.environ
 
 
-def metadata_digest(path: str) -> bytes:
-    """A digest of a briefing file's metadata block, as page reuse reads it. Imported here: a
-    keeper is forked only by plugins/parallel_render, and this plugin loads without it."""
-    from parallel_render.reuse import metadata_digests  # noqa: PLC0415
+def metadata_digest(path: str, shapes: dict) -> bytes:
+    """A digest of a briefing file's metadata block, as page reuse reads it, each line of the
+    fields in `shapes` (lower-case name → function of a line) as that function gives it.
+    Imported here: a keeper is forked only by plugins/parallel_render, and this plugin loads
+    without it."""
+    from parallel_render.reuse import metadata_block  # noqa: PLC0415
 
-    return metadata_digests(path, frozenset())[0]
+    return hashlib.blake2b(shaped(metadata_block(path), shapes), digest_size=16).digest()
+
+
+def shaped(block: bytes, shapes: dict) -> bytes:
+    """A metadata block with each line of the fields in `shapes` as its function gives it (a
+    field is its `Name: value` line and the indented lines that continue it)."""
+    if not shapes:
+        return block
+    lines, shape = [], None
+    for line in block.decode("utf-8", "surrogateescape").split("\n"):
+        if not line[:1].isspace():
+            name, colon, value = line.partition(":")
+            shape = shapes.get(name.strip().lower()) if colon else None
+            line = f"{name}:{shape(value)}" if shape else line
+        elif shape:
+            line = shape(line)
+        lines.append(line)
+    return "\n".join(lines).encode("utf-8", "surrogateescape")
 
 
 def note_read(instance) -> None:
@@ -157,7 +184,9 @@ class Kept:
                          for article in getattr(articles, name, [])}
         self.statics = {static.source_path: static for static in
                         getattr(self.generators.get(StaticGenerator), "staticfiles", [])}
+        self.shapes = dict(answer for _, answer in fields_patched.send(self) if answer)
         self.metadata: dict[str, bytes] = {}
+        self.reads: dict[str, set[str] | None] = {}  # see pages_reading
         self.names: bytes | None = None  # see content_files
         self.found: set[str] = set()
         self.rest = self.left_to_the_build()
@@ -179,10 +208,11 @@ class Kept:
 
     def remember_metadata(self) -> None:
         """A digest of each briefing's metadata block, of the file its build read (a file
-        changed since is not remembered, so never previewed)."""
+        changed since is not remembered, so never previewed), with the fields that plugins
+        patch as they shape them (`fields_patched`)."""
         for path in self.articles:
             if file_state(path) == READ.get(path):
-                self.metadata[path] = metadata_digest(path)
+                self.metadata[path] = metadata_digest(path, self.shapes)
 
     def content_files(self) -> set[str]:
         """The files the build would read now, found as Pelican finds them. Which files those
@@ -254,7 +284,7 @@ class Kept:
 
     def not_previewable(self, path: str) -> str | None:
         article = self.articles[path]
-        if path not in self.metadata or metadata_digest(path) != self.metadata[path]:
+        if path not in self.metadata or metadata_digest(path, self.shapes) != self.metadata[path]:
             return f"the metadata of {self.relative(path)} changed"
         if "summary" not in article.metadata:
             return f"{self.relative(path)} has no summary of its own"
@@ -323,11 +353,25 @@ class Kept:
         text (see `text_edited`), once they have set it as `fresh` gives it; or why the keeper
         cannot finish the edit."""
         pages = []
-        for _, answer in text_edited.send(article, fresh=fresh, pages=self.all_pages):
+        for _, answer in text_edited.send(article, fresh=fresh, pages=self.all_pages, reading=self.pages_reading):
             if isinstance(answer, str):
                 return answer
             pages += answer or []
         return pages
+
+    def pages_reading(self, name: str) -> list:
+        """The pages whose template, or one it extends, includes or imports, reads `name` from
+        its context; every page of a template that chooses one to include at render time."""
+        from parallel_render.reuse import template_names  # noqa: PLC0415  (see metadata_digest)
+
+        found = []
+        for page in self.all_pages:
+            template = page.template.name
+            if template not in self.reads:
+                self.reads[template] = template_names(page.template.environment, template)
+            if self.reads[template] is None or name in self.reads[template]:
+                found.append(page)
+        return found
 
 
 def replace(target: str, write) -> None:
