@@ -214,6 +214,42 @@ def test_a_reworded_event_sentence_is_written_wherever_the_event_is_shown(workdi
     assert site_undone == site_before
 
 
+LEDE = (2, "which has formed the core of America", "which has formed the very core of America")
+
+
+@pytest.mark.parametrize(("extra", "showing"), [
+    ("FEEDS_PATH = 'feeds'", ["index.html", "tag/ttp.html", "feeds/all.atom.xml", "feeds/tag/ttp.atom.xml"]),
+    ("TAG_ONE_PAGE_MAX = 1", ["index.html", "tag/ttp/2022.html"]),  # a tag's year page
+])
+def test_a_reworded_summary_is_written_on_the_pages_that_list_the_briefing(workdir, extra, showing):
+    """Rewording the first paragraph rewords the summary, which the pages listing the briefing
+    show (the home page, its tags' pages, the feeds): the keeper writes them, and the site is
+    byte for byte what a build from nothing makes. The edit undone, it writes them back."""
+    settings = settings_with(workdir, extra)
+    args = arguments(workdir, settings)
+    keeper = kept_build(args)
+    site_before = tree(args.output_dir)
+    number, old, new = LEDE
+    seed = sorted((workdir / "seeds").glob("*.txt"))[number]
+    text = seed.read_text("utf-8")
+    try:
+        edited(seed, old, new)
+        first = previewed(args, keeper)
+        whole = workdir / "whole"
+        assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(settings)])[0] == 0
+        site_edited = tree(args.output_dir)
+        seed.write_text(text, "utf-8")
+        second = previewed(args, keeper)
+        site_undone = tree(args.output_dir)
+    finally:
+        keeper.close()
+    assert first["complete"] and first["written"] == second["written"]
+    for page in showing:
+        assert page in first["written"] and new.encode() in site_edited[page], page
+    assert site_edited == tree(whole)
+    assert site_undone == site_before
+
+
 def test_a_change_to_an_event_beyond_its_sentence_is_left_to_the_build(workdir):
     """A new date for an event changes where it is: the keeper says so and writes nothing."""
     args = arguments(workdir)

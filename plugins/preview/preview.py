@@ -64,6 +64,8 @@ from briefing.file_states import file_state
 from briefing.lock import close_inherited
 from briefing.preview import PIPES_VARIABLE, decoded, encoded, read_line
 
+from . import summary
+
 UNCHANGED = "no content file changed"
 FEED_SETTING = re.compile(r"FEED(_ALL)?_(ATOM|RSS)$")  # Pelican's: FEED_ALL_ATOM, TAG_FEED_RSS, …
 READ: dict[str, tuple[int, ...] | None] = {}  # content file → its file_state when it was read
@@ -184,7 +186,8 @@ class Kept:
                          for article in getattr(articles, name, [])}
         self.statics = {static.source_path: static for static in
                         getattr(self.generators.get(StaticGenerator), "staticfiles", [])}
-        self.shapes = dict(answer for _, answer in fields_patched.send(self) if answer)
+        self.shapes = {summary.FIELD: summary.blank}  # Pelican's own field: see summary.py
+        self.shapes.update(answer for _, answer in fields_patched.send(self) if answer)
         self.metadata: dict[str, bytes] = {}
         self.reads: dict[str, set[str] | None] = {}  # see pages_reading
         self.names: bytes | None = None  # see content_files
@@ -353,6 +356,8 @@ class Kept:
         text (see `text_edited`), once they have set it as `fresh` gives it; or why the keeper
         cannot finish the edit."""
         pages = []
+        if summary.set_summary(article, fresh):
+            pages += summary.pages_showing(article, self.all_pages, self.template_reads)
         for _, answer in text_edited.send(article, fresh=fresh, pages=self.all_pages, reading=self.pages_reading):
             if isinstance(answer, str):
                 return answer
@@ -360,18 +365,18 @@ class Kept:
         return pages
 
     def pages_reading(self, name: str) -> list:
-        """The pages whose template, or one it extends, includes or imports, reads `name` from
-        its context; every page of a template that chooses one to include at render time."""
+        """The pages whose template reads `name` from its context (see template_reads)."""
+        return [page for page in self.all_pages if (reads := self.template_reads(page)) is None or name in reads]
+
+    def template_reads(self, page) -> set[str] | None:
+        """What the page's template, or one it extends, includes or imports, reads from its
+        context; None when one of them is chosen at render time."""
         from parallel_render.reuse import template_names  # noqa: PLC0415  (see metadata_digest)
 
-        found = []
-        for page in self.all_pages:
-            template = page.template.name
-            if template not in self.reads:
-                self.reads[template] = template_names(page.template.environment, template)
-            if self.reads[template] is None or name in self.reads[template]:
-                found.append(page)
-        return found
+        name = page.template.name
+        if name not in self.reads:
+            self.reads[name] = template_names(page.template.environment, name)
+        return self.reads[name]
 
 
 def replace(target: str, write) -> None:

@@ -10,6 +10,7 @@ metadata line in a hand-written briefing is ignored with a warning).
 
 import logging
 
+from blinker import signal as named_signal
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article
@@ -55,8 +56,15 @@ def add_structured_data(generator) -> None:
         if "ignored_jsonld" in article.__dict__:
             log.warning("%s: its 'Jsonld' metadata line is ignored (the JSON-LD is made from the "
                         "briefing)", article.source_path)
-        article.plain_title = plain_text(article.title)
-        article.plain_summary = plain_text(getattr(article, "summary", "") or "")
+        add_plain_texts(article)
+
+
+def add_plain_texts(article, **_) -> list:
+    """`plain_title` and `plain_summary`; also when plugins/preview's keeper has read the
+    briefing again (its summary may have changed; only its own page shows them)."""
+    article.plain_title = plain_text(article.title)
+    article.plain_summary = plain_text(getattr(article, "summary", "") or "")
+    return []
 
 
 def jsonld(article) -> dict:
@@ -74,3 +82,4 @@ def ignore_jsonld(article, value) -> None:
 def register() -> None:
     Article.jsonld = property(jsonld, ignore_jsonld)
     signals.article_generator_finalized.connect(add_structured_data)
+    named_signal("briefing_text_edited").connect(add_plain_texts)
