@@ -30,21 +30,29 @@ machine:
 - publish: `make publish`'s build, from the converted content into an empty folder;
 - republish: `make publish`'s build into that folder again, after one more seed edit that
   `make html` built first (as an editor previews a correction, then publishes it);
+- reword: `make html` as in `html`, after a misspelling (two letters of a word swapped, as an
+  editor's correction undoes) in a seed's first paragraph that rewords its summary and the
+  sentence of one of its events, and leaves the rest of its metadata as it was (see
+  `rewording`): since the twenty-second round the keeper finishes it too, writing the pages
+  that show the summary, the event and the quoted sentences;
 - pelican: plain Pelican (theme `simple`, no plugins, no typogrify) on the very Markdown the
   converter wrote;
 - hugo: Hugo on the same content turned into Hugo front matter, with a minimal layout.
 
 Each step runs as child processes; their peak memory comes from `os.wait4`. For the rebuilds
-(edit, event, devserver, saved, style, template, republish) it also counts the pages rendered rather than taken
-from the last build, as the build reports them: a figure that a noisy machine does not blur.
+(edit, event, devserver, saved, style, template, republish, reword) it also counts the pages
+rendered rather than taken from the last build, as the build reports them: a figure that a
+noisy machine does not blur.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import statistics
@@ -63,8 +71,11 @@ from .progress import SERVER, SERVER_WROTE, STATIC_ONLY, read_built_report, read
 from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
+# In this order: rebuilds follow a full build; reword last of ours, as the pages its keeper wrote
+# are rendered again by the next build (their keys are the last build's), which would blur the
+# `rendered` count of the steps after it.
 STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "saved", "preview", "html", "html-nochange",
-         "style", "template", "publish", "republish", "pelican", "hugo")
+         "style", "template", "publish", "republish", "reword", "pelican", "hugo")
 PUBLISH_SETTINGS = "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs (in the code's folder)
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
@@ -229,6 +240,7 @@ class Bench:
         self.theme = self.work / "site" / "theme"
         self.python = sys.executable
         self.originals: dict[Path, bytes] = {}  # edited files as they were
+        self.correction: tuple[Path, str, str] | None = None  # see reword_lede
 
     def prepare(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
@@ -274,8 +286,10 @@ class Bench:
 
     def edit_one_seed(self, run: int, mark: str = EDIT_MARK) -> None:
         """Add a sentence to the middle seed (a different text on every run)."""
-        seed = sorted(self.seeds.iterdir())[self.size // 2]
-        self.edit(seed, lambda data: data + mark.format(run=run).encode())  # in any encoding
+        self.edit(self.middle_seed(), lambda data: data + mark.format(run=run).encode())  # in any encoding
+
+    def middle_seed(self) -> Path:
+        return sorted(self.seeds.iterdir())[self.size // 2]
 
     def edit_theme(self, step: str, run: int) -> None:
         """Add a rule to the theme's first stylesheet, or a comment to the briefing page's
@@ -322,6 +336,8 @@ class Bench:
             return self.devserver_rebuild(run, as_an_editor_waits=True, previewed=True)
         if name in ("html", "html-nochange"):
             return self.served(run, edited=name == "html")
+        if name == "reword":
+            return self.served(run, edited=True, reworded=True)
         if name == "publish":  # from the converted content, into an empty folder
             shutil.rmtree(self.outputs("publish"), ignore_errors=True)
             return self.publish()
@@ -386,27 +402,40 @@ class Bench:
             rendered = next((line.count(".html") for line in printed[before:] if "[devserver] previewed" in line), None)
         return Measure(waited if as_an_editor_waits else seconds, megabytes, cpu, rendered)
 
-    def served(self, run: int, edited: bool) -> Measure:
-        """`make html` through the site's build server, after an edit to one seed's text or with
-        nothing changed. The server is started, and the site built, by a `make html` after
-        another edit (not timed), whose build leaves the server its keeper; it is stopped at
-        the end. The edit is made once the server has finished what it did after answering
-        that `make html` (the stamp's record, the last site's removal: an editor takes longer
-        to make an edit). (A revision that had no server: `make html` as it ran, convert then
-        build.)"""
+    def served(self, run: int, edited: bool, reworded: bool = False) -> Measure:
+        """`make html` through the site's build server, after an edit to one seed's text (or,
+        `reworded`, a correction that rewords a summary: see `rewording`) or with nothing
+        changed. The server is started, and the site built, by a `make html` after another
+        edit (not timed), whose build leaves the server its keeper; it is stopped at the end.
+        The edit is made once the server has finished what it did after answering that `make
+        html` (the stamp's record, the last site's removal: an editor takes longer to make an
+        edit). (A revision that had no server: `make html` as it ran, convert then build.)"""
+        edit = functools.partial(self.reword_lede, run) if reworded else functools.partial(self.edit_one_seed, run + 6000)
         if not (self.code / "scripts" / "make_html.py").is_file():
             if edited:
-                self.edit_one_seed(run + 6000)
+                edit()
             return self.pipeline()
         self.edit_one_seed(run + 5000)
+        if reworded:
+            self.reword_lede(run, corrected=False)
         run_timed([self.make_html_command()], self.code)
         try:
             ready(site_key(self.seeds, self.content, self.output, self.site_settings, [], self.code))
             if edited:
-                self.edit_one_seed(run + 6000)
+                edit()
             return run_timed([self.make_html_command()], self.code)
         finally:
             run_timed([self.make_html_command("--stop")], self.code)
+
+    def reword_lede(self, run: int, corrected: bool = True) -> None:
+        """The seed `rewording` finds, misspelt (`corrected`: its summary reworded) or as it
+        was, with the mark of `served`'s edit when it is the seed that edit changes."""
+        if self.correction is None:
+            seeds = sorted(self.seeds.iterdir())
+            self.correction = rewording(seeds, self.size // 2)
+        seed, text, fixed = self.correction
+        mark = EDIT_MARK.format(run=run + 5000).encode() if seed == self.middle_seed() else b""
+        self.edit(seed, lambda data: (fixed.encode("utf-8") if corrected else data) + mark)
 
     def make_html_command(self, *options: str) -> list[str]:
         return [self.python, str(self.code / "scripts" / "make_html.py"), str(self.seeds), str(self.content),
@@ -438,11 +467,64 @@ class Bench:
     def outputs(self, name: str) -> Path | None:
         return {"full": self.output, "edit": self.output, "event": self.output, "nochange": self.output,
                 "devserver": self.output, "saved": self.output, "preview": self.output, "html": self.output,
-                "html-nochange": self.output, "style": self.output,
+                "html-nochange": self.output, "reword": self.output, "style": self.output,
                 "template": self.output,
                 "publish": self.work / "publish-output", "republish": self.work / "publish-output",
                 "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
+
+
+LEDE_WORD = re.compile(r"\b[a-z]{5,}\b")  # a word to misspell
+
+
+def rewording(seeds: list[Path], start: int) -> tuple[Path, str, str]:
+    """A misspelling (two letters of a word swapped) in the first paragraph of a seed, the
+    first from `start` on that has one, which rewords the briefing's summary and the sentence
+    of one of its events and leaves the rest of its metadata as it was (title, date, tags,
+    entities, the events' dates and actors): (seed, its text, the text misspelt). Found by
+    converting each candidate with this code's converter."""
+    for seed in seeds[start:] + seeds[:start]:
+        try:
+            text = seed.read_text("utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        lede = next((block for block in text.split("\n\n") if len(block.split()) >= 15), None)
+        if lede is None or text.count(lede) != 1:
+            continue
+        before = metadata_fields(seed.name, text)
+        for word in LEDE_WORD.finditer(lede):
+            swapped = word.group()[:2] + word.group()[3] + word.group()[2] + word.group()[4:]
+            fixed = text.replace(lede, lede[:word.start()] + swapped + lede[word.end():], 1)
+            if rewords(before, metadata_fields(seed.name, fixed)):
+                return seed, text, fixed
+    raise RuntimeError("no seed has a first paragraph whose correction rewords only its summary and an event")
+
+
+def metadata_fields(name: str, text: str) -> dict[str, list[str]]:
+    """The briefing's metadata as its Markdown file holds it: field → its lines."""
+    from . import markdown  # noqa: PLC0415  (the converter: only the reword step needs it)
+    from .pipeline import convert_seed  # noqa: PLC0415
+
+    fields: dict[str, list[str]] = {}
+    for line in markdown.render(convert_seed(name, text.encode("utf-8")), "").split("\n\n", 1)[0].splitlines()[1:]:
+        if line.startswith(" "):
+            fields[last].append(line.strip())
+        else:
+            last, _, value = line.partition(": ")
+            fields[last] = [value]
+    return fields
+
+
+def rewords(before: dict[str, list[str]], after: dict[str, list[str]]) -> bool:
+    """Whether `after` differs from `before` in its summary and an event's sentence, and in
+    nothing else."""
+    from .markdown import event_shape  # noqa: PLC0415
+
+    events, later = before.get("Events", []), after.get("Events", [])
+    rest = {name for name in before.keys() | after.keys() if name not in ("Summary", "Events")}
+    return (before.get("Summary") != after.get("Summary") and events != later
+            and list(map(event_shape, events)) == list(map(event_shape, later))
+            and all(before.get(name) == after.get(name) for name in rest))
 
 
 def marked_template(source: bytes, mark: bytes) -> bytes:
@@ -527,7 +609,8 @@ def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, tot
 
 RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("event", "hugo"), ("devserver", "hugo"),
           ("devserver", "edit"), ("saved", "hugo"), ("saved", "devserver"), ("preview", "hugo"), ("preview", "saved"),
-          ("html", "hugo"), ("html", "edit"), ("nochange", "hugo"), ("html-nochange", "hugo"), ("pelican", "hugo"))
+          ("html", "hugo"), ("html", "edit"), ("reword", "hugo"), ("nochange", "hugo"), ("html-nochange", "hugo"),
+          ("pelican", "hugo"))
 
 
 def format_table(results: list[SizeResult]) -> str:
