@@ -353,15 +353,15 @@ def pages_showing(events: list[Event], pages, reading) -> list:
     found += reading("events")
     timelines = reading("timeline")
     if timelines and timelines[0].base["timeline"]:  # one page for the whole chronology
-        events, articles = timelines[0].base["events"], timelines[0].base["articles"]
-        timelines[0].base["timeline"][:] = in_pieces(timeline_svg(events, articles))  # every page's context
+        context = timelines[0].base
+        context["timeline"][:] = in_pieces(timeline_svg(context["events"], context["articles"]))  # every page's
         found += timelines
     years = {event.start.year for event in events}
     for page in pages:
         period = page.own.get("chronology_year")
         if period is not None and period.timeline and period.year in years:
-            events, articles = page.base["events"], page.base["articles"]
-            period.timeline = in_pieces(timeline_svg(*of_year(period.year, events, articles)))
+            year = of_year(period.year, page.base["events"], page.base["articles"])
+            period.timeline = in_pieces(timeline_svg(*year))
             found.append(page)
     return found
 

@@ -5,11 +5,11 @@ An edit to a briefing's text that leaves its metadata as it was (the block at th
 Markdown file: title, date, summary, tags, entities, events, removed lines …) changes its own
 page, its seed copy, the search index, the feeds and the entity pages that quote the sentences
 first naming its entities, and nothing else: other pages show of a briefing only what its
-metadata gives (plugins/parallel_render/reuse.py rests on the same rule). So does an edit that
-rewords a sentence reporting an event, whose metadata then differs in that sentence alone
-(plugins/chronology sets it and names the pages that show it). A rebuild still reads every
-briefing and works out every page's key before it knows that: seconds at 1,000 briefings,
-tens at 10,000.
+metadata gives (plugins/parallel_render/reuse.py rests on the same rule). So does an edit
+whose metadata then differs only in its summary (summary.py sets it and finds the pages that
+list the briefing) and in the sentences of its events (plugins/chronology sets them and names
+the pages that show them). A rebuild still reads every briefing and works out every page's key
+before it knows that: seconds at 1,000 briefings, tens at 10,000.
 
 When the devserver asks for it (briefing.preview.PIPES_VARIABLE in the environment), this plugin
 forks a keeper as soon as the build's pages are written: a process that holds the build's
@@ -189,7 +189,7 @@ class Kept:
         self.shapes = {summary.FIELD: summary.blank}  # Pelican's own field: see summary.py
         self.shapes.update(answer for _, answer in fields_patched.send(self) if answer)
         self.metadata: dict[str, bytes] = {}
-        self.reads: dict[str, set[str] | None] = {}  # see pages_reading
+        self.reads: dict[str, set[str] | None] = {}  # see template_reads
         self.names: bytes | None = None  # see content_files
         self.found: set[str] = set()
         self.rest = self.left_to_the_build()
@@ -342,8 +342,8 @@ class Kept:
         return all(file_state(path) == state for path, state in READ.items())
 
     def read_again(self, article) -> Article:
-        """The briefing as its file now gives it, read as its build read it. Its metadata is
-        the same: only its text, and what plugins derive from its text, may differ."""
+        """The briefing as its file now gives it, read as its build read it (its metadata as
+        before, but for the fields of `shapes`)."""
         generator = self.generators[ArticlesGenerator]
         return generator.readers.read_file(
             base_path=generator.path, path=os.path.relpath(article.source_path, generator.path),

@@ -22,17 +22,14 @@ def blank(line: str) -> str:
 
 
 def set_summary(article, fresh) -> bool:
-    """The briefing's summary as `fresh` (its file read again) gives it; whether it changed."""
+    """The briefing's summary as `fresh` (its file read again) gives it; whether it changed.
+    Both have one: the keeper compares the fields' names as they were (a `Summary:` line gone
+    is a change of metadata), and previews no briefing without one."""
     fresh.refresh_metadata_intersite_links()  # as Pelican does for every briefing it read
-    summary = fresh.metadata.get(FIELD)
-    if summary == article.metadata.get(FIELD):
+    summary = fresh.metadata[FIELD]
+    if summary == article.metadata[FIELD]:
         return False
-    if summary is None:
-        del article.metadata[FIELD]
-    else:
-        article.metadata[FIELD] = summary
-    if hasattr(fresh, "_summary"):
-        article._summary = fresh._summary
+    article.metadata[FIELD] = article._summary = summary
     memo = Content.get_summary.cache  # Pelican's: (content, siteurl) → summary
     for key in [key for key in memo if key[0] is article]:
         del memo[key]
