@@ -86,9 +86,11 @@ def event_line(event: Event) -> str:
 
 
 def event_shape(line: str) -> str:
-    """An event line without its sentence: what stays as it was when only the sentence is
-    reworded (plugins/preview's keeper then leaves the change to plugins/chronology)."""
-    return "|".join(line.split("|", 4)[:4])
+    """An event line without its paragraph and sentence: what stays as it was when the sentence
+    is reworded or a paragraph is added before it (plugins/preview's keeper then leaves the
+    change to plugins/chronology)."""
+    parts = line.split("|", 4)
+    return "|".join(parts[:1] + parts[2:4])
 
 
 def list_field(key: str, values: list[str]) -> list[str]:

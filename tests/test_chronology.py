@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
-from chronology.chronology import Event, Source, add_chronology, merge_events, same_event  # noqa: E402
+from chronology.chronology import Event, Source, add_chronology, merge_events, resentence, same_event  # noqa: E402
 
 
 def merge_by_comparing_all(events: list[Event]) -> list[Event]:
@@ -80,3 +80,28 @@ def test_each_briefing_gets_the_events_it_tells_and_its_own_sources_of_each():
     assert [s.anchor for s in one.event_sources[shared.id]] == ["p-1"]
     assert [s.anchor for s in two.event_sources[shared.id]] == ["p-2"]
     assert all(one.event_sources[event.id][0].article is one for event in one.events)
+
+
+def test_a_paragraph_added_before_events_moves_them_unless_their_ids_would_change():
+    """plugins/preview's keeper: a briefing read again with its events' paragraphs numbered
+    anew (a paragraph added before them) has its sources moved, unless that reorders its
+    events of one date, which the chronology numbers by their paragraph as text."""
+    actors = [SimpleNamespace(name="Taliban", aliases=[], slug="taliban", type="organisation", events=[])]
+    sentences = ["The Taliban took the city on Sunday.", "On Sunday the Taliban said more."]
+
+    def told(anchor: str, sentence: str) -> dict:
+        return {"iso_date": "2021-08-15", "precision": "day", "sentence": sentence, "planned": False,
+                "anchor": anchor, "expression": "on Sunday", "actors": ["Taliban"]}
+
+    def read_as(*anchors: str):
+        return SimpleNamespace(metadata={"events": [told(a, s) for a, s in zip(anchors, sentences)]})
+
+    one = SimpleNamespace(slug="one", date=datetime(2021, 8, 16), date_label="16 August 2021", title="one",
+                          url="briefings/one.html", source_path="briefings/one.md",
+                          metadata={"events": [told("p-2", sentences[0]), told("p-9", sentences[1])]})
+    add_chronology(SimpleNamespace(articles=[one], context={"entities": actors}, settings={}))
+    nothing_shown = {"pages": [], "reading": lambda name: []}
+    assert resentence(one, read_as("p-3", "p-10"), **nothing_shown) == (
+        "briefings/one.md: its events of 2021-08-15 would be numbered again")  # "p-10" sorts before "p-3"
+    assert resentence(one, read_as("p-3", "p-8"), **nothing_shown) == []
+    assert sorted(source.anchor for event in one.events for source in event.sources) == ["p-3", "p-8"]

@@ -250,6 +250,39 @@ def test_a_reworded_summary_is_written_on_the_pages_that_list_the_briefing(workd
     assert site_undone == site_before
 
 
+ADDED_PARAGRAPH = "\n    The ministry later corrected the figure in a statement.\n"
+
+
+def test_a_paragraph_added_before_events_moves_their_sources_where_they_are_shown(workdir):
+    """A paragraph added before the paragraphs that tell events (and first name entities)
+    numbers those paragraphs again: the keeper writes the pages that link to them (the
+    chronology's sources, the entity pages' quotes), and the site is byte for byte what a
+    build from nothing makes. Removed again, it writes them back."""
+    args = arguments(workdir)
+    keeper = kept_build(args)
+    site_before = tree(args.output_dir)
+    seed = sorted((workdir / "seeds").glob("*.txt"))[1]
+    text = seed.read_text("utf-8")
+    lede_end = text.index("\n\n", text.index("The Pentagon and US State Department")) + 1
+    try:
+        seed.write_text(text[:lede_end] + ADDED_PARAGRAPH + text[lede_end:], "utf-8")
+        first = previewed(args, keeper)
+        whole = workdir / "whole"
+        assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(args.settings)])[0] == 0
+        site_edited = tree(args.output_dir)
+        seed.write_text(text, "utf-8")
+        second = previewed(args, keeper)
+        site_undone = tree(args.output_dir)
+    finally:
+        keeper.close()
+    assert first["complete"] and first["written"] == second["written"]
+    assert "chronology.html" in first["written"] and "entity/imran-khan.html" in first["written"]
+    assert b"pentagon-and-us-state-department-have-been-pursuing-former-soviet-republics.html#p-3" in site_edited[
+        "chronology.html"]  # the Sunday interview, paragraph 2 before
+    assert site_edited == tree(whole)
+    assert site_undone == site_before
+
+
 def test_a_change_to_an_event_beyond_its_sentence_is_left_to_the_build(workdir):
     """A new date for an event changes where it is: the keeper says so and writes nothing."""
     args = arguments(workdir)

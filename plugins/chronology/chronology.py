@@ -295,54 +295,85 @@ def get_generators(pelican_object):
 
 
 def patched_fields(keeper) -> tuple:
-    """plugins/preview: an Events field whose lines differ only in their sentences is left to
-    `resentence`."""
+    """plugins/preview: an Events field whose lines differ only in their sentences and
+    paragraphs is left to `resentence`."""
     return "events", event_shape
 
 
 def resentence(article, fresh, pages, reading, **_) -> list | str:
     """plugins/preview's keeper read a briefing again (`fresh`), its events as before but for
-    their sentences: sets its sources' sentences as `fresh` gives them, and the sentence of
-    each event it is the first source of, which other pages show, with the timelines. Returns
-    the keeper's `pages` that show such an event, or why the keeper cannot finish the edit."""
-    changes = reworded(article, fresh)
+    their sentences and paragraphs (a paragraph added before them): sets its sources as
+    `fresh` gives them, and the sentence of each event it is the first source of, which other
+    pages show, with the timelines. Returns the keeper's `pages` that show such an event or
+    a moved source, or why the keeper cannot finish the edit."""
+    changes = moved_or_reworded(article, fresh)
     if isinstance(changes, str):
         return changes
-    shown = []
-    for event, source, sentence in changes:
-        source.sentence = sentence
+    reason = renumbered(article, changes)
+    if reason:
+        return reason
+    shown = {}
+    for event, source, anchor, sentence in changes:
+        if anchor != source.anchor or (event.sources[0] is source and sentence != event.sentence):
+            shown[id(event)] = event
+        source.anchor, source.sentence = anchor, sentence
         if event.sources[0] is source:
             event.sentence = sentence
-            shown.append(event)
-    return pages_showing(shown, pages, reading) if shown else []
+    return pages_showing(list(shown.values()), pages, reading) if shown else []
 
 
-def reworded(article, fresh) -> list[tuple] | str:
-    """(event, source, its new sentence) for each of the briefing's sources whose sentence
-    `fresh` rewords; or why not, when its events changed in more than their sentences."""
+def moved_or_reworded(article, fresh) -> list[tuple] | str:
+    """(event, source, its new paragraph, its new sentence) for each of the briefing's sources
+    that `fresh` moves or rewords; or why not, when its events changed otherwise. A briefing's
+    events with the same date and words are paired in their order in the text, which a
+    paragraph added before them keeps."""
     held: dict[tuple, list] = defaultdict(list)
     for event in getattr(article, "events", []):
         for source in article.event_sources.get(event.id, []):
-            held[event.iso_date, source.anchor, source.expression].append((event, source))
+            held[event.iso_date, source.expression].append((event, source))
     now: dict[tuple, list] = defaultdict(list)
     for item in fresh.metadata.get("events", []) or []:
-        now[item["iso_date"], item["anchor"], item["expression"]].append(item["sentence"])
+        now[item["iso_date"], item["expression"]].append(item)
     if held.keys() != now.keys() or any(len(held[key]) != len(now[key]) for key in held):
         return f"the events of {article.source_path} changed"
     changes = []
     for key, told in held.items():
-        sentences = now[key]
-        if len(told) == 1 and told[0][1].sentence != sentences[0]:
-            changes.append((*told[0], sentences[0]))
-        elif len(told) > 1 and sorted(source.sentence for _, source in told) != sorted(sentences):
-            return f"{article.source_path} rewords one of its events of {key[0]} in {key[1]}: which one is not known"
+        told.sort(key=lambda pair: in_text(pair[1].anchor))
+        if len({source.anchor for _, source in told}) < len(told):  # two in one paragraph
+            if sorted((s.anchor, s.sentence) for _, s in told) != sorted(
+                    (item["anchor"], item["sentence"]) for item in now[key]):
+                return f"{article.source_path} changes one of its events of {key[0]} in a paragraph that tells two"
+            continue
+        changes += [(event, source, item["anchor"], item["sentence"]) for (event, source), item in zip(told, now[key])
+                    if (source.anchor, source.sentence) != (item["anchor"], item["sentence"])]
     return changes
 
 
+def in_text(anchor: str) -> tuple:
+    """Where a source is in its briefing, for ordering: the photo caption, then the paragraphs."""
+    number = anchor.removeprefix("p-")
+    return (0, 0) if anchor == "photo" else (1, int(number)) if number.isdigit() else (2, anchor)
+
+
+def renumbered(article, changes: list[tuple]) -> str | None:
+    """Why not, when a moved source would change the order of the events it is the first source
+    of among those of their date (the chronology orders them, and numbers their ids, by their
+    first source's briefing, then its paragraph as text: 'p-10' before 'p-9')."""
+    moved = {id(source): anchor for _, source, anchor, _ in changes}
+    dates = {event.iso_date for event, source, anchor, _ in changes if event.sources[0] is source}
+    for date_ in dates:
+        own = [event for event in article.events if event.iso_date == date_ and event.sources[0].article is article]
+        before = sorted(own, key=lambda event: event.sources[0].anchor)
+        after = sorted(own, key=lambda event: moved.get(id(event.sources[0]), event.sources[0].anchor))
+        if before != after:
+            return f"{article.source_path}: its events of {date_} would be numbered again"
+    return None
+
+
 def pages_showing(events: list[Event], pages, reading) -> list:
-    """The pages that show these events' sentences: the entity and chronology pages that list
-    them, the pages that read the context's `events` (the home page, the one-page chronology),
-    and those with a timeline that marks one of them (its timeline made again)."""
+    """The pages that show these events' sentences and sources: the entity and chronology pages
+    that list them, the pages that read the context's `events` (the home page, the one-page
+    chronology), and those with a timeline that marks one of them (its timeline made again)."""
     ids = {id(event) for event in events}
     found = []
     for page in pages:
