@@ -4,6 +4,8 @@ site a build writes, so that no build is needed; it says why not for any other c
 where the site has feeds it leaves them to the build that follows."""
 
 import contextlib
+import random
+import re
 import select
 import shutil
 import sys
@@ -17,6 +19,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import build  # noqa: E402
 import convert  # noqa: E402
 import devserver  # noqa: E402
+from briefing.corpus import write_corpus  # noqa: E402
 from briefing.preview import Keeper  # noqa: E402
 from briefing.up_to_date import BuildInputs, BuildStamp  # noqa: E402
 from test_devserver import base_url, builds_done, eventually, start, started, stopped, tree  # noqa: E402
@@ -281,6 +284,60 @@ def test_a_paragraph_added_before_events_moves_their_sources_where_they_are_show
         "chronology.html"]  # the Sunday interview, paragraph 2 before
     assert site_edited == tree(whole)
     assert site_undone == site_before
+
+
+def edit_at_random(chance: random.Random, seeds: list[Path]) -> None:
+    """An editor's edit to a seed drawn at random: a misspelling in its first or a middle
+    paragraph, or a paragraph added in the middle."""
+    while True:
+        seed = chance.choice(seeds)
+        try:
+            text = seed.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        blocks = [block for block in re.finditer(r"[^\r\n]+(?:\r?\n[^\r\n]+)*", text) if len(block.group().split()) >= 15]
+        if len(blocks) < 3:
+            continue
+        kind = chance.choice(["first", "middle", "added"])
+        block = blocks[0] if kind == "first" else blocks[len(blocks) // 2]
+        if kind == "added":
+            seed.write_bytes((text[:block.end()] + ADDED_PARAGRAPH + text[block.end():]).encode("utf-8"))
+            return
+        words = list(re.finditer(r"\b[a-z]{5,}\b", block.group()))
+        if words:
+            word = chance.choice(words)
+            start, letters = block.start() + word.start(), word.group()
+            misspelt = letters[:2] + letters[3] + letters[2] + letters[4:]
+            seed.write_bytes((text[:start] + misspelt + text[start + len(letters):]).encode("utf-8"))
+            return
+
+
+def test_edits_one_after_another_leave_the_site_a_build_from_nothing_would_write(tmp_path, monkeypatch):
+    """Edits made one after another to seeds of a synthetic corpus drawn at random: after each,
+    whether the keeper finished it or (its metadata changed otherwise) the site was built
+    again, the site is byte for byte what a build from nothing makes of the same seeds."""
+    monkeypatch.chdir(ROOT)
+    write_corpus(40, tmp_path / "seeds")
+    shutil.copytree(ROOT / "content" / "pages", tmp_path / "content" / "pages")
+    args = arguments(tmp_path)
+    keeper = kept_build(args)
+    chance = random.Random(5)
+    finished = 0
+    try:
+        for number in range(8):
+            edit_at_random(chance, sorted(args.seed_dir.glob("*.txt")))
+            rebuilt = devserver.rebuild(args, keeper, 0.0)  # as the devserver does after a save
+            assert rebuilt.success and rebuilt.keeper is not None
+            finished += rebuilt.keeper is keeper and rebuilt.then is not None  # previewed, no build
+            keeper = rebuilt.keeper
+            if rebuilt.then is not None:
+                rebuilt.then()
+            whole = tmp_path / f"whole-{number}"
+            assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(args.settings)])[0] == 0
+            assert tree(args.output_dir) == tree(whole), f"edit {number}"
+    finally:
+        keeper.close()
+    assert finished >= 5  # most such edits need no build
 
 
 def test_a_change_to_an_event_beyond_its_sentence_is_left_to_the_build(workdir):
