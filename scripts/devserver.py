@@ -291,12 +291,25 @@ def kept_build(args: argparse.Namespace, even_if_current: bool = False) -> tuple
 
 def forked(function, *arguments) -> tuple[int, tuple[float, float]]:
     """Run function(*arguments) in a fork of this warm process: its exit status, CPU seconds and
-    peak MB."""
+    peak MB. Ctrl-C is held back while the process forks: a KeyboardInterrupt raised in the
+    fork's own hooks (logging's) is printed and lost, and the build server then went on
+    serving after a client's Ctrl-C. Held back, it is raised once the fork is made, and the
+    fork, which a signal pending before it began does not reach, is interrupted too."""
     sys.stdout.flush()
     sys.stderr.flush()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pid = os.fork()
     if pid == 0:
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        except KeyboardInterrupt:
+            os._exit(130)
         os._exit(build.exit_status(function, *arguments))
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C meanwhile is raised here
+    except KeyboardInterrupt:
+        os.kill(pid, signal.SIGINT)
+        raise
     return waited(pid)
 
 

@@ -299,3 +299,24 @@ def test_the_folders_packages_are_installed_in_are_watched():
 
     folders = devserver.package_folders()
     assert any(Path(markdown.__file__).is_relative_to(folder) for folder in folders)
+
+
+def test_a_ctrl_c_while_the_warm_process_forks_is_raised_and_stops_the_fork(tmp_path):
+    """A KeyboardInterrupt raised in a fork's own hooks (logging's) is printed and lost: the
+    build server once went on serving after a client's Ctrl-C that came as it forked a build.
+    Now it is raised once the fork is made, and the fork is stopped too (it never writes)."""
+    armed = [True]
+    written = tmp_path / "written"
+
+    def interrupt_once():
+        if armed:
+            armed.clear()
+            os.kill(os.getpid(), signal.SIGINT)
+
+    os.register_at_fork(after_in_parent=interrupt_once)  # the signal comes while the process forks
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        devserver.forked(lambda: (time.sleep(1), written.write_text("done")))
+    assert time.monotonic() - started < 1 and not armed
+    time.sleep(2)
+    assert not written.exists()
