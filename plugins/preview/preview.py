@@ -6,8 +6,9 @@ Markdown file: title, date, summary, tags, entities, events, removed lines …) 
 page, its seed copy, the search index, the feeds and the entity pages that quote the sentences
 first naming its entities, and nothing else: other pages show of a briefing only what its
 metadata gives (plugins/parallel_render/reuse.py rests on the same rule). So does an edit
-whose metadata then differs only in its summary (summary.py sets it and finds the pages that
-list the briefing) and in the sentences of its events (plugins/chronology sets them and names
+whose metadata then differs only in fields that pages show as they are (its summary, photo
+caption, removed lines …: shown_fields.py sets them and finds the pages that show them) and in
+the sentences of its events (plugins/chronology sets them and names
 the pages that show them). A rebuild still reads every briefing and works out every page's key
 before it knows that: seconds at 1,000 briefings, tens at 10,000.
 
@@ -37,8 +38,8 @@ sets its structures as `fresh` gives them and returns the pages to render again,
 the keeper cannot finish the edit. After such an answer the devserver dismisses the keeper and
 builds the whole site. A plugin that can also follow a change to a metadata field answers the
 `briefing_fields_patched` signal with (field name in lower case, a function of one of its
-lines): the keeper then compares that field's lines as the function gives them (the Events
-lines without their sentences), and the plugin's `briefing_text_edited` handler must check and
+lines, None to leave the line out): the keeper then compares that field's lines as the
+function gives them (the Events lines without their sentences), and the plugin's `briefing_text_edited` handler must check and
 set the rest.
 
 Not previewed: a briefing with no Summary line (Pelican cuts its summary from its text, and
@@ -64,7 +65,7 @@ from briefing.file_states import file_state
 from briefing.lock import close_inherited
 from briefing.preview import PIPES_VARIABLE, decoded, encoded, read_line
 
-from . import summary
+from . import shown_fields
 
 UNCHANGED = "no content file changed"
 FEED_SETTING = re.compile(r"FEED(_ALL)?_(ATOM|RSS)$")  # Pelican's: FEED_ALL_ATOM, TAG_FEED_RSS, …
@@ -80,7 +81,8 @@ def active() -> bool:
 
 def metadata_digest(path: str, shapes: dict) -> bytes:
     """A digest of a briefing file's metadata block, as page reuse reads it, each line of the
-    fields in `shapes` (lower-case name → function of a line) as that function gives it.
+    fields in `shapes` (lower-case name → function of a line) as that function gives it (None:
+    left out).
     Imported here: a keeper is forked only by plugins/parallel_render, and this plugin loads
     without it."""
     from parallel_render.reuse import metadata_block  # noqa: PLC0415
@@ -89,8 +91,9 @@ def metadata_digest(path: str, shapes: dict) -> bytes:
 
 
 def shaped(block: bytes, shapes: dict) -> bytes:
-    """A metadata block with each line of the fields in `shapes` as its function gives it (a
-    field is its `Name: value` line and the indented lines that continue it)."""
+    """A metadata block with each line of the fields in `shapes` as its function gives it, or
+    left out where it gives None (a field is its `Name: value` line and the indented lines
+    that continue it)."""
     if not shapes:
         return block
     lines, shape = [], None
@@ -98,10 +101,13 @@ def shaped(block: bytes, shapes: dict) -> bytes:
         if not line[:1].isspace():
             name, colon, value = line.partition(":")
             shape = shapes.get(name.strip().lower()) if colon else None
-            line = f"{name}:{shape(value)}" if shape else line
+            if shape:
+                value = shape(value)
+                line = None if value is None else f"{name}:{value}"
         elif shape:
             line = shape(line)
-        lines.append(line)
+        if line is not None:
+            lines.append(line)
     return "\n".join(lines).encode("utf-8", "surrogateescape")
 
 
@@ -186,7 +192,7 @@ class Kept:
                          for article in getattr(articles, name, [])}
         self.statics = {static.source_path: static for static in
                         getattr(self.generators.get(StaticGenerator), "staticfiles", [])}
-        self.shapes = {summary.FIELD: summary.blank}  # Pelican's own field: see summary.py
+        self.shapes = shown_fields.shapes()
         self.shapes.update(answer for _, answer in fields_patched.send(self) if answer)
         self.metadata: dict[str, bytes] = {}
         self.reads: dict[str, set[str] | None] = {}  # see template_reads
@@ -356,8 +362,9 @@ class Kept:
         text (see `text_edited`), once they have set it as `fresh` gives it; or why the keeper
         cannot finish the edit."""
         pages = []
-        if summary.set_summary(article, fresh):
-            pages += summary.pages_showing(article, self.all_pages, self.template_reads)
+        changed = shown_fields.set_fields(article, fresh)
+        if changed:
+            pages += shown_fields.pages_showing(article, changed, self.all_pages, self.template_reads)
         for _, answer in text_edited.send(article, fresh=fresh, pages=self.all_pages, reading=self.pages_reading):
             if isinstance(answer, str):
                 return answer

@@ -13,36 +13,60 @@ from functools import lru_cache
 from jinja2 import nodes
 from pelican.contents import Content
 
-FIELD = "summary"
+SUMMARY = "summary"  # Pelican's: without one, Pelican cuts it from the text (not followed)
+SHOWN = (SUMMARY, "caption", "credit", "dateline", "removed", "warnings")
+ABSENT = object()
+
+
+def shapes() -> dict:
+    """For preview.shaped: the Summary line with its name alone (a briefing without one is not
+    followed), the other fields' lines left out (one may come or go)."""
+    return {field: blank if field == SUMMARY else left_out for field in SHOWN}
 
 
 def blank(line: str) -> str:
-    """The Summary line as the keeper compares it: the keeper follows any change to it."""
     return ""
 
 
-def set_summary(article, fresh) -> bool:
-    """The briefing's summary as `fresh` (its file read again) gives it; whether it changed.
-    Both have one: the keeper compares the fields' names as they were (a `Summary:` line gone
-    is a change of metadata), and previews no briefing without one."""
+def left_out(line: str) -> None:
+    return None
+
+
+def set_fields(article, fresh) -> list[str]:
+    """The SHOWN fields of the briefing as `fresh` (its file read again) gives them; those that
+    changed."""
     fresh.refresh_metadata_intersite_links()  # as Pelican does for every briefing it read
-    summary = fresh.metadata[FIELD]
-    if summary == article.metadata[FIELD]:
-        return False
-    article.metadata[FIELD] = article._summary = summary
+    changed = []
+    for field in SHOWN:
+        value = fresh.metadata.get(field, ABSENT)
+        if value == article.metadata.get(field, ABSENT):
+            continue
+        changed.append(field)
+        if field == SUMMARY:
+            set_summary(article, value)
+        elif value is ABSENT:
+            del article.metadata[field]
+            vars(article).pop(field, None)
+        else:
+            article.metadata[field] = value
+            setattr(article, field, getattr(fresh, field))
+    return changed
+
+
+def set_summary(article, summary) -> None:
+    article.metadata[SUMMARY] = article._summary = summary
     memo = Content.get_summary.cache  # Pelican's: (content, siteurl) → summary
     for key in [key for key in memo if key[0] is article]:
         del memo[key]
-    return True
 
 
-def pages_showing(article, pages, reads) -> list:
-    """The pages that may show the briefing's summary. `reads(page)`: the names the page's
-    template reads from its context (None: any)."""
+def pages_showing(article, fields: list[str], pages, reads) -> list:
+    """The pages that may show one of these fields of the briefing. `reads(page)`: the names
+    the page's template reads from its context (None: any)."""
     found = []
     for page in pages:
-        template = page.template
-        if not reads_summary(template.environment, template.name):
+        read = attributes_read(page.template.environment, page.template.name)
+        if read is not None and read.isdisjoint(fields):
             continue
         names = reads(page)
         if names is None:
@@ -63,7 +87,7 @@ def holds(value, article, depth: int = 2) -> bool:
         return any(item is article for item in value) or (
             depth > 1 and any(holds(item, article, depth - 1) for item in value if not is_plain(item)))
     if depth > 1 and not is_plain(value) and not isinstance(value, (dict, Content)):
-        from parallel_render.reuse import slot_names  # noqa: PLC0415  (see reads_summary)
+        from parallel_render.reuse import slot_names  # noqa: PLC0415  (see attributes_read)
 
         held = [*getattr(value, "__dict__", {}).values(),
                 *(getattr(value, name, None) for name in slot_names(type(value)))]
@@ -76,17 +100,18 @@ def is_plain(value) -> bool:
 
 
 @lru_cache(maxsize=256)
-def reads_summary(environment, name: str) -> bool:
-    """Whether the template, or one it extends, includes or imports, reads `.summary` (or
-    `["summary"]`) of a value; True when one is chosen at render time."""
+def attributes_read(environment, name: str) -> frozenset[str] | None:
+    """The names the template, or one it extends, includes or imports, reads of a value
+    (`value.name`, `value["name"]`); None when one of them is chosen at render time."""
     from parallel_render.reuse import templates_of  # noqa: PLC0415  (see preview.metadata_digest)
 
     templates = templates_of(environment, name)
     if templates is None:
-        return True
+        return None
+    names = set()
     for one in templates:
         tree = environment.parse(environment.loader.get_source(environment, one)[0])
-        if any(node.attr == FIELD for node in tree.find_all(nodes.Getattr)) or any(
-                isinstance(node.arg, nodes.Const) and node.arg.value == FIELD for node in tree.find_all(nodes.Getitem)):
-            return True
-    return False
+        names.update(node.attr for node in tree.find_all(nodes.Getattr))
+        names.update(node.arg.value for node in tree.find_all(nodes.Getitem)
+                     if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str))
+    return frozenset(names)
