@@ -7,9 +7,9 @@ page, its seed copy, the search index, the feeds and the entity pages that quote
 first naming its entities, and nothing else: other pages show of a briefing only what its
 metadata gives (plugins/parallel_render/reuse.py rests on the same rule). So does an edit
 whose metadata then differs only in fields that pages show as they are (its summary, photo
-caption, removed lines …: shown_fields.py sets them and finds the pages that show them) and in
-the sentences of its events (plugins/chronology sets them and names
-the pages that show them). A rebuild still reads every briefing and works out every page's key
+caption, removed lines …: shown_fields.py sets them and finds the pages that show them) and
+in the sentences of its events (plugins/chronology sets them and names the pages that show
+them). A rebuild still reads every briefing and works out every page's key
 before it knows that: seconds at 1,000 briefings, tens at 10,000.
 
 When the devserver asks for it (briefing.preview.PIPES_VARIABLE in the environment), this plugin
@@ -39,8 +39,8 @@ the keeper cannot finish the edit. After such an answer the devserver dismisses 
 builds the whole site. A plugin that can also follow a change to a metadata field answers the
 `briefing_fields_patched` signal with (field name in lower case, a function of one of its
 lines, None to leave the line out): the keeper then compares that field's lines as the
-function gives them (the Events lines without their sentences), and the plugin's `briefing_text_edited` handler must check and
-set the rest.
+function gives them (the Events lines without their sentences), and the plugin's
+`briefing_text_edited` handler must check and set the rest.
 
 Not previewed: a briefing with no Summary line (Pelican cuts its summary from its text, and
 other pages show it), an added or deleted file, a hand-written page.

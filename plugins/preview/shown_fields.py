@@ -1,11 +1,22 @@
-"""A briefing's summary, as the keeper (preview.py) follows an edit to it.
+"""The fields of a briefing's metadata that pages show as they are, as the keeper (preview.py)
+follows an edit to them.
 
 Rewording a briefing's first paragraph rewords its `Summary` line, which the pages that list
-the briefing may show. The keeper sets the summary as the file now gives it, and renders
-again the pages whose template reads the `summary` of something (`article.summary`, as
-partial/briefing_item.html does) and that hold the briefing among the values their template
-reads: in a list (a tag's `articles`, the home page's), or in a list of a value it reads (a
-tag's year page, `tag_year.briefings`).
+the briefing may show; rewording its photo caption rewords its `Caption` and `Removed` lines,
+and deleting a line the converter removed (a newsletter prompt, "Listen Live") its `Removed`
+lines, which its own page shows. No plugin makes anything else from these fields (SHOWN):
+templates show them, and nothing more. (Other pages quote a caption where it first names an
+entity or tells an event: plugins/entities and plugins/chronology follow those themselves.)
+So the keeper sets each field that changed as the file now gives it, and renders again the
+pages whose template reads that field of something (`article.summary`, as
+partial/briefing_item.html does; `article.caption`, as article.html does) and that hold the
+briefing among the values their template reads: itself, in a list (a tag's `articles`, the
+home page's), or in a list of a value it reads (a tag's year page, `tag_year.briefings`).
+
+A field added to SHOWN must be one that only templates read, as their syntax trees show it:
+`value.name` or `value["name"]`, not `map(attribute="name")`. Not in it: the author (an Author
+object, by which author pages and Pelican's author feeds list briefings), the title and the
+date (where a briefing is listed, and its address), tags and entities.
 """
 
 from functools import lru_cache
