@@ -170,7 +170,9 @@ def stop(args: argparse.Namespace) -> int:
     if stopped(arguments_key(args)):
         print(f"stopped the build server of {args.output_dir}")
     else:
-        print(f"no build server serves {args.output_dir}")
+        print(f"no build server serves {args.output_dir} from {args.seed_dir} and {args.content_dir} with "
+              f"{args.settings}: make stop stops the one that make html started with the same SEEDDIR, INPUTDIR, "
+              "OUTPUTDIR and CONFFILE (an idle one stops by itself after BUILD_SERVER_IDLE seconds)")
     return 0
 
 

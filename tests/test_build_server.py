@@ -155,6 +155,9 @@ def test_the_server_stops_when_idle_when_asked_and_with_make_clean(workdir):
                           capture_output=True, text=True, check=False)
     assert stop.returncode == 0 and "stopped the build server" in stop.stdout, stop.stdout + stop.stderr
     assert eventually(lambda: not servers(workdir), timeout=30)
+    other = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "stop", f"OUTPUTDIR={workdir / 'output'}"],
+                           capture_output=True, text=True, check=False)  # another site's seeds and content
+    assert other.returncode == 0 and "no build server serves" in other.stdout and "SEEDDIR, INPUTDIR" in other.stdout
 
     assert make_html(workdir).returncode == 0 and server_pid(workdir) is not None
     clean = build_site(workdir / "seeds", workdir, target="clean")
