@@ -9,6 +9,7 @@ import re
 import select
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,7 @@ def text_edit_previewed(args, keeper: Keeper) -> dict:
 def previewed(args, keeper: Keeper) -> dict:
     """Convert, have the keeper preview, and sign the site again, as the devserver does."""
     assert devserver.forked(convert.main, devserver.convert_arguments(args))[0] == 0
-    answer, record = devserver.previewed(args, keeper, 0.0)
+    answer, record = devserver.previewed(args, keeper, time.perf_counter())
     assert answer.get("reason") is None, answer
     record()
     return answer
@@ -391,7 +392,7 @@ def test_edits_one_after_another_leave_the_site_a_build_from_nothing_would_write
     try:
         for number in range(12):
             edit_at_random(chance, sorted(args.seed_dir.glob("*.txt")))
-            rebuilt = devserver.rebuild(args, keeper, 0.0)  # as the devserver does after a save
+            rebuilt = devserver.rebuild(args, keeper, time.perf_counter())  # as the devserver does after a save
             assert rebuilt.success and rebuilt.keeper is not None
             finished += rebuilt.keeper is keeper and rebuilt.then is not None  # previewed, no build
             keeper = rebuilt.keeper
@@ -437,7 +438,7 @@ def test_a_file_changed_after_the_keeper_read_it_leaves_the_next_build_to_run(wo
     try:
         seed.write_text(seed.read_text("utf-8") + TEXT_ONLY, "utf-8")
         assert devserver.forked(convert.main, devserver.convert_arguments(args))[0] == 0
-        answer, record = devserver.previewed(args, keeper, 0.0)
+        answer, record = devserver.previewed(args, keeper, time.perf_counter())
         assert answer["complete"] and not keeper.as_read()
         record()
     finally:
