@@ -11,6 +11,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from conftest import ROOT, SEEDS, built_output
@@ -115,6 +116,42 @@ def previewed(args, keeper: Keeper) -> dict:
     return answer
 
 
+class EditRound(NamedTuple):
+    """A seed edited and the edit undone, each finished by the keeper (its answers), with the
+    sites: before the edit, after it, built from nothing after it, and after the undoing."""
+
+    first: dict
+    second: dict
+    before: dict[str, bytes]
+    edited: dict[str, bytes]
+    whole: dict[str, bytes]
+    undone: dict[str, bytes]
+
+
+def edit_and_undo(workdir: Path, edit: tuple[int, str, str], settings: Path = ROOT / "pelicanconf.py") -> EditRound:
+    """Build as the devserver does, leaving a keeper; make `edit` (the seed's number, a text in
+    it, what replaces it) and have the keeper finish it; build the same content from nothing;
+    undo the edit and have the keeper finish that too."""
+    args = arguments(workdir, settings)
+    keeper = kept_build(args)
+    before = tree(args.output_dir)
+    number, old, new = edit
+    seed = sorted((workdir / "seeds").glob("*.txt"))[number]
+    text = seed.read_text("utf-8")
+    try:
+        edited(seed, old, new)
+        first = previewed(args, keeper)
+        whole = workdir / "whole"
+        assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(settings)])[0] == 0
+        after = tree(args.output_dir)
+        seed.write_text(text, "utf-8")
+        second = previewed(args, keeper)
+        undone = tree(args.output_dir)
+    finally:
+        keeper.close()
+    return EditRound(first, second, before, after, tree(whole), undone)
+
+
 def test_a_text_edit_is_finished_by_the_keeper_as_the_whole_build_writes_the_site(workdir):
     """The keeper writes the edited briefing's page, its seed copy and the search files, and
     the site is then byte for byte what a build from nothing makes of the same seeds. It
@@ -147,6 +184,9 @@ def test_a_text_edit_is_finished_by_the_keeper_as_the_whole_build_writes_the_sit
     assert eventually(lambda: not alive(keeper.pid), timeout=10), "the keeper did not end"
 
 
+QUOTED = (2, "demonstrates no desire to compromise", "demonstrates no real desire to compromise")
+
+
 @pytest.mark.parametrize(("extra", "quoting"), [
     ("", ["entity/al-qaeda.html", "entity/islamabad.html"]),  # their first mentions are in it
     ("ENTITY_ONE_PAGE_MAX = 1", ["entity/al-qaeda/2022.html", "entity/islamabad/2022.html"]),  # year pages
@@ -156,28 +196,13 @@ def test_an_edit_to_a_quoted_sentence_is_written_on_the_entity_pages_that_quote_
     it changes those pages too (an entity's page, or its year page when it has year pages).
     The keeper writes them, and the site is byte for byte what a build from nothing makes;
     the edit undone, it writes them back."""
-    settings = settings_with(workdir, extra)
-    args = arguments(workdir, settings)
-    keeper = kept_build(args)
-    site_before = tree(args.output_dir)
-    seed = sorted((workdir / "seeds").glob("*.txt"))[2]
-    text = seed.read_text("utf-8")
-    try:
-        edited(seed, "demonstrates no desire to compromise", "demonstrates no real desire to compromise")
-        first = previewed(args, keeper)
-        whole = workdir / "whole"
-        assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(settings)])[0] == 0
-        site_edited = tree(args.output_dir)
-        seed.write_text(text, "utf-8")
-        second = previewed(args, keeper)
-        site_undone = tree(args.output_dir)
-    finally:
-        keeper.close()
-    assert first["complete"] and set(quoting) <= set(first["written"]) and set(quoting) <= set(second["written"])
-    assert not any(name.startswith(("entity/", "tag/")) and name not in quoting for name in first["written"])
-    assert b"demonstrates no real desire" in site_edited[quoting[1]]
-    assert site_edited == tree(whole)
-    assert site_undone == site_before
+    done = edit_and_undo(workdir, QUOTED, settings_with(workdir, extra))
+    assert done.first["complete"] and set(quoting) <= set(done.first["written"]) and set(quoting) <= set(
+        done.second["written"])
+    assert not any(name.startswith(("entity/", "tag/")) and name not in quoting for name in done.first["written"])
+    assert b"demonstrates no real desire" in done.edited[quoting[1]]
+    assert done.edited == done.whole
+    assert done.undone == done.before
 
 
 YEAR_PAGES = "CHRONOLOGY_ONE_PAGE_MAX = 1\nENTITY_ONE_PAGE_MAX = 1"
@@ -196,29 +221,12 @@ def test_a_reworded_event_sentence_is_written_wherever_the_event_is_shown(workdi
     metadata: the keeper writes the pages that show the event (chronology, entity pages,
     timelines), and the site is byte for byte what a build from nothing makes (one chronology
     page; year and month pages). The edit undone, it writes them back."""
-    settings = settings_with(workdir, extra)
-    args = arguments(workdir, settings)
-    keeper = kept_build(args)
-    site_before = tree(args.output_dir)
-    number, old, new = edit
-    seed = sorted((workdir / "seeds").glob("*.txt"))[number]
-    text = seed.read_text("utf-8")
-    try:
-        edited(seed, old, new)
-        first = previewed(args, keeper)
-        whole = workdir / "whole"
-        assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(settings)])[0] == 0
-        site_edited = tree(args.output_dir)
-        seed.write_text(text, "utf-8")
-        second = previewed(args, keeper)
-        site_undone = tree(args.output_dir)
-    finally:
-        keeper.close()
-    assert first["complete"] and first["written"] == second["written"]
+    done = edit_and_undo(workdir, edit, settings_with(workdir, extra))
+    assert done.first["complete"] and done.first["written"] == done.second["written"]
     for page in showing:
-        assert page in first["written"] and new.encode() in site_edited[page], page
-    assert site_edited == tree(whole)
-    assert site_undone == site_before
+        assert page in done.first["written"] and edit[2].encode() in done.edited[page], page
+    assert done.edited == done.whole
+    assert done.undone == done.before
 
 
 LEDE = (2, "which has formed the core of America", "which has formed the very core of America")
@@ -232,29 +240,12 @@ def test_a_reworded_summary_is_written_on_the_pages_that_list_the_briefing(workd
     """Rewording the first paragraph rewords the summary, which the pages listing the briefing
     show (the home page, its tags' pages, the feeds): the keeper writes them, and the site is
     byte for byte what a build from nothing makes. The edit undone, it writes them back."""
-    settings = settings_with(workdir, extra)
-    args = arguments(workdir, settings)
-    keeper = kept_build(args)
-    site_before = tree(args.output_dir)
-    number, old, new = LEDE
-    seed = sorted((workdir / "seeds").glob("*.txt"))[number]
-    text = seed.read_text("utf-8")
-    try:
-        edited(seed, old, new)
-        first = previewed(args, keeper)
-        whole = workdir / "whole"
-        assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(settings)])[0] == 0
-        site_edited = tree(args.output_dir)
-        seed.write_text(text, "utf-8")
-        second = previewed(args, keeper)
-        site_undone = tree(args.output_dir)
-    finally:
-        keeper.close()
-    assert first["complete"] and first["written"] == second["written"]
+    done = edit_and_undo(workdir, LEDE, settings_with(workdir, extra))
+    assert done.first["complete"] and done.first["written"] == done.second["written"]
     for page in showing:
-        assert page in first["written"] and new.encode() in site_edited[page], page
-    assert site_edited == tree(whole)
-    assert site_undone == site_before
+        assert page in done.first["written"] and LEDE[2].encode() in done.edited[page], page
+    assert done.edited == done.whole
+    assert done.undone == done.before
 
 
 CAPTION = (0, "Closely aligned with Taliban.", "Closely aligned with the Taliban.")
@@ -270,28 +261,13 @@ def test_an_edit_to_what_only_its_own_page_shows_is_written_on_that_page(workdir
     removes deleted from the seed (a Removed line): only the briefing's own page shows those.
     The keeper writes it, and no other page, and the site is byte for byte what a build from
     nothing makes. The edit undone, it writes it back."""
-    args = arguments(workdir)
-    keeper = kept_build(args)
-    site_before = tree(args.output_dir)
-    number, old, new = edit
-    seed = sorted((workdir / "seeds").glob("*.txt"))[number]
-    text = seed.read_text("utf-8")
-    try:
-        edited(seed, old, new)
-        first = previewed(args, keeper)
-        whole = tree(built_output(args.seed_dir, workdir / "whole"))
-        site_edited = tree(args.output_dir)
-        seed.write_text(text, "utf-8")
-        second = previewed(args, keeper)
-        site_undone = tree(args.output_dir)
-    finally:
-        keeper.close()
-    assert first["complete"] and first["written"] == second["written"]
-    assert page in first["written"] and site_edited[page] != site_before[page]
+    done = edit_and_undo(workdir, edit)
+    assert done.first["complete"] and done.first["written"] == done.second["written"]
+    assert page in done.first["written"] and done.edited[page] != done.before[page]
     assert not any(name.endswith(".html") and name != page and not name.startswith("entity/")
-                   for name in first["written"])  # entity pages quote a caption's first mentions
-    assert site_edited == whole
-    assert site_undone == site_before
+                   for name in done.first["written"])  # entity pages quote a caption's first mentions
+    assert done.edited == done.whole
+    assert done.undone == done.before
 
 
 def test_the_keeper_compares_metadata_without_the_fields_it_sets_itself():
