@@ -35,12 +35,16 @@ machine:
   sentence of one of its events, and leaves the rest of its metadata as it was (see
   `rewording`): since the twenty-second round the keeper finishes it too, writing the pages
   that show the summary, the event and the quoted sentences;
+- leftover: the same after deleting from a seed a line that the converter removes (a
+  newsletter prompt, a share link …), which changes the briefing's removed lines and nothing
+  else in its metadata (see `leftover_line`): since the twenty-third round the keeper writes
+  the briefing's page, which alone shows them;
 - pelican: plain Pelican (theme `simple`, no plugins, no typogrify) on the very Markdown the
   converter wrote;
 - hugo: Hugo on the same content turned into Hugo front matter, with a minimal layout.
 
 Each step runs as child processes; their peak memory comes from `os.wait4`. For the rebuilds
-(edit, event, devserver, saved, style, template, republish, reword) it also counts the pages
+(edit, event, devserver, saved, style, template, republish, reword, leftover) it also counts the pages
 rendered rather than taken from the last build, as the build reports them: a figure that a
 noisy machine does not blur.
 """
@@ -71,11 +75,11 @@ from .progress import SERVER, SERVER_WROTE, STATIC_ONLY, read_built_report, read
 from .up_to_date import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-# In this order: rebuilds follow a full build; reword last of ours, as the pages its keeper wrote
-# are rendered again by the next build (their keys are the last build's), which would blur the
-# `rendered` count of the steps after it.
+# In this order: rebuilds follow a full build; reword and leftover last of ours, as the pages
+# their keeper wrote are rendered again by the next build (their keys are the last build's),
+# which would blur the `rendered` count of the steps after them.
 STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "saved", "preview", "html", "html-nochange",
-         "style", "template", "publish", "republish", "reword", "pelican", "hugo")
+         "style", "template", "publish", "republish", "reword", "leftover", "pelican", "hugo")
 PUBLISH_SETTINGS = "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs (in the code's folder)
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
@@ -240,7 +244,7 @@ class Bench:
         self.theme = self.work / "site" / "theme"
         self.python = sys.executable
         self.originals: dict[Path, bytes] = {}  # edited files as they were
-        self.correction: tuple[Path, str, str] | None = None  # see reword_lede
+        self.corrections: dict[str, tuple[Path, str, str]] = {}  # see correct
 
     def prepare(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
@@ -336,8 +340,8 @@ class Bench:
             return self.devserver_rebuild(run, as_an_editor_waits=True, previewed=True)
         if name in ("html", "html-nochange"):
             return self.served(run, edited=name == "html")
-        if name == "reword":
-            return self.served(run, edited=True, reworded=True)
+        if name in CORRECTIONS:
+            return self.served(run, edited=True, correction=name)
         if name == "publish":  # from the converted content, into an empty folder
             shutil.rmtree(self.outputs("publish"), ignore_errors=True)
             return self.publish()
@@ -402,22 +406,22 @@ class Bench:
             rendered = next((line.count(".html") for line in printed[before:] if "[devserver] previewed" in line), None)
         return Measure(waited if as_an_editor_waits else seconds, megabytes, cpu, rendered)
 
-    def served(self, run: int, edited: bool, reworded: bool = False) -> Measure:
-        """`make html` through the site's build server, after an edit to one seed's text (or,
-        `reworded`, a correction that rewords a summary: see `rewording`) or with nothing
-        changed. The server is started, and the site built, by a `make html` after another
+    def served(self, run: int, edited: bool, correction: str | None = None) -> Measure:
+        """`make html` through the site's build server, after an edit to one seed's text (or
+        a `correction`: see CORRECTIONS) or with nothing changed. The server is started, and the site built, by a `make html` after another
         edit (not timed), whose build leaves the server its keeper; it is stopped at the end.
         The edit is made once the server has finished what it did after answering that `make
         html` (the stamp's record, the last site's removal: an editor takes longer to make an
         edit). (A revision that had no server: `make html` as it ran, convert then build.)"""
-        edit = functools.partial(self.reword_lede, run) if reworded else functools.partial(self.edit_one_seed, run + 6000)
+        edit = (functools.partial(self.correct, correction, run) if correction
+                else functools.partial(self.edit_one_seed, run + 6000))
         if not (self.code / "scripts" / "make_html.py").is_file():
             if edited:
                 edit()
             return self.pipeline()
         self.edit_one_seed(run + 5000)
-        if reworded:
-            self.reword_lede(run, corrected=False)
+        if correction:
+            self.correct(correction, run, corrected=False)
         run_timed([self.make_html_command()], self.code)
         try:
             ready(site_key(self.seeds, self.content, self.output, self.site_settings, [], self.code))
@@ -427,13 +431,12 @@ class Bench:
         finally:
             run_timed([self.make_html_command("--stop")], self.code)
 
-    def reword_lede(self, run: int, corrected: bool = True) -> None:
-        """The seed `rewording` finds, misspelt (`corrected`: its summary reworded) or as it
-        was, with the mark of `served`'s edit when it is the seed that edit changes."""
-        if self.correction is None:
-            seeds = sorted(self.seeds.iterdir())
-            self.correction = rewording(seeds, self.size // 2)
-        seed, text, fixed = self.correction
+    def correct(self, step: str, run: int, corrected: bool = True) -> None:
+        """The seed that the step's finder (CORRECTIONS) finds, corrected or as it was, with the
+        mark of `served`'s edit when it is the seed that edit changes."""
+        if step not in self.corrections:
+            self.corrections[step] = CORRECTIONS[step](sorted(self.seeds.iterdir()), self.size // 2)
+        seed, text, fixed = self.corrections[step]
         mark = EDIT_MARK.format(run=run + 5000).encode() if seed == self.middle_seed() else b""
         self.edit(seed, lambda data: (fixed.encode("utf-8") if corrected else data) + mark)
 
@@ -467,7 +470,7 @@ class Bench:
     def outputs(self, name: str) -> Path | None:
         return {"full": self.output, "edit": self.output, "event": self.output, "nochange": self.output,
                 "devserver": self.output, "saved": self.output, "preview": self.output, "html": self.output,
-                "html-nochange": self.output, "reword": self.output, "style": self.output,
+                "html-nochange": self.output, "reword": self.output, "leftover": self.output, "style": self.output,
                 "template": self.output,
                 "publish": self.work / "publish-output", "republish": self.work / "publish-output",
                 "pelican": self.work / "plain-output",
@@ -502,7 +505,7 @@ def rewording(seeds: list[Path], start: int) -> tuple[Path, str, str]:
 
 def metadata_fields(name: str, text: str) -> dict[str, list[str]]:
     """The briefing's metadata as its Markdown file holds it: field → its lines."""
-    from . import markdown  # noqa: PLC0415  (the converter: only the reword step needs it)
+    from . import markdown  # noqa: PLC0415  (the converter: only the steps of CORRECTIONS need it)
     from .pipeline import convert_seed  # noqa: PLC0415
 
     fields: dict[str, list[str]] = {}
@@ -525,6 +528,36 @@ def rewords(before: dict[str, list[str]], after: dict[str, list[str]]) -> bool:
     return (before.get("Summary") != after.get("Summary") and events != later
             and list(map(event_shape, events)) == list(map(event_shape, later))
             and all(before.get(name) == after.get(name) for name in rest))
+
+
+REMOVED_ITEM = re.compile(r"\[[^\]]+\] (?P<line>.+)")  # a Removed line: "[newsletter prompt] Sign up …"
+
+
+def leftover_line(seeds: list[Path], start: int) -> tuple[Path, str, str]:
+    """A line that the converter removes (a newsletter prompt, a share link …) deleted from a
+    seed, the first from `start` on that has one whose deletion changes the briefing's Removed
+    lines and nothing else of its metadata: (seed, its text, the text without the line).
+    Found by converting each candidate with this code's converter."""
+    for seed in seeds[start:] + seeds[:start]:
+        try:
+            text = seed.read_text("utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        before = metadata_fields(seed.name, text)
+        for item in before.get("Removed", []):
+            match = REMOVED_ITEM.fullmatch(item)
+            line = f"\n{match.group('line')}\n" if match else None
+            if line is None or text.count(line) != 1:
+                continue
+            fixed = text.replace(line, "\n", 1)
+            after = metadata_fields(seed.name, fixed)
+            if after.get("Removed") != before.get("Removed") and all(
+                    before.get(name) == after.get(name) for name in before.keys() | after.keys() if name != "Removed"):
+                return seed, text, fixed
+    raise RuntimeError("no seed has a removed line whose deletion changes only its Removed lines")
+
+
+CORRECTIONS = {"reword": rewording, "leftover": leftover_line}  # step → finder of its correction
 
 
 def marked_template(source: bytes, mark: bytes) -> bytes:
@@ -609,7 +642,7 @@ def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, tot
 
 RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("event", "hugo"), ("devserver", "hugo"),
           ("devserver", "edit"), ("saved", "hugo"), ("saved", "devserver"), ("preview", "hugo"), ("preview", "saved"),
-          ("html", "hugo"), ("html", "edit"), ("reword", "hugo"), ("nochange", "hugo"), ("html-nochange", "hugo"),
+          ("html", "hugo"), ("html", "edit"), ("reword", "hugo"), ("leftover", "hugo"), ("nochange", "hugo"), ("html-nochange", "hugo"),
           ("pelican", "hugo"))
 
 

@@ -43,8 +43,9 @@ theme's stylesheet, or the briefing page's template, in a copy of the theme made
 benchmark), publish (`make publish`'s build, with feeds and sitemap, from the converted content
 into an empty folder), republish (`make publish` again after one more seed edit, which `make
 html` built first), reword (`make html` through the build server after a misspelling in a
-seed's first paragraph, which rewords its summary and an event's sentence), pelican (plain
-Pelican), hugo (Hugo). With --against, pelican and hugo are
+seed's first paragraph, which rewords its summary and an event's sentence), leftover (the
+same after deleting from a seed a line the converter removes, a newsletter prompt say), pelican
+(plain Pelican), hugo (Hugo). With --against, pelican and hugo are
 left out: they do not change with the code. The "rendered" column counts the pages a rebuild
 rendered rather than took from the last build."""
 

@@ -48,6 +48,8 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     # A misspelling in a first paragraph rewords a summary and an event: `make html` has the
     # keeper write the pages that show them too, and builds nothing.
     assert 1 < steps["reword"]["rendered"] < steps["reword"]["pages"] / 2
+    # A line the converter removes, deleted from a seed: only the briefing's page shows it.
+    assert steps["leftover"]["rendered"] == 1
     # A stylesheet edit renders no page (the new stylesheet is copied into the site); a
     # template edit renders the pages made from it, and those rendered every time (the home
     # page, the indexes), which a one-seed edit renders too. Both edit a copy of the theme:
@@ -61,7 +63,7 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     assert theme == {path: path.read_bytes() for path in (ROOT / "theme").rglob("*") if path.is_file()}
     ratios = set(data["sizes"][0]["ratios"])
     assert {"full/pelican", "edit/hugo", "event/hugo", "devserver/hugo", "saved/hugo", "preview/hugo",
-            "reword/hugo", "nochange/hugo"} <= ratios
+            "reword/hugo", "leftover/hugo", "nochange/hugo"} <= ratios
     assert "| 8 | full |" in result.stdout and "full / pelican" in result.stdout
 
 
