@@ -305,6 +305,10 @@ class Bench:
         mark = TEMPLATE_MARK.format(run=run).encode()
         self.edit(self.theme / "templates" / EDITED_TEMPLATE, lambda data: marked_template(data, mark))
 
+    def original(self, path: Path) -> str:
+        """A file's text as it was before the first edit."""
+        return self.originals.get(path, path.read_bytes()).decode("utf-8")
+
     def edit(self, path: Path, change) -> None:
         """`path` as `change` makes its original bytes (those it had before the first edit)."""
         original = self.originals.setdefault(path, path.read_bytes())
@@ -434,8 +438,8 @@ class Bench:
     def correct(self, step: str, run: int, corrected: bool = True) -> None:
         """The seed that the step's finder (CORRECTIONS) finds, corrected or as it was, with the
         mark of `served`'s edit when it is the seed that edit changes."""
-        if step not in self.corrections:
-            self.corrections[step] = CORRECTIONS[step](sorted(self.seeds.iterdir()), self.size // 2)
+        if step not in self.corrections:  # found in the seeds as they were before any step's edit
+            self.corrections[step] = CORRECTIONS[step](sorted(self.seeds.iterdir()), self.size // 2, self.original)
         seed, text, fixed = self.corrections[step]
         mark = EDIT_MARK.format(run=run + 5000).encode() if seed == self.middle_seed() else b""
         self.edit(seed, lambda data: (fixed.encode("utf-8") if corrected else data) + mark)
@@ -480,15 +484,15 @@ class Bench:
 LEDE_WORD = re.compile(r"\b[a-z]{5,}\b")  # a word to misspell
 
 
-def rewording(seeds: list[Path], start: int) -> tuple[Path, str, str]:
+def rewording(seeds: list[Path], start: int, read=lambda path: path.read_text("utf-8")) -> tuple[Path, str, str]:
     """A misspelling (two letters of a word swapped) in the first paragraph of a seed, the
     first from `start` on that has one, which rewords the briefing's summary and the sentence
     of one of its events and leaves the rest of its metadata as it was (title, date, tags,
     entities, the events' dates and actors): (seed, its text, the text misspelt). Found by
-    converting each candidate with this code's converter."""
+    converting each candidate with this code's converter; `read(seed)`: its text."""
     for seed in seeds[start:] + seeds[:start]:
         try:
-            text = seed.read_text("utf-8")
+            text = read(seed)
         except (UnicodeDecodeError, OSError):
             continue
         lede = next((block for block in text.split("\n\n") if len(block.split()) >= 15), None)
@@ -533,14 +537,14 @@ def rewords(before: dict[str, list[str]], after: dict[str, list[str]]) -> bool:
 REMOVED_ITEM = re.compile(r"\[[^\]]+\] (?P<line>.+)")  # a Removed line: "[newsletter prompt] Sign up …"
 
 
-def leftover_line(seeds: list[Path], start: int) -> tuple[Path, str, str]:
+def leftover_line(seeds: list[Path], start: int, read=lambda path: path.read_text("utf-8")) -> tuple[Path, str, str]:
     """A line that the converter removes (a newsletter prompt, a share link …) deleted from a
     seed, the first from `start` on that has one whose deletion changes the briefing's Removed
     lines and nothing else of its metadata: (seed, its text, the text without the line).
-    Found by converting each candidate with this code's converter."""
+    Found by converting each candidate with this code's converter; `read(seed)`: its text."""
     for seed in seeds[start:] + seeds[:start]:
         try:
-            text = seed.read_text("utf-8")
+            text = read(seed)
         except (UnicodeDecodeError, OSError):
             continue
         before = metadata_fields(seed.name, text)
