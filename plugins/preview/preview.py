@@ -38,7 +38,7 @@ sets its structures as `fresh` gives them and returns the pages to render again,
 the keeper cannot finish the edit. After such an answer the devserver dismisses the keeper and
 builds the whole site. A plugin that can also follow a change to a metadata field answers the
 `briefing_fields_patched` signal with (field name in lower case, a function of one of its
-lines, None to leave the line out): the keeper then compares that field's lines as the
+lines, or None to leave the field out): the keeper then compares that field's lines as the
 function gives them (the Events lines without their sentences), and the plugin's
 `briefing_text_edited` handler must check and set the rest.
 
@@ -81,8 +81,8 @@ def active() -> bool:
 
 def metadata_digest(path: str, shapes: dict) -> bytes:
     """A digest of a briefing file's metadata block, as page reuse reads it, each line of the
-    fields in `shapes` (lower-case name → function of a line) as that function gives it (None:
-    left out).
+    fields in `shapes` (lower-case name → function of a line, or None: left out) as that
+    function gives it.
     Imported here: a keeper is forked only by plugins/parallel_render, and this plugin loads
     without it."""
     from parallel_render.reuse import metadata_block  # noqa: PLC0415
@@ -91,23 +91,23 @@ def metadata_digest(path: str, shapes: dict) -> bytes:
 
 
 def shaped(block: bytes, shapes: dict) -> bytes:
-    """A metadata block with each line of the fields in `shapes` as its function gives it, or
-    left out where it gives None (a field is its `Name: value` line and the indented lines
-    that continue it)."""
+    """A metadata block with each line of the fields in `shapes` as its function gives it, and
+    without the fields whose function is None (a field is its `Name: value` line and the
+    indented lines that continue it)."""
+    from parallel_render.reuse import without_fields  # noqa: PLC0415  (see metadata_digest)
+
     if not shapes:
         return block
+    block = without_fields(block, frozenset(name for name, shape in shapes.items() if shape is None))
     lines, shape = [], None
     for line in block.decode("utf-8", "surrogateescape").split("\n"):
         if not line[:1].isspace():
             name, colon, value = line.partition(":")
             shape = shapes.get(name.strip().lower()) if colon else None
-            if shape:
-                value = shape(value)
-                line = None if value is None else f"{name}:{value}"
+            line = f"{name}:{shape(value)}" if shape else line
         elif shape:
             line = shape(line)
-        if line is not None:
-            lines.append(line)
+        lines.append(line)
     return "\n".join(lines).encode("utf-8", "surrogateescape")
 
 

@@ -32,15 +32,11 @@ ABSENT = object()
 def shapes() -> dict:
     """For preview.shaped: the Summary line with its name alone (a briefing without one is not
     followed), the other fields' lines left out (one may come or go)."""
-    return {field: blank if field == SUMMARY else left_out for field in SHOWN}
+    return {field: blank if field == SUMMARY else None for field in SHOWN}
 
 
 def blank(line: str) -> str:
     return ""
-
-
-def left_out(line: str) -> None:
-    return None
 
 
 def set_fields(article, fresh) -> list[str]:
