@@ -412,8 +412,9 @@ class Bench:
 
     def served(self, run: int, edited: bool, correction: str | None = None) -> Measure:
         """`make html` through the site's build server, after an edit to one seed's text (or
-        a `correction`: see CORRECTIONS) or with nothing changed. The server is started, and the site built, by a `make html` after another
-        edit (not timed), whose build leaves the server its keeper; it is stopped at the end.
+        a `correction`: see CORRECTIONS) or with nothing changed. The server is started, and
+        the site built, by a `make html` after another edit (not timed), whose build leaves the
+        server its keeper; it is stopped at the end.
         The edit is made once the server has finished what it did after answering that `make
         html` (the stamp's record, the last site's removal: an editor takes longer to make an
         edit). (A revision that had no server: `make html` as it ran, convert then build.)"""
@@ -484,17 +485,23 @@ class Bench:
 LEDE_WORD = re.compile(r"\b[a-z]{5,}\b")  # a word to misspell
 
 
-def rewording(seeds: list[Path], start: int, read=lambda path: path.read_text("utf-8")) -> tuple[Path, str, str]:
+def seed_texts(seeds: list[Path], start: int, read):
+    """(seed, its text as `read` gives it) for each seed from `start` on, then those before it;
+    a seed that is not UTF-8 or cannot be read is passed over."""
+    for seed in seeds[start:] + seeds[:start]:
+        try:
+            yield seed, read(seed)
+        except (UnicodeDecodeError, OSError):
+            continue
+
+
+def rewording(seeds: list[Path], start: int, read) -> tuple[Path, str, str]:
     """A misspelling (two letters of a word swapped) in the first paragraph of a seed, the
     first from `start` on that has one, which rewords the briefing's summary and the sentence
     of one of its events and leaves the rest of its metadata as it was (title, date, tags,
     entities, the events' dates and actors): (seed, its text, the text misspelt). Found by
     converting each candidate with this code's converter; `read(seed)`: its text."""
-    for seed in seeds[start:] + seeds[:start]:
-        try:
-            text = read(seed)
-        except (UnicodeDecodeError, OSError):
-            continue
+    for seed, text in seed_texts(seeds, start, read):
         lede = next((block for block in text.split("\n\n") if len(block.split()) >= 15), None)
         if lede is None or text.count(lede) != 1:
             continue
@@ -537,16 +544,12 @@ def rewords(before: dict[str, list[str]], after: dict[str, list[str]]) -> bool:
 REMOVED_ITEM = re.compile(r"\[[^\]]+\] (?P<line>.+)")  # a Removed line: "[newsletter prompt] Sign up …"
 
 
-def leftover_line(seeds: list[Path], start: int, read=lambda path: path.read_text("utf-8")) -> tuple[Path, str, str]:
+def leftover_line(seeds: list[Path], start: int, read) -> tuple[Path, str, str]:
     """A line that the converter removes (a newsletter prompt, a share link …) deleted from a
     seed, the first from `start` on that has one whose deletion changes the briefing's Removed
     lines and nothing else of its metadata: (seed, its text, the text without the line).
     Found by converting each candidate with this code's converter; `read(seed)`: its text."""
-    for seed in seeds[start:] + seeds[:start]:
-        try:
-            text = read(seed)
-        except (UnicodeDecodeError, OSError):
-            continue
+    for seed, text in seed_texts(seeds, start, read):
         before = metadata_fields(seed.name, text)
         for item in before.get("Removed", []):
             match = REMOVED_ITEM.fullmatch(item)
