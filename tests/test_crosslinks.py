@@ -164,12 +164,29 @@ def test_only_the_lists_an_edit_can_change_are_computed_again():
     last = crosslink([a, b, c, d], OPTIONS)
     a.tags = []  # a drops the tag TTP
 
-    def redone(articles):
-        own = {id(x): features(x) for x in articles}
-        return affected(last, *state(articles, own, build_index(articles, own)), own, articles)
+    assert redone(last, [a, b, c, d]) == {"a", "b"}  # c and d share nothing with what changed
+    assert redone(last, [a, b, c, d, article("e", ["Zhob"])]) == {"a", "b", "c", "d", "e"}  # one more: all
 
-    assert redone([a, b, c, d]) == {"a", "b"}  # c and d share nothing with what changed
-    assert redone([a, b, c, d, article("e", ["Zhob"])]) == {"a", "b", "c", "d", "e"}  # one more: all
+
+def test_a_key_too_common_to_rank_by_does_not_spread_an_edit():
+    """Seven briefings have Pakistan, one more than OPTIONS lets a key rank by: a date edited
+    in one of them changes no other list through it, until the key is rare enough to count."""
+    a = article("a", ["Pakistan", "TTP"])
+    b = article("b", ["Pakistan", "TTP"], day=2)
+    others = [article(f"p{n}", ["Pakistan"], day=3 + n) for n in range(5)]
+    articles = [a, b, *others]
+    last = crosslink(articles, OPTIONS)
+    a.date = a.date.replace(day=20)
+    assert redone(last, articles) == {"a", "b"}  # b shares TTP with it
+    last = crosslink(articles, OPTIONS)
+    others[0].tags = [tag("Zhob")]  # Pakistan comes down to six briefings: lists rank by it now
+    assert redone(last, articles) == {"a", "b", "p0", "p1", "p2", "p3", "p4"}
+
+
+def redone(last, articles) -> set[str]:
+    own = {id(x): features(x) for x in articles}
+    return affected(last, *state(articles, own, build_index(articles, own), OPTIONS[1]), own, articles)
+
 
 
 def test_adding_a_briefing_leaves_the_others_lists_as_their_pages_show_them():
