@@ -30,6 +30,9 @@ machine:
 - publish: `make publish`'s build, from the converted content into an empty folder;
 - republish: `make publish`'s build into that folder again, after one more seed edit that
   `make html` built first (as an editor previews a correction, then publishes it);
+- redate: `make html` as in `html`, after a seed's date is corrected by a day (see
+  `redating`): a structural edit, which the keeper does not follow (the briefing moves in the
+  chronology, the indexes and the related lists of others), so the server builds;
 - reword: `make html` as in `html`, after a misspelling (two letters of a word swapped, as an
   editor's correction undoes) in a seed's first paragraph that rewords its summary and the
   sentence of one of its events, and leaves the rest of its metadata as it was (see
@@ -44,7 +47,7 @@ machine:
 - hugo: Hugo on the same content turned into Hugo front matter, with a minimal layout.
 
 Each step runs as child processes; their peak memory comes from `os.wait4`. For the rebuilds
-(edit, event, devserver, saved, style, template, republish, reword, leftover) it also counts the pages
+(edit, event, devserver, saved, style, template, republish, redate, reword, leftover) it also counts the pages
 rendered rather than taken from the last build, as the build reports them: a figure that a
 noisy machine does not blur.
 """
@@ -79,7 +82,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # their keeper wrote are rendered again by the next build (their keys are the last build's),
 # which would blur the `rendered` count of the steps after them.
 STEPS = ("convert", "full", "edit", "event", "nochange", "devserver", "saved", "preview", "html", "html-nochange",
-         "style", "template", "publish", "republish", "reword", "leftover", "pelican", "hugo")
+         "style", "template", "publish", "republish", "redate", "reword", "leftover", "pelican", "hugo")
 PUBLISH_SETTINGS = "publishconf.py"  # `make publish`: feeds, sitemap, absolute URLs (in the code's folder)
 PUBLISH_SITEURL = "https://briefings.example.org"
 EDIT_MARK = "\nThe ministry later corrected the figure (edit {run}).\n"
@@ -475,7 +478,7 @@ class Bench:
     def outputs(self, name: str) -> Path | None:
         return {"full": self.output, "edit": self.output, "event": self.output, "nochange": self.output,
                 "devserver": self.output, "saved": self.output, "preview": self.output, "html": self.output,
-                "html-nochange": self.output, "reword": self.output, "leftover": self.output, "style": self.output,
+                "html-nochange": self.output, "redate": self.output, "reword": self.output, "leftover": self.output, "style": self.output,
                 "template": self.output,
                 "publish": self.work / "publish-output", "republish": self.work / "publish-output",
                 "pelican": self.work / "plain-output",
@@ -564,7 +567,29 @@ def leftover_line(seeds: list[Path], start: int, read) -> tuple[Path, str, str]:
     raise RuntimeError("no seed has a removed line whose deletion changes only its Removed lines")
 
 
-CORRECTIONS = {"reword": rewording, "leftover": leftover_line}  # step → finder of its correction
+DAY_OF_MONTH = re.compile(r"\b(?:[1-9]|1\d|2[0-7])\b")  # a day that has a next one in every month
+
+
+def redating(seeds: list[Path], start: int, read) -> tuple[Path, str, str]:
+    """A seed's date corrected by a day (a day of the month, in one of the lines before its
+    first paragraph, one more), the first from `start` on whose briefing then has another date
+    and the same title, tags and entities: (seed, its text, the text redated). The events it
+    tells relative to its date ("on Tuesday") move with it, as they would. Found by converting
+    each candidate with this code's converter; `read(seed)`: its text."""
+    for seed, text in seed_texts(seeds, start, read):
+        before = metadata_fields(seed.name, text)
+        lede = next((block for block in text.split("\n\n") if len(block.split()) >= 15), "")
+        head = text[:text.find(lede)] if lede else text[:400]  # the title and date lines
+        for day in DAY_OF_MONTH.finditer(head):
+            fixed = text[:day.start()] + str(int(day.group()) + 1) + text[day.end():]
+            after = metadata_fields(seed.name, fixed)
+            if after.get("Date") != before.get("Date") and all(
+                    before.get(name) == after.get(name) for name in ("Title", "Slug", "Tags", "Entities")):
+                return seed, text, fixed
+    raise RuntimeError("no seed has a date whose correction by a day leaves its title, tags and entities")
+
+
+CORRECTIONS = {"redate": redating, "reword": rewording, "leftover": leftover_line}  # step → its correction
 
 
 def marked_template(source: bytes, mark: bytes) -> bytes:
@@ -649,7 +674,7 @@ def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, tot
 
 RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("event", "hugo"), ("devserver", "hugo"),
           ("devserver", "edit"), ("saved", "hugo"), ("saved", "devserver"), ("preview", "hugo"), ("preview", "saved"),
-          ("html", "hugo"), ("html", "edit"), ("reword", "hugo"), ("leftover", "hugo"), ("nochange", "hugo"), ("html-nochange", "hugo"),
+          ("html", "hugo"), ("html", "edit"), ("redate", "hugo"), ("reword", "hugo"), ("leftover", "hugo"), ("nochange", "hugo"), ("html-nochange", "hugo"),
           ("pelican", "hugo"))
 
 

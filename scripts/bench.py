@@ -42,7 +42,8 @@ with nothing changed), style and template (a rebuild after editing the
 theme's stylesheet, or the briefing page's template, in a copy of the theme made for the
 benchmark), publish (`make publish`'s build, with feeds and sitemap, from the converted content
 into an empty folder), republish (`make publish` again after one more seed edit, which `make
-html` built first), reword (`make html` through the build server after a misspelling in a
+html` built first), redate (`make html` through the build server after a seed's date is
+corrected by a day: a structural edit, which it builds), reword (the same after a misspelling in a
 seed's first paragraph, which rewords its summary and an event's sentence), leftover (the
 same after deleting from a seed a line the converter removes, a newsletter prompt say), pelican
 (plain Pelican), hugo (Hugo). With --against, pelican and hugo are

@@ -45,6 +45,9 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     # The edit adds a sentence to a briefing's text: in `make devserver` the last build's
     # keeper writes its page (and search files), and no build runs.
     assert steps["preview"]["rendered"] == 1 and steps["saved"]["rendered"] == 1
+    # A date corrected by a day moves the briefing in the chronology and the indexes: a build,
+    # which renders the pages that show it and takes the others.
+    assert 1 < steps["redate"]["rendered"] < steps["redate"]["pages"]
     # A misspelling in a first paragraph rewords a summary and an event: `make html` has the
     # keeper write the pages that show them too, and builds nothing.
     assert 1 < steps["reword"]["rendered"] < steps["reword"]["pages"] / 2
@@ -63,7 +66,7 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     assert theme == {path: path.read_bytes() for path in (ROOT / "theme").rglob("*") if path.is_file()}
     ratios = set(data["sizes"][0]["ratios"])
     assert {"full/pelican", "edit/hugo", "event/hugo", "devserver/hugo", "saved/hugo", "preview/hugo",
-            "reword/hugo", "leftover/hugo", "nochange/hugo"} <= ratios
+            "redate/hugo", "reword/hugo", "leftover/hugo", "nochange/hugo"} <= ratios
     assert "| 8 | full |" in result.stdout and "full / pelican" in result.stdout
 
 
