@@ -571,16 +571,14 @@ DAY_OF_MONTH = re.compile(r"\b(?:[1-9]|1\d|2[0-7])\b")  # a day that has a next 
 
 
 def redating(seeds: list[Path], start: int, read) -> tuple[Path, str, str]:
-    """A seed's date corrected by a day (a day of the month, in one of the lines before its
-    first paragraph, one more), the first from `start` on whose briefing then has another date
-    and the same title, tags and entities: (seed, its text, the text redated). The events it
+    """A seed's date corrected by a day (a number near its start, one more; the last such that
+    works), the first from `start` on whose briefing then has another date and the same title,
+    tags and entities: (seed, its text, the text redated). The events it
     tells relative to its date ("on Tuesday") move with it, as they would. Found by converting
     each candidate with this code's converter; `read(seed)`: its text."""
     for seed, text in seed_texts(seeds, start, read):
         before = metadata_fields(seed.name, text)
-        lede = next((block for block in text.split("\n\n") if len(block.split()) >= 15), "")
-        head = text[:text.find(lede)] if lede else text[:400]  # the title and date lines
-        for day in DAY_OF_MONTH.finditer(head):
+        for day in reversed(list(DAY_OF_MONTH.finditer(text[:400]))):  # where the date is; its day last in ISO
             fixed = text[:day.start()] + str(int(day.group()) + 1) + text[day.end():]
             after = metadata_fields(seed.name, fixed)
             if after.get("Date") != before.get("Date") and all(
