@@ -1,6 +1,7 @@
 """Merging events: the index by date and actor finds exactly what comparing each event with
 every event of its date found, in the same order."""
 
+import pickle
 import random
 import sys
 from collections import defaultdict
@@ -74,12 +75,36 @@ def test_each_briefing_gets_the_events_it_tells_and_its_own_sources_of_each():
                    told("p-3", "On Sunday the Taliban were in Kabul."))
     two = briefing("two", told("p-2", "Kabul fell to the Taliban on Sunday."))
     add_chronology(SimpleNamespace(articles=[one, two], context={"entities": actors}, settings={}))
-    shared = next(event for event in one.events if len(event.sources) == 2)
+    shared = next(told.event for told in one.events if told.told_by == 2)
     assert [source.article for source in shared.sources] == [one, two]
-    assert two.events == [shared] and len(one.events) == 2  # its second report is an event of its own
+    assert [told.event for told in two.events] == [shared] and len(one.events) == 2  # its second report: an event of its own
     assert [s.anchor for s in one.event_sources[shared.id]] == ["p-1"]
     assert [s.anchor for s in two.event_sources[shared.id]] == ["p-2"]
-    assert all(one.event_sources[event.id][0].article is one for event in one.events)
+    assert all(one.event_sources[told.id][0].article is one for told in one.events)
+
+
+def test_a_briefing_page_sees_of_an_event_what_it_shows_not_the_other_reports():
+    """A briefing's page shows of each event it tells the date, whether it was announced, its
+    place in the chronology and how many briefings tell it: what the page's key walks
+    (`__getstate__`). Another briefing's report, reworded, changes none of it."""
+    actors = [SimpleNamespace(name="Taliban", aliases=[], slug="taliban", type="organisation", events=[])]
+
+    def briefing(slug: str, anchor: str, sentence: str):
+        return SimpleNamespace(slug=slug, date=datetime(2021, 8, 16), date_label="16 August 2021", title=slug,
+                               url=f"briefings/{slug}.html",
+                               metadata={"events": [{"iso_date": "2021-08-15", "precision": "day",
+                                                     "sentence": sentence, "planned": True, "anchor": anchor,
+                                                     "expression": "on Sunday", "actors": ["Taliban"]}]})
+
+    one, two = briefing("one", "p-1", "The Taliban took Kabul on Sunday."), briefing("two", "p-4", "Kabul fell.")
+    add_chronology(SimpleNamespace(articles=[one, two], context={"entities": actors}, settings={}))
+    told = two.events[0]
+    assert (told.iso_date, told.date_label, told.planned, told.told_by) == ("2021-08-15", "15 August 2021", True, 2)
+    assert told.url == "chronology.html#" + told.id
+    before = told.__getstate__()
+    told.event.sources[0].sentence = "The Taliban entered Kabul on Sunday."  # one's report, reworded
+    assert told.__getstate__() == before
+    assert pickle.loads(pickle.dumps(told)).__getstate__() == before
 
 
 def test_a_paragraph_added_before_events_moves_them_unless_their_ids_would_change():
@@ -104,4 +129,4 @@ def test_a_paragraph_added_before_events_moves_them_unless_their_ids_would_chang
     assert resentence(one, read_as("p-3", "p-10"), **nothing_shown) == (
         "briefings/one.md: its events of 2021-08-15 would be numbered again")  # "p-10" sorts before "p-3"
     assert resentence(one, read_as("p-3", "p-8"), **nothing_shown) == []
-    assert sorted(source.anchor for event in one.events for source in event.sources) == ["p-3", "p-8"]
+    assert sorted(source.anchor for told in one.events for source in told.event.sources) == ["p-3", "p-8"]

@@ -66,5 +66,6 @@ def test_events_merged_newest_first_with_sources_and_actors():
     assert [(s.article, s.url) for s in first.sources] == [(b, "briefings/b.html#p-2"), (a, "briefings/a.html#p-1")]
     assert [actor.name for actor in first.actors] == ["Imran Khan", "Kabul"]
     assert (second.iso_date, second.date_label) == ("2021-09", "September 2021")
-    assert a.events == [first] and b.events == [second, first]
+    assert [told.event for told in a.events] == [first] and [told.event for told in b.events] == [second, first]
+    assert [(told.date_label, told.told_by) for told in b.events] == [("September 2021", 1), ("23 October 2021", 2)]
     assert context["entities"][0].events == [first]

@@ -3,6 +3,7 @@ the same bytes as a build from nothing, and only what an edit touches is rendere
 
 import dataclasses
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from jinja2 import DictLoader, Environment
 from markupsafe import Markup
 from test_build import tree
 
+from briefing.benchmark import redating
 from briefing.corpus import write_corpus
 from briefing.markdown import CHECKSUM_KEY
 from briefing.progress import read_taken_report
@@ -33,6 +35,7 @@ from parallel_render.reuse import (  # noqa: E402
 )
 
 SEEDS = 80
+EVENT_LINK = re.compile(rb'href="[^"]*?(chronology[^"#]*#event-[^"]+)"')  # an event, in the chronology
 
 
 def reused(result: subprocess.CompletedProcess) -> tuple[int, int]:
@@ -103,6 +106,21 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     assert copied >= pages - 15
     assert any(name.startswith("chronology") and b"officials met in Islamabad" in page
                for name, page in site.items())
+
+    # That clipping's date corrected by a day: the pages of the briefings that tell one of its
+    # events show of it only how many tell each. They are taken from the last build, unless
+    # they changed (one of its events moved: its other tellers are one fewer) or link to it
+    # (as a related or neighbouring briefing: the key holds its whole metadata block).
+    edited = next(name for name, page in site.items() if name.startswith("briefings/")
+                  and b"officials met in Islamabad" in page)
+    tellers = {name: (page, (work / "output" / name).stat().st_ino) for name, page in site.items()
+               if name.startswith("briefings/") and name != edited and set(EVENT_LINK.findall(page))
+               & set(EVENT_LINK.findall(site[edited])) and edited.split("/")[-1].encode() not in page}
+    seed = work / "seeds" / names[SEEDS // 2]
+    seed.write_text(redating([seed], 0, lambda path: path.read_text("utf-8"))[2], "utf-8")
+    copied, pages, site = rebuilt("fresh-date")
+    unchanged = [name for name, (page, _) in tellers.items() if site[name] == page]
+    assert unchanged and all((work / "output" / name).stat().st_ino == tellers[name][1] for name in unchanged)
 
     # New actors and an event, a headline rewritten (a new URL), a clipping deleted.
     edit(work / "seeds" / names[20], append=b"\nImran Khan met Joe Biden in Kabul on 3 March 2024.\n")

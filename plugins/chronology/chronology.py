@@ -3,8 +3,9 @@
 Each briefing's `events` metadata (read by plugins/entities) holds dated sentences. Events on the
 same date that share an actor (see `same_event`) are one event told by several briefings, shown
 once with all its sources. The template context gets `events` (newest first) and `timeline`
-(an SVG, as pieces to write in turn); each article gets `events` and, for each, its own sources
-(`event_sources`, by event id); each entity gets its own slice.
+(an SVG, as pieces to write in turn); each article gets `events`, as its page shows them (see
+`Told`), and, for each, its own sources (`event_sources`, by event id); each entity gets its own
+slice.
 
 A chronology longer than CHRONOLOGY_ONE_PAGE_MAX events and briefings gets a page per year
 (CHRONOLOGY_YEAR_SAVE_AS), each with its own timeline: the context then also gets
@@ -86,6 +87,35 @@ class Event:
     @property
     def articles(self) -> list:
         return [source.article for source in self.sources]
+
+
+class Told:
+    """An event as the page of a briefing that tells it shows it: its date, whether it was
+    announced, its place in the chronology and how many briefings tell it; the briefing's own
+    sources of it are in its `event_sources`. The record itself is `event`, for the plugins.
+    A page's key (plugins/parallel_render/reuse.py) walks only what `__getstate__` gives, not
+    the other briefings' reports: a date corrected in one briefing rendered again 170 pages of
+    briefings telling its events, at 1,000, whose bytes had not changed. So a template must
+    read of it no more than its properties."""
+
+    __slots__ = ("event",)
+
+    def __init__(self, event: Event):
+        self.event = event
+
+    def __getstate__(self) -> tuple:
+        event = self.event
+        return event.iso_date, event.planned, event.page, event.id, len(event.sources)
+
+    def __reduce__(self):
+        return Told, (self.event,)
+
+    iso_date = property(lambda self: self.event.iso_date)
+    date_label = property(lambda self: self.event.date_label)
+    planned = property(lambda self: self.event.planned)
+    id = property(lambda self: self.event.id)
+    url = property(lambda self: self.event.url)
+    told_by = property(lambda self: len(self.event.sources))  # briefings telling it, this one included
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
@@ -195,7 +225,7 @@ def add_chronology(generator) -> None:
             # and not by its page going through every source of the event (a thousand).
             told = source.article.event_sources.setdefault(event.id, [])
             if not told:
-                source.article.events.append(event)
+                source.article.events.append(Told(event))
             told.append(source)
         for actor in event.actors:
             actor.events.append(event)
@@ -328,9 +358,9 @@ def moved_or_reworded(article, fresh) -> list[tuple] | str:
     events with the same date and words are paired in their order in the text, which a
     paragraph added before them keeps."""
     held: dict[tuple, list] = defaultdict(list)
-    for event in getattr(article, "events", []):
-        for source in article.event_sources.get(event.id, []):
-            held[event.iso_date, source.expression].append((event, source))
+    for told in getattr(article, "events", []):
+        for source in article.event_sources.get(told.id, []):
+            held[told.iso_date, source.expression].append((told.event, source))
     now: dict[tuple, list] = defaultdict(list)
     for item in fresh.metadata.get("events", []) or []:
         now[item["iso_date"], item["expression"]].append(item)
@@ -362,7 +392,8 @@ def renumbered(article, changes: list[tuple]) -> str | None:
     moved = {id(source): anchor for _, source, anchor, _ in changes}
     dates = {event.iso_date for event, source, anchor, _ in changes if event.sources[0] is source}
     for date_ in dates:
-        own = [event for event in article.events if event.iso_date == date_ and event.sources[0].article is article]
+        own = [told.event for told in article.events
+               if told.iso_date == date_ and told.event.sources[0].article is article]
         before = sorted(own, key=lambda event: event.sources[0].anchor)
         after = sorted(own, key=lambda event: moved.get(id(event.sources[0]), event.sources[0].anchor))
         if before != after:
