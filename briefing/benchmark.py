@@ -421,7 +421,7 @@ class Bench:
         The edit is made once the server has finished what it did after answering that `make
         html` (the stamp's record, the last site's removal: an editor takes longer to make an
         edit). (A revision that had no server: `make html` as it ran, convert then build.)"""
-        edit = (functools.partial(self.correct, correction, run) if correction
+        edit = (functools.partial(self.correct, correction) if correction
                 else functools.partial(self.edit_one_seed, run + 6000))
         if not (self.code / "scripts" / "make_html.py").is_file():
             if edited:
@@ -429,7 +429,7 @@ class Bench:
             return self.pipeline()
         self.edit_one_seed(run + 5000)
         if correction:
-            self.correct(correction, run, corrected=False)
+            self.correct(correction, corrected=False)
         run_timed([self.make_html_command()], self.code)
         try:
             ready(site_key(self.seeds, self.content, self.output, self.site_settings, [], self.code))
@@ -439,14 +439,16 @@ class Bench:
         finally:
             run_timed([self.make_html_command("--stop")], self.code)
 
-    def correct(self, step: str, run: int, corrected: bool = True) -> None:
-        """The seed that the step's finder (CORRECTIONS) finds, corrected or as it was, with the
-        mark of `served`'s edit when it is the seed that edit changes."""
-        if step not in self.corrections:  # found in the seeds as they were before any step's edit
-            self.corrections[step] = CORRECTIONS[step](sorted(self.seeds.iterdir()), self.size // 2, self.original)
-        seed, text, fixed = self.corrections[step]
-        mark = EDIT_MARK.format(run=run + 5000).encode() if seed == self.middle_seed() else b""
-        self.edit(seed, lambda data: (fixed.encode("utf-8") if corrected else data) + mark)
+    def correct(self, step: str, corrected: bool = True) -> None:
+        """The seed that the step's finder (CORRECTIONS) finds, corrected or as it was. It is
+        found in the seeds as they were before any step's edit, from the one after the middle
+        seed on: the other steps edit the middle seed from its original text, so a correction
+        there would be undone, and timed, by the next run's first step."""
+        if step not in self.corrections:
+            others = [seed for seed in sorted(self.seeds.iterdir()) if seed != self.middle_seed()]
+            self.corrections[step] = CORRECTIONS[step](others, self.size // 2, self.original)
+        seed, _, fixed = self.corrections[step]
+        self.edit(seed, lambda data: fixed.encode("utf-8") if corrected else data)
 
     def make_html_command(self, *options: str) -> list[str]:
         return [self.python, str(self.code / "scripts" / "make_html.py"), str(self.seeds), str(self.content),

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 
-from briefing.benchmark import STEPS
+from briefing.benchmark import CORRECTIONS, STEPS, Bench
 from briefing.hugo_baseline import front_matter, full_date, read_metadata
 
 
@@ -68,6 +68,19 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     assert {"full/pelican", "edit/hugo", "event/hugo", "devserver/hugo", "saved/hugo", "preview/hugo",
             "redate/hugo", "reword/hugo", "leftover/hugo", "nochange/hugo"} <= ratios
     assert "| 8 | full |" in result.stdout and "full / pelican" in result.stdout
+
+
+def test_corrections_leave_the_seed_the_other_steps_edit_alone(tmp_path):
+    """The edit steps change the middle seed from its original text on every run: a correction
+    found there would be undone by the next run's first step and timed with its edit. In the
+    80-seed corpus the middle seed's date line is the first one that redating finds."""
+    bench = Bench(80, tmp_path, ROOT / "pelicanconf.py")
+    bench.prepare()
+    assert CORRECTIONS["redate"](sorted(bench.seeds.iterdir()), 40, bench.original)[0] == bench.middle_seed()
+    for step in CORRECTIONS:
+        bench.correct(step)
+        seed, _, fixed = bench.corrections[step]
+        assert seed != bench.middle_seed() and seed.read_bytes().decode("utf-8") == fixed, step
 
 
 def test_bench_rejects_bad_sizes():
