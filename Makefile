@@ -86,7 +86,7 @@ github: publish  ## Publish, then commit PUBLISHDIR to GITHUB_PAGES_BRANCH and p
 	$(VENV)/bin/ghp-import -n -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) "$(PUBLISHDIR)"
 	git push $(GITHUB_REMOTE) $(GITHUB_PAGES_BRANCH)
 
-stop:  ## Stop the build server that make html started for SEEDDIR, INPUTDIR, OUTPUTDIR and CONFFILE
+stop:  ## Stop the build server of OUTPUTDIR (whichever SEEDDIR, INPUTDIR and CONFFILE make html had)
 	@if [ -x $(PYTHON) ]; then $(MAKE_HTML) --stop -- $(PELICANOPTS); fi
 
 clean: stop  ## Stop the build server; remove the built sites, the generated Markdown, the caches and the offline zip

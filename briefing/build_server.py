@@ -11,7 +11,8 @@ server writes the build's output to, as if the client had run it; the server say
 that it waits), then answers with a line of JSON: {"status": the exit status}, or {"restart":
 why} when it cannot build this site any more (its code changed) and has stopped listening. {"stop": true} asks it to end;
 {"ping": true} is answered {"ready": true} once the server has finished what it was doing
-(the benchmark waits so).
+(the benchmark waits so); {"site": true}, {"site": its seed, content and output folders and
+settings}, by which `make stop` finds a server by its output folder alone.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+NAME = "briefing-build-server-"  # the start of every server's socket name
+UNIX_SOCKETS = Path("/proc/net/unix")  # the kernel's table of them, abstract names with a leading @
 MAX_MESSAGE = 1 << 20  # a request holds the environment: a few KB
 
 
@@ -54,14 +57,18 @@ def site_key(seed_dir: Path, content_dir: Path, output_dir: Path, settings: Path
 def address(key: list[str]) -> str:
     """The server's socket: a name in the abstract namespace (it starts with a NUL byte)."""
     digest = hashlib.blake2b(json.dumps(key).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
-    return f"\0briefing-build-server-{digest}"
+    return f"\0{NAME}{digest}"
 
 
 def connected(key: list[str]) -> socket.socket | None:
     """A connection to the site's server, or None when none listens."""
+    return connected_to(address(key))
+
+
+def connected_to(name: str) -> socket.socket | None:
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        connection.connect(address(key))
+        connection.connect(name)
     except OSError:
         connection.close()
         return None
@@ -135,10 +142,37 @@ def stopped(key: list[str]) -> bool:
     return asked(key, {"stop": True}, ("stopped",)) is not None
 
 
+def stopped_serving(output_dir: Path) -> list[dict]:
+    """Stop this user's servers that build into `output_dir`, whatever their seeds, content and
+    settings; the site of each (see `listening`)."""
+    output = str(output_dir.resolve())
+    found = []
+    for name in listening():
+        site = (asked_at(name, {"site": True}, ("site",)) or {}).get("site")
+        if isinstance(site, dict) and site.get("output") == output and asked_at(name, {"stop": True}, ("stopped",)):
+            found.append(site)
+    return found
+
+
+def listening() -> list[str]:
+    """The socket names of the build servers on this machine, found in the kernel's table (a
+    server answers only its own user, so another user's answers nothing)."""
+    try:
+        table = UNIX_SOCKETS.read_text("utf-8", "surrogateescape").splitlines()[1:]
+    except OSError:
+        return []
+    paths = {line.split()[-1] for line in table if len(line.split()) >= 8}  # the path is the 8th column
+    return sorted("\0" + path[1:] for path in paths if path.startswith("@" + NAME))
+
+
 def asked(key: list[str], message: dict, keys: tuple[str, ...]) -> dict | None:
     """Send `message` to the site's server and wait for its answer (`answer`; {} if it ends
     without one); None when no server listens."""
-    connection = connected(key)
+    return asked_at(address(key), message, keys)
+
+
+def asked_at(name: str, message: dict, keys: tuple[str, ...]) -> dict | None:
+    connection = connected_to(name)
     if connection is None:
         return None
     with connection:

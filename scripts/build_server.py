@@ -118,6 +118,12 @@ class Server:
             if self.keeper is not None:
                 self.keeper.close()
 
+    def site(self) -> dict[str, str]:
+        args = self.args
+        return {name: str(path.resolve()) for name, path in (
+            ("seeds", args.seed_dir), ("content", args.content_dir), ("output", args.output_dir),
+            ("settings", args.settings))}
+
     def folders_exist(self) -> bool:
         return self.args.seed_dir.is_dir() and self.args.content_dir.is_dir()
 
@@ -128,7 +134,7 @@ class Server:
         if peer(connection)[1] != os.getuid():
             return True
         request, descriptors = receive(connection, 2)
-        if request is None or request.get("stop") or request.get("ping") or len(descriptors) != 2:
+        if request is None or len(descriptors) != 2 or any(map(request.get, ("stop", "ping", "site"))):
             for descriptor in descriptors:
                 os.close(descriptor)
             if request is not None and request.get("stop"):
@@ -136,6 +142,8 @@ class Server:
                 return False
             if request is not None and request.get("ping"):
                 reply(connection, {"ready": True})
+            if request is not None and request.get("site"):
+                reply(connection, {"site": self.site()})
             return True
         if self.devserver.code_signature(self.args) != self.code:  # its imports are out of date
             self.listener.close()  # before the answer: the client starts a new server at once

@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.build_server import (  # noqa: E402
-    add_site_arguments, answer, arguments_key, connected, peer, send, stopped)
+    add_site_arguments, answer, arguments_key, connected, peer, send, stopped, stopped_serving)
 from briefing.up_to_date import CACHE_DIR, WATCHING_OPTIONS, parse_with_pelican_args  # noqa: E402
 
 SCRIPTS = Path(__file__).resolve().parent
@@ -167,12 +167,18 @@ def interrupt(connection) -> None:
 
 
 def stop(args: argparse.Namespace) -> int:
+    """Stop the site's server; when none serves this very site, those of this user that build
+    into its output folder from other seeds, content or settings (`make stop` after `make html
+    SEEDDIR=…`, say)."""
     if stopped(arguments_key(args)):
         print(f"stopped the build server of {args.output_dir}")
-    else:
-        print(f"no build server serves {args.output_dir} from {args.seed_dir} and {args.content_dir} with "
-              f"{args.settings}: make stop stops the one that make html started with the same SEEDDIR, INPUTDIR, "
-              "OUTPUTDIR and CONFFILE (an idle one stops by itself after BUILD_SERVER_IDLE seconds)")
+        return 0
+    others = stopped_serving(args.output_dir)
+    for site in others:
+        print(f"stopped the build server of {args.output_dir} (its seeds: {site['seeds']}, its content: "
+              f"{site['content']}, its settings: {site['settings']})")
+    if not others:
+        print(f"no build server serves {args.output_dir}")
     return 0
 
 

@@ -155,9 +155,18 @@ def test_the_server_stops_when_idle_when_asked_and_with_make_clean(workdir):
                           capture_output=True, text=True, check=False)
     assert stop.returncode == 0 and "stopped the build server" in stop.stdout, stop.stdout + stop.stderr
     assert eventually(lambda: not servers(workdir), timeout=30)
-    other = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "stop", f"OUTPUTDIR={workdir / 'output'}"],
-                           capture_output=True, text=True, check=False)  # another site's seeds and content
-    assert other.returncode == 0 and "no build server serves" in other.stdout and "SEEDDIR, INPUTDIR" in other.stdout
+    nothing = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "stop", f"OUTPUTDIR={workdir / 'output'}"],
+                             capture_output=True, text=True, check=False)
+    assert nothing.returncode == 0 and "no build server serves" in nothing.stdout
+
+    # make html was given its seeds and content, make stop only the output folder (the
+    # Makefile's default SEEDDIR and INPUTDIR): the server of that folder stops all the same.
+    assert make_html(workdir).returncode == 0 and server_pid(workdir) is not None
+    by_output = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "stop",
+                                f"OUTPUTDIR={workdir / 'output'}"], capture_output=True, text=True, check=False)
+    assert by_output.returncode == 0 and "stopped the build server" in by_output.stdout, by_output.stdout
+    assert f"its seeds: {(workdir / 'seeds').resolve()}" in by_output.stdout
+    assert eventually(lambda: not servers(workdir), timeout=30)
 
     assert make_html(workdir).returncode == 0 and server_pid(workdir) is not None
     clean = build_site(workdir / "seeds", workdir, target="clean")
