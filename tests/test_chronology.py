@@ -77,7 +77,8 @@ def test_each_briefing_gets_the_events_it_tells_and_its_own_sources_of_each():
     add_chronology(SimpleNamespace(articles=[one, two], context={"entities": actors}, settings={}))
     shared = next(told.event for told in one.events if told.told_by == 2)
     assert [source.article for source in shared.sources] == [one, two]
-    assert [told.event for told in two.events] == [shared] and len(one.events) == 2  # its second report: an event of its own
+    assert [told.event for told in two.events] == [shared]
+    assert len(one.events) == 2  # its second report is an event of its own
     assert [s.anchor for s in one.event_sources[shared.id]] == ["p-1"]
     assert [s.anchor for s in two.event_sources[shared.id]] == ["p-2"]
     assert all(one.event_sources[told.id][0].article is one for told in one.events)
