@@ -480,8 +480,8 @@ class Bench:
     def outputs(self, name: str) -> Path | None:
         return {"full": self.output, "edit": self.output, "event": self.output, "nochange": self.output,
                 "devserver": self.output, "saved": self.output, "preview": self.output, "html": self.output,
-                "html-nochange": self.output, "redate": self.output, "reword": self.output, "leftover": self.output, "style": self.output,
-                "template": self.output,
+                "html-nochange": self.output, "redate": self.output, "reword": self.output,
+                "leftover": self.output, "style": self.output, "template": self.output,
                 "publish": self.work / "publish-output", "republish": self.work / "publish-output",
                 "pelican": self.work / "plain-output",
                 "hugo": self.work / "hugo-output"}.get(name)
@@ -575,9 +575,9 @@ DAY_OF_MONTH = re.compile(r"\b(?:[1-9]|1\d|2[0-7])\b")  # a day that has a next 
 def redating(seeds: list[Path], start: int, read) -> tuple[Path, str, str]:
     """A seed's date corrected by a day (a number near its start, one more; the last such that
     works), the first from `start` on whose briefing then has another date and the same title,
-    tags and entities: (seed, its text, the text redated). The events it
-    tells relative to its date ("on Tuesday") move with it, as they would. Found by converting
-    each candidate with this code's converter; `read(seed)`: its text."""
+    tags and entities: (seed, its text, the text redated). The events it tells relative to its
+    date ("on Tuesday") move with it, as they would. Found by converting each candidate with
+    this code's converter; `read(seed)`: its text."""
     for seed, text in seed_texts(seeds, start, read):
         before = metadata_fields(seed.name, text)
         for day in reversed(list(DAY_OF_MONTH.finditer(text[:400]))):  # where the date is; its day last in ISO
