@@ -118,8 +118,11 @@ def previewed(args, keeper: Keeper) -> dict:
 
 class EditRound(NamedTuple):
     """A seed edited and the edit undone, each finished by the keeper (its answers), with the
-    sites: before the edit, after it, built from nothing after it, and after the undoing."""
+    sites: before the edit, after it, built from nothing after it, and after the undoing; and
+    the site's arguments and the keeper (closed), for what a test checks besides."""
 
+    args: object
+    keeper: Keeper
     first: dict
     second: dict
     before: dict[str, bytes]
@@ -128,10 +131,19 @@ class EditRound(NamedTuple):
     undone: dict[str, bytes]
 
 
-def edit_and_undo(workdir: Path, edit: tuple[int, str, str], settings: Path = ROOT / "pelicanconf.py") -> EditRound:
+def from_content(args) -> Path:
+    """The site's content built from nothing, with its settings, into workdir/whole."""
+    whole = args.output_dir.parent / "whole"
+    assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(args.settings)])[0] == 0
+    return whole
+
+
+def edit_and_undo(workdir: Path, edit: tuple[int, str, str], settings: Path = ROOT / "pelicanconf.py",
+                  from_nothing=from_content) -> EditRound:
     """Build as the devserver does, leaving a keeper; make `edit` (the seed's number, a text in
-    it, what replaces it) and have the keeper finish it; build the same content from nothing;
-    undo the edit and have the keeper finish that too."""
+    it, what replaces it) and have the keeper finish it; build the same site from nothing
+    (`from_nothing(args)`: its output folder); undo the edit and have the keeper finish that
+    too."""
     args = arguments(workdir, settings)
     keeper = kept_build(args)
     before = tree(args.output_dir)
@@ -141,47 +153,37 @@ def edit_and_undo(workdir: Path, edit: tuple[int, str, str], settings: Path = RO
     try:
         edited(seed, old, new)
         first = previewed(args, keeper)
-        whole = workdir / "whole"
-        assert devserver.forked(build.main, [str(args.content_dir), str(whole), "-s", str(settings)])[0] == 0
+        whole = tree(from_nothing(args))
         after = tree(args.output_dir)
         seed.write_text(text, "utf-8")
         second = previewed(args, keeper)
         undone = tree(args.output_dir)
     finally:
         keeper.close()
-    return EditRound(first, second, before, after, tree(whole), undone)
+    return EditRound(args, keeper, first, second, before, after, whole, undone)
 
 
 def test_a_text_edit_is_finished_by_the_keeper_as_the_whole_build_writes_the_site(workdir):
     """The keeper writes the edited briefing's page, its seed copy and the search files, and
     the site is then byte for byte what a build from nothing makes of the same seeds. It
     answers the next edit too: the first one undone, which deletes the search shard of the
-    word the first one added."""
-    args = arguments(workdir)
-    keeper = kept_build(args)
-    site_before = tree(args.output_dir)
-    seed = sorted((workdir / "seeds").glob("*.txt"))[2]
-    text = seed.read_text("utf-8")
-    try:
-        seed.write_text(text + NEW_WORD, "utf-8")
-        first = previewed(args, keeper)
-        whole = tree(built_output(args.seed_dir, workdir / "whole"))
-        site_edited = tree(args.output_dir)
-        seed.write_text(text, "utf-8")
-        second = previewed(args, keeper)
-        site_undone = tree(args.output_dir)
-    finally:
-        keeper.close()
+    word the first one added. Built from nothing means from the seeds, converted anew."""
+    text = sorted((workdir / "seeds").glob("*.txt"))[2].read_text("utf-8")
+    ending = text[-60:]  # NEW_WORD goes after it: at the end of the seed
+    assert text.count(ending) == 1
+    done = edit_and_undo(workdir, (2, ending, ending + NEW_WORD),
+                         from_nothing=lambda args: built_output(args.seed_dir, workdir / "whole"))
+    first, second, args = done.first, done.second, done.args
     assert first["complete"] and second["complete"]
     assert [name for name in first["written"] if not name.startswith("search/")] == [
         f"briefings/{EDITED}.html", f"sources/{EDITED}.txt"]
     assert "search/terms/zq.js" in first["written"] and "search/terms/zq.js" in second["written"]
-    assert b"zqxwvish" in site_edited[f"briefings/{EDITED}.html"] and "search/terms/zq.js" in site_edited
-    assert site_edited == whole
-    assert site_undone == site_before
+    assert b"zqxwvish" in done.edited[f"briefings/{EDITED}.html"] and "search/terms/zq.js" in done.edited
+    assert done.edited == done.whole
+    assert done.undone == done.before
     stamp = BuildStamp(args.content_dir, args.output_dir.resolve(), args.settings, [])
     assert stamp.site_is_current(), "the next make html would build again what the keeper finished"
-    assert eventually(lambda: not alive(keeper.pid), timeout=10), "the keeper did not end"
+    assert eventually(lambda: not alive(done.keeper.pid), timeout=10), "the keeper did not end"
 
 
 QUOTED = (2, "demonstrates no desire to compromise", "demonstrates no real desire to compromise")
