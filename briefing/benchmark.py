@@ -445,7 +445,8 @@ class Bench:
         seed on: the other steps edit the middle seed from its original text, so a correction
         there would be undone, and timed, by the next run's first step."""
         if step not in self.corrections:
-            others = [seed for seed in sorted(self.seeds.iterdir()) if seed != self.middle_seed()]
+            middle = self.middle_seed()
+            others = [seed for seed in sorted(self.seeds.iterdir()) if seed != middle]
             self.corrections[step] = CORRECTIONS[step](others, self.size // 2, self.original)
         seed, _, fixed = self.corrections[step]
         self.edit(seed, lambda data: fixed.encode("utf-8") if corrected else data)
