@@ -12,6 +12,7 @@ from types import SimpleNamespace
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
 from chronology.chronology import Event, Source, add_chronology, merge_events, resentence, same_event  # noqa: E402
+from parallel_render.reuse import Views  # noqa: E402
 
 
 def merge_by_comparing_all(events: list[Event]) -> list[Event]:
@@ -106,6 +107,23 @@ def test_a_briefing_page_sees_of_an_event_what_it_shows_not_the_other_reports():
     told.event.sources[0].sentence = "The Taliban entered Kabul on Sunday."  # one's report, reworded
     assert told.__getstate__() == before
     assert pickle.loads(pickle.dumps(told)).__getstate__() == before
+
+
+def test_a_page_listing_an_events_sources_sees_of_each_briefing_its_link_title_and_publisher():
+    """What a page's key walks of a source (`__getstate__`): its link, its sentence and, of its
+    briefing, the title and the publisher that event lists show; not the briefing's date or
+    its other metadata, which those lists do not show."""
+    article = SimpleNamespace(url="briefings/one.html", title="One", plain_title="One", source="Dawn",
+                              date=datetime(2021, 8, 16), metadata={"date": "2021-08-16", "tags": ["Kabul"]})
+    source = Source(article, "p-2", "The Taliban took Kabul on Sunday.", "on Sunday")
+    before = Views().of(source)
+    article.date, article.metadata = datetime(2021, 8, 17), {"date": "2021-08-17", "tags": ["Taliban"]}
+    assert Views().of(source) == before
+    assert pickle.loads(pickle.dumps(source)).__getstate__() == source.__getstate__()
+    for name, value in [("title", "One, corrected"), ("source", "Reuters"), ("url", "briefings/two.html")]:
+        setattr(article, name, value)
+        assert Views().of(source) != before, name
+    assert source.url == "briefings/two.html#p-2"
 
 
 def test_a_paragraph_added_before_events_moves_them_unless_their_ids_would_change():

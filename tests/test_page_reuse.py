@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import ROOT, build_site
 from jinja2 import DictLoader, Environment
 from markupsafe import Markup
@@ -113,14 +114,22 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     # (as a related or neighbouring briefing: the key holds its whole metadata block).
     edited = next(name for name, page in site.items() if name.startswith("briefings/")
                   and b"officials met in Islamabad" in page)
+    # The chronology's pages and the pages of entities it does not name that show it only as a
+    # source of an event show of it its title and publisher, not its date: they are taken too,
+    # unless they changed.
     tellers = {name: (page, (work / "output" / name).stat().st_ino) for name, page in site.items()
                if name.startswith("briefings/") and name != edited and set(EVENT_LINK.findall(page))
                & set(EVENT_LINK.findall(site[edited])) and edited.split("/")[-1].encode() not in page}
+    named = set(re.findall(rb'href="[^"]*?/entity/([^/"]+)\.html"', site[edited]))
+    listing = {name: (page, (work / "output" / name).stat().st_ino) for name, page in site.items()
+               if name.startswith(("entity/", "chronology")) and links_only_as_event_source(page, edited)
+               and not (name.startswith("entity/") and name.split("/")[1].removesuffix(".html").encode() in named)}
     seed = work / "seeds" / names[SEEDS // 2]
     seed.write_text(redating([seed], 0, lambda path: path.read_text("utf-8"))[2], "utf-8")
     copied, pages, site = rebuilt("fresh-date")
-    unchanged = [name for name, (page, _) in tellers.items() if site[name] == page]
-    assert unchanged and all((work / "output" / name).stat().st_ino == tellers[name][1] for name in unchanged)
+    for shown in (tellers, listing):
+        unchanged = [name for name, (page, _) in shown.items() if site[name] == page]
+        assert unchanged and all((work / "output" / name).stat().st_ino == shown[name][1] for name in unchanged)
 
     # New actors and an event, a headline rewritten (a new URL), a clipping deleted.
     edit(work / "seeds" / names[20], append=b"\nImran Khan met Joe Biden in Kabul on 3 March 2024.\n")
@@ -136,6 +145,15 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     copied, pages, site = rebuilt("fresh3")
     assert pages // 2 < copied < pages
     assert any(name.startswith("tag/") and b"Reuse Test Wire" in page for name, page in site.items())
+
+
+def links_only_as_event_source(page: bytes, briefing: str) -> bool:
+    """Whether the page links to the briefing (its name in the site), and every such link is
+    one of an event's sources."""
+    links = [a for a in BeautifulSoup(page, "html.parser").find_all("a", href=True)
+             if a["href"].split("#")[0].endswith("/" + briefing)]
+    return bool(links) and all(a.find_parent(class_="sources") or "event-source" in a.get("class", [])
+                               for a in links)
 
 
 def test_editing_a_pages_text_past_its_summary_renders_that_page_alone(seeds, tmp_path):
