@@ -19,7 +19,8 @@ from conftest import ROOT, SEEDS, build_site
 from plugins.search_index import search_index
 from plugins.search_index.search_index import (Postings, SearchFiles, build_index, changed_index_files, document,
                                                document_order, index_of, load_rules, read_postings, shard_file,
-                                               text_size, tokens, updated_index, weighted_terms, write_index)
+                                               spliced, text_size, tokens, updated_index, weighted_terms,
+                                               write_index)
 
 sys.path.insert(0, str(ROOT / "plugins"))  # as Pelican loads plugins: build_cache is top level
 
@@ -310,6 +311,25 @@ def test_an_updated_index_is_the_index_built_afresh():
         changes = {n: (old[n], new[n]) for n in range(len(old)) if old[n] is not new[n]}
         index = json.loads(json.dumps(index_of(old, RULES)))
         assert updated_index(index, changes, len(old), RULES) == index_of(new, RULES)
+
+
+def test_splicing_a_terms_postings_gives_what_encoding_them_afresh_gives():
+    """Entries far apart (gaps and weights of one to three base-36 digits), some documents
+    dropped, added or reweighted, at the start, in the middle and past the end."""
+    rng = random.Random(11)
+
+    def encoded(entries: dict[int, int]) -> str:
+        postings = Postings()
+        for number in sorted(entries):
+            postings.add(number, entries[number])
+        return str(postings)
+
+    for _ in range(500):
+        entries = {n: rng.choice([1, 1, 2, 35, 36, 1300]) for n in rng.sample(range(5000), rng.randint(0, 40))}
+        numbers = sorted(set(rng.sample(range(5100), rng.randint(1, 6))) | set(rng.sample(sorted(entries) or [0], 1)))
+        weights = {n: rng.choice([1, 3, 50000]) for n in numbers if rng.random() < 0.6}
+        after = {n: w for n, w in entries.items() if n not in numbers} | weights
+        assert spliced(encoded(entries), numbers, weights) == encoded(after)
 
 
 def search_files(folder: Path) -> dict[str, bytes]:

@@ -43,7 +43,9 @@ import re
 import sys
 import tomllib
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
+from itertools import accumulate, repeat
 from pathlib import Path
 
 import regex
@@ -213,23 +215,53 @@ def updated_index(index: dict, changes: dict[int, tuple[dict, dict]], count: int
     """What index_of gives after the documents numbered in `changes` went from their old
     weighted words to their new ones (`count`: how many documents there are now). Only
     the postings of the words whose weight in one of those documents changed (added and
-    dropped words among them) are decoded and encoded again."""
+    dropped words among them) change, and only around those documents (see spliced)."""
     postings = dict(zip(index["terms"].split(" "), index["postings"]))
     touched = touched_words(changes)
-    added: dict[str, list[tuple[int, int]]] = {}
-    for number, (_, new) in sorted(changes.items()):
-        for word in touched.intersection(new):
-            added.setdefault(word, []).append((number, new[word]))
+    numbers = sorted(changes)
     for word in touched:
-        kept = [(number, weight) for number, weight in decoded_postings(postings.pop(word, ""))
-                if number not in changes]
-        entries = sorted(kept + added.get(word, []))
+        entries = spliced(postings.pop(word, ""), numbers, {n: new[word] for n in numbers
+                                                            if word in (new := changes[n][1])})
         if entries:
-            found = Postings()
-            for number, weight in entries:
-                found.add(number, weight)
-            postings[word] = str(found)
+            postings[word] = entries
     return index_object(count, postings, rules)
+
+
+WEIGHTS = re.compile(r":[0-9a-z]+")
+
+
+def spliced(encoded: str, numbers: list[int], weights: dict[int, int]) -> str:
+    """A term's postings without its entries for the documents `numbers` (sorted), with an
+    entry for each of them in `weights` (number → weight): the same text as decoding every
+    entry and encoding them again (see Postings), but the entries between those documents are
+    copied as they are, but for the gap of the first one after each. A date corrected renumbers
+    the documents between its old and new place, which touches the postings of every word they
+    hold, the commonest among them: at 10,000 briefings, decoding those took a second and a
+    half."""
+    parts = encoded.split(",") if encoded else []
+    starts = list(accumulate(map(int, WEIGHTS.sub("", encoded).split(","), repeat(36)))) if encoded else []
+    result: list[str] = []
+    last = position = 0  # the number of the last entry written; the next entry of `parts` to copy
+
+    def copy(end: int) -> None:
+        nonlocal last
+        if end > position:
+            first = parts[position]
+            weight = first.find(":")
+            result.append(base36(starts[position] - last) + (first[weight:] if weight >= 0 else ""))
+            result.extend(parts[position + 1:end])
+            last = starts[end - 1]
+
+    for number in numbers:
+        at = bisect_left(starts, number, position)
+        copy(at)
+        position = at + 1 if at < len(starts) and starts[at] == number else at
+        weight = weights.get(number)
+        if weight:
+            result.append(base36(number - last) + (":" + base36(weight) if weight > 1 else ""))
+            last = number
+    copy(len(parts))
+    return ",".join(result)
 
 
 def touched_words(changes: dict[int, tuple[dict, dict]]) -> set[str]:
@@ -237,16 +269,6 @@ def touched_words(changes: dict[int, tuple[dict, dict]]) -> set[str]:
     among them): only their postings differ."""
     return {word for old, new in changes.values() for word in old.keys() | new.keys()
             if old.get(word) != new.get(word)}
-
-
-def decoded_postings(encoded: str) -> list[tuple[int, int]]:
-    """(document number, weight) for each entry of a term's postings (see Postings)."""
-    result, number = [], 0
-    for entry in encoded.split(",") if encoded else ():
-        gap, _, weight = entry.partition(":")
-        number += int(gap, 36)
-        result.append((number, int(weight, 36) if weight else 1))
-    return result
 
 
 class Postings:
