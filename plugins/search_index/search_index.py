@@ -232,12 +232,12 @@ WEIGHTS = re.compile(r":[0-9a-z]+")
 
 def spliced(encoded: str, numbers: list[int], weights: dict[int, int]) -> str:
     """A term's postings without its entries for the documents `numbers` (sorted), with an
-    entry for each of them in `weights` (number → weight): the same text as decoding every
-    entry and encoding them again (see Postings), but the entries between those documents are
-    copied as they are, but for the gap of the first one after each. A date corrected renumbers
-    the documents between its old and new place, which touches the postings of every word they
-    hold, the commonest among them: at 10,000 briefings, decoding those took a second and a
-    half."""
+    entry for each of them in `weights` (number → weight): the text that decoding every entry
+    and encoding them again gives (see Postings). The entries between those documents are
+    copied as they are, and only the first one after each gets a new gap. A date corrected
+    renumbers the documents between its old and new place, which touches the postings of
+    every word they hold, the commonest among them: at 10,000 briefings, decoding those took
+    a second and a half."""
     parts = encoded.split(",") if encoded else []
     starts = list(accumulate(map(int, WEIGHTS.sub("", encoded).split(","), repeat(36)))) if encoded else []
     result: list[str] = []
