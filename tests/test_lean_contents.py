@@ -1,6 +1,7 @@
 """Briefings' HTML kept in a temporary file while pages render: out of memory, read back whole.
 What briefings hold alike (tags, metadata names, recurring values) held once."""
 
+import copy
 import json
 import pickle
 import subprocess
@@ -8,6 +9,8 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+from pelican.contents import Article, Content
+from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Tag
 
 from conftest import ROOT
@@ -42,6 +45,32 @@ def test_html_leaves_memory_and_comes_back_the_same_for_every_status():
         with_link = Briefing('<a href="{filename}x.md">x</a>')
         spill(SimpleNamespace(articles=[with_link]))
         assert with_link.get_content("..") == '<a href="../x.md">x</a>'
+    finally:
+        close(None)
+
+
+def test_html_without_a_link_for_pelican_to_resolve_is_given_as_read(monkeypatch):
+    """Pelican runs a regular expression over a content's whole HTML whenever it is asked for,
+    to resolve links to other content (`{filename}`, `|filename|`). HTML with no `{` and no `|`
+    has none: it is given as read, without the search; other HTML goes through Pelican."""
+    searched = []
+    update = Content._update_content
+    monkeypatch.setattr(Content, "_update_content", lambda self, text, siteurl: searched.append(text) or update(
+        self, text, siteurl))
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    context = {"generated_content": {}, "static_content": {}, "static_links": set()}
+    target = Article("<p>b</p>", metadata={"title": "B", "slug": "b"}, settings=settings, source_path="b.md",
+                     context=context)
+    context["generated_content"]["b.md"] = target
+    texts = ["<p>Kabul — Pešāwar</p>", '<p>See <a href="{filename}/b.md">b</a>.</p>', "<p>Dawn | Kabul</p>"]
+    articles = [Article(text, metadata={"title": "A"}, settings=settings, source_path="a.md", context=context)
+                for text in texts]
+    expected = [update(article, text, "..") for article, text in zip(articles, texts)]
+    assert expected[1] != texts[1] and "b.html" in expected[1]  # the link resolved
+    spill(SimpleNamespace(articles=articles))
+    try:
+        assert [article.get_content("..") for article in articles] == expected
+        assert searched == texts[1:]
     finally:
         close(None)
 

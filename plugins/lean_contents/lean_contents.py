@@ -17,6 +17,8 @@ import tempfile
 
 from blinker import signal as named_signal
 from pelican import signals
+from pelican.contents import Content
+from pelican.settings import DEFAULT_CONFIG
 
 from .sharing import forget, share
 
@@ -48,10 +50,25 @@ def spill(generator) -> None:
 
 
 def reader(content, descriptor: int, offset: int, length: int):
+    plain = links_marked_as_pelican_does(content)
+
     def get_content(siteurl: str) -> str:
         text = os.pread(descriptor, length, offset).decode("utf-8", "surrogatepass")
+        if plain and "{" not in text and "|" not in text:
+            return text  # no link for Pelican to resolve: what _update_content gives
         return content._update_content(text, siteurl)
     return get_content
+
+
+def links_marked_as_pelican_does(content) -> bool:
+    """Whether Pelican's own `_update_content` resolves the content's links to other content,
+    with its default INTRASITE_LINK_REGEX: every such link starts with `{` or `|`
+    (`{filename}`, `|filename|`). A text with neither has none, and Pelican's regular
+    expression, run over the whole HTML, would change nothing: 35 µs a briefing, whose HTML is
+    asked for by its page's key and by the search index in every build."""
+    settings = getattr(content, "settings", None) or {}
+    return (getattr(type(content), "_update_content", None) is Content._update_content
+            and settings.get("INTRASITE_LINK_REGEX") == DEFAULT_CONFIG["INTRASITE_LINK_REGEX"])
 
 
 def release_memory() -> None:
