@@ -49,11 +49,15 @@ machine:
 Each step runs as child processes; their peak memory comes from `os.wait4`. For the rebuilds
 (edit, event, devserver, saved, style, template, republish, redate, reword, leftover) it also counts the pages
 rendered rather than taken from the last build, as the build reports them: a figure that a
-noisy machine does not blur.
+noisy machine does not blur. For those that build into a site of their own (all but the
+devserver's, which writes in place), it counts among them the pages written again with the
+bytes they had (`SameBytes`): work a rebuild did for nothing, which no timing shows as
+clearly.
 """
 
 from __future__ import annotations
 
+import filecmp
 import functools
 import io
 import json
@@ -131,6 +135,7 @@ class Measure:
     peak_mb: float
     cpu_seconds: float = 0.0  # user + system of all processes: what a loaded machine can't hide
     rendered: int | None = None  # pages a rebuild rendered, not took from the last build
+    same_bytes: int | None = None  # of those, the pages whose bytes had not changed (see SameBytes)
 
 
 @dataclass
@@ -145,6 +150,7 @@ class StepResult:
     bytes: int = 0
     search_index_bytes: int = 0
     rendered: int | None = None  # median, for a rebuild
+    same_bytes: int | None = None  # median, for a rebuild into a site of its own
 
 
 @dataclass
@@ -198,6 +204,37 @@ def pages_rendered(output: str) -> int | None:
         return 0
     wrote = next((line for line in output.splitlines() if SERVER_WROTE in line), None)  # the keeper finished it
     return None if wrote is None else wrote.count(".html")
+
+
+class SameBytes:
+    """The pages (HTML files) of a site that a rebuild writes again with the bytes they had.
+    Before the rebuild (not timed), each page of `site` gets a hard link in `keep`; after it,
+    a page that is still the same file was taken from the last build (a link to it), and one
+    that is a new file was rendered, or written by the keeper: those whose bytes are the same
+    as before are counted. Builds replace the site's folder or write each file anew, so the
+    kept links are the pages as they were."""
+
+    def __init__(self, site: Path, keep: Path):
+        self.site, self.keep = site, keep
+        shutil.rmtree(keep, ignore_errors=True)
+        self.pages = []
+        for root, _, names in os.walk(site):
+            folder = Path(root).relative_to(site)
+            pages = [folder / name for name in names if name.endswith(".html")]
+            if pages:
+                (keep / folder).mkdir(parents=True, exist_ok=True)
+            for page in pages:
+                os.link(site / page, keep / page)
+            self.pages += pages
+
+    def count(self) -> int:
+        same = 0
+        for page in self.pages:
+            now, then = self.site / page, self.keep / page
+            if now.is_file() and not now.samefile(then) and filecmp.cmp(now, then, shallow=False):
+                same += 1
+        shutil.rmtree(self.keep, ignore_errors=True)
+        return same
 
 
 def output_stats(folder: Path) -> tuple[int, int, int]:
@@ -327,10 +364,10 @@ class Bench:
             return self.pipeline()
         if name == "edit":
             self.edit_one_seed(run)
-            return self.pipeline()
+            return self.counting_same_bytes(self.pipeline)
         if name == "event":
             self.edit_one_seed(run, EVENT_MARK)
-            measure = self.pipeline()
+            measure = self.counting_same_bytes(self.pipeline)
             self.edit_one_seed(run)  # back as the edit step left it, for the steps after this one
             self.pipeline()
             return measure
@@ -338,7 +375,7 @@ class Bench:
             return self.pipeline()
         if name in ("style", "template"):
             self.edit_theme(name, run)
-            return self.pipeline()
+            return self.counting_same_bytes(self.pipeline)
         if name == "devserver":
             return self.devserver_rebuild(run)
         if name == "saved":
@@ -355,7 +392,7 @@ class Bench:
         if name == "republish":
             self.edit_one_seed(run + 2000)
             self.pipeline()  # `make html` first
-            return self.publish()
+            return self.counting_same_bytes(self.publish, self.outputs("publish"))
         if name == "pelican":
             out = self.work / "plain-output"
             shutil.rmtree(out, ignore_errors=True)
@@ -369,6 +406,17 @@ class Bench:
             return run_timed([[hugo_binary(), "build", "--quiet", "--source",
                                str(self.work / "hugo-site"), "--destination", str(out)]])
         raise ValueError(name)
+
+    def counting_same_bytes(self, rebuild, site: Path | None = None) -> Measure:
+        """rebuild()'s measure, with the pages it wrote again with the bytes they had (see
+        SameBytes), when it rendered any."""
+        site = self.output if site is None else site
+        kept = SameBytes(site, self.work / "pages-before") if site.is_dir() else None
+        measure = rebuild()
+        if kept is not None:
+            same = kept.count()
+            measure.same_bytes = same if measure.rendered is not None else None
+        return measure
 
     def publish(self) -> Measure:
         """`make publish`'s build (feeds, sitemap, absolute URLs) of the converted content."""
@@ -435,7 +483,7 @@ class Bench:
             ready(site_key(self.seeds, self.content, self.output, self.site_settings, [], self.code))
             if edited:
                 edit()
-            return run_timed([self.make_html_command()], self.code)
+            return self.counting_same_bytes(lambda: run_timed([self.make_html_command()], self.code))
         finally:
             run_timed([self.make_html_command("--stop")], self.code)
 
@@ -667,10 +715,12 @@ def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, tot
               search: int = 0) -> StepResult:
     seconds = [m.seconds for m in measures]
     rendered = [m.rendered for m in measures if m.rendered is not None]
+    same = [m.same_bytes for m in measures if m.same_bytes is not None]
     return StepResult(name, size, statistics.median(seconds), [round(s, 3) for s in seconds],
                       max(m.peak_mb for m in measures),
                       statistics.median(m.cpu_seconds for m in measures), pages, total, search,
-                      round(statistics.median(rendered)) if rendered else None)
+                      round(statistics.median(rendered)) if rendered else None,
+                      round(statistics.median(same)) if same else None)
 
 
 RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("event", "hugo"), ("devserver", "hugo"),
@@ -679,9 +729,17 @@ RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("event", "hu
           ("pelican", "hugo"))
 
 
+def rendered_cell(step: StepResult | None) -> str:
+    """Pages rendered, with those written again with the bytes they had: "53 (21)"."""
+    if step is None or step.rendered is None:
+        return ""
+    return f"{step.rendered}" + ("" if step.same_bytes is None else f" ({step.same_bytes})")
+
+
 def format_table(results: list[SizeResult]) -> str:
     """A Markdown table: one row per size and step, then the ratios."""
-    lines = ["| N | step | median s | runs (s) | CPU s | peak MB | pages | rendered | MB written | search KB |",
+    lines = ["| N | step | median s | runs (s) | CPU s | peak MB | pages | rendered (same bytes) | MB written | "
+             "search KB |",
              "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     for result in results:
         for name in STEPS:
@@ -689,7 +747,7 @@ def format_table(results: list[SizeResult]) -> str:
             if step is None:
                 continue
             runs = ", ".join(f"{s:.2f}" for s in step.runs)
-            rendered = "" if step.rendered is None else step.rendered
+            rendered = rendered_cell(step)
             written = (f"{step.pages} | {rendered} | {step.bytes / 1e6:.1f} | {step.search_index_bytes / 1e3:.0f}"
                        if step.pages else " | | | ")
             lines.append(f"| {result.size:,} | {name} | {step.seconds:.2f} | {runs} | "
@@ -791,7 +849,7 @@ def run_comparison(sizes: list[int], workdir: Path, runs: int, steps: tuple[str,
 
 def format_comparison(comparisons: list[Comparison]) -> str:
     revision = comparisons[0].revision if comparisons else ""
-    lines = [f"| N | step | {revision} s | this checkout s | this / {revision} | CPU | rendered |",
+    lines = [f"| N | step | {revision} s | this checkout s | this / {revision} | CPU | rendered (same bytes) |",
              "|---:|---|---:|---:|---:|---:|---:|"] if comparisons else []
     for comparison in comparisons:
         for name, current in comparison.current.steps.items():
@@ -799,8 +857,7 @@ def format_comparison(comparisons: list[Comparison]) -> str:
             ratio = current.seconds / against.seconds if against.seconds else 0
             cpu = current.cpu_seconds / against.cpu_seconds if against.cpu_seconds else 0
             rendered = ("" if current.rendered is None and against.rendered is None
-                        else f"{'–' if against.rendered is None else against.rendered} → "
-                             f"{'–' if current.rendered is None else current.rendered}")
+                        else f"{rendered_cell(against) or '–'} → {rendered_cell(current) or '–'}")
             lines.append(f"| {current.size:,} | {name} | {against.seconds:.2f} | {current.seconds:.2f} | "
                          f"{ratio:.2f} | {cpu:.2f} | {rendered} |")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 
-from briefing.benchmark import CORRECTIONS, STEPS, Bench
+from briefing.benchmark import CORRECTIONS, STEPS, Bench, SameBytes
 from briefing.hugo_baseline import front_matter, full_date, read_metadata
 
 
@@ -53,6 +53,14 @@ def test_bench_script_reports_every_step_with_pages_and_ratios(tmp_path):
     assert 1 < steps["reword"]["rendered"] < steps["reword"]["pages"] / 2
     # A line the converter removes, deleted from a seed: only the briefing's page shows it.
     assert steps["leftover"]["rendered"] == 1
+    # Of the pages rendered, those written with the bytes they had: counted where a rebuild
+    # writes a site of its own (not in the devserver, which writes in place). The keeper
+    # writes only pages that changed.
+    for name, step in steps.items():
+        assert (step["same_bytes"] is None) == (step["rendered"] is None or name in ("devserver", "saved",
+                                                                                    "preview")), name
+        assert step["same_bytes"] is None or 0 <= step["same_bytes"] <= step["rendered"], name
+    assert steps["html"]["same_bytes"] == steps["leftover"]["same_bytes"] == steps["style"]["same_bytes"] == 0
     # A stylesheet edit renders no page (the new stylesheet is copied into the site); a
     # template edit renders the pages made from it, and those rendered every time (the home
     # page, the indexes), which a one-seed edit renders too. Both edit a copy of the theme:
@@ -87,6 +95,22 @@ def test_corrections_leave_the_seed_the_other_steps_edit_alone(tmp_path, monkeyp
         seed, _, fixed = bench.corrections[step]
         assert seed != middle and seed.read_bytes().decode("utf-8") == fixed, step
     assert len(looked_up) == len(CORRECTIONS)
+
+
+def test_pages_written_again_with_the_same_bytes_are_counted(tmp_path):
+    """A page taken from the last build is the same file; one rendered again is a new file,
+    which counts when its bytes are the same. New pages and other files do not count."""
+    site = tmp_path / "output"
+    (site / "tag").mkdir(parents=True)
+    for name in ("taken.html", "same.html", "changed.html", "tag/same.html", "feed.xml"):
+        (site / name).write_text(f"<p>{name}</p>", "utf-8")
+    kept = SameBytes(site, tmp_path / "kept")
+    for name, text in (("same.html", "<p>same.html</p>"), ("changed.html", "<p>new</p>"),
+                       ("tag/same.html", "<p>tag/same.html</p>"), ("new.html", "<p>new</p>"), ("feed.xml", "x")):
+        (site / name).unlink(missing_ok=True)
+        (site / name).write_text(text, "utf-8")
+    assert kept.count() == 2
+    assert not (tmp_path / "kept").exists()
 
 
 def test_bench_rejects_bad_sizes():
