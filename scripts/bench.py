@@ -48,7 +48,8 @@ seed's first paragraph, which rewords its summary and an event's sentence), left
 same after deleting from a seed a line the converter removes, a newsletter prompt say), pelican
 (plain Pelican), hugo (Hugo). With --against, pelican and hugo are
 left out: they do not change with the code. The "rendered" column counts the pages a rebuild
-rendered rather than took from the last build."""
+rendered rather than took from the last build; in brackets, how many of them came out with the
+bytes they had (work done for nothing; not counted in the devserver, which writes in place)."""
 
 
 def sizes(text: str) -> list[int]:
