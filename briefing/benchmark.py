@@ -729,9 +729,9 @@ RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("event", "hu
           ("pelican", "hugo"))
 
 
-def rendered_cell(step: StepResult | None) -> str:
+def rendered_cell(step: StepResult) -> str:
     """Pages rendered, with those written again with the bytes they had: "53 (21)"."""
-    if step is None or step.rendered is None:
+    if step.rendered is None:
         return ""
     return f"{step.rendered}" + ("" if step.same_bytes is None else f" ({step.same_bytes})")
 
