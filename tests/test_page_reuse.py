@@ -114,12 +114,12 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     # (as a related or neighbouring briefing: the key holds its whole metadata block).
     edited = next(name for name, page in site.items() if name.startswith("briefings/")
                   and b"officials met in Islamabad" in page)
-    # The chronology's pages and the pages of entities it does not name that show it only as a
-    # source of an event show of it its title and publisher, not its date: they are taken too,
-    # unless they changed.
     tellers = {name: (page, (work / "output" / name).stat().st_ino) for name, page in site.items()
                if name.startswith("briefings/") and name != edited and set(EVENT_LINK.findall(page))
                & set(EVENT_LINK.findall(site[edited])) and edited.split("/")[-1].encode() not in page}
+    # The chronology's pages and the pages of entities it does not name that show it only as a
+    # source of an event show of it its title and publisher, not its date: they are taken too,
+    # unless they changed.
     named = set(re.findall(rb'href="[^"]*?/entity/([^/"]+)\.html"', site[edited]))
     listing = {name: (page, (work / "output" / name).stat().st_ino) for name, page in site.items()
                if name.startswith(("entity/", "chronology")) and links_only_as_event_source(page, edited)
