@@ -1,6 +1,8 @@
 """Conversion cache: unchanged seeds are not converted again, and the Markdown is the same."""
 
+import pickle
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,26 @@ def test_only_the_edited_seed_is_converted_again(tmp_path, monkeypatch):
     convert_folder(seeds, tmp_path / "fresh")  # no cache there: everything converted
     assert len(converted) == 13
     assert markdown_tree(tmp_path / "cached") == markdown_tree(tmp_path / "fresh")
+
+
+def test_a_pools_workers_give_the_cache_what_converting_here_gives(tmp_path, monkeypatch):
+    """Enough seeds for a pool: its workers hand back the cache's rows of each briefing, which
+    the parent stores as they come. They read back as the briefings converted in this process,
+    and the Markdown is the same."""
+    seeds = tmp_path / "seeds"
+    write_corpus(seed_cache.POOL_THRESHOLD + 6, seeds)
+    rows = {}
+    for cores in (2, 1):
+        monkeypatch.setattr(seed_cache, "usable_cores", lambda cores=cores: cores)
+        convert_folder(seeds, tmp_path / f"cores{cores}")
+        cache = seed_cache.SeedCache(tmp_path / f"cores{cores}")
+        rows[cores] = {key: (pickle.loads(zlib.decompress(whole)), pickle.loads(summary)) for key, whole, summary
+                       in cache.db.execute("SELECT seed.key, seed.value, summary.value FROM seed JOIN summary "
+                                           "ON seed.key = summary.key")}
+    assert len(rows[2]) == seed_cache.POOL_THRESHOLD + 6 and rows[2] == rows[1]
+    assert all(isinstance(whole, Briefing) and whole.paragraphs and not summary.paragraphs
+               for whole, summary in rows[2].values())
+    assert output_tree(tmp_path / "cores2") == output_tree(tmp_path / "cores1")
 
 
 def test_a_damaged_cache_only_costs_time(tmp_path, capsys):
