@@ -297,6 +297,34 @@ def test_a_value_the_key_cannot_describe_makes_the_page_rendered():
         Views().of([object()])
 
 
+@pytest.mark.parametrize("value", [len, dataclasses.fields, lambda: 1, Entity], ids=["builtin", "function", "lambda", "class"])
+def test_a_function_or_a_class_makes_the_page_rendered(value):
+    """What a template gets from calling it is not in the key: never keyed by its name."""
+    with pytest.raises(Unkeyable):
+        Views().of({"helper": value})
+
+
+def test_a_value_that_holds_itself_makes_the_page_rendered():
+    looped = []
+    looped.append(looped)
+    with pytest.raises(Unkeyable):
+        Views().of([looped])
+
+
+def test_equal_values_have_one_view_whether_or_not_they_are_one_object():
+    """The views are pickled without pickle's memo, which writes an object met again as a
+    reference: the same briefings read again, or taken as the last build read them, may share
+    their strings differently."""
+    name = "Kabul"
+    other = "".join(["Kab", "ul"])
+    assert other is not name
+    views = Views()
+    kabul = Entity(name, "kabul", "entity/kabul.html", "place", [])
+    assert views.of([name, name, (name,), {"name": name}]) == views.of([name, other, (other,), {"name": other}])
+    assert views.of([kabul, kabul]) == views.of([kabul, Entity(other, "kabul", "entity/kabul.html", "place", [])])
+    assert views.of(kabul, subject=True) == views.of(Entity(other, "kabul", "entity/kabul.html", "place", []), subject=True)
+
+
 def test_markup_and_a_string_of_the_same_text_differ():
     """A template escapes one and not the other: the page differs, so must its key."""
     views = Views()

@@ -70,7 +70,6 @@ KEYS_FILE = "RENDER_KEYS"  # environment: the page keys of that build
 NOT_SHOWN = frozenset({"settings", "_context", "_content", "get_content", "metadata"})
 PLAIN = (str, int, float, bool, type(None))
 PLAIN_TYPES = frozenset(PLAIN)
-LONG = 64  # a list longer than this is hashed item by item
 RECORDS_KEPT = 131072  # record hashes a process keeps, some 150 bytes each (47,000 at 10,000 seeds)
 CHECKSUM = b"Checksum:"  # briefing/markdown.py's first line: a hash of the whole file
 
@@ -80,11 +79,17 @@ class Unkeyable(Exception):
 
 
 class Views:
-    """Values → nested tuples of plain values, whose `repr` is hashed. How each type is walked
-    is found once per type. Another briefing's reference and the hash of a record that holds
-    lists (an event, an entity) are computed once per process: one process renders many pages
-    that list the same briefings and events. A long list is hashed item by item, so that no
-    view of a whole big page is held."""
+    """Values → digests of their views. A view is what a template may show of a value: pickled
+    without object identities (pickle's fast mode) into a hash, so that the C pickler walks
+    strings, numbers, lists, tuples and dicts, and Python is called only for other objects
+    (`ViewPickler.reducer_override`), each turned into a tuple of what a page shows of it. How
+    each type is viewed is found once per type. Another briefing's reference and the digest of
+    a record that holds lists (an event, an entity) are computed once per process: one process
+    renders many pages that list the same briefings and events. The pickle is hashed as it is
+    written, in frames of 64 KB, so no view of a whole big page is held.
+    A set or frozenset is pickled in its order, which for strings differs from one process to
+    the next: a page that shows one would be rendered more often than it needs (the theme's
+    show none)."""
 
     def __init__(self, own_page_metadata=frozenset()):
         self.own_page_metadata = frozenset(name.lower() for name in own_page_metadata)
@@ -92,89 +97,106 @@ class Views:
         self.whole_metadata: dict[int, bytes] = {}  # a briefing's metadata block, nothing left out
         self.records: dict[int, bytes] = {}
         self.site_wide: dict[int, bytes] = {}
-        self.walkers: dict[type, object] = {}
+        self.links: dict[int, tuple] = {}  # see `linked`
+        self.viewers: dict[type, object] = {}
 
-    def of(self, value, subject: bool = False):
-        kind = type(value)
-        if kind in PLAIN_TYPES:
-            return value
-        walk = self.walkers.get(kind)
-        if walk is None:
-            walk = self.walkers[kind] = self.walker(kind)
-        return walk(value, subject)
+    def of(self, value, subject: bool = False) -> bytes:
+        """The digest of the value's view; `subject`: the page's own briefing or entity, viewed
+        whole rather than as a reference."""
+        if subject:
+            kind = type(value)
+            if issubclass(kind, Content):
+                value = self.briefing(value)
+            elif record_names(kind):
+                value = self.record(value)
+        sink = Digest()
+        try:
+            ViewPickler(sink, self).dump(value)
+        except (pickle.PicklingError, ValueError, RecursionError) as error:  # ValueError: a cycle
+            raise Unkeyable(f"{type(error).__name__}: {error}") from None
+        return sink.digest()
 
-    def walker(self, kind: type):  # noqa: PLR0911  (one return per kind of value)
-        """How values of this type are walked: a function (value, subject) → view."""
+    def reduced(self, value):
+        """For ViewPickler: a value that pickle does not walk by itself, as (tuple, (its view,)):
+        pickle then writes the view, whose items it walks in turn."""
+        view = self.viewers.get(type(value))
+        if view is None:
+            view = self.viewers[type(value)] = self.viewer(type(value))
+        return view(value)
+
+    def viewer(self, kind: type):  # noqa: PLR0911  (one return per kind of value)
+        """How values of this type are viewed: a function value → (tuple, (view,))."""
+        name = kind.__name__
         if issubclass(kind, PLAIN):  # Markup, an enum: what it is matters to the template too
             plain = next(base for base in kind.__mro__ if base in PLAIN_TYPES)
-            return lambda value, subject: (kind.__name__, plain(value))
+            return lambda value: (tuple, ((name, plain(value)),))
         if issubclass(kind, (list, tuple)):
-            name = kind.__name__
-            return lambda value, subject: (name, self.items(value))
+            return lambda value: (tuple, ((name, tuple(value)),))
         if issubclass(kind, dict):
-            return lambda value, subject: ("dict", self.items(value.items()))
+            return lambda value: (tuple, (("dict", tuple(value.items())),))
         if issubclass(kind, (set, frozenset)):
-            return lambda value, subject: ("set", tuple(sorted(repr(self.of(item)) for item in value)))
+            return lambda value: (tuple, (("set", tuple(sorted(self.of(item) for item in value))),))
         if issubclass(kind, (datetime.date, datetime.time)):
-            return lambda value, subject: ("date", value.isoformat(), repr(getattr(value, "tzinfo", None)))
+            return lambda value: (tuple, (("date", value.isoformat(), repr(getattr(value, "tzinfo", None))),))
         if issubclass(kind, datetime.tzinfo):
-            return lambda value, subject: ("zone", repr(value))
+            return lambda value: (tuple, (("zone", repr(value)),))
         if issubclass(kind, Content):
-            return lambda value, subject: self.briefing(value) if subject else self.briefing_link(value)
+            return self.linked(lambda value: self.briefing_link(value))
         if issubclass(kind, URLWrapper):
-            return lambda value, subject: ("link", kind.__name__, value.name, value.slug, value.url,
-                                           value.save_as)
-        if dataclasses.is_dataclass(kind):
-            fields = dataclasses.fields(kind)
-            names = tuple(field.name for field in fields)
-            if any(field.default_factory in (list, dict) for field in fields):  # an event, an entity
-                return self.page_link_or(names, lambda value: self.shared_record(value, names))
-            return self.page_link_or(names, lambda value: (kind.__name__, tuple(
-                self.of(getattr(value, name)) for name in names)))
-        names = slot_names(kind)
-        if names and kind.__getstate__ is not object.__getstate__:  # it says what it holds
-            return self.page_link_or(names, lambda value: (kind.__name__, self.of(value.__getstate__())))
-        if names:
-            return self.page_link_or(names, lambda value: (kind.__name__, tuple(
-                self.of(getattr(value, name, None)) for name in names)))
-        return unkeyable
+            return self.linked(lambda value: ("link", name, value.name, value.slug, value.url, value.save_as))
+        if kind is type:  # the `tuple` of the views themselves, pickled by its name
+            return lambda value: NotImplemented if value is tuple else unkeyable(value)
+        names = record_names(kind)
+        if not names:
+            return unkeyable
+        if "slug" in names and "url" in names:  # it has a page of its own: a reference
+            return self.linked(lambda value: ("link", name, getattr(value, "name", None), value.slug,
+                                              value.url, getattr(value, "type", None)))
+        if dataclasses.is_dataclass(kind) and any(
+                field.default_factory in (list, dict) for field in dataclasses.fields(kind)):  # an event
+            return lambda value: (tuple, (("record", self.shared_record(value)),))
+        if not dataclasses.is_dataclass(kind) and kind.__getstate__ is not object.__getstate__:
+            return lambda value: (tuple, ((name, value.__getstate__()),))  # it says what it holds
+        return lambda value: (tuple, ((name, tuple(getattr(value, field, None) for field in names)),))
 
-    def page_link_or(self, names: tuple[str, ...], walk):
-        """Objects with a page of their own (a slug and a URL): a reference, unless it is the
-        page's subject."""
-        if "slug" not in names or "url" not in names:
-            return lambda value, subject: walk(value)
-        return lambda value, subject: walk(value) if subject else (
-            "link", type(value).__name__, getattr(value, "name", None), value.slug, value.url,
-            getattr(value, "type", None))
+    def linked(self, link):
+        """A viewer of objects with a page of their own, by reference (`link`: value → view),
+        each worked out once per process: pages list the same briefings, entities and tags."""
+        links = self.links
 
-    def items(self, values) -> tuple:
-        if len(values) <= LONG:
-            return tuple(self.of(item) for item in values)
-        digest = hashlib.blake2b(digest_size=16)
-        for item in values:
-            digest.update(encoded(self.of(item)))
-        return ("long", len(values), digest.digest())
+        def view(value):
+            reduced = links.get(id(value))
+            if reduced is None:
+                reduced = links[id(value)] = (tuple, (link(value),))
+            return reduced
+        return view
 
-    def shared_record(self, value, names: tuple[str, ...]) -> tuple:
+    def record(self, value) -> tuple:
+        """A record (a dataclass, a slotted class) as its fields give it, or what its
+        `__getstate__` gives, when it says what it holds."""
+        kind = type(value)
+        if not dataclasses.is_dataclass(kind) and kind.__getstate__ is not object.__getstate__:
+            return kind.__name__, value.__getstate__()
+        return kind.__name__, tuple(getattr(value, name, None) for name in record_names(kind))
+
+    def shared_record(self, value) -> bytes:
         """A record that holds lists (an event with its sources and actors): many pages show
-        the same one, so its hash is kept."""
+        the same one, so its digest is kept."""
         digest = self.records.get(id(value))
         if digest is None:
             if len(self.records) >= RECORDS_KEPT:
                 self.records.clear()
-            digest = self.records[id(value)] = hash_of(
-                (type(value).__name__, tuple(self.of(getattr(value, name)) for name in names)))
-        return "record", digest
+            digest = self.records[id(value)] = self.of(self.record(value))
+        return digest
 
     def shared(self, value) -> tuple:
         """A value of the site's context, the same object for every page: hashed once."""
         digest = self.site_wide.get(id(value))
         if digest is None:
-            digest = self.site_wide[id(value)] = hash_of(self.of(value))
+            digest = self.site_wide[id(value)] = self.of(value)
         return "site-wide", digest
 
-    def briefing(self, content: Content):
+    def briefing(self, content: Content) -> tuple:
         """The page's own briefing: its HTML, its file's whole metadata block (none of it left
         out) and every attribute (its metadata among them)."""
         attributes = vars(content)
@@ -182,8 +204,7 @@ class Views:
         only_metadata = sorted((name, value) for name, value in content.metadata.items()
                                if name not in attributes)
         link = self.briefing_link(content)
-        return ("briefing", link, self.whole_metadata[id(content)], content.content,
-                tuple((name, self.of(value)) for name, value in shown + only_metadata))
+        return "briefing", link, self.whole_metadata[id(content)], content.content, tuple(shown + only_metadata)
 
     def briefing_link(self, content: Content):
         """Another briefing (or page), as a page may show it: its URL, its file's metadata, and,
@@ -196,6 +217,42 @@ class Views:
             self.briefing_links[id(content)] = link
             self.whole_metadata[id(content)] = whole
         return link
+
+
+class ViewPickler(pickle.Pickler):
+    """Pickles a value's view (see Views): protocol 5, without object identities (fast mode
+    keeps no memo: equal values give equal bytes, one object or two). Its memo holds one
+    object from the start, `tuple`, the callable of every view: written as a reference to it,
+    not by its name, which would be looked up as a module's attribute each time (four times
+    the cost of a page's key)."""
+
+    def __init__(self, sink, views: Views):
+        self.reducer_override = views.reduced  # looked up once, as the pickler is made
+        super().__init__(sink, 5)
+        self.fast = True
+        self.memo = {id(tuple): (0, tuple)}
+
+
+class Digest:
+    """A file-like sink that hashes what is written to it."""
+
+    def __init__(self):
+        self.hash = hashlib.blake2b(digest_size=16)
+
+    def write(self, data) -> int:
+        self.hash.update(data)
+        return len(data)
+
+    def digest(self) -> bytes:
+        return self.hash.digest()
+
+
+@functools.lru_cache(maxsize=None)
+def record_names(kind: type) -> tuple[str, ...]:
+    """The fields of a dataclass, the slots of a slotted class; () for any other class."""
+    if dataclasses.is_dataclass(kind):
+        return tuple(field.name for field in dataclasses.fields(kind))
+    return slot_names(kind)
 
 
 def metadata_digests(path: str, left_out: frozenset[str]) -> tuple[bytes, bytes]:
@@ -233,7 +290,7 @@ def without_fields(block: bytes, names: frozenset[str]) -> bytes:
     return b"\n".join(kept)
 
 
-def unkeyable(value, subject):
+def unkeyable(value):
     raise Unkeyable(type(value).__name__)
 
 
