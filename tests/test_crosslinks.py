@@ -13,9 +13,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
 import crosslinks.crosslinks as crosslinks  # noqa: E402
-from crosslinks.crosslinks import (DEFAULTS, affected, build_index, crosslink,  # noqa: E402
-                                   feature_weights, features, link_neighbours_in_time, ranked, related_for,
-                                   related_lists, state)
+from crosslinks.crosslinks import (DEFAULTS, build_index, crosslink, feature_weights,  # noqa: E402
+                                   link_neighbours_in_time, ranked, related_for, related_lists)
 
 
 def tag(name):
@@ -183,9 +182,47 @@ def test_a_key_too_common_to_rank_by_does_not_spread_an_edit():
     assert redone(last, articles) == {"a", "b", "p0", "p1", "p2", "p3", "p4"}
 
 
-def redone(last, articles) -> set[str]:
-    own = {id(x): features(x) for x in articles}
-    return affected(last, *state(articles, own, build_index(articles, own), OPTIONS[1]), own, articles)
+def redone(last, articles, options=OPTIONS) -> set[str]:
+    """The lists `crosslink` computes again."""
+    computed = set()
+    def counting(share, rank):
+        computed.update(article.slug for article in share)
+        return related_lists(share, rank)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(crosslinks, "related_lists", counting)
+        crosslink(articles, options, last)
+    return computed
+
+
+def test_a_date_edited_recomputes_only_the_lists_it_was_on_or_joins():
+    """Four briefings share TTP with m, but each ranks the three others above it whatever
+    the dates (they share two rarer keys): moving m changes none of their lists. z lists m,
+    and z2 will."""
+    options = [3, 10, 0.5, 180]
+    xs = [article(f"x{n}", ["TTP", "Zhob", "Quetta"], day=n) for n in range(1, 5)]
+    m, z, z2 = article("m", ["TTP"], day=10), article("z", ["TTP"], day=28), article("z2", ["TTP"], day=1)
+    articles = [*xs, m, z, z2]
+    last = crosslink(articles, options)
+    assert "m" in lists([z])["z"][0] and all("m" not in str(lists([x])) for x in [*xs, z2])
+    m.date = m.date.replace(day=1)
+    assert redone(last, articles, options) == {"m", "z", "z2"}
+    kept = lists(articles)
+    crosslink(articles, options)
+    assert kept == lists(articles)
+    assert "m" in str(lists([z2]))
+
+
+def test_many_dates_edited_give_the_lists_of_a_build_from_nothing():
+    rng = random.Random(11)
+    for _ in range(200):
+        articles = [random_article(rng, f"a{i}") for i in range(rng.randint(3, 25))]
+        last = crosslink(articles, OPTIONS)
+        for moved in rng.sample(articles, rng.randint(1, min(4, len(articles)))):
+            moved.date, moved.undated = moved.date.replace(day=rng.randint(1, 28)), rng.random() < 0.1
+        last = crosslink(articles, OPTIONS, last)
+        kept = lists(articles)
+        crosslink(articles, OPTIONS)
+        assert kept == lists(articles)
 
 
 

@@ -9,12 +9,14 @@ too common to suggest a link on their own. Each link keeps its reason: the names
 rarest first ("shares TTP, Islamabad").
 
 A rebuild computes again only the related briefings that can differ from the last build's
-(`affected`): those of a briefing whose entities, tags, date or slug changed, and those of every
+(`affected`): those of a briefing whose entities, tags, date or slug changed, those of every
 briefing sharing an entity or tag whose list of briefings changed, unless that key is too common
-to rank by, in this build and the last (a date edited in a briefing about Pakistan redid 979 of
-981 lists at 1,000 briefings before, 277 since). The last build's inputs (as
-digests) and lists are kept in plugins/build_cache (when it is loaded), so only a build that
-succeeded leaves them; compactly, since they are held while every briefing is in memory.
+to rank by, in this build and the last, and those a briefing whose date changed leaves or
+enters (it was on the list, or it now ranks above the list's last). A date edited in a
+briefing about Pakistan redid 979 of 981 lists at 1,000 briefings at first, then 277 (every
+briefing sharing a key with it), now a handful. The last build's inputs (as digests) and lists
+are kept in plugins/build_cache (when it is loaded), so only a build that succeeded leaves
+them; compactly, since they are held while every briefing is in memory.
 """
 
 import hashlib
@@ -85,12 +87,9 @@ def ranked(article, index, weights, max_postings: int, limit: int, time_weight: 
     scores: dict[int, float] = {}
     shared: dict[int, list[str]] = {}
     others = {}
-    for key in sorted(names, key=lambda k: (-weights[k], k)):
-        postings = index[key]
-        if len(postings) > max_postings:
-            continue
+    for key in ranking_keys(names, index, weights, max_postings):
         weight, name = weights[key], names[key]
-        for other in postings:
+        for other in index[key]:
             if other is article:
                 continue
             number = id(other)
@@ -100,13 +99,35 @@ def ranked(article, index, weights, max_postings: int, limit: int, time_weight: 
             else:
                 scores[number], shared[number], others[number] = weight, [name], other
     mine = seconds[id(article)]
-    days = {number: math.inf if math.isinf(mine) else abs(seconds[number] - mine) / 86400
-            for number in others}
+    days = {number: distance(mine, seconds[number]) for number in others}
     for number in others:
         scores[number] += time_weight * nearness(days[number], time_scale)
     # Only the best few are wanted: a bounded heap, not a sort of every candidate.
     best = heapq.nsmallest(limit, scores, key=lambda n: (-scores[n], days[n], others[n].slug))
     return [(scores[number], others[number], shared[number]) for number in best]
+
+
+def ranking_keys(names: dict, index, weights, max_postings: int) -> list[str]:
+    """A briefing's keys that rank its candidates, in the order their weights are added (the
+    order fixes the sum to the last bit)."""
+    return [key for key in sorted(names, key=lambda k: (-weights[k], k)) if len(index[key]) <= max_postings]
+
+
+def distance(mine: float, theirs: float) -> float:
+    """Days between two briefings' times (see `times`)."""
+    return math.inf if math.isinf(mine) else abs(theirs - mine) / 86400
+
+
+def rank_order(article, other, keys: list[str], weights, other_names, time_weight: float,
+               time_scale: float, seconds) -> tuple:
+    """Where `other` falls among `article`'s candidates, as `ranked` sorts them (keys: the
+    article's `ranking_keys`, other_names: the other's features)."""
+    score = None
+    for key in keys:
+        if key in other_names:
+            score = weights[key] if score is None else score + weights[key]
+    days = distance(seconds[id(article)], seconds[id(other)])
+    return -(score + time_weight * nearness(days, time_scale)), days, other.slug
 
 
 def others_in(index) -> dict[int, object]:
@@ -157,20 +178,32 @@ def crosslink(articles, options: list, last: tuple | None = None) -> tuple | Non
         return related_for(article, index, weights, max_postings, limit, time_weight, time_scale,
                            article_features[id(article)], seconds)
 
-    digests, key_digests = state(articles, article_features, index, max_postings)
-    if len(digests) != len(articles):  # two briefings share a slug: lists can't be kept by slug
+    now = state(articles, article_features, index, max_postings)
+    if len(now[0]) != len(articles):  # two briefings share a slug: lists can't be kept by slug
         for article in articles:
             article.related = rank(article)
         return None
-    redo = affected(last, digests, key_digests, article_features, articles) if last else None
-    related = related_lists([article for article in articles if redo is None or article.slug in redo], rank)
     by_slug = {article.slug: article for article in articles}
+
+    def enters_or_leaves(article, moved) -> bool:
+        """Whether `moved`, whose date changed, may change `article`'s last list."""
+        listed = [slug for slug, _ in marshal.loads(last[3][article.slug])]
+        if not listed or moved.slug in listed or len(listed) < limit or listed[-1] not in by_slug:
+            return True
+        keys = ranking_keys(article_features[id(article)], index, weights, max_postings)
+        def order(other):
+            return rank_order(article, other, keys, weights, article_features[id(other)],
+                              time_weight, time_scale, seconds)
+        return order(moved) < order(by_slug[listed[-1]])
+
+    redo = affected(last, now, article_features, articles, enters_or_leaves) if last else None
+    related = related_lists([article for article in articles if redo is None or article.slug in redo], rank)
     for article in articles:
         if article.slug not in related:
-            related[article.slug] = last[2][article.slug]
+            related[article.slug] = last[3][article.slug]
         article.related = [{"article": by_slug[slug], "shared": shared}
                            for slug, shared in marshal.loads(related[article.slug])]
-    return digests, key_digests, related
+    return (*now, related)
 
 
 def related_lists(articles: list, rank) -> dict[str, bytes]:
@@ -207,19 +240,19 @@ def related_lists(articles: list, rank) -> dict[str, bytes]:
     return lists | kept(theirs)
 
 
-def state(articles, article_features: dict, index: dict, max_postings: int) -> tuple[dict, dict]:
+def state(articles, article_features: dict, index: dict, max_postings: int) -> tuple[dict, dict, dict]:
     """What a briefing's related list is computed from, as digests: each briefing's features
-    and signature, by slug, and the signatures of the briefings under each key (in the order
-    of the briefings: when one moves, only the keys it is under change, and they change
-    anyway). Keys with more than `max_postings` briefings are left out: no list is ranked by
-    them, so none depends on who has them (a key that becomes too common, or stops being,
-    is in one build's digests and not the other's: it counts as changed)."""
-    signatures = {id(article): digest(signature(article)) for article in articles}
-    digests = {article.slug: digest((sorted(article_features[id(article)].items()),
-                                     signatures[id(article)])) for article in articles}
-    key_digests = {key: digest(b"".join([signatures[id(article)] for article in postings]))
-                   for key, postings in index.items() if len(postings) <= max_postings}
-    return digests, key_digests
+    and signature, by slug; each briefing's signature, by slug; the briefings under each key,
+    by their slugs (a key's weight depends on how many there are). Keys with more than
+    `max_postings` briefings are left out: no list is ranked by them, so none depends on who
+    has them (a key that becomes too common, or stops being, is in one build's digests and not
+    the other's: it counts as changed)."""
+    signatures = {article.slug: digest(signature(article)) for article in articles}
+    digests = {article.slug: digest((sorted(article_features[id(article)].items()), signatures[article.slug]))
+               for article in articles}
+    members = {key: digest(sorted(article.slug for article in postings))
+               for key, postings in index.items() if len(postings) <= max_postings}
+    return digests, signatures, members
 
 
 def signature(article) -> tuple:
@@ -233,21 +266,33 @@ def digest(value) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def affected(last: tuple, digests: dict, key_digests: dict, article_features: dict, articles) -> set[str]:
-    """The briefings whose related list may differ from the last build's. A briefing's list
-    depends on its own features, on the briefings listed under each of its keys (their
-    signatures) and on those keys' weights, which depend on how many briefings there are and
-    how many have the key."""
-    last_digests, last_key_digests, last_related = last
+def affected(last: tuple, now: tuple, article_features: dict, articles, enters_or_leaves) -> set[str]:
+    """The briefings whose related list may differ from the last build's (`last`, `now`:
+    `state` and the lists, `state`). A briefing's list depends on its own features and date,
+    on the briefings under each of its keys and on those keys' weights, which depend on how
+    many briefings there are and how many have the key; and on the dates of those briefings,
+    of which one whose date changed counts only where `enters_or_leaves(article, it)`."""
+    last_digests, last_signatures, last_members, last_related = last
+    digests, signatures, members = now
     if len(last_digests) != len(digests):
         return set(digests)
     redo = {slug for slug, value in digests.items()
             if last_digests.get(slug) != value or slug not in last_related}
-    changed_keys = {key for key in key_digests.keys() | last_key_digests.keys()
-                    if key_digests.get(key) != last_key_digests.get(key)}
-    if changed_keys:
-        redo.update(article.slug for article in articles
-                    if not changed_keys.isdisjoint(article_features[id(article)]))
+    changed_keys = {key for key in members.keys() | last_members.keys()
+                    if members.get(key) != last_members.get(key)}
+    moved_under = defaultdict(list)  # an unchanged key → its briefings whose date changed
+    for article in articles:
+        if last_signatures.get(article.slug, signatures[article.slug]) != signatures[article.slug]:
+            for key in article_features[id(article)].keys() & members.keys() - changed_keys:
+                moved_under[key].append(article)
+    for article in articles:
+        if article.slug in redo:
+            continue
+        keys = article_features[id(article)]
+        if not changed_keys.isdisjoint(keys) or any(
+                enters_or_leaves(article, moved) for key in keys.keys() & moved_under.keys()
+                for moved in moved_under[key] if moved is not article):
+            redo.add(article.slug)
     return redo
 
 
@@ -261,7 +306,7 @@ class LastBuild:
         self.key = None if self.store is None else self.store.key(
             "crosslinks, last build", options, code_version())
         found = None if self.store is None else self.store.get(self.key)
-        self.state = found if isinstance(found, tuple) and len(found) == 3 else None
+        self.state = found if isinstance(found, tuple) and len(found) == 4 else None
 
     def keep(self, state: tuple | None) -> None:
         if self.store is not None and state is not None:
