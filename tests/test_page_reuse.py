@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from parallel_render import reuse as reuse_module  # noqa: E402
 from parallel_render.reuse import (  # noqa: E402
     CHECKSUM,
+    MetadataDigests,
     Reuse,
     Unkeyable,
     Views,
@@ -235,6 +236,55 @@ def test_fields_only_a_briefings_own_page_shows_are_left_out_of_its_reference(tm
     assert digests(events.format("Two."))[1] == shown
     assert digests(events.format("Two."))[0] != whole
     assert digests(events.format("One.").replace("One line.", "Another line."))[1] != shown
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files written from now on count as written long before: kept with their state."""
+    monkeypatch.setattr(reuse_module, "SETTLED_NS", -60 * 10**9)
+    return lambda path: path
+
+
+def test_metadata_digests_are_kept_while_the_file_is_as_it_was(tmp_path, monkeypatch, settled):
+    path = settled(briefing_file(tmp_path / "a.md"))
+    first = MetadataDigests(frozenset({"events"}), {})
+    digests = first.digests(path)
+    assert digests == metadata_digests(path, frozenset({"events"}))
+    record = first.record()
+
+    read = []
+    monkeypatch.setattr(reuse_module, "metadata_digests", lambda *args: read.append(args) or (b"w", b"s"))
+    assert MetadataDigests.from_record(record, frozenset({"events"})).digests(path) == digests
+    assert not read  # a stat, not a read
+    assert MetadataDigests.from_record(record, frozenset({"removed"})).digests(path) == (b"w", b"s")  # other fields left out
+    settled(briefing_file(tmp_path / "a.md", title="Another title"))
+    assert MetadataDigests.from_record(record, frozenset({"events"})).digests(path) == (b"w", b"s")
+    assert len(read) == 2
+
+
+def test_metadata_digests_of_a_file_just_written_are_not_kept(tmp_path):
+    """It could be written again within its clock's tick, and keep its state."""
+    digests = MetadataDigests(frozenset(), {})
+    assert digests.digests(briefing_file(tmp_path / "a.md")) == metadata_digests(str(tmp_path / "a.md"), frozenset())
+    assert digests.record()[1] == {}
+
+
+def test_metadata_digests_go_from_one_build_to_the_next_with_the_page_keys(tmp_path, settled):
+    path = settled(briefing_file(tmp_path / "a.md"))
+    page = SimpleNamespace(url="briefings/a.html", metadata={"summary": "One line."}, source_path=path)
+    settings = {"RENDER_REUSE_TEMPLATES": [], "RENDER_REUSE_OWN_PAGE_METADATA": ["Events"]}
+    keys = str(tmp_path / "keys")
+    first = Reuse(settings, str(tmp_path / "out"), None, keys)
+    first.views.briefing_link(page)
+    child = Reuse(settings, str(tmp_path / "out"), None, keys)  # a rendering process's share
+    child.views.briefing_link(SimpleNamespace(**{**vars(page), "source_path": settled(briefing_file(tmp_path / "b.md"))}))
+    first.merge(*child.collected())
+    first.save()
+    Path(keys + ".new").replace(keys)
+    (tmp_path / "last").mkdir()
+    again = Reuse(settings, str(tmp_path / "out"), str(tmp_path / "last"), keys)
+    assert set(again.views.known.known) == {path, str(tmp_path / "b.md")}
+    assert again.earlier("briefings/a.html") is None
 
 
 def test_a_briefings_own_page_holds_its_whole_metadata_block(tmp_path):

@@ -53,11 +53,13 @@ import os
 import pickle
 import shutil
 import sys
+import time
 
 from jinja2 import meta
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+from briefing.file_states import SETTLED_NS, file_state
 from briefing.up_to_date import build_environment
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,7 @@ PLAIN = (str, int, float, bool, type(None))
 PLAIN_TYPES = frozenset(PLAIN)
 RECORDS_KEPT = 131072  # record hashes a process keeps, some 150 bytes each (47,000 at 10,000 seeds)
 CHECKSUM = b"Checksum:"  # briefing/markdown.py's first line: a hash of the whole file
+METADATA = "\0metadata digests"  # in the page keys' file (no page's path): see Views.briefing_link
 
 
 class Unkeyable(Exception):
@@ -91,8 +94,9 @@ class Views:
     the next: a page that shows one would be rendered more often than it needs (the theme's
     show none)."""
 
-    def __init__(self, own_page_metadata=frozenset()):
+    def __init__(self, own_page_metadata=frozenset(), known=None):
         self.own_page_metadata = frozenset(name.lower() for name in own_page_metadata)
+        self.known = MetadataDigests.from_record(known, self.own_page_metadata)
         self.briefing_links: dict[int, tuple] = {}
         self.whole_metadata: dict[int, bytes] = {}  # a briefing's metadata block, nothing left out
         self.records: dict[int, bytes] = {}
@@ -199,10 +203,9 @@ class Views:
     def briefing(self, content: Content) -> tuple:
         """The page's own briefing: its HTML, its file's whole metadata block (none of it left
         out) and every attribute (its metadata among them)."""
-        attributes = vars(content)
-        shown = sorted((name, value) for name, value in attributes.items() if name not in NOT_SHOWN)
-        only_metadata = sorted((name, value) for name, value in content.metadata.items()
-                               if name not in attributes)
+        attributes, metadata = vars(content), content.metadata
+        shown = [(name, attributes[name]) for name in sorted(attributes.keys() - NOT_SHOWN)]
+        only_metadata = [(name, metadata[name]) for name in sorted(metadata.keys() - attributes.keys())]
         link = self.briefing_link(content)
         return "briefing", link, self.whole_metadata[id(content)], content.content, tuple(shown + only_metadata)
 
@@ -212,11 +215,46 @@ class Views:
         link = self.briefing_links.get(id(content))
         if link is None:
             cut = None if "summary" in content.metadata else str(content.summary)
-            whole, shown = metadata_digests(content.source_path, self.own_page_metadata)
+            whole, shown = self.known.digests(content.source_path)
             link = ("briefing-link", content.url, shown, cut)
             self.briefing_links[id(content)] = link
             self.whole_metadata[id(content)] = whole
         return link
+
+
+class MetadataDigests:
+    """The digests of briefing files' metadata blocks (see `metadata_digests`), kept from one
+    build to the next with each file's state (size, times, inode), and trusted while the file
+    has that state: reading and parsing every briefing's block took half a second in each
+    rendering process at 10,000 briefings, a stat takes a hundredth of that. A file whose
+    change time is less than SETTLED_NS before this build began is not kept (it could be
+    written again within its clock's tick: briefing/file_states.py)."""
+
+    def __init__(self, own_page_metadata: frozenset[str], known: dict):
+        self.own_page_metadata = own_page_metadata
+        self.known = known  # path → (state, whole, shown), the last build's
+        self.found: dict[str, tuple] = {}  # the same, of this build, for the next
+        self.settled = time.time_ns() - SETTLED_NS
+
+    @classmethod
+    def from_record(cls, record, own_page_metadata: frozenset[str]):
+        """`record`: what the last build's `record()` gave, None if nothing."""
+        fields, known = record if isinstance(record, tuple) and len(record) == 2 else (None, {})
+        return cls(own_page_metadata, known if fields == sorted(own_page_metadata) else {})
+
+    def record(self) -> tuple:
+        return sorted(self.own_page_metadata), self.found
+
+    def digests(self, path: str) -> tuple[bytes, bytes]:
+        state = file_state(path)
+        known = self.known.get(path)
+        if state is not None and known is not None and known[0] == state:
+            whole, shown = known[1:]
+        else:
+            whole, shown = metadata_digests(path, self.own_page_metadata)
+        if state is not None and state[2] < self.settled:
+            self.found[path] = (state, whole, shown)
+        return whole, shown
 
 
 class ViewPickler(pickle.Pickler):
@@ -388,7 +426,7 @@ class Reuse:
         self.old = read_keys(keys_file) if previous else {}
         self.new: dict[str, object] = {}  # a page's key (bytes), or a job's record (see `record`)
         self.reused = 0
-        self.views = Views(settings.get("RENDER_REUSE_OWN_PAGE_METADATA", ()))
+        self.views = Views(settings.get("RENDER_REUSE_OWN_PAGE_METADATA", ()), self.old.get(METADATA))
         self.reads: dict[str, set[str] | None] = {}
         self.digests: dict[str, bytes] = {}
 
@@ -497,18 +535,19 @@ class Reuse:
             return False
         return True
 
-    def collected(self) -> tuple[dict[str, object], int]:
-        return self.new, self.reused
+    def collected(self) -> tuple[dict[str, object], int, dict]:
+        return self.new, self.reused, self.views.known.found
 
-    def merge(self, keys: dict[str, object], reused: int) -> None:
+    def merge(self, keys: dict[str, object], reused: int, metadata: dict) -> None:
         self.new.update(keys)
         self.reused += reused
+        self.views.known.found.update(metadata)
 
     def save(self) -> None:
         """This build's keys, next to the last build's: scripts/build.py swaps them in."""
         try:
             with open(self.keys_file + ".new", "wb") as file:
-                pickle.dump(self.new, file, pickle.HIGHEST_PROTOCOL)
+                pickle.dump({**self.new, METADATA: self.views.known.record()}, file, pickle.HIGHEST_PROTOCOL)
         except OSError as error:
             log.warning("parallel_render: cannot write page keys %s.new: %s", self.keys_file, error)
 
