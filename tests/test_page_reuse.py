@@ -283,7 +283,7 @@ def test_metadata_digests_go_from_one_build_to_the_next_with_the_page_keys(tmp_p
     Path(keys + ".new").replace(keys)
     (tmp_path / "last").mkdir()
     again = Reuse(settings, str(tmp_path / "out"), str(tmp_path / "last"), keys)
-    assert set(again.views.known.known) == {path, str(tmp_path / "b.md")}
+    assert set(again.views.metadata.known) == {path, str(tmp_path / "b.md")}
     assert again.earlier("briefings/a.html") is None
 
 
