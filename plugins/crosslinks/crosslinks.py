@@ -250,7 +250,7 @@ def state(articles, article_features: dict, index: dict, max_postings: int) -> t
     signatures = {article.slug: digest(signature(article)) for article in articles}
     digests = {article.slug: digest((sorted(article_features[id(article)].items()), signatures[article.slug]))
                for article in articles}
-    members = {key: digest(sorted(article.slug for article in postings))
+    members = {key: digest("\0".join(sorted([article.slug for article in postings])).encode("utf-8", "surrogatepass"))
                for key, postings in index.items() if len(postings) <= max_postings}
     return digests, signatures, members
 
