@@ -52,6 +52,7 @@ import marshal
 import os
 import pickle
 import shutil
+import struct
 import sys
 import time
 
@@ -74,6 +75,7 @@ PLAIN = (str, int, float, bool, type(None))
 PLAIN_TYPES = frozenset(PLAIN)
 RECORDS_KEPT = 131072  # record hashes a process keeps, some 150 bytes each (47,000 at 10,000 seeds)
 CHECKSUM = b"Checksum:"  # briefing/markdown.py's first line: a hash of the whole file
+DIGEST_SIZE = 16  # bytes of each digest (blake2b)
 METADATA = "\0metadata digests"  # in the page keys' file (no page's path): see Views.briefing_link
 
 
@@ -228,12 +230,16 @@ class MetadataDigests:
     has that state: reading and parsing every briefing's block took half a second in each
     rendering process at 10,000 briefings, a stat takes a hundredth of that. A file whose
     change time is less than SETTLED_NS before this build began is not kept (it could be
-    written again within its clock's tick: briefing/file_states.py)."""
+    written again within its clock's tick: briefing/file_states.py). Each file's entry is one
+    bytes object (its state packed, then the two digests): 64 bytes, where a tuple of the
+    state's numbers and the digests took 400."""
 
-    def __init__(self, own_page_metadata: frozenset[str], known: dict):
+    STATE = struct.Struct("<4q")
+
+    def __init__(self, own_page_metadata: frozenset[str], known: dict[str, bytes]):
         self.own_page_metadata = own_page_metadata
-        self.known = known  # path → (state, whole, shown), the last build's
-        self.found: dict[str, tuple] = {}  # the same, of this build, for the next
+        self.known = known  # path → its entry, the last build's
+        self.found: dict[str, bytes] = {}  # the same, of this build, for the next
         self.settled = time.time_ns() - SETTLED_NS
 
     @classmethod
@@ -246,15 +252,16 @@ class MetadataDigests:
         return sorted(self.own_page_metadata), self.found
 
     def digests(self, path: str) -> tuple[bytes, bytes]:
+        """(whole, shown): see `metadata_digests`."""
         state = file_state(path)
-        known = self.known.get(path)
-        if state is not None and known is not None and known[0] == state:
-            whole, shown = known[1:]
-        else:
-            whole, shown = metadata_digests(path, self.own_page_metadata)
+        packed = None if state is None else self.STATE.pack(*state)
+        entry = self.known.get(path)
+        if packed is None or entry is None or not entry.startswith(packed):
+            entry = (packed or bytes(self.STATE.size)) + b"".join(metadata_digests(path, self.own_page_metadata))
         if state is not None and state[2] < self.settled:
-            self.found[path] = (state, whole, shown)
-        return whole, shown
+            self.found[path] = entry
+        size = self.STATE.size
+        return entry[size:size + DIGEST_SIZE], entry[size + DIGEST_SIZE:]
 
 
 class ViewPickler(pickle.Pickler):
@@ -275,7 +282,7 @@ class Digest:
     """A file-like sink that hashes what is written to it."""
 
     def __init__(self):
-        self.hash = hashlib.blake2b(digest_size=16)
+        self.hash = hashlib.blake2b(digest_size=DIGEST_SIZE)
 
     def write(self, data) -> int:
         self.hash.update(data)
@@ -298,8 +305,8 @@ def metadata_digests(path: str, left_out: frozenset[str]) -> tuple[bytes, bytes]
     the whole file): whole, and without the fields named in `left_out` (lower case), from one
     read."""
     data = metadata_block(path)
-    whole = hashlib.blake2b(data, digest_size=16).digest()
-    shown = hashlib.blake2b(without_fields(data, left_out), digest_size=16).digest() if left_out else whole
+    whole = hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
+    shown = hashlib.blake2b(without_fields(data, left_out), digest_size=DIGEST_SIZE).digest() if left_out else whole
     return whole, shown
 
 
@@ -333,7 +340,7 @@ def unkeyable(value):
 
 
 def hash_of(view) -> bytes:
-    return hashlib.blake2b(encoded(view), digest_size=16).digest()
+    return hashlib.blake2b(encoded(view), digest_size=DIGEST_SIZE).digest()
 
 
 def encoded(view) -> bytes:
@@ -383,7 +390,7 @@ def sources_digest(environment, name: str) -> bytes:
     templates = templates_of(environment, name)
     if templates is None:
         return b""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.blake2b(digest_size=DIGEST_SIZE)
     for one in templates:
         source = environment.loader.get_source(environment, one)[0]
         digest.update(f"{one}\0{source}\0".encode("utf-8", "surrogatepass"))
