@@ -447,6 +447,40 @@ def test_a_static_file_is_taken_from_the_last_build_only_with_the_same_bytes(tmp
     assert not Reuse({}, str(out), None, "k").same_file_taken(str(content / "a.txt"), str(out / "x.txt"))
 
 
+def test_a_static_file_in_the_state_the_last_build_recorded_is_taken_without_a_look(tmp_path, monkeypatch, settled):
+    last, out, content = tmp_path / "last", tmp_path / "out", tmp_path / "content"
+    for folder in (last / "sources", content):
+        folder.mkdir(parents=True)
+    for name in ("a.txt", "b.txt"):
+        (last / "sources" / name).write_text("seed A")
+        (content / name).write_text("seed A")
+    keys = str(tmp_path / "keys")
+    first = Reuse({}, str(tmp_path / "first"), None, keys)
+    for name in ("a.txt", "b.txt"):
+        assert not first.same_file_taken(str(content / name), str(tmp_path / "first" / "sources" / name))
+    first.save()
+    Path(keys + ".new").replace(keys)
+    (content / "b.txt").write_text("seed B")  # same size, other bytes, a new state
+
+    compared = []
+    real_cmp = reuse_module.filecmp.cmp
+    monkeypatch.setattr(reuse_module.filecmp, "cmp", lambda *args, **kwargs: compared.append(args[0]) or real_cmp(*args, **kwargs))
+    reuse = Reuse({}, str(out), str(last), keys)
+    assert reuse.same_file_taken(str(content / "a.txt"), str(out / "sources" / "a.txt"))
+    assert not reuse.same_file_taken(str(content / "b.txt"), str(out / "sources" / "b.txt"))
+    assert compared == [str(content / "b.txt")]  # a.txt was not read
+    assert (out / "sources" / "a.txt").read_text() == "seed A"
+
+
+def test_a_static_file_just_written_is_compared_and_its_state_not_recorded(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.txt").write_text("seed A")
+    reuse = Reuse({}, str(tmp_path / "out"), None, str(tmp_path / "keys"))
+    reuse.same_file_taken(str(content / "a.txt"), str(tmp_path / "out" / "sources" / "a.txt"))
+    assert "sources/a.txt" not in reuse.new
+
+
 def test_a_page_taken_while_another_process_makes_its_folder_is_still_linked(tmp_path, monkeypatch):
     """Two rendering processes: this one takes entity/a.html before entity/ exists, and the other
     makes the folder (to render another page there) just after the link failed. The page must

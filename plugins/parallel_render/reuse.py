@@ -436,6 +436,7 @@ class Reuse:
         self.views = Views(settings.get("RENDER_REUSE_OWN_PAGE_METADATA", ()), self.old.get(METADATA))
         self.reads: dict[str, set[str] | None] = {}
         self.digests: dict[str, bytes] = {}
+        self.settled = time.time_ns() - SETTLED_NS  # a file changed before is sure of its state
 
     @classmethod
     def from_environment(cls, settings, output_path: str) -> Reuse | None:
@@ -467,15 +468,23 @@ class Reuse:
 
     def same_file_taken(self, source: str, target: str) -> bool:
         """Take a static file (a seed's copy) from the last build when its copy there has the
-        same bytes as `source`: comparing costs less than writing a new file."""
+        same bytes as `source`: comparing costs less than writing a new file, and when the last
+        build recorded `source` in the state it has now (size, times, inode), its copy is
+        `source`'s bytes without a look (comparing 10,000 seed copies took 0.65 s in each
+        rendering process). The state is recorded for the next build unless the file changed
+        too recently to be sure of (see MetadataDigests)."""
+        relative = os.path.relpath(target, self.output_path)
+        state = file_state(source)
+        if state is not None and state[2] < self.settled:
+            self.new[relative] = ("copy of", state)
         if self.previous is None:
             return False
-        relative = os.path.relpath(target, self.output_path)
-        try:
-            if not filecmp.cmp(source, os.path.join(self.previous, relative), shallow=False):
+        if state is None or self.old.get(relative) != ("copy of", state):
+            try:
+                if not filecmp.cmp(source, os.path.join(self.previous, relative), shallow=False):
+                    return False
+            except OSError:
                 return False
-        except OSError:
-            return False
         return self.bring_over(relative)
 
     def key(self, page, relative: str) -> bytes | None:
