@@ -76,6 +76,7 @@ PLAIN_TYPES = frozenset(PLAIN)
 RECORDS_KEPT = 131072  # record hashes a process keeps, some 150 bytes each (47,000 at 10,000 seeds)
 CHECKSUM = b"Checksum:"  # briefing/markdown.py's first line: a hash of the whole file
 DIGEST_SIZE = 16  # bytes of each digest (blake2b)
+STATE = struct.Struct("<4q")  # a file's state (briefing/file_states.py), packed
 METADATA = "\0metadata digests"  # in the page keys' file (no page's path): see Views.briefing_link
 
 
@@ -234,8 +235,6 @@ class MetadataDigests:
     bytes object (its state packed, then the two digests): 64 bytes, where a tuple of the
     state's numbers and the digests took 400."""
 
-    STATE = struct.Struct("<4q")
-
     def __init__(self, own_page_metadata: frozenset[str], known: dict[str, bytes]):
         self.own_page_metadata = own_page_metadata
         self.known = known  # path → its entry, the last build's
@@ -254,13 +253,13 @@ class MetadataDigests:
     def digests(self, path: str) -> tuple[bytes, bytes]:
         """(whole, shown): see `metadata_digests`."""
         state = file_state(path)
-        packed = None if state is None else self.STATE.pack(*state)
+        packed = None if state is None else STATE.pack(*state)
         entry = self.known.get(path)
         if packed is None or entry is None or not entry.startswith(packed):
-            entry = (packed or bytes(self.STATE.size)) + b"".join(metadata_digests(path, self.own_page_metadata))
+            entry = (packed or bytes(STATE.size)) + b"".join(metadata_digests(path, self.own_page_metadata))
         if state is not None and state[2] < self.settled:
             self.found[path] = entry
-        size = self.STATE.size
+        size = STATE.size
         return entry[size:size + DIGEST_SIZE], entry[size + DIGEST_SIZE:]
 
 
@@ -475,11 +474,12 @@ class Reuse:
         too recently to be sure of (see MetadataDigests)."""
         relative = os.path.relpath(target, self.output_path)
         state = file_state(source)
+        packed = None if state is None else STATE.pack(*state)  # 65 bytes, where a tuple took 250
         if state is not None and state[2] < self.settled:
-            self.new[relative] = ("copy of", state)
+            self.new[relative] = packed
         if self.previous is None:
             return False
-        if state is None or self.old.get(relative) != ("copy of", state):
+        if packed is None or self.old.get(relative) != packed:
             try:
                 if not filecmp.cmp(source, os.path.join(self.previous, relative), shallow=False):
                     return False
