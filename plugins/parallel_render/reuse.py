@@ -115,7 +115,7 @@ class Views:
             if issubclass(kind, Content):
                 value = self.briefing(value)
             elif record_names(kind):
-                value = self.record(value)
+                value = record_view(kind)(value)
         sink = Digest()
         try:
             ViewPickler(sink, self).dump(value)
@@ -162,9 +162,8 @@ class Views:
         if dataclasses.is_dataclass(kind) and any(
                 field.default_factory in (list, dict) for field in dataclasses.fields(kind)):  # an event
             return lambda value: (tuple, (("record", self.shared_record(value)),))
-        if not dataclasses.is_dataclass(kind) and kind.__getstate__ is not object.__getstate__:
-            return lambda value: (tuple, ((name, value.__getstate__()),))  # it says what it holds
-        return lambda value: (tuple, ((name, tuple(getattr(value, field, None) for field in names)),))
+        record = record_view(kind)
+        return lambda value: (tuple, (record(value),))
 
     def linked(self, link):
         """A viewer of objects with a page of their own, by reference (`link`: value → view),
@@ -178,14 +177,6 @@ class Views:
             return reduced
         return view
 
-    def record(self, value) -> tuple:
-        """A record (a dataclass, a slotted class) as its fields give it, or what its
-        `__getstate__` gives, when it says what it holds."""
-        kind = type(value)
-        if not dataclasses.is_dataclass(kind) and kind.__getstate__ is not object.__getstate__:
-            return kind.__name__, value.__getstate__()
-        return kind.__name__, tuple(getattr(value, name, None) for name in record_names(kind))
-
     def shared_record(self, value) -> bytes:
         """A record that holds lists (an event with its sources and actors): many pages show
         the same one, so its digest is kept."""
@@ -193,7 +184,7 @@ class Views:
         if digest is None:
             if len(self.records) >= RECORDS_KEPT:
                 self.records.clear()
-            digest = self.records[id(value)] = self.of(self.record(value))
+            digest = self.records[id(value)] = self.of(record_view(type(value))(value))
         return digest
 
     def shared(self, value) -> tuple:
@@ -289,6 +280,17 @@ class Digest:
 
     def digest(self) -> bytes:
         return self.hash.digest()
+
+
+@functools.lru_cache(maxsize=None)
+def record_view(kind: type):
+    """A function that gives a record (a dataclass, a slotted class) as (its class's name,
+    its fields), or, when a slotted class says what it holds (`__getstate__`), what that
+    gives."""
+    name, names = kind.__name__, record_names(kind)
+    if not dataclasses.is_dataclass(kind) and kind.__getstate__ is not object.__getstate__:
+        return lambda value: (name, value.__getstate__())
+    return lambda value: (name, tuple(getattr(value, field, None) for field in names))
 
 
 @functools.lru_cache(maxsize=None)
