@@ -1,10 +1,16 @@
 """Decoding: encodings, BOMs, line endings, mojibake, and seeds that are not text."""
 
 import codecs
+import string
 
+import ftfy
+from ftfy.badness import BADNESS_RE, is_bad
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from briefing.decode import UnreadableSeed, decode_seed
+from briefing.decode import (UnreadableSeed, decode_seed, fix_mojibake, might_be_mojibake,
+                             mojibake_needs)
 
 
 @pytest.mark.parametrize("data, text", [
@@ -58,3 +64,44 @@ def test_utf16_without_byte_order_mark_is_read_and_noted():
     text, warnings = decode_seed("Taliban retake Spin Boldak\r\n".encode("utf-16-le"))
     assert text == "Taliban retake Spin Boldak\n"
     assert warnings == ["no byte order mark: read as UTF-16-LE"]
+
+
+# ── the quick look before ftfy's mojibake search (decode.fix_mojibake) ──
+
+MOJIBAKE_ALPHABET = "aeAZ .,?!-1 ’“”–—…éüñçÃÂâ€œ™\x9d\xa0©°²×ØÙ√≈‚вЂβāΒΓВГРСŒœ│█"
+
+
+def test_the_quick_look_is_in_force_with_the_pinned_ftfy():
+    """If ftfy's expression changed shape, the look would be skipped (always correct, slower):
+    this says so."""
+    assert mojibake_needs() is not None
+
+
+def test_text_without_what_mojibake_needs_is_not_searched(monkeypatch):
+    def searched(text):
+        raise AssertionError("ftfy was asked")
+    monkeypatch.setattr(ftfy, "fix_encoding_and_explain", searched)
+    assert fix_mojibake("“We can”, the spokesman’s aide said — in Kabul…")[0].startswith("“We can”")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET, max_size=12))
+def test_the_quick_look_passes_everything_ftfy_finds_bad(text):
+    if is_bad(text):
+        assert might_be_mojibake(text)
+    assert fix_mojibake(text) == tuple(ftfy.fix_encoding_and_explain(text))
+
+
+def test_the_quick_look_passes_every_pair_ftfy_finds_bad():
+    """Every two-character text made of the characters ftfy's expression names."""
+    characters = sorted(set(BADNESS_RE.pattern) - set(string.printable)) + list("aA. ")
+    bad = [a + b for a in characters for b in characters if is_bad(a + b)]
+    assert len(bad) > 1000
+    assert all(might_be_mojibake(text) for text in bad)
+
+
+@pytest.mark.parametrize("text", ["Pakistanâ€™s army", "caf\u00c3\u00a9 â€œquotedâ€\x9d",
+                                  "×²", "Ã ", "вЂ™", "x\x85y"])
+def test_mojibake_is_still_looked_at(text):
+    assert is_bad(text) and might_be_mojibake(text)
+    assert fix_mojibake(text) == tuple(ftfy.fix_encoding_and_explain(text))
