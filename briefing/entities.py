@@ -101,48 +101,48 @@ def is_plain_separator(text: str) -> bool:
 
 
 @cache
-def known_index() -> tuple[dict[str, list[str]], list[re.Pattern]]:
-    """Each gazetteer form as a pattern of its own, filed under the key of its first word, so a
-    text only tries the forms whose first word it contains (compiled when first tried: a run
-    that converts one seed compiles few of them); forms that do not start with an ASCII word
-    then a plain separator are tried everywhere."""
-    by_word: dict[str, list[str]] = {}
+def known_index() -> tuple[dict[str, list[tuple[int, str]]], list[re.Pattern]]:
+    """Each gazetteer form as a regular expression with its length, filed under the key of its
+    first word, so a text only tries the forms whose first word it contains (compiled when first
+    tried: a run that converts one seed compiles few of them); forms that do not start with an
+    ASCII word then a plain separator are tried everywhere."""
+    by_word: dict[str, list[tuple[int, str]]] = {}
     everywhere = []
     for form, as_written in known_forms()[0]:
         escaped = re.escape(form) if as_written else f"(?i:{re.escape(form)})"
-        pattern = rf"(?<!\w){escaped}(?!\w)"
         first = FIRST_WORD.match(form)
         if first and first.group(1).isascii() and is_plain_separator(first.group(2)):
-            by_word.setdefault(word_key(first.group(1)), []).append(pattern)
+            by_word.setdefault(word_key(first.group(1)), []).append((len(form), escaped))
         else:
-            everywhere.append(re.compile(pattern))
+            everywhere.append(re.compile(rf"(?<!\w){escaped}(?!\w)"))
     return by_word, everywhere
 
 
 @cache
-def known_patterns(key: str) -> list[re.Pattern]:
-    """The compiled patterns of the forms filed under a word's key."""
-    return [re.compile(pattern) for pattern in known_index()[0].get(key, ())]
+def known_pattern(key: str) -> re.Pattern:
+    """The forms filed under a word's key as one pattern, the longest first: where several
+    start, the match is the longest (a form matches as many characters as it has, in any case)."""
+    forms = sorted(known_index()[0][key], key=lambda form: -form[0])
+    return re.compile(rf"(?<!\w)(?:{'|'.join(escaped for _, escaped in forms)})(?!\w)")
 
 
 def known_ends(text: str) -> dict[int, int]:
     """Where gazetteer forms start in a text → where the longest one starting there ends.
 
     A form starts where a word starts, and that word matches the form's first word: only the
-    forms filed under the text's words can match, and only where such a word is written.
+    forms filed under the text's words are tried (each key's together), and only where such a
+    word is written.
     """
     by_word, everywhere = known_index()
     ends: dict[int, int] = {}
-    for word in set(WORD.findall(text)):
-        key = word_key(word)
-        patterns = known_patterns(key) if key in by_word else ()
-        start = text.find(word) if patterns else -1
+    for word, searched in filed_words(text, by_word):
+        pattern = known_pattern(word_key(word))
+        start = searched.find(word)
         while start >= 0:
-            for pattern in patterns:
-                match = pattern.match(text, start)
-                if match and match.end() > ends.get(start, -1):
-                    ends[start] = match.end()
-            start = text.find(word, start + 1)
+            match = pattern.match(text, start)
+            if match and match.end() > ends.get(start, -1):
+                ends[start] = match.end()
+            start = searched.find(word, start + 1)
     for pattern in everywhere:
         position = 0
         while match := pattern.search(text, position):
@@ -150,6 +150,16 @@ def known_ends(text: str) -> dict[int, int]:
                 ends[match.start()] = match.end()
             position = match.start() + 1
     return ends
+
+
+def filed_words(text: str, by_word: dict) -> list[tuple[str, str]]:
+    """The text's words that forms are filed under, each with the text to find it in: in an
+    ASCII text, each key in the text lowered (same length, so the same places), picked out of
+    the text's words by one set operation rather than a key made of each word."""
+    if text.isascii():
+        lowered = text.lower()
+        return [(key, lowered) for key in set(WORD.findall(lowered)).intersection(by_word)]
+    return [(word, text) for word in set(WORD.findall(text)) if word_key(word) in by_word]
 
 
 def find_known(text: str) -> list[Span]:
@@ -222,6 +232,9 @@ def capitalised_runs(sentence: str) -> list[list[re.Match]]:
     previous_end = None
     calendar_words, connectors = word_set("calendar_words"), word_set("connectors")
     for match in TOKEN.finditer(sentence):
+        if not run and match.group()[0].islower() and not CONNECTED_CAPITAL.match(match.group()):
+            previous_end = match.end()  # no name word, and no run for it to join or close
+            continue
         word = bare(match)
         joined = previous_end is not None and sentence[previous_end:match.start()].strip() == ""
         if run and not joined:
