@@ -153,13 +153,12 @@ def known_ends(text: str) -> dict[int, int]:
 
 
 def filed_words(text: str, by_word: dict) -> list[tuple[str, str]]:
-    """The text's words that forms are filed under, each with the text to find it in: in an
-    ASCII text, each key in the text lowered (same length, so the same places), picked out of
-    the text's words by one set operation rather than a key made of each word."""
-    if text.isascii():
-        lowered = text.lower()
-        return [(key, lowered) for key in set(WORD.findall(lowered)).intersection(by_word)]
-    return [(word, text) for word in set(WORD.findall(text)) if word_key(word) in by_word]
+    """The keys of the text's words that forms are filed under, each with the text to find it
+    in: the text made of keys (each character as word_key makes it: one character, a word
+    character only if it was one, so the same places), picked out by one set operation."""
+    lookalikes = not text.isascii() and any(chr(code) in text for code in ASCII_LOOKALIKES)
+    keyed = (text.translate(ASCII_LOOKALIKES) if lookalikes else text).lower()
+    return [(key, keyed) for key in set(WORD.findall(keyed)).intersection(by_word)]
 
 
 def find_known(text: str) -> list[Span]:

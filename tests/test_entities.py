@@ -100,6 +100,18 @@ def test_only_four_characters_match_an_ascii_letter_case_insensitively_but_do_no
     assert all(len(chr(code).lower()) == 1 for code in range(0x110000) if code != 0x130)
 
 
+def test_a_text_made_of_word_keys_keeps_its_words_in_place():
+    """entities.filed_words finds a text's keys in the text keyed character by character: each
+    character must stay one character, and a word character only if it was one."""
+    import re  # noqa: PLC0415
+    from briefing.entities import word_key  # noqa: PLC0415
+
+    word = re.compile(r"\w")
+    changed = [code for code in range(0x110000) if len(word_key(chr(code))) != 1
+               or bool(word.match(chr(code))) != bool(word.match(word_key(chr(code))))]
+    assert changed == []
+
+
 def one_pattern_find_known(text):
     """The gazetteer search as one alternation of every form, longest first (the reference)."""
     import re  # noqa: PLC0415
