@@ -141,6 +141,33 @@ def test_missing_keys_are_found_in_the_file_and_among_new_entries(tmp_path):
     assert store.missing(keys) == [key for n, key in enumerate(keys) if n % 3]
 
 
+def test_a_forked_job_reads_the_committed_entries_while_the_build_holds_a_few_megabytes_new(tmp_path):
+    """A structural edit at 10,000 briefings puts 1.4 MB (the related lists' state) before the
+    search index's job looks its entries up through a connection of its own: with SQLite's
+    default cache those pages were written into the file, which locked it, and the job built
+    the whole index again."""
+    store = build_cache.Store(tmp_path, "salt")
+    store.put(store.key("entry"), "committed")
+    store.save()
+    store = build_cache.Store(tmp_path, "salt")
+    store.put(store.key("state"), os.urandom(4 << 20))  # incompressible: 4 MB of pages
+    sidecar = store.sidecar()
+    assert sidecar.get(store.key("entry")) == "committed"
+    sidecar.finish()
+    store.save()
+
+
+def test_a_build_from_nothing_does_not_hold_all_its_new_entries_in_memory(tmp_path):
+    store = build_cache.Store(tmp_path, "salt")
+    for number in range(6):
+        store.put(store.key("entry", number), os.urandom(build_cache.SPILL_AFTER // 4))
+    assert store.db.in_transaction
+    reader = build_cache.CommittedEntries(tmp_path / build_cache.CACHE_FILE)
+    assert reader.get_many([store.key("entry", 0)]) == {}  # written into the file: locked
+    assert reader.db is None  # and looked at no more
+    store.save()
+
+
 def key_in_a_new_build(source: Path) -> str:
     """The content file's key, as the next build works it out (the last build's record loaded)."""
     settings = {**DEFAULT_CONFIG, "PATH": str(source.parent), "MARKDOWN": {}}
