@@ -150,11 +150,19 @@ def test_a_forked_job_reads_the_committed_entries_while_the_build_holds_a_few_me
     store.put(store.key("entry"), "committed")
     store.save()
     store = build_cache.Store(tmp_path, "salt")
-    store.put(store.key("state"), os.urandom(4 << 20))  # incompressible: 4 MB of pages
+    store.put(store.key("new"), os.urandom(build_cache.SPILL_AFTER // 2))  # incompressible
     sidecar = store.sidecar()
     assert sidecar.get(store.key("entry")) == "committed"
     sidecar.finish()
     store.save()
+
+
+def test_an_entry_put_at_the_save_is_written_then_and_kept(tmp_path):
+    store = build_cache.Store(tmp_path, "salt")
+    store.put_at_save(store.key("state"), os.urandom(build_cache.SPILL_AFTER * 2))
+    assert not store.db.in_transaction  # nothing written into the file yet
+    store.save()
+    assert len(build_cache.Store(tmp_path, "salt").get(store.key("state"))) == build_cache.SPILL_AFTER * 2
 
 
 def test_a_build_from_nothing_does_not_hold_all_its_new_entries_in_memory(tmp_path):

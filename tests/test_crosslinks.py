@@ -276,3 +276,18 @@ def test_when_the_second_process_fails_its_lists_are_computed_here(monkeypatch, 
     kept = related_lists(articles, rank)
     assert sorted(kept) == [a.slug for a in articles]
     assert "the second process failed; its 3 related lists computed here" in caplog.text
+
+
+def test_the_last_builds_state_is_kept_in_the_build_cache_at_its_save(tmp_path, monkeypatch):
+    """Put at the save, not during the build (see build_cache.spill_after), and found by the
+    next build."""
+    import build_cache.build_cache as build_cache  # noqa: PLC0415
+
+    monkeypatch.setattr(build_cache, "STORE", build_cache.Store(tmp_path, "salt"))
+    state = ({"a": b"1"}, {"a": b"2"}, {}, {"a": ["b"]})
+    crosslinks.LastBuild(["options"]).keep(state)
+    assert not build_cache.STORE.db.in_transaction
+    build_cache.STORE.save()
+    monkeypatch.setattr(build_cache, "STORE", build_cache.Store(tmp_path, "salt"))
+    assert crosslinks.LastBuild(["options"]).state == state
+    assert crosslinks.LastBuild(["other options"]).state is None

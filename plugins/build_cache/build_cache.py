@@ -83,7 +83,7 @@ POOL_THRESHOLD = 64  # fewer uncached files than this: not worth starting worker
 POOL_CHUNK = 50  # files a pool worker converts before handing back their cache entries
 POOL_FOLDER_PREFIX = "build-cache-pool-"  # then the build's process id
 LOOKUP_CHUNK = 500  # keys looked up in one query (older SQLite allows 999 parameters)
-SPILL_AFTER = 16 << 20  # bytes of new entries a build holds before they go into the file (see spill_after)
+SPILL_AFTER = 4 << 20  # bytes of new entries a build holds before they go into the file (see spill_after)
 LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants")
 
 
@@ -175,6 +175,14 @@ class Store:
         self.use(key)
         self.add(key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
 
+    def put_at_save(self, key: str, value) -> None:
+        """put(), but into the file only when the build saves (through a sidecar's temporary
+        file): a large entry written during the build would lock the file for the processes
+        that read it meanwhile (see spill_after)."""
+        sidecar = self.sidecar()
+        sidecar.keep(key, value)
+        sidecar.finish()
+
     def use(self, key: str) -> None:
         self.used.add(key)
         if self.recording is not None:
@@ -217,6 +225,8 @@ class Store:
         publishing; its compiled templates), and `make html` after it finds its."""
         for wait in self.waits:
             wait()
+        if self.db is not None:  # no process reads the file any more: no need to hold pages
+            spill_after(self.db, 0)
         self.take_sidecars()
         if self.db is None:
             return
@@ -247,11 +257,14 @@ def spill_after(db: sqlite3.Connection, size: int) -> None:
     before SQLite writes them into the file (by default, once its 2 MB cache is full). Until
     then other processes still read the file's committed entries (a Sidecar's job, a pool
     worker); after, they find it locked until the commit. At 10,000 briefings the related
-    lists' state alone (1.4 MB) went over the default: the rendering process that updates the
-    search index found every entry locked and built the index again, 8 s instead of 1.
+    lists' state alone (1.4 MB, now put at the save: `put_at_save`) could go over the default
+    (it depends on the pages the transaction reads too): the rendering process that updates
+    the search index then found every entry locked and built the index again, 8 s instead of
+    1. A build from nothing holds up to `size` more in memory.
     `cache_spill = N` would also be read as a boolean, from N's low byte: the size is set
-    first, then spilling turned back on."""
-    pages = size // db.execute("PRAGMA page_size").fetchone()[0]
+    first, then spilling turned back on. A size of 0: SQLite's own (spill once the cache is
+    full)."""
+    pages = max(1, size // db.execute("PRAGMA page_size").fetchone()[0])
     db.execute(f"PRAGMA cache_spill = {pages}")
     db.execute("PRAGMA cache_spill = ON")
 

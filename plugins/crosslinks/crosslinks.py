@@ -309,8 +309,10 @@ class LastBuild:
         self.state = found if isinstance(found, tuple) and len(found) == 4 else None
 
     def keep(self, state: tuple | None) -> None:
+        """Kept when the build saves its cache (1.4 MB at 10,000 briefings: see
+        build_cache.spill_after)."""
         if self.store is not None and state is not None:
-            self.store.put(self.key, state)
+            self.store.put_at_save(self.key, state)
 
 
 def code_version() -> str:
