@@ -125,10 +125,18 @@ def test_rebuilds_render_only_what_edits_touch_and_equal_a_build_from_nothing(se
     listing = {name: (page, (work / "output" / name).stat().st_ino) for name, page in site.items()
                if name.startswith(("entity/", "chronology")) and links_only_as_event_source(page, edited)
                and not (name.startswith("entity/") and name.split("/")[1].removesuffix(".html").encode() in named)}
+    # The pages of the entities it names that have year pages show of them who they are, how
+    # many briefings name them, their years' counts and latest events, not the briefings: taken
+    # too, unless they changed.
+    overviews = {name: (page, (work / "output" / name).stat().st_ino) for name, page in site.items()
+                 if name.startswith("entity/") and name.count("/") == 1
+                 and name.split("/")[1].removesuffix(".html").encode() in named
+                 and (work / "output" / name.removesuffix(".html")).is_dir()}
+    assert bool(overviews) == bool(options)
     seed = work / "seeds" / names[SEEDS // 2]
     seed.write_text(redating([seed], 0, lambda path: path.read_text("utf-8"))[2], "utf-8")
     copied, pages, site = rebuilt("fresh-date")
-    for shown in (tellers, listing):
+    for shown in (tellers, listing, overviews) if options else (tellers, listing):
         unchanged = [name for name, (page, _) in shown.items() if site[name] == page]
         assert unchanged and all((work / "output" / name).stat().st_ino == shown[name][1] for name in unchanged)
 

@@ -223,7 +223,8 @@ def test_a_much_named_entity_keeps_who_it_is_and_a_table_of_its_years(years_site
     assert text(undated.h1) == "Pakistan: undated briefings"
     assert [li.select_one(".undated") for li in undated.select(".mentions > li")]
     latest = page.select(".events > li.event")
-    assert 0 < len(latest) <= 8 and page.select_one(".neighbours")
+    events = sum(int(text(row.select("td")[1])) for row in rows)
+    assert len(latest) == min(8, events) and page.select_one(".neighbours")  # ENTITY_LATEST_EVENTS
 
 
 def test_an_entity_year_page_holds_that_years_sentences_and_events(years_site):

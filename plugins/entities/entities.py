@@ -36,6 +36,7 @@ DEFAULTS = {
     "ENTITY_MONTH_URL": "entity/{slug}/{year}-{month:02}.html",
     "ENTITY_MONTH_SAVE_AS": "entity/{slug}/{year}-{month:02}.html",
     "ENTITY_NEIGHBOURS_MAX": 8,
+    "ENTITY_LATEST_EVENTS": 8,  # events the page of an entity with year pages shows
     "ENTITY_GRAPH_MAX": 16,
 }
 # Index pages, one per type, and their order on entities/index.html.
@@ -87,6 +88,42 @@ class Entity:
 
     def __str__(self) -> str:
         return self.name
+
+
+class Overview:
+    """An entity as its own page shows it once its sentences and events are on its year pages:
+    who it is, how many briefings name it, its years' counts, its latest events (`events`),
+    its neighbours. A page's key (plugins/parallel_render/reuse.py) walks only what
+    `__getstate__` gives, not every briefing that names it nor every event: a date corrected
+    at 1,000 rendered again the 8 such pages it reached, whose bytes had not changed. So
+    entity.html must read of an entity with year pages no more than these properties."""
+
+    __slots__ = ("entity", "events")
+
+    def __init__(self, entity: Entity, latest: int):
+        self.entity = entity
+        self.events = entity.events[-latest:] if latest else []
+
+    def __getstate__(self) -> tuple:
+        entity = self.entity
+        return (entity.name, entity.type, entity.slug, entity.url, entity.description, entity.aliases,
+                entity.discovered, entity.count, entity.years, self.events, entity.neighbours)
+
+    def __reduce__(self):
+        return Overview, (self.entity, len(self.events))
+
+    name = property(lambda self: self.entity.name)
+    type = property(lambda self: self.entity.type)
+    type_label = property(lambda self: self.entity.type_label)
+    index_url = property(lambda self: self.entity.index_url)
+    slug = property(lambda self: self.entity.slug)
+    url = property(lambda self: self.entity.url)
+    description = property(lambda self: self.entity.description)
+    aliases = property(lambda self: self.entity.aliases)
+    discovered = property(lambda self: self.entity.discovered)
+    count = property(lambda self: self.entity.count)
+    years = property(lambda self: self.entity.years)
+    neighbours = property(lambda self: self.entity.neighbours)
 
 
 class Mention:
@@ -263,15 +300,16 @@ class EntityPagesGenerator(Generator):
         limit = setting(self.settings, "ENTITY_ONE_PAGE_MAX")
         urls = {name: setting(self.settings, name) for name in (
             "ENTITY_YEAR_URL", "ENTITY_YEAR_SAVE_AS", "ENTITY_MONTH_URL", "ENTITY_MONTH_SAVE_AS")}
+        latest = setting(self.settings, "ENTITY_LATEST_EVENTS")
         for entity in self.context.get("entities", []):
             periods = year_pages(entity, limit, urls)
-            if periods:
-                # Its sentences are on its year pages now. Its own page shows none of them, and
-                # that page's key (plugins/parallel_render/reuse.py) walks all the entity holds.
+            shown = entity
+            if periods:  # its sentences are on its year pages now: its own page is an overview
                 entity.years = counts([period for period in periods if not period.month])
                 entity.mentions = []
+                shown = Overview(entity, latest)
             writer.write_file(entity.save_as, entity_template, self.context, relative_urls=relative,
-                              entity=entity, page_name="entity")
+                              entity=shown, page_name="entity")
             for period in periods:
                 writer.write_file(period.save_as, year_template, self.context, relative_urls=relative,
                                   entity_year=period, page_name="entity")
