@@ -69,8 +69,12 @@ def mojibake_needs() -> tuple[re.Pattern, list[list[frozenset[str]]]] | None:
     of non-ASCII characters it needs one of each (see required_characters), and a class of all
     those characters. None if some alternative needs none (another ftfy may have one): then
     ftfy is always asked."""
-    parsed = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
-    if BADNESS_RE.flags & re.IGNORECASE or len(parsed) != 1 or parsed[0][0] != re._constants.BRANCH:
+    try:  # re's own parser: private, so another Python may not have it
+        parsed = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+        branch = re._constants.BRANCH
+    except (AttributeError, re.error):
+        return None
+    if BADNESS_RE.flags & re.IGNORECASE or len(parsed) != 1 or parsed[0][0] != branch:
         return None
     alternatives = []
     for alternative in parsed[0][1][1]:

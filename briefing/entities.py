@@ -135,14 +135,15 @@ def known_ends(text: str) -> dict[int, int]:
     """
     by_word, everywhere = known_index()
     ends: dict[int, int] = {}
-    for word, searched in filed_words(text, by_word):
-        pattern = known_pattern(word_key(word))
-        start = searched.find(word)
+    keyed, keys = filed_keys(text, by_word)
+    for key in keys:
+        pattern = known_pattern(key)
+        start = keyed.find(key)
         while start >= 0:
             match = pattern.match(text, start)
             if match and match.end() > ends.get(start, -1):
                 ends[start] = match.end()
-            start = searched.find(word, start + 1)
+            start = keyed.find(key, start + 1)
     for pattern in everywhere:
         position = 0
         while match := pattern.search(text, position):
@@ -152,13 +153,13 @@ def known_ends(text: str) -> dict[int, int]:
     return ends
 
 
-def filed_words(text: str, by_word: dict) -> list[tuple[str, str]]:
-    """The keys of the text's words that forms are filed under, each with the text to find it
-    in: the text made of keys (each character as word_key makes it: one character, a word
-    character only if it was one, so the same places), picked out by one set operation."""
+def filed_keys(text: str, by_word: dict) -> tuple[str, set[str]]:
+    """The text keyed (each character as word_key makes it: one character, a word character
+    only if it was one, so every word keeps its place), and the keys in it that forms are
+    filed under, picked out by one set operation rather than a key made of each word."""
     lookalikes = not text.isascii() and any(chr(code) in text for code in ASCII_LOOKALIKES)
     keyed = (text.translate(ASCII_LOOKALIKES) if lookalikes else text).lower()
-    return [(key, keyed) for key in set(WORD.findall(keyed)).intersection(by_word)]
+    return keyed, set(WORD.findall(keyed)).intersection(by_word)
 
 
 def find_known(text: str) -> list[Span]:

@@ -101,7 +101,7 @@ def test_only_four_characters_match_an_ascii_letter_case_insensitively_but_do_no
 
 
 def test_a_text_made_of_word_keys_keeps_its_words_in_place():
-    """entities.filed_words finds a text's keys in the text keyed character by character: each
+    """entities.filed_keys finds a text's keys in the text keyed character by character: each
     character must stay one character, and a word character only if it was one."""
     import re  # noqa: PLC0415
     from briefing.entities import word_key  # noqa: PLC0415
