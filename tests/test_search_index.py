@@ -360,7 +360,8 @@ class Builds:
         sidecar = store.sidecar()
         self.updates.clear()
         self.computed.clear()
-        SearchFiles(output, "search", RULES, sidecar, reuse).write(articles, {})
+        self.job = SearchFiles(output, "search", RULES, sidecar, reuse)
+        self.job.write(articles, {})
         sidecar.finish()
         if fail:  # scripts/build.py keeps neither the output nor the keys
             return output
@@ -440,6 +441,25 @@ def test_an_index_that_cannot_be_read_is_built_again(tmp_path, monkeypatch):
     articles[2] = briefing("b2", "Edited.")
     builds.build(articles)
     assert builds.updates == [] and builds.computed == ["briefings/b2.html"]
+    assert builds.job.whole_because == "the last build's index could not be read"
+
+
+def test_an_index_whose_entries_the_build_cache_cannot_give_is_built_again_and_says_why(
+        tmp_path, monkeypatch):
+    """The job reads the last build's entries through a connection of its own: a build that
+    holds the cache file locked (build_cache.spill_after) gives it none."""
+    builds = Builds(tmp_path, monkeypatch)
+    articles = [briefing(f"b{n}", f"Briefing {n}.") for n in range(5)]
+    builds.build(articles)
+    assert builds.job.whole_because == ""
+    articles[2] = briefing("b2", "Edited.")
+    with monkeypatch.context() as locked:
+        locked.setattr(build_cache.CommittedEntries, "get_many", lambda self, keys: {})
+        builds.build(articles)
+    assert builds.updates == [] and builds.job.whole_because.startswith("the entries of the changed")
+    articles[3] = briefing("b3", "Edited too.")
+    builds.build(articles)
+    assert builds.updates == [1] and builds.job.whole_because == ""
 
 
 def test_an_edit_to_a_documents_text_changes_only_the_files_of_its_changed_words(tmp_path):

@@ -398,6 +398,8 @@ class SearchIndexGenerator:
                       f"{size / 1024:.1f} KB "
                       f"({size / max(text, 1):.0%} of their text, "
                       f"{text / 1024:.1f} KB)")
+        if job.whole_because:
+            console.print(f"Search index: built again whole, not updated: {job.whole_because}")
 
     def text_edited(self, output_path: str, edits: dict) -> dict[str, bytes | None]:
         """The search files in `output_path` (written by this build, or updated by this call
@@ -467,6 +469,9 @@ class SearchFiles:
         self.output_path, self.folder, self.rules = output_path, folder, rules
         self.cache, self.reuse = cache or NO_CACHE, reuse
         self.articles, self.mentioned, self.rows, self.keys = [], {}, [], []
+        # Why the last index, which could have been updated, was built again whole (it takes
+        # several seconds at 10,000 briefings: a build cache that stays locked shows here)
+        self.whole_because = ""
 
     def write(self, articles: list, mentioned: dict) -> tuple[int, int]:
         """Write the files; the index's size and the text it covers, in bytes."""
@@ -513,10 +518,14 @@ class SearchFiles:
         found = self.cache.get_many(list(cache_keys.values()))
         old = {number: found.get(key) for number, key in cache_keys.items()}
         if None in old.values():
+            self.whole_because = "the entries of the changed briefings could not be read from the build cache"
             return None
         old.update((number, NOTHING) for number in added)
         index = read_postings(Path(self.reuse.previous) / self.folder)
-        return None if index is None else (index, old)
+        if index is None:
+            self.whole_because = "the last build's index could not be read"
+            return None
+        return index, old
 
     def build(self, earlier) -> tuple[int, int]:
         """The index built from every document's entry."""
