@@ -243,15 +243,24 @@ class MetadataDigests:
 
     def digests(self, path: str) -> tuple[bytes, bytes]:
         """(whole, shown): see `metadata_digests`."""
-        state = file_state(path)
-        packed = None if state is None else STATE.pack(*state)
+        packed, sure = packed_state(path, self.settled)
         entry = self.known.get(path)
         if packed is None or entry is None or not entry.startswith(packed):
             entry = (packed or bytes(STATE.size)) + b"".join(metadata_digests(path, self.own_page_metadata))
-        if state is not None and state[2] < self.settled:
+        if sure:
             self.found[path] = entry
         size = STATE.size
         return entry[size:size + DIGEST_SIZE], entry[size + DIGEST_SIZE:]
+
+
+def packed_state(path: str, settled: int) -> tuple[bytes | None, bool]:
+    """A file's state (size, times, inode) packed, None if there is no file (65 bytes, where a
+    tuple of its numbers took 250); and whether it changed before `settled` (the build's start
+    less SETTLED_NS), so that the next build may trust it (briefing/file_states.py)."""
+    state = file_state(path)
+    if state is None:
+        return None, False
+    return STATE.pack(*state), state[2] < settled
 
 
 class ViewPickler(pickle.Pickler):
@@ -475,9 +484,8 @@ class Reuse:
         rendering process). The state is recorded for the next build unless the file changed
         too recently to be sure of (see MetadataDigests)."""
         relative = os.path.relpath(target, self.output_path)
-        state = file_state(source)
-        packed = None if state is None else STATE.pack(*state)  # 65 bytes, where a tuple took 250
-        if state is not None and state[2] < self.settled:
+        packed, sure = packed_state(source, self.settled)
+        if sure:
             self.new[relative] = packed
         if self.previous is None:
             return False
