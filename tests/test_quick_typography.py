@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import smartypants
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typogrify import filters
 
@@ -48,7 +48,8 @@ def attributes(value):
 def unwrapped():
     """The filters as their libraries define them."""
     saved = {(module, name): getattr(module, name)
-             for module, functions in quick_typography.NEEDS.items() for name in functions}
+             for table in (quick_typography.NEEDS, quick_typography.REPLACED)
+             for module, functions in table.items() for name in functions}
     for (module, name), function in saved.items():
         setattr(module, name, getattr(function, "original", function))
     try:
@@ -94,3 +95,57 @@ def test_random_markup_gets_what_typogrify_gives(text, attribute):
     with attributes(attribute):
         quick, slow = typogrified(text)
         assert quick == slow
+
+
+def test_widont_and_caps_are_replaced_once():
+    quick_typography.install()
+    quick_typography.install()
+    assert filters.widont is quick_typography.widont and filters.caps is quick_typography.caps
+    assert not hasattr(filters.widont.original, "original")
+    assert filters.widont("<p>A last word</p>") == "<p>A last&nbsp;word</p>"
+    assert filters.caps("<p>The NATO</p>") == '<p>The <span class="caps">NATO</span></p>'
+
+
+@pytest.mark.parametrize("name, expression", [
+    ("widont", quick_typography.WIDONT), ("caps", quick_typography.CAPS),
+    ("caps", quick_typography.SKIPPED_TAG)])
+def test_the_expressions_are_the_pinned_typogrifys(name, expression):
+    """The replacements try typogrify's own expressions: a later typogrify that changed them
+    must be read again (see the module's docstring)."""
+    library = quick_typography.library_function(filters, name)
+    assert expression.pattern in library.__code__.co_consts
+
+
+# The places widont and caps act on, and the ones that could fool a walk back from a block's end:
+# inline tags before and after the last word, a "<" inside a tag, other white space, digits that
+# are not ASCII, dotted capitals, the tags caps leaves alone.
+EDGE_PIECES = [" ", "  ", "\n", "\t", "\u00a0", "\u2003", "word", "x", "A", "B", "AB", "1", "\u0663",
+               ".", "'", "&#8217;", "U.", "S.", "NATO", "<p>", "</p>", "</h2>", "</li>", "</dd>",
+               "<em>", "</em>", "<span class=\"caps\">", "</span>", "<b>", "</b>", "<br>", "</blockquote>",
+               '<a href="x y">', "</a>", "<a ", "<", ">", "<kbd>", "</kbd>", "<script>", "</script>",
+               "<!-- c -->", "<strong>", "</strong>"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(EDGE_PIECES), max_size=24).map("".join))
+@example("<a x y</p> z</p>")  # a "tag" that runs past a block's end
+@example("1AB and U.S. D.C.")  # matches that start before their two capitals
+def test_widont_and_caps_give_what_typogrifys_give(text):
+    quick_typography.install()
+    for name in ("widont", "caps"):
+        library = quick_typography.library_function(filters, name)
+        assert getattr(quick_typography, name)(text) == library(text), name
+
+
+def test_widont_and_caps_on_a_briefing_give_what_typogrifys_give():
+    html = ("<h2>U.S. and NATO talks</h2>\n<p>The <a href=\"/x.html\">UN&#8217;s envoy</a> met "
+            "Taliban leaders in Doha on 3 March.</p>\n<ul>\n<li>One <em>item</em> </li>\n"
+            "<li>Two</li>\n</ul>\n<p>Photo: <span class=\"caps\">AFP</span> / Getty</p>\n"
+            "<pre>CODE  WORDS</pre>\n<p>Last line of a clipping\n</p>\n")
+    quick_typography.install()
+    for name in ("widont", "caps"):
+        library = quick_typography.library_function(filters, name)
+        assert getattr(quick_typography, name)(html) == library(html), name
+    joined = [text.split("&nbsp;")[1][:6] for text in quick_typography.widont(html).split("\n")
+              if "&nbsp;" in text]
+    assert joined == ["talks<", "March.", "Getty<", "clippi"]  # the list items keep their spaces
