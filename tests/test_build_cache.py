@@ -1,5 +1,6 @@
 """The Markdown cache composes with readers other plugins extend, and never skips their work."""
 
+import copy
 import os
 import subprocess
 import sys
@@ -54,6 +55,30 @@ def test_a_reader_extended_after_the_cache_keeps_its_work_on_every_read(tmp_path
     assert first[0] == second[0] == "<p>Some <em>text</em>.</p><!-- extended -->"
     assert first[1]["title"] == second[1]["title"] == "One"
     assert (tmp_path / ".cache" / build_cache.CACHE_FILE).is_file()
+
+
+MARKDOWN_DOCUMENTS = [
+    "Title: First\nTags: a, b\n\nA note[^1] on the UN and *HTML*.\n\n[^1]: The footnote.\n\n"
+    "*[UN]: United Nations\n*[HTML]: Hyper Text\n",
+    "Title: Second\n\nNo footnote here[^1], and the UN is not an abbreviation.\n\n"
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode *kept*\n```\n\n<div markdown=\"1\">*in html*</div>\n",
+    "Paragraph with {: #an-id } attributes\n{: .a-class }\n\nTerm\n:   Its definition.\n",
+]
+
+
+def test_one_markdown_per_process_converts_each_file_as_a_new_one_would():
+    """A Markdown made once and reset for each file (footnotes, abbreviations and metadata of
+    one file must not reach the next) gives what Pelican's Markdown for each file gives."""
+    from markdown import Markdown
+
+    config = MarkdownReader(copy.deepcopy(DEFAULT_CONFIG)).settings["MARKDOWN"]  # extra, meta…
+    for document in MARKDOWN_DOCUMENTS + MARKDOWN_DOCUMENTS[::-1]:
+        fresh = Markdown(**config)
+        expected = fresh.convert(document), fresh.Meta
+        shared = build_cache.markdown_for(config)
+        assert (shared.convert(document), shared.Meta) == expected
+    assert build_cache.markdown_for(config) is shared
+    assert build_cache.markdown_for({**config, "output_format": "xhtml"}) is not shared
 
 
 def test_a_reader_whose_read_was_replaced_before_is_left_uncached(tmp_path, caplog):
