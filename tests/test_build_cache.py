@@ -318,6 +318,29 @@ def test_when_what_a_reader_derives_changed_every_file_is_derived_again_in_a_poo
     assert f"Reading files: {build_cache.POOL_CHUNK} of {len(sources) - 1} (" in capfd.readouterr().out
 
 
+def test_only_the_files_the_build_reads_are_derived_again(tmp_path, monkeypatch, capfd):
+    """The first file read has its Markdown kept, by another build, but not its derivation: the
+    files taken as an earlier build read them (kept_reads.py) are not derived again."""
+    sources = pool_sized_briefings(tmp_path)
+
+    def build(version: str, paths: list[str]):
+        readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+        try:
+            build_cache.cache_readers(readers)
+            reader = memo_reading(readers.reader_classes["md"], version=version)(readers.settings)
+            return [reader.read(path) for path in paths], type(reader).derived
+        finally:
+            build_cache.save_cache(None)
+
+    build("v1", list(map(str, sources)))
+    capfd.readouterr()
+    read = [str(sources[0])]  # every other file is taken as the last build read it
+    monkeypatch.setattr(build_cache, "KEPT_READS", SimpleNamespace(
+        to_read=lambda paths: [path for path in paths if path in read]))
+    assert build("v2", read) == ([("<P>TEXT 0.</P>v2", len("<p>Text 0.</p>"))], 1)
+    assert "Reading" not in capfd.readouterr().out  # no pool: the other files are not read
+
+
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="a process pool needs two cores")
 def test_files_a_pool_worker_failed_on_are_read_by_the_build_and_the_others_come_from_the_pool(
         tmp_path, monkeypatch, caplog):
