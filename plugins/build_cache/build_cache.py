@@ -589,7 +589,7 @@ def convert_markdown(reader, source_path: str) -> tuple[str, dict]:
 
 
 # (repr of the Markdown settings, a Markdown made with them): one for the files a process reads.
-# Making one took 0.7 ms, 3% of a build from nothing; Pelican makes one for each file.
+# Making one takes 0.4 ms, 3% of a build from nothing's CPU; Pelican makes one for each file.
 MARKDOWN: tuple[str, object] | None = None
 
 
