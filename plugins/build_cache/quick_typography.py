@@ -66,7 +66,6 @@ WIDONT = re.compile(r"""((?:</?(?:a|em|span|strong|i|b)[^>]*>)|[^<>\s]) # must b
                                    (</(a|em|span|strong|i|b)>\s*)*                 # optional closing inline tags with optional white space after each
                                    ((</(p|h[1-6]|li|dt|dd)>)|$))                   # end with a closing p, h1-6, li or the end of the string
                                    """, re.VERBOSE)
-WIDONT_REPLACEMENT = r"\1&nbsp;\2"
 BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|dt|dd)>")
 INLINE_ENDS = ("</a>", "</em>", "</span>", "</strong>", "</i>", "</b>")
 # a "<" inside what WIDONT would take for a tag: a tag could then run past a block's end
@@ -89,7 +88,9 @@ def widont(text):
         start = last_word_start(text, end)
         match = None if start is None else WIDONT.search(text, max(start, copied), after)
         if match:
-            pieces += [text[copied:match.start()], match.expand(WIDONT_REPLACEMENT)]
+            # what typogrify's replacement, r"\1&nbsp;\2", gives (Match.expand parses it again
+            # at every call in Python 3.11)
+            pieces += [text[copied:match.start()], match.group(1), "&nbsp;", match.group(2)]
             copied = match.end()
     return "".join(pieces) + text[copied:] if pieces else text
 
