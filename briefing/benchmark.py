@@ -151,6 +151,7 @@ class StepResult:
     search_index_bytes: int = 0
     rendered: int | None = None  # median, for a rebuild
     same_bytes: int | None = None  # median, for a rebuild into a site of its own
+    cpu_runs: list[float] = field(default_factory=list)  # each run's, in the order of `runs`
 
 
 @dataclass
@@ -720,7 +721,8 @@ def summarise(name: str, size: int, measures: list[Measure], pages: int = 0, tot
                       max(m.peak_mb for m in measures),
                       statistics.median(m.cpu_seconds for m in measures), pages, total, search,
                       round(statistics.median(rendered)) if rendered else None,
-                      round(statistics.median(same)) if same else None)
+                      round(statistics.median(same)) if same else None,
+                      [round(m.cpu_seconds, 3) for m in measures])
 
 
 RATIOS = (("full", "pelican"), ("full", "hugo"), ("edit", "hugo"), ("event", "hugo"), ("devserver", "hugo"),
@@ -849,8 +851,9 @@ def run_comparison(sizes: list[int], workdir: Path, runs: int, steps: tuple[str,
 
 def format_comparison(comparisons: list[Comparison]) -> str:
     revision = comparisons[0].revision if comparisons else ""
-    lines = [f"| N | step | {revision} s | this checkout s | this / {revision} | CPU | rendered (same bytes) |",
-             "|---:|---|---:|---:|---:|---:|---:|"] if comparisons else []
+    lines = [f"| N | step | {revision} s | this checkout s | this / {revision} | CPU | turn by turn | "
+             "turn by turn, CPU | faster | rendered (same bytes) |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"] if comparisons else []
     for comparison in comparisons:
         for name, current in comparison.current.steps.items():
             against = comparison.against.steps[name]
@@ -858,9 +861,27 @@ def format_comparison(comparisons: list[Comparison]) -> str:
             cpu = current.cpu_seconds / against.cpu_seconds if against.cpu_seconds else 0
             rendered = ("" if current.rendered is None and against.rendered is None
                         else f"{rendered_cell(against) or '–'} → {rendered_cell(current) or '–'}")
+            walls = turn_ratios(against.runs, current.runs)
+            cpus = turn_ratios(against.cpu_runs, current.cpu_runs)
+            faster = f"{sum(r < 1 for r in walls)} of {len(walls)}" if walls else ""
             lines.append(f"| {current.size:,} | {name} | {against.seconds:.2f} | {current.seconds:.2f} | "
-                         f"{ratio:.2f} | {cpu:.2f} | {rendered} |")
+                         f"{ratio:.2f} | {cpu:.2f} | {ratio_spread(walls)} | {ratio_spread(cpus)} | "
+                         f"{faster} | {rendered} |")
     return "\n".join(lines)
+
+
+def turn_ratios(against: list[float], current: list[float]) -> list[float]:
+    """This checkout's time over the revision's, run by run: the two ran one after the other
+    (see `measured`), so a busy spell of the machine slows both sides of a ratio, where it
+    would move one median and not the other. Runs with no time are left out."""
+    return [mine / theirs for theirs, mine in zip(against, current) if theirs and mine]
+
+
+def ratio_spread(ratios: list[float]) -> str:
+    """'0.93 (0.90–0.98)': the median ratio and the lowest and highest."""
+    if not ratios:
+        return ""
+    return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
 
 
 def save_comparison(comparisons: list[Comparison], runs: int, path: Path) -> None:

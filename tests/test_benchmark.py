@@ -9,7 +9,8 @@ import pytest
 
 from conftest import ROOT
 
-from briefing.benchmark import CORRECTIONS, STEPS, Bench, SameBytes
+from briefing.benchmark import (CORRECTIONS, STEPS, Bench, Comparison, SameBytes, SizeResult, StepResult,
+                                format_comparison)
 from briefing.hugo_baseline import front_matter, full_date, read_metadata
 
 
@@ -164,7 +165,9 @@ def test_bench_against_a_revision_takes_turns_and_reports_both(tmp_path):
     for sides in steps.values():
         assert sides["against"]["seconds"] > 0 and sides["current"]["seconds"] > 0
         assert len(sides["against"]["runs"]) == len(sides["current"]["runs"]) == 2
+        assert len(sides["against"]["cpu_runs"]) == len(sides["current"]["cpu_runs"]) == 2
     assert "| 6 | edit |" in result.stdout and "this / HEAD" in result.stdout
+    assert " of 2 |" in result.stdout  # how many turns this checkout was faster in
     # the revision's code ran from its own copy, on its own copy of the corpus
     assert (tmp_path / "work" / "against-code" / "scripts" / "build.py").is_file()
     assert (tmp_path / "work" / "n6-against" / "output" / "index.html").is_file()
@@ -179,3 +182,15 @@ def test_bench_against_an_unknown_revision_says_so():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "4",
                              "--against", "no-such-revision"], capture_output=True, text=True, check=False)
     assert result.returncode == 2 and "cannot export revision 'no-such-revision'" in result.stderr
+
+
+def test_a_comparison_gives_the_ratio_of_each_turn_as_well_as_of_the_medians():
+    """A busy spell slows both runs of a turn: each turn's ratio holds where the medians'
+    ratio can come from two different spells (here the revision's median run was a slow one)."""
+    against = StepResult("full", 1000, 11.0, [10.0, 11.0, 16.0], 88, 20.0, cpu_runs=[18.0, 20.0, 28.0])
+    current = StepResult("full", 1000, 12.0, [9.0, 12.0, 15.0], 88, 21.0, cpu_runs=[16.0, 21.0, 26.0])
+    table = format_comparison([Comparison("abc123", SizeResult(1000, {"full": against}),
+                                          SizeResult(1000, {"full": current}))])
+    row = table.splitlines()[-1]
+    assert row.startswith("| 1,000 | full | 11.00 | 12.00 | 1.09 | 1.05 | ")
+    assert "| 0.94 (0.90–1.09) | 0.93 (0.89–1.05) | 2 of 3 |" in row
