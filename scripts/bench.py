@@ -9,9 +9,10 @@ publish`, plain Pelican (theme simple, no plugins, no typogrify) on the same Mar
 on the same content (see `steps` below). Prints a Markdown table with ratios; writes JSON.
 
 With --against REV, it measures this checkout's code against git revision REV's instead: both
-on copies of the same corpus, taking turns at every step, and prints this / REV for each step.
-On a shared machine that is the comparison of two versions that holds; two separate runs of
-the benchmark differ by more than most changes do.
+on copies of the same corpus, taking turns at every step, and prints this / REV for each step,
+by the medians and turn by turn (the median of the turns' ratios, their range, and in how
+many turns this checkout was faster). On a shared machine that is the comparison of two
+versions that holds; two separate runs of the benchmark differ by more than most changes do.
 """
 
 import argparse
