@@ -281,3 +281,83 @@ def test_a_build_records_its_files_keys_and_the_next_sees_a_change_that_kept_siz
     assert kept_report(2, 3) in again.stdout
     page = (tmp_path / "output" / "briefings" / "bravo.html").read_text("utf-8")
     assert "shut" in page and "said" not in page
+
+
+def kept_in_a_cache_file(tmp_path: Path, names: list[str]):
+    """A build that read `names` and kept them in a cache file (build_cache's Store), and the
+    store of the next build, opened on that file."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in names:
+        (content / name).write_text(name, "utf-8")
+    store = CacheStore(tmp_path / "cache", "salt")
+    first = generator(content)
+    kept = KeptReads(first, store, "environment", key_of=lambda path: Path(path).read_text())
+    kept.install()
+    read_in_turn(kept, first, names)
+    kept.close()
+    store.save()
+    return content, CacheStore(tmp_path / "cache", "salt")
+
+
+def test_from_lookahead_from_kept_reads_on_a_forked_process_looks_them_up(tmp_path, monkeypatch):
+    """The kept reads but the first FETCH come through the lookahead's pipe, in the order
+    asked for, and the process is gone once the reading is over."""
+    names = [f"{letter}.md" for letter in "abcde"]
+    content, store = kept_in_a_cache_file(tmp_path, names)
+    monkeypatch.setattr(kept_reads, "LOOKAHEAD_FROM", 2)
+    monkeypatch.setattr(kept_reads, "FETCH", 2)
+    looked_up = []
+    monkeypatch.setattr(store, "get_many", lambda keys, get_many=store.get_many: looked_up.extend(keys) or
+                        get_many(keys))
+    later = generator(content)
+    taken = KeptReads(later, store, "environment", key_of=lambda path: Path(path).read_text(),
+                      committed=lambda: build_cache.CommittedEntries(store.path))
+    taken.install()
+    try:
+        titles = [taken.get_cached_data(name).title for name in names]
+        pid = taken.lookahead.pid
+    finally:
+        taken.close()
+    assert titles == [name.upper() for name in names]
+    assert looked_up == [taken.key(name) for name in names[:2]]  # by the build, while the process starts
+    assert {taken.key(name) for name in names} <= store.used  # kept in the cache, as before
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # ended and reaped
+
+
+def test_when_the_lookahead_process_fails_the_build_looks_the_kept_reads_up_itself(tmp_path, monkeypatch):
+    names = [f"{letter}.md" for letter in "abcde"]
+    content, store = kept_in_a_cache_file(tmp_path, names)
+    monkeypatch.setattr(kept_reads, "LOOKAHEAD_FROM", 2)
+    monkeypatch.setattr(kept_reads, "FETCH", 2)
+
+    def committed():
+        raise RuntimeError("the cache file cannot be opened")
+
+    taken = KeptReads(generator(content), store, "environment", key_of=lambda path: Path(path).read_text(),
+                      committed=committed)
+    taken.install()
+    try:
+        assert [taken.get_cached_data(name).title for name in names[:3]] == ["A.MD", "B.MD", "C.MD"]
+        assert taken.lookahead is None  # stopped at the first batch it could not give (c and d)
+        assert [taken.get_cached_data(name).title for name in names[3:]] == ["D.MD", "E.MD"]
+    finally:
+        taken.close()
+
+
+def test_a_kept_read_asked_for_out_of_order_leaves_the_lookahead_in_step(tmp_path, monkeypatch):
+    names = [f"{letter}.md" for letter in "abcde"]
+    content, store = kept_in_a_cache_file(tmp_path, names)
+    monkeypatch.setattr(kept_reads, "LOOKAHEAD_FROM", 2)
+    monkeypatch.setattr(kept_reads, "FETCH", 2)
+    taken = KeptReads(generator(content), store, "environment", key_of=lambda path: Path(path).read_text(),
+                      committed=lambda: build_cache.CommittedEntries(store.path))
+    taken.install()
+    order = ["c.md", "a.md", "b.md", "c.md", "d.md", "e.md"]  # c looked up alone first
+    try:
+        titles = [taken.get_cached_data(name).title for name in order]
+        assert taken.lookahead is not None
+    finally:
+        taken.close()
+    assert titles == [name.upper() for name in order]

@@ -759,8 +759,9 @@ def keep_reads(generator) -> None:
     environment = build_environment()
     if environment:
         store = store_for(generator.settings)
+        committed = (lambda: CommittedEntries(store.path)) if store.path is not None else None
         KEPT_READS = KeptReads(generator, store, environment, lambda path: file_key(store, generator.settings, path),
-                               freeze_now_and_then)
+                               freeze_now_and_then, committed)
         KEPT_READS.install()
 
 
