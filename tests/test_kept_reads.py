@@ -230,24 +230,33 @@ def test_when_the_forked_process_fails_its_reads_are_not_kept_and_the_build_says
     assert "the briefings read in this build are not kept" in caplog.text
 
 
+def kept_in_a_cache_file(tmp_path: Path, names: list[str]):
+    """A build that read `names` and kept them in a cache file (build_cache's Store), and the
+    store of the next build, opened on that file."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in names:
+        (content / name).write_text(name, "utf-8")
+    store = CacheStore(tmp_path / "cache", "salt")
+    first = generator(content)
+    kept = KeptReads(first, store, "environment", key_of=lambda path: Path(path).read_text())
+    kept.install()
+    read_in_turn(kept, first, names)
+    kept.close()
+    store.save()
+    return content, CacheStore(tmp_path / "cache", "salt")
+
+
 def test_kept_reads_are_looked_up_together_and_only_the_files_without_one_are_read_beforehand(
         tmp_path, monkeypatch):
     """At its first file a build looks up which briefings have a kept read, then takes them
     FETCH a query in the order it asks for them; the build cache converts only the others
     ahead of time (`to_read`)."""
     names = ["a.md", "b.md", "c.md", "d.md"]
-    for name in names:
-        (tmp_path / name).write_text(name, "utf-8")
-    store = CacheStore(None, "salt")
-    first = generator(tmp_path)
-    kept = KeptReads(first, store, "environment", key_of=lambda path: Path(path).read_text())
-    kept.install()
-    read_in_turn(kept, first, names)
-    kept.close()
-    store.save()
-    (tmp_path / "c.md").write_text("c changed", "utf-8")
+    content, store = kept_in_a_cache_file(tmp_path, names)
+    (content / "c.md").write_text("c changed", "utf-8")
 
-    later = generator(tmp_path)
+    later = generator(content)
     taken = KeptReads(later, store, "environment", key_of=lambda path: Path(path).read_text())
     lookups = []
     monkeypatch.setattr(kept_reads, "FETCH", 2)
@@ -255,7 +264,7 @@ def test_kept_reads_are_looked_up_together_and_only_the_files_without_one_are_re
                         get_many(keys))
     monkeypatch.setattr(store, "get", lambda key: pytest.fail("a kept read looked up alone"))
     assert taken.get_cached_data("a.md").title == "A.MD"
-    assert taken.to_read([str(tmp_path / name) for name in names]) == [str(tmp_path / "c.md")]
+    assert taken.to_read([str(content / name) for name in names]) == [str(content / "c.md")]
     assert [getattr(taken.get_cached_data(name), "title", None) for name in names[1:]] == ["B.MD", None, "D.MD"]
     assert lookups == [2, 1]
 
@@ -281,23 +290,6 @@ def test_a_build_records_its_files_keys_and_the_next_sees_a_change_that_kept_siz
     assert kept_report(2, 3) in again.stdout
     page = (tmp_path / "output" / "briefings" / "bravo.html").read_text("utf-8")
     assert "shut" in page and "said" not in page
-
-
-def kept_in_a_cache_file(tmp_path: Path, names: list[str]):
-    """A build that read `names` and kept them in a cache file (build_cache's Store), and the
-    store of the next build, opened on that file."""
-    content = tmp_path / "content"
-    content.mkdir()
-    for name in names:
-        (content / name).write_text(name, "utf-8")
-    store = CacheStore(tmp_path / "cache", "salt")
-    first = generator(content)
-    kept = KeptReads(first, store, "environment", key_of=lambda path: Path(path).read_text())
-    kept.install()
-    read_in_turn(kept, first, names)
-    kept.close()
-    store.save()
-    return content, CacheStore(tmp_path / "cache", "salt")
 
 
 def test_from_lookahead_from_kept_reads_on_a_forked_process_looks_them_up(tmp_path, monkeypatch):
