@@ -176,7 +176,7 @@ class KeptReads:
     def get_many(self, keys: list[str]) -> dict:
         """The kept reads of `keys` (the next ones in the order planned), as the store's
         get_many gives them: from the lookahead while it keeps up, else from the store."""
-        first = len(self.ahead) + len(keys) == len(self.kept)
+        first = len(self.ahead) + len(keys) == len(self.kept)  # looked up here while the lookahead starts
         found = self.lookahead.take(keys) if self.lookahead is not None and not first else None
         if found is None:
             if not first:
