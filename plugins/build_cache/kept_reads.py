@@ -326,7 +326,8 @@ class Lookahead:
                     data = found.get(key)
                     encoded = key.encode("ascii")
                     pipe.write(cls.KEY.pack(len(encoded)) + encoded)
-                    pipe.write(cls.DATA.pack(len(data)) + data if isinstance(data, bytes) else cls.DATA.pack(-1))
+                    readable = isinstance(data, bytes)
+                    pipe.write(cls.DATA.pack(len(data)) + data if readable else cls.DATA.pack(-1))
         return 0
 
     def take(self, keys: list[str]) -> dict | None:
