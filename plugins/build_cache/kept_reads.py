@@ -278,7 +278,9 @@ class Lookahead:
     every 5 ms.)
 
     Each entry comes as a frame: its key's length and key, then its length and bytes (-1: it
-    could not be read, and the build looks it up itself). The build stops the process when it
+    could not be read, and the build looks it up itself). Not pickled with its key, as a
+    Sidecar's records are: unpickling each from the pipe kept the build waiting 0.24–0.26 s
+    at 10,000 instead of 0.10 s. The build stops the process when it
     stops taking (`stop`): other processes it forks later hold the pipe's reading end too, so
     the writer would not see it closed.
     """
