@@ -63,6 +63,7 @@ from briefing.cores import usable_cores
 from briefing.progress import Progress
 from briefing.up_to_date import CACHE_DIR, build_environment
 
+from . import quick_markdown
 from .kept_reads import KeptReads
 from .templates import keep_compiled_templates
 
@@ -584,7 +585,7 @@ def convert_markdown(reader, source_path: str) -> tuple[str, dict]:
 
     reader._md = markdown_for(reader.settings["MARKDOWN"])
     with pelican_open(source_path) as text:
-        content = reader._md.convert(text)
+        content = quick_markdown.convert(reader._md, text)
     return content, getattr(reader._md, "Meta", None)
 
 
