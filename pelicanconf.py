@@ -75,7 +75,9 @@ TYPOGRIFY = True
 # The converter writes title and summary as escaped HTML already: no Markdown inside metadata.
 FORMATTED_FIELDS = []
 # Autoescape: every metadata field except content, title and summary is plain text from a seed.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# No auto_reload: Jinja would look at a template file's time at every include, import and extends
+# (tens of thousands of times in a build); each build makes its environments anew anyway.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}
 
 RELATED_MAX = 5  # related briefings listed on each briefing page
 
