@@ -45,12 +45,12 @@ def shingle_hashes(words: list[str], size: int) -> set[int]:
     from its place in those bytes, and the digests read as numbers all at once."""
     text = memoryview(" ".join(words).encode("utf-8"))
     starts = [0, *itertools.accumulate(len(word.encode("utf-8")) + 1 for word in words)]
-    ends = [start - 1 for start in starts[1:]] or [0]  # where each word ends
-    empty = hashlib.blake2b(digest_size=8)
+    runs = zip(starts, starts[size:]) if len(words) > size else [(0, len(text) + 1)]
+    new_hash = hashlib.blake2b(digest_size=8).copy  # a copy costs less than a new hash object
     digests = []
-    for i in range(max(1, len(words) - size + 1)):
-        digest = empty.copy()  # a copy costs less than a new hash object
-        digest.update(text[starts[i]:ends[min(i + size, len(words)) - 1]])
+    for start, end in runs:  # end: where the next run's word starts, after a space
+        digest = new_hash()
+        digest.update(text[start:end - 1])
         digests.append(digest.digest())
     return set(struct.unpack(f">{len(digests)}Q", b"".join(digests)))
 
