@@ -176,8 +176,10 @@ def link_first_mentions(content: str, entities: list[dict], href_for) -> str:
 def mention_outside_body(entities: list[dict], text: str, anchor: str) -> None:
     """Entities named only in the photo caption or the title get their sentence from there."""
     for entity in entities:
+        if "mention" in entity:
+            continue
         pattern = form_pattern(entity["forms"])
-        found = pattern.search(text) if pattern and "mention" not in entity else None
+        found = pattern.search(text) if pattern else None
         if found:
             entity["mention"] = {"anchor": anchor, **sentence_around(text, found.start(), found.end())}
 
