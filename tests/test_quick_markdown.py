@@ -26,7 +26,8 @@ SETTINGS = MarkdownReader(copy.deepcopy(DEFAULT_CONFIG)).settings["MARKDOWN"]  #
 # Pieces of a metadata block and of a paragraph's text: plain ones, and what Markdown or its HTML
 # parser acts on (references with and without `;`, tags, comments, fences, markers, line ends).
 HEAD_LINES = ["Title: A title", "Tags: Kabul, Taliban", "    [photo caption] continued", "Summary: a *b*",
-              "Date: 2021-10-24", "Not metadata", "", "  ", "Events: 2021 | p-1 | 2021 | | x & y"]
+              "Date: 2021-10-24", "Not metadata", "", "  ", "Events: 2021 | p-1 | 2021 | | x & y",
+              "[^1]: a note", "*[AT]: a definition", "[a]: /a-reference"]
 PLAIN_PIECES = ["Officials said", " ", "Kabul", "“quoted”", "é", "&amp;", "&lt;b&gt;", "&#38;", "&#x26;",
                 "&nbsp;", "&#8220;", "*", "_", "[^1]", "*[AT]: x", "[a]: /b", "    ", "# ", "1. ", "\\",
                 "\u2028", "\x85", "```", "~~~"]
