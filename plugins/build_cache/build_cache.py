@@ -12,6 +12,9 @@ cache keys on file names and does not cover typogrify (see PELICAN-NOTES.md). He
   on those very strings get these results (`PRIMED`), with no hashing or lookup of their own
   (plugins/entities: a rebuild reads each briefing with two lookups);
 - other typogrify results are cached under a hash of their input and options;
+- what is not in the cache is computed more quickly, with the same result: a briefing's raw
+  paragraphs skip Markdown's parse (`quick_markdown.py`), typogrify's filters skip the text
+  they cannot change (`quick_typography.py`);
 - on a build with many files not yet cached, they are converted in a process pool, one worker
   per core, in the order Pelican reads them, and Pelican reads each as soon as the pool hands
   it back, while the pool converts the next; so are the derivations of every file when the
