@@ -353,3 +353,22 @@ def test_a_kept_read_asked_for_out_of_order_leaves_the_lookahead_in_step(tmp_pat
     finally:
         taken.close()
     assert titles == [name.upper() for name in order]
+
+
+def test_the_lookahead_pipe_holds_about_fetch_kept_reads():
+    """Linux's pipes hold 64 KB, about six kept reads: the lookahead could never get further
+    ahead, and the build waited for it longer than its own lookups took. Widened, the pipe holds
+    a megabyte (the most a process may ask for by default)."""
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("pipe sizes are Linux's")
+    allowed = Path("/proc/sys/fs/pipe-max-size")
+    if allowed.exists() and int(allowed.read_text()) < kept_reads.PIPE_SIZE:
+        pytest.skip("this system allows smaller pipes")
+    read, write = os.pipe()
+    try:
+        kept_reads.widen(write)
+        assert fcntl.fcntl(write, fcntl.F_GETPIPE_SZ) >= kept_reads.PIPE_SIZE
+    finally:
+        os.close(read)
+        os.close(write)
