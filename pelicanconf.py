@@ -17,11 +17,14 @@ THEME = "theme"
 # parallel_render stays first (it writes the pages when the build is finalized, before other
 # plugins read them); build_cache right after briefing_reader (it caches that reader; plugins
 # that extend the reader's `read` come after it); lean_contents after parallel_render (its
-# temporary file of briefing HTML is closed once the pages are written). preview does nothing
+# temporary file of briefing HTML is closed once the pages are written); search_index after
+# entities and structured_data, before chronology and crosslinks (its files are started once
+# the first two made what search shows, beside the others' work: plugins/search_index's
+# `start_early`). preview does nothing
 # but in `make devserver` (see plugins/preview).
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["parallel_render", "briefing_reader", "build_cache", "taxonomy_guard", "entities",
-           "chronology", "crosslinks", "structured_data", "search_index", "feeds", "sitemap",
+           "structured_data", "search_index", "chronology", "crosslinks", "feeds", "sitemap",
            "theme_helpers", "linear_taxonomy", "frozen_urls", "lean_contents", "preview"]
 
 # Generated briefings are articles; hand-written pages live in content/pages; the plain-text

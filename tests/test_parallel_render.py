@@ -1,5 +1,7 @@
-"""Rendering in forked processes: every page written; a page that fails fails the build."""
+"""Rendering in forked processes: every page written; a page that fails fails the build; jobs
+started early run beside the build and are waited for."""
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -84,3 +86,81 @@ def test_pages_share_a_copy_of_the_context_only_while_it_is_unchanged():
         writer.last_copy = first
         assert ParallelWriter.context_copy(writer, changed) == changed
         assert writer.last_copy is not first
+
+
+@pytest.fixture
+def early_jobs():
+    """plugins/parallel_render's jobs started early, left as a new build finds them."""
+    from parallel_render.parallel_render import EARLY  # noqa: PLC0415
+
+    yield EARLY
+    EARLY.forget()
+
+
+def test_a_job_started_early_runs_beside_the_build_until_the_writer_waits_for_it(tmp_path, early_jobs):
+    """The job runs in another process while the build goes on (here it waits for a file the
+    build writes after starting it); once waited for, its function is handed on for
+    `pages_rendered`, as a deferred job's is."""
+    from parallel_render.parallel_render import start_early  # noqa: PLC0415
+
+    go, done = tmp_path / "go", tmp_path / "done"
+
+    def job(reuse) -> None:
+        deadline = time.monotonic() + 10
+        while not go.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the build never went on while the job ran")
+            time.sleep(0.01)
+        done.write_text(str(os.getpid()))
+
+    assert start_early(job, {"RENDER_PROCESSES": 2}, str(tmp_path)) is True
+    go.write_text("")
+    assert early_jobs.finish(None) == [job]
+    assert int(done.read_text()) != os.getpid()
+    assert early_jobs.running == []
+
+
+def test_a_job_started_early_that_fails_fails_the_build_with_its_message(tmp_path, capfd, early_jobs):
+    from parallel_render.parallel_render import start_early  # noqa: PLC0415
+
+    def broken_index(reuse) -> None:
+        raise ValueError("no room for the search index")
+
+    start_early(broken_index, {"RENDER_PROCESSES": 2}, str(tmp_path))
+    with pytest.raises(RuntimeError, match="broken_index"):
+        early_jobs.finish(None)
+    assert "ValueError: no room for the search index" in capfd.readouterr().err
+
+
+def test_what_a_job_started_early_records_reaches_the_builds_page_keys(tmp_path, monkeypatch, early_jobs):
+    """The job records what its files were made from in the build's Reuse, made once for the
+    job and the pages: the build saves it with the pages' keys."""
+    from parallel_render.parallel_render import start_early  # noqa: PLC0415
+    from parallel_render.reuse import KEYS_FILE  # noqa: PLC0415
+
+    monkeypatch.setenv(KEYS_FILE, str(tmp_path / "page-keys.pickle"))
+    settings = {"RENDER_PROCESSES": 2}
+    start_early(lambda reuse: reuse.record("search/index.js", ("search index", 3)), settings, str(tmp_path))
+    reuse = early_jobs.reuse_for(settings, str(tmp_path))
+    early_jobs.finish(reuse)
+    assert reuse.new == {"search/index.js": ("search index", 3)}
+
+
+def test_a_job_is_not_started_early_when_the_pages_are_rendered_in_one_process(tmp_path, early_jobs):
+    from parallel_render.parallel_render import start_early  # noqa: PLC0415
+
+    assert start_early(lambda reuse: (tmp_path / "ran").write_text(""), {"RENDER_PROCESSES": 1},
+                       str(tmp_path)) is False
+    assert early_jobs.finish(None) == [] and not (tmp_path / "ran").exists()
+
+
+@pytest.mark.parametrize("pages, copies", [(10, 3), (3, 10), (7, 7), (5, 0), (0, 4)])
+def test_static_copies_are_spread_among_the_pages_in_order(pages, copies):
+    from parallel_render.parallel_render import among  # noqa: PLC0415
+
+    page_jobs, copy_jobs = [f"page{n}" for n in range(pages)], [f"copy{n}" for n in range(copies)]
+    jobs = among(page_jobs, copy_jobs)
+    assert [job for job in jobs if job.startswith("page")] == page_jobs
+    assert [job for job in jobs if job.startswith("copy")] == copy_jobs
+    if pages and copies:  # no more pages before the first copy, nor after the last, than a share
+        assert jobs.index("copy0") <= -(-pages // copies) and jobs[-1] == copy_jobs[-1]

@@ -11,10 +11,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from conftest import ROOT, SEEDS, build_site
+from pelican.settings import read_settings
 
 from plugins.search_index import search_index
 from plugins.search_index.search_index import (Postings, SearchFiles, build_index, changed_index_files, document,
@@ -556,3 +557,78 @@ def test_a_text_edit_writes_what_a_build_writes_for_briefings_with_and_without_t
         search_index.SearchIndexGenerator({"articles": fresh, "entities": entities}, {}, None, None, whole).write_index()
         assert search_files(site) == search_files(whole)
         assert "bahadur" in (site / "search" / "terms" / "ba.js").read_text("utf-8")  # the unlisted's entity
+
+
+def test_the_files_start_early_only_once_the_plugins_that_make_what_search_shows_have_run(monkeypatch):
+    """Pelican's signals call their handlers in the order they were connected (PLUGINS' order):
+    the search files may start once plugins/entities' and plugins/structured_data's handlers
+    have had the signal, whichever of the two are loaded."""
+    import pelican.plugins.signals  # noqa: F401, PLC0415  (its signals keep their handlers' order)
+    from blinker import Namespace  # noqa: PLC0415
+
+    def handler(module: str, name: str):
+        def function(sender) -> None:
+            pass
+        function.__module__, function.__name__ = module, name
+        return function
+
+    entities = handler("entities.entities", "add_entities")
+    plain_titles = handler("structured_data.structured_data", "add_structured_data")
+    events = handler("chronology.chronology", "add_chronology")
+    start = search_index.start_early
+    for module in ("entities.entities", "structured_data.structured_data"):
+        monkeypatch.setitem(sys.modules, module, ModuleType(module))
+
+    def started_in_order(*handlers) -> bool:
+        signal = Namespace().signal("article_generator_finalized")
+        for function in handlers:
+            signal.connect(function)
+        return search_index.made_before(signal, start)
+
+    assert started_in_order(entities, plain_titles, start, events)
+    assert not started_in_order(entities, start, plain_titles, events)
+    assert not started_in_order(start, entities, plain_titles)
+    monkeypatch.delitem(sys.modules, "structured_data.structured_data")
+    assert started_in_order(entities, start, events)  # a plugin not loaded is not waited for
+
+
+RECORDING_RUNNER = """
+import os, sys
+sys.path[0] = os.getcwd()
+sys.path.insert(0, os.path.join(os.getcwd(), "plugins"))
+from parallel_render import parallel_render
+start = parallel_render.EarlyJobs.start
+def recorded(self, function, *arguments):
+    print("started early:", function.__qualname__, flush=True)
+    return start(self, function, *arguments)
+parallel_render.EarlyJobs.start = recorded
+from pelican import main
+main(sys.argv[1:])
+"""
+
+
+def test_the_search_files_start_beside_the_build_and_are_those_written_among_the_pages(tmp_path):
+    """With the project's plugins, the search files start as soon as what they show is made
+    (plugins/search_index's start_early); listed before the plugins that make it, the job waits
+    to run among the pages, as it did before: the files are the same bytes."""
+    content = tmp_path / "content"
+    subprocess.run([sys.executable, "scripts/convert.py", str(SEEDS), str(content), "--quiet"], cwd=ROOT, check=True)
+    runner = tmp_path / "runner.py"
+    runner.write_text(RECORDING_RUNNER, "utf-8")
+    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
+    first = ["parallel_render", "search_index"] + [name for name in plugins if name not in ("parallel_render", "search_index")]
+
+    def searched(name: str, *settings: str) -> tuple[dict[str, bytes], str]:
+        output = tmp_path / name
+        result = subprocess.run([sys.executable, str(runner), str(content), "-o", str(output), "-s",
+                                 str(ROOT / "pelicanconf.py"), *settings], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        files = {str(path.relative_to(output)): path.read_bytes() for path in (output / "search").rglob("*")
+                 if path.is_file()}
+        return files, result.stdout
+
+    early, said = searched("early")
+    assert "started early: SearchIndexGenerator.write_index" in said
+    among_pages, said = searched("among-pages", "-e", f"PLUGINS={json.dumps(first)}")
+    assert "started early" not in said
+    assert len(early) > 5 and early == among_pages
