@@ -459,3 +459,38 @@ def test_the_latest_build_of_each_recent_environment_keeps_its_entries(tmp_path)
     build("theme edited", "shared")
     build("theme edited again", "shared")  # the fourth environment: publish's is the oldest
     assert kept("shared", "publish", "html 5") == ["html 5", "shared"]
+
+
+def test_a_save_keeps_exactly_the_entries_of_the_latest_build_of_each_kept_environment(tmp_path):
+    """Builds in random environments, each using (and putting) random entries, and storing some
+    it does not use (a pool's, for files the build did not read): after every save, the file
+    holds the entries the latest build of each of the KEPT_ENVIRONMENTS latest environments
+    used, and no other (not even one no build recorded, as older code could leave), though a
+    save writes only what changed since that environment's last."""
+    import random  # noqa: PLC0415
+    import sqlite3  # noqa: PLC0415
+
+    rng = random.Random(7)
+    build_cache.Store(tmp_path, "salt").save()
+    with sqlite3.connect(tmp_path / build_cache.CACHE_FILE) as db:  # as older code could leave it
+        db.execute("INSERT INTO entry VALUES ('no build used it', x'00')")
+    latest: dict[str, set[str]] = {}  # environment → what its latest build used, newest last
+    for _ in range(60):
+        environment = rng.choice(["html", "publish", "theme", "code", "settings"])
+        store = build_cache.Store(tmp_path, "salt", environment=environment)
+        used = set(rng.sample([f"entry {n}" for n in range(40)], rng.randint(0, 25)))
+        for name in sorted(used):
+            if store.get(store.key("x", name)) is None:
+                store.put(store.key("x", name), name)
+        for name in rng.sample([f"unread {n}" for n in range(5)], rng.randint(0, 2)):
+            store.add(store.key("x", name), b"stored, not used")
+        store.save()
+        latest.pop(environment, None)
+        latest[environment] = {store.key("x", name) for name in used}
+        kept = set().union(*list(latest.values())[-build_cache.KEPT_ENVIRONMENTS:])
+        with sqlite3.connect(tmp_path / build_cache.CACHE_FILE) as db:
+            assert {key for (key,) in db.execute("SELECT key FROM entry")} == kept
+            recorded = {}
+            for kept_environment, key in db.execute("SELECT environment, key FROM kept_for"):
+                recorded.setdefault(kept_environment, set()).add(key)
+        assert recorded == {name: keys for name, keys in list(latest.items())[-build_cache.KEPT_ENVIRONMENTS:] if keys}
