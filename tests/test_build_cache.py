@@ -341,6 +341,30 @@ def test_only_the_files_the_build_reads_are_derived_again(tmp_path, monkeypatch,
     assert "Reading" not in capfd.readouterr().out  # no pool: the other files are not read
 
 
+def test_files_this_build_went_through_are_not_derived_again_for_a_later_reader(tmp_path, capfd):
+    """The articles' reader finds every derivation; then the pages' reader (each generator has
+    its own) reads a page whose Markdown is kept but whose derivation is gone: the files the
+    articles' reader went through are not derived again in a pool."""
+    sources = pool_sized_briefings(tmp_path)
+    page = str(sources[-1])
+
+    def build(*readings) -> None:
+        try:
+            for version, paths in readings:
+                readers = SimpleNamespace(settings=settings(tmp_path), reader_classes={"md": MarkdownReader})
+                build_cache.cache_readers(readers)
+                reader = memo_reading(readers.reader_classes["md"], version=version)(readers.settings)
+                for path in paths:
+                    reader.read(path)
+        finally:
+            build_cache.save_cache(None)
+
+    build(("v1", list(map(str, sources))))
+    capfd.readouterr()
+    build(("v1", list(map(str, sources[:-1]))), ("v2", [page]))
+    assert "Reading" not in capfd.readouterr().out  # no pool: the articles were all read
+
+
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="a process pool needs two cores")
 def test_files_a_pool_worker_failed_on_are_read_by_the_build_and_the_others_come_from_the_pool(
         tmp_path, monkeypatch, caplog):

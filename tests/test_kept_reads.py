@@ -128,15 +128,17 @@ def test_a_kept_object_gets_the_new_builds_settings_and_context_and_what_its_rea
 
     store.used.clear()
     later = generator(tmp_path)
-    reused = []
+    reused, gone_through = [], []
     REUSED.connect(reused.append, weak=False)
     caplog.clear()
     try:
-        taken = KeptReads(later, store, "environment", key_of=lambda path: Path(path).read_text("utf-8"))
+        taken = KeptReads(later, store, "environment", key_of=lambda path: Path(path).read_text("utf-8"),
+                          taken=gone_through.append)
         content = taken.get_cached_data("a.md")
     finally:
         REUSED.disconnect(reused.append)
     assert content.title == "A" and content is not read
+    assert gone_through == [str(tmp_path / "a.md")]  # as a reader is given the file
     assert content.settings is later.settings and content._context is later.context
     assert "the Markdown entry it used" in store.used  # kept in the cache as long as the read is
     assert ("entities.metadata", logging.ERROR, "a.md: an error while reading") in caplog.record_tuples

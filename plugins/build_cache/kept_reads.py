@@ -63,9 +63,10 @@ class Warnings(logging.Handler):
 
 class KeptReads:
     """The articles generator's content cache, in the build cache's store. `key_of(path)` is
-    the file's key in the store (its bytes); `taken()` is called for each object taken."""
+    the file's key in the store (its bytes); `taken(path)` is called for each object taken,
+    with its file's path as a reader is given it."""
 
-    def __init__(self, generator, store, environment: str, key_of, taken=lambda: None,
+    def __init__(self, generator, store, environment: str, key_of, taken=lambda path: None,
                  committed=None):
         """`committed()`, if given, opens the cache file's committed entries for a `Lookahead`
         (build_cache.CommittedEntries: anything with get_many and close will do)."""
@@ -156,7 +157,7 @@ class KeptReads:
         for name, level, message in warnings:
             logging.getLogger(name).log(level, "%s", message)
         REUSED.send(content)
-        self.taken()
+        self.taken(os.path.join(self.generator.path, path))
         self.reused += 1
         self.after_file()
         return content
