@@ -253,7 +253,6 @@ class Store:
             self.db = None
         self.new.clear()
 
-
     def keep_used(self) -> None:
         """Record the keys this build used as its environment's (`kept_for`), forget those of
         the environments no longer kept, and delete the entries no kept environment uses.
