@@ -34,6 +34,9 @@ there are as many briefings as then and few of them changed, updates the last in
 of building it again (see SearchFiles): after one edit, the job costs what that edit changed.
 After an edit to a briefing's text alone, `make devserver`'s keeper (plugins/preview) updates
 the site's search files the same way, without a build (`SearchIndexGenerator.text_edited`).
+With plugins/parallel_render, the files are written in a process of their own, started as soon
+as what they show of the briefings is made (`start_early`), while the build makes its other
+structures; else among the pages, or after them.
 """
 
 import functools
