@@ -159,6 +159,8 @@ class EarlyJobs:
         return self.reuse
 
     def start(self, function, settings, output_path: str) -> None:
+        """Fork a process that runs `function(reuse)`, then hands back the keys it recorded
+        through a file (see `run_early`)."""
         reuse = self.reuse_for(settings, output_path)
         descriptor, handback = tempfile.mkstemp(prefix="briefing-early-job-")
         os.close(descriptor)
