@@ -180,8 +180,7 @@ class EarlyJobs:
                 if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
                     failed.append(getattr(function, "__qualname__", repr(function)))
                 elif reuse is not None:
-                    with open(handback, "rb") as file:
-                        reuse.merge(*pickle.load(file))
+                    take_back(reuse, handback)
             finally:
                 os.unlink(handback)
             functions.append(function)
@@ -230,8 +229,7 @@ def run_early(function, reuse: Reuse | None, handback: str) -> int:
     try:
         function(reuse)
         if reuse is not None:
-            with open(handback, "wb") as file:
-                pickle.dump(reuse.collected(), file, pickle.HIGHEST_PROTOCOL)
+            hand_back(reuse, handback)
     except Exception:  # noqa: BLE001  (reported, and the build fails on this status)
         traceback.print_exc()
         return 1
@@ -239,6 +237,19 @@ def run_early(function, reuse: Reuse | None, handback: str) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
     return 0
+
+
+def hand_back(reuse: Reuse, path: str) -> None:
+    """In a forked process (a rendering one, an early job's): what its Reuse recorded, into
+    `path`, for the build's process to `take_back`."""
+    with open(path, "wb") as file:
+        pickle.dump(reuse.collected(), file, pickle.HIGHEST_PROTOCOL)
+
+
+def take_back(reuse: Reuse, path: str) -> None:
+    """What a forked process handed back into `path`, merged into the build's Reuse."""
+    with open(path, "rb") as file:
+        reuse.merge(*pickle.load(file))
 
 
 def defer_static_copies(generator) -> None:
@@ -407,8 +418,7 @@ def render_in_processes(pages: list, processes: int, reuse: Reuse | None = None)
             raise RuntimeError("rendering pages failed (see the messages above)")
         if reuse is not None:
             for pid in children:
-                with open(os.path.join(handback, str(pid)), "rb") as file:
-                    reuse.merge(*pickle.load(file))
+                take_back(reuse, os.path.join(handback, str(pid)))
     finally:
         shutil.rmtree(handback, ignore_errors=True)
 
@@ -437,8 +447,7 @@ def render_share(pages: list, counts, reuse: Reuse | None = None,
             with finished.get_lock():
                 finished.value += 1
         if in_child and reuse is not None:
-            with open(os.path.join(handback, str(os.getpid())), "wb") as file:
-                pickle.dump(reuse.collected(), file, pickle.HIGHEST_PROTOCOL)
+            hand_back(reuse, os.path.join(handback, str(os.getpid())))
     except Exception:
         if not in_child:
             raise
