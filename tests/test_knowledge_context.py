@@ -9,7 +9,7 @@ from types import SimpleNamespace
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
 from chronology.chronology import add_chronology  # noqa: E402
-from entities.entities import add_entities  # noqa: E402
+from entities.entities import add_entities, load_gazetteer  # noqa: E402
 
 SETTINGS = {"RELATIVE_URLS": True, "ENTITY_GAZETTEER": str(
     Path(__file__).resolve().parent.parent / "briefing" / "data" / "gazetteer.toml")}
@@ -69,3 +69,16 @@ def test_events_merged_newest_first_with_sources_and_actors():
     assert [told.event for told in a.events] == [first] and [told.event for told in b.events] == [second, first]
     assert [(told.date_label, told.told_by) for told in b.events] == [("September 2021", 1), ("23 October 2021", 2)]
     assert context["entities"][0].events == [first]
+
+
+def test_the_gazetteer_is_read_again_once_its_file_changed(tmp_path):
+    """Parsed once while the file stays as it was (the keeper looks entities up in it at every
+    preview); edited, it gives its new entries."""
+    path = tmp_path / "gazetteer.toml"
+    path.write_text("[[entity]]\nname = 'Imran Khan'\ntype = 'person'\naliases = ['IK']\n", "utf-8")
+    settings = {"ENTITY_GAZETTEER": str(path)}
+    assert load_gazetteer(settings)["ik"]["name"] == "Imran Khan"
+    assert load_gazetteer(settings) is load_gazetteer(settings)
+    path.write_text("[[entity]]\nname = 'Imran Ahmed Khan'\ntype = 'person'\naliases = ['IK', 'Khan']\n", "utf-8")
+    assert load_gazetteer(settings)["ik"]["name"] == "Imran Ahmed Khan"
+    assert "khan" in load_gazetteer(settings)

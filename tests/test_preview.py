@@ -4,6 +4,7 @@ site a build writes, so that no build is needed; it says why not for any other c
 where the site has feeds it leaves them to the build that follows."""
 
 import contextlib
+import os
 import random
 import re
 import select
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from blinker import signal as named_signal
 from conftest import ROOT, SEEDS, built_output
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -232,6 +234,25 @@ def test_a_reworded_event_sentence_is_written_wherever_the_event_is_shown(workdi
 
 
 LEDE = (2, "which has formed the core of America", "which has formed the very core of America")
+
+
+def test_plugins_prepare_the_first_preview_in_the_keeper_before_it_answers(workdir):
+    """`briefing_keeper_waiting` reaches the keeper, with the build's settings, before it answers
+    its first request, so that a plugin can make there what every preview needs (the first one
+    after a build took a third longer than the next while the keeper parsed every template
+    and made its Markdown); the first preview after it is still the build's site."""
+    told = workdir / "told"
+
+    def waiting(settings):
+        told.write_text(f"{os.getpid()} {settings['SITENAME']}", "utf-8")
+
+    named_signal("briefing_keeper_waiting").connect(waiting, weak=False)  # the forks inherit it
+    try:
+        done = edit_and_undo(workdir, LEDE)
+    finally:
+        named_signal("briefing_keeper_waiting").disconnect(waiting)
+    assert told.read_text("utf-8") == f"{done.keeper.pid} Briefings"
+    assert done.edited == done.whole and done.undone == done.before
 
 
 @pytest.mark.parametrize(("extra", "showing"), [

@@ -40,7 +40,10 @@ builds the whole site. A plugin that can also follow a change to a metadata fiel
 `briefing_fields_patched` signal with (field name in lower case, a function of one of its
 lines, or None to leave the field out): the keeper then compares that field's lines as the
 function gives them (the Events lines without their sentences), and the plugin's
-`briefing_text_edited` handler must check and set the rest.
+`briefing_text_edited` handler must check and set the rest. A plugin that makes something
+the first time a briefing is read (plugins/build_cache's Markdown) makes it in the keeper
+before it waits, on the `briefing_keeper_waiting` signal (sender: the build's settings), so
+that the first preview does not.
 
 Not previewed: a briefing with no Summary line (Pelican cuts its summary from its text, and
 other pages show it), an added or deleted file, a hand-written page.
@@ -72,6 +75,7 @@ FEED_SETTING = re.compile(r"FEED(_ALL)?_(ATOM|RSS)$")  # Pelican's: FEED_ALL_ATO
 READ: dict[str, tuple[int, ...] | None] = {}  # content file → its file_state when it was read
 text_edited = named_signal("briefing_text_edited")  # see the module's docstring
 fields_patched = named_signal("briefing_fields_patched")  # the same
+keeper_waiting = named_signal("briefing_keeper_waiting")  # the same
 GENERATORS: list = []
 
 
@@ -153,6 +157,8 @@ def keep(kept, request: int, reply: int) -> int:
     os.write(reply, encoded({"ready": os.getpid()}))
     kept.remember_metadata()
     kept.content_files()  # found now, while nothing is asked: the first request finds them so
+    kept.read_templates()  # the same
+    keeper_waiting.send(kept.generators[ArticlesGenerator].settings)
     while True:
         message = decoded(read_line(request, None))
         if message is None:
@@ -222,6 +228,15 @@ class Kept:
         for path in self.articles:
             if file_state(path) == READ.get(path):
                 self.metadata[path] = metadata_digest(path, self.shapes)
+
+    def read_templates(self) -> None:
+        """What each page's template reads, its context's names and what it reads of a value
+        (see template_reads, shown_fields.attributes_read), worked out for every template at
+        once: the first preview otherwise parsed every template while the editor waited (0.13 s
+        at 1,000 briefings, a third of that `make html`)."""
+        for page in {page.template.name: page for page in self.all_pages}.values():
+            self.template_reads(page)
+            shown_fields.attributes_read(page.template.environment, page.template.name)
 
     def content_files(self) -> set[str]:
         """The files the build would read now, found as Pelican finds them. Which files those
