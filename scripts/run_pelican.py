@@ -10,7 +10,8 @@ A build holds every briefing it read, and what is made from them, until it ends.
   every object one by one: 2.8 s after a 17 s rebuild at 10,000, with the site already written.
   By then every file is written and closed and every plugin's `finalized` handler has run, so
   the process ends without that, once the logs are flushed. A failure (SystemExit) ends the
-  process the usual way.
+  process the usual way, once the `pelican_run_failed` signal (blinker's) is sent: a plugin
+  that started work in other processes ends it then (plugins/parallel_render's early jobs).
 
 Used by scripts/build.py, as a command or, in `make devserver`'s warm process, as `run()` in a
 forked process:
@@ -28,10 +29,15 @@ GC_THRESHOLD = 20_000  # allocations between two young collections (Python's def
 def run(arguments: list[str]) -> None:
     """Pelican's main() on `arguments`; never returns: the process ends with Pelican's exit
     status (0 at once, see above)."""
-    from pelican import main  # noqa: PLC0415  (after sys.path is set)
+    from blinker import signal  # noqa: PLC0415  (Pelican's; after sys.path is set)
+    from pelican import main  # noqa: PLC0415
 
     gc.set_threshold(GC_THRESHOLD)
-    main(arguments)  # a failure raises SystemExit
+    try:
+        main(arguments)  # a failure raises SystemExit
+    except BaseException:
+        signal("pelican_run_failed").send(arguments)
+        raise
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -2,6 +2,7 @@
 started early run beside the build and are waited for."""
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -130,6 +131,75 @@ def test_a_job_started_early_that_fails_fails_the_build_with_its_message(tmp_pat
     with pytest.raises(RuntimeError, match="broken_index"):
         early_jobs.finish(None)
     assert "ValueError: no room for the search index" in capfd.readouterr().err
+
+
+def test_a_failed_build_ends_its_jobs_started_early_at_once(tmp_path, early_jobs):
+    """When Pelican fails, scripts/run_pelican.py sends `pelican_run_failed`, on which a job
+    still running is ended (`stop`), not waited for, so the failure is reported at once."""
+    from parallel_render.parallel_render import start_early  # noqa: PLC0415
+
+    go, done = tmp_path / "go", tmp_path / "done"
+
+    def slow_index(reuse) -> None:
+        deadline = time.monotonic() + 60
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        done.write_text("")
+
+    start_early(slow_index, {"RENDER_PROCESSES": 2}, str(tmp_path))
+    (pid, _, handback), = early_jobs.running
+    early_jobs.stop()
+    assert early_jobs.running == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # ended, and reaped
+    go.write_text("")
+    assert not done.exists() and not Path(handback).exists()
+
+
+STALLING_PLUGIN = """
+import os, time
+from pelican import signals
+import search_index.search_index as search
+
+def slow(function):
+    def write_index(self, reuse=None):
+        with open(os.path.join(os.path.dirname(__file__), "job.pid"), "w") as file:
+            file.write(str(os.getpid()))
+        time.sleep(60)
+        return function(self, reuse)
+    return write_index
+
+def fail(generator):
+    raise RuntimeError("a plugin after the search index failed")
+
+def register():
+    search.SearchIndexGenerator.write_index = slow(search.SearchIndexGenerator.write_index)
+    signals.article_generator_finalized.connect(fail)  # after search_index's: PLUGINS' order
+"""
+
+
+def test_a_build_that_fails_after_the_search_job_started_reports_it_without_waiting_for_it(tmp_path):
+    """A plugin that fails after the search files' job started (here one that takes a minute)
+    fails the build at once: the job is ended, its files are not written, no process is left."""
+    root = Path(__file__).resolve().parent.parent
+    content, output = tmp_path / "content", tmp_path / "output"
+    subprocess.run([sys.executable, str(root / "scripts" / "convert.py"), "-q", str(root / "seeds"), str(content)],
+                   check=True, capture_output=True)
+    (tmp_path / "stalling.py").write_text(STALLING_PLUGIN, "utf-8")
+    settings = tmp_path / "conf.py"
+    settings.write_text(f"import runpy\nglobals().update({{n: v for n, v in runpy.run_path({str(root / 'pelicanconf.py')!r})"
+                        f".items() if n.isupper()}})\nTHEME = {str(root / 'theme')!r}\n"
+                        f"PLUGIN_PATHS = [{str(root / 'plugins')!r}, {str(tmp_path)!r}]\n"
+                        "PLUGINS = [*PLUGINS, 'stalling']\n", "utf-8")
+    result = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), str(content), str(output),
+                             "-s", str(settings)],
+                            capture_output=True, text=True, timeout=45, cwd=root, check=False)
+    assert result.returncode != 0
+    assert "a plugin after the search index failed" in result.stdout + result.stderr
+    assert "Search index:" not in result.stdout + result.stderr
+    job = int((tmp_path / "job.pid").read_text())
+    assert not Path(f"/proc/{job}").exists() or Path(f"/proc/{job}/stat").read_text().split(")")[1].split()[0] == "Z"
+    assert not output.exists()
 
 
 def test_what_a_job_started_early_records_reaches_the_builds_page_keys(tmp_path, monkeypatch, early_jobs):

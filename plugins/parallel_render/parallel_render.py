@@ -37,6 +37,7 @@ import operator
 import os
 import pickle
 import shutil
+import signal as signal_module
 import sys
 import tempfile
 import traceback
@@ -189,6 +190,19 @@ class EarlyJobs:
             raise RuntimeError(f"a job started before the pages failed: {', '.join(failed)} "
                                "(see the messages above)")
         return functions
+
+    def stop(self, *args) -> None:
+        """The build failed (scripts/run_pelican.py's `pelican_run_failed`): end the jobs still
+        running, so that the failure is reported now and not once they are done (the search
+        files of 10,000 briefings took seconds more)."""
+        for pid, _, handback in self.running:
+            try:
+                os.kill(pid, signal_module.SIGTERM)
+                os.waitpid(pid, 0)
+                os.unlink(handback)
+            except OSError:
+                pass
+        self.__init__()
 
     def forget(self, *args) -> None:
         """A new build (in a process that runs Pelican again): what a failed build left."""
@@ -472,6 +486,7 @@ def write_pages(pelican) -> None:
 
 def register() -> None:
     signals.initialized.connect(EARLY.forget)
+    signal("pelican_run_failed").connect(EARLY.stop)  # sent by scripts/run_pelican.py
     signals.get_writer.connect(get_writer)
     signals.static_generator_finalized.connect(defer_static_copies)
     signals.finalized.connect(write_pages)
