@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
 from briefing_reader.briefing_reader import Removed, removed_item  # noqa: E402
 from build_cache.kept_reads import kept_report  # noqa: E402
-from lean_contents.lean_contents import close, collector_on, hide_structures, spill  # noqa: E402
+from lean_contents.lean_contents import (  # noqa: E402
+    close, collector_on, hide_structures, spill, static_links_found_quickly)
 from lean_contents.sharing import forget, share  # noqa: E402
 
 
@@ -73,6 +74,33 @@ def test_html_without_a_link_for_pelican_to_resolve_is_given_as_read(monkeypatch
         assert searched == texts[1:]
     finally:
         close(None)
+
+
+def test_static_links_are_what_pelican_finds_and_html_without_a_mark_is_not_searched(monkeypatch):
+    """Pelican searches every briefing's HTML for `{static}` and `{attach}` links, whose files
+    it then copies: HTML with no `{` and no `|` has none and is not searched; the rest is, by
+    Pelican, and gives the same links."""
+    static_links_found_quickly()
+    static_links_found_quickly()  # a process that runs Pelican again installs it once
+    pelicans = Content.get_static_links.pelicans
+    assert not hasattr(pelicans, "pelicans")
+    searched = []
+    regex = Content._get_intrasite_link_regex
+    monkeypatch.setattr(Content, "_get_intrasite_link_regex", lambda self: searched.append(self) or regex(self))
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    texts = ['<p><img src="{static}/images/kabul.png" alt="Kabul"></p>', '<a href="|attach|report.pdf">r</a>',
+             "<p>Kabul — Pešāwar</p>", "<p>Dawn | Kabul</p>", '<a href="{filename}/b.md">b</a>']
+    articles = [Article(text, metadata={"title": "A"}, settings=settings, source_path="a.md",
+                        context={"static_content": {}, "generated_content": {}}) for text in texts]
+    links = [article.get_static_links() for article in articles]
+    assert links == [{"images/kabul.png"}, {"report.pdf"}, set(), set(), set()]
+    assert searched == [articles[0], articles[1], articles[3], articles[4]]
+    assert links == [pelicans(article) for article in articles]
+    searched.clear()
+    custom = copy.deepcopy(settings)
+    custom["INTRASITE_LINK_REGEX"] = "[<](?P<what>.*?)[>]"  # a site's own marks: always Pelican's search
+    Article("<p>Kabul</p>", metadata={"title": "A"}, settings=custom, source_path="a.md", context={}).get_static_links()
+    assert len(searched) == 1
 
 
 def test_the_collector_rests_while_the_plugins_build_on_the_briefings_and_runs_again_to_render():
