@@ -30,6 +30,7 @@ take each from `content_written`.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import multiprocessing
@@ -195,14 +196,10 @@ class EarlyJobs:
         """The build failed (scripts/run_pelican.py's `pelican_run_failed`): end the jobs still
         running, so that the failure is reported now and not once they are done (the search
         files of 10,000 briefings took seconds more)."""
-        for pid, _, handback in self.running:
-            try:
+        for pid, _, _ in self.running:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal_module.SIGTERM)
-                os.waitpid(pid, 0)
-                os.unlink(handback)
-            except OSError:
-                pass
-        self.__init__()
+        self.forget()
 
     def forget(self, *args) -> None:
         """A new build (in a process that runs Pelican again): what a failed build left."""
