@@ -309,6 +309,55 @@ def test_the_keeper_compares_metadata_without_the_fields_it_sets_itself():
         assert shaped(other, shapes) != shaped(block, shapes)
 
 
+def test_the_pages_that_may_show_a_briefings_fields_are_found_for_every_briefing_at_once():
+    """shown_fields.Holders: a page may show a briefing's summary or caption when its template
+    reads that field of something and its context holds the briefing (itself, in a list, in a
+    list a value holds); a template chosen at render time may read anything. Found once for
+    all briefings, in the pages' order."""
+    import copy  # noqa: PLC0415
+    from dataclasses import dataclass, field  # noqa: PLC0415
+
+    from jinja2 import DictLoader, Environment  # noqa: PLC0415
+    from parallel_render.reuse import template_names  # noqa: PLC0415
+    from pelican.contents import Article  # noqa: PLC0415
+    from pelican.settings import DEFAULT_CONFIG  # noqa: PLC0415
+
+    @dataclass
+    class TagYear:
+        briefings: list = field(default_factory=list)
+
+    @dataclass
+    class Page:
+        template: object
+        own: dict
+        base: dict
+
+    environment = Environment(loader=DictLoader({
+        "list.html": "{% for a in articles %}{{ a.summary }}{% endfor %}",
+        "year.html": "{% for a in tag_year.briefings %}{{ a['summary'] }}{% endfor %}",
+        "own.html": "{{ article.caption }}",
+        "title.html": "{{ article.title }}{% for a in articles %}{{ a.title }}{% endfor %}",
+        "chosen.html": "{% include chosen %}",
+    }))
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    a, b, c = (Article(f"<p>{name}</p>", metadata={"title": name}, settings=settings, source_path=f"{name}.md",
+                       context={}) for name in "abc")
+    base = {"articles": [a, b, c], "chosen": "own.html"}
+    pages = [Page(environment.get_template("list.html"), {"articles": [b, a]}, base),
+             Page(environment.get_template("year.html"), {"tag_year": TagYear([c])}, base),
+             Page(environment.get_template("own.html"), {"article": a}, base),
+             Page(environment.get_template("title.html"), {"article": a}, base),
+             Page(environment.get_template("chosen.html"), {"article": b}, base)]
+    holders = shown_fields.Holders(pages, lambda page: template_names(environment, page.template.name))
+    list_page, year_page, own_page, _, chosen_page = pages
+    assert holders.pages_showing(a, ["summary"]) == [list_page, chosen_page]
+    assert holders.pages_showing(a, ["caption"]) == [own_page, chosen_page]
+    assert holders.pages_showing(a, ["summary", "caption"]) == [list_page, own_page, chosen_page]
+    assert holders.pages_showing(b, ["caption"]) == [chosen_page]
+    assert holders.pages_showing(c, ["summary"]) == [year_page, chosen_page]
+    assert holders.pages_showing(c, ["removed"]) == [chosen_page]
+
+
 ADDED_PARAGRAPH = "\n    The ministry later corrected the figure in a statement.\n"
 
 

@@ -11,7 +11,8 @@ So the keeper sets each field that changed as the file now gives it, and renders
 pages whose template reads that field of something (`article.summary`, as
 partial/briefing_item.html does; `article.caption`, as article.html does) and that hold the
 briefing among the values their template reads: itself, in a list (a tag's `articles`, the
-home page's), or in a list of a value it reads (a tag's year page, `tag_year.briefings`).
+home page's), or in a list of a value it reads (a tag's year page, `tag_year.briefings`). Which
+pages those are is found for every briefing before the keeper's first request (Holders).
 
 A field added to SHOWN must be one that only templates read, as their syntax trees show it:
 `value.name` or `value["name"]`, not `map(attribute="name")`. Not in it: the author (an Author
@@ -67,39 +68,54 @@ def set_summary(article, summary) -> None:
         del memo[key]
 
 
-def pages_showing(article, fields: list[str], pages, reads) -> list:
-    """The pages that may show one of these fields of the briefing. `reads(page)`: the names
-    the page's template reads from its context (None: any)."""
-    found = []
-    for page in pages:
-        read = attributes_read(page.template.environment, page.template.name)
-        if read is not None and read.isdisjoint(fields):
-            continue
-        names = reads(page)
-        if names is None:
-            context = {**page.base, **page.own}
-        else:
-            context = {name: page.own[name] if name in page.own else page.base.get(name) for name in names}
-        if any(holds(value, article) for value in context.values()):
-            found.append(page)
-    return found
+class Holders:
+    """The pages that may show a briefing's SHOWN fields: those whose template reads one of
+    them and whose context holds the briefing (itself, in a list, or in a list a value holds:
+    a tag's year page's `tag_year.briefings`). Found for every briefing at once, before the
+    keeper's first request: walking every page's context for the edited briefing took 0.1 s
+    of each preview at 10,000 briefings. Which pages hold which briefing cannot change while
+    the keeper lives: it finishes only edits that leave every list as it was.
+    `reads(page)`: the names the page's template reads from its context (None: any)."""
+
+    def __init__(self, pages, reads):
+        self.pages: dict[int, list] = {}  # id(briefing) → the pages holding it, in order
+        for page in pages:
+            read = attributes_read(page.template.environment, page.template.name)
+            if read is not None and read.isdisjoint(SHOWN):
+                continue
+            names = reads(page)
+            if names is None:
+                context = {**page.base, **page.own}
+            else:
+                context = {name: page.own[name] if name in page.own else page.base.get(name) for name in names}
+            held = {id(item) for value in context.values() for item in held_values(value) if isinstance(item, Content)}
+            for briefing in held:
+                self.pages.setdefault(briefing, []).append(page)
+
+    def pages_showing(self, article, fields: list[str]) -> list:
+        """The pages that may show one of these fields of the briefing."""
+        return [page for page in self.pages.get(id(article), ())
+                if (read := attributes_read(page.template.environment, page.template.name)) is None
+                or not read.isdisjoint(fields)]
 
 
-def holds(value, article, depth: int = 2) -> bool:
-    """Whether `value` is the briefing, or holds it in a list, or in a list it holds (in an
-    attribute of a record, a year page's briefings)."""
-    if value is article:
-        return True
+def held_values(value, depth: int = 2):
+    """`value`, and what it holds in a list, or in a list it holds (in an attribute of a
+    record): what a template may list of it."""
+    yield value
     if isinstance(value, (list, tuple)):
-        return any(item is article for item in value) or (
-            depth > 1 and any(holds(item, article, depth - 1) for item in value if not is_plain(item)))
-    if depth > 1 and not is_plain(value) and not isinstance(value, (dict, Content)):
+        for item in value:
+            if depth > 1 and not is_plain(item):
+                yield from held_values(item, depth - 1)
+            else:
+                yield item
+    elif depth > 1 and not is_plain(value) and not isinstance(value, (dict, Content)):
         from parallel_render.reuse import slot_names  # noqa: PLC0415  (see attributes_read)
 
-        held = [*getattr(value, "__dict__", {}).values(),
-                *(getattr(value, name, None) for name in slot_names(type(value)))]
-        return any(isinstance(item, (list, tuple)) and holds(item, article, 1) for item in held)
-    return False
+        for item in [*getattr(value, "__dict__", {}).values(),
+                     *(getattr(value, name, None) for name in slot_names(type(value)))]:
+            if isinstance(item, (list, tuple)):
+                yield from held_values(item, 1)
 
 
 def is_plain(value) -> bool:
