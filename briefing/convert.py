@@ -1,5 +1,6 @@
 """A folder of seeds → a folder of Markdown briefings, with a report of what was done."""
 
+import functools
 import hashlib
 import logging
 import os
@@ -104,7 +105,10 @@ def read_seeds(paths: list[Path], report: Report, overrides: dict[str, Override]
         progress.advance()
         if isinstance(result, Briefing):
             apply_override(result, overrides.get(path.name, Override(path.name)))
-            summaries.append(Summary.of(result, key))
+            summary = Summary.of(result, key)
+            if summary.fingerprint.shingles is None:
+                summary.fingerprint.load = functools.partial(cache.shingles, key)
+            summaries.append(summary)
         else:
             report.skipped.append((path.name, result))
             log.warning("skipped seed %s: %s", path.name, result)

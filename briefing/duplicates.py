@@ -15,8 +15,8 @@ import re
 import struct
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from .model import Duplicate
 from .rules import load
@@ -31,11 +31,20 @@ class Fingerprint:
     words: int
     text_hash: str
     file_hash: str  # of the whole seed text: "identical file" rather than "same article text"
-    shingles: bytes  # the sorted shingle hashes packed: a set of Python ints takes ten times the room
+    shingles: bytes | None  # the sorted shingle hashes packed (a set of Python ints takes ten
+    # times the room); None in a summary, which leaves them out: `load` reads them when compared
     sketch: list[int]
+    load: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
     def shingle_set(self) -> frozenset[int]:
+        if self.shingles is None:
+            if self.load is None:
+                raise LookupError(f"the shingles of {self.text_hash} were left out, and nothing reads them")
+            self.shingles = self.load()
         return frozenset(array("Q", self.shingles))
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "load": None}  # a way to read them, for this run only
 
 
 def shingle_hashes(words: list[str], size: int) -> set[int]:

@@ -89,14 +89,15 @@ def convert_file(job: tuple[Path, tuple]) -> Briefing | str:
         return f"cannot read: {error.strerror}"
 
 
-def converted_entry(job: tuple[Path, tuple]) -> tuple[bytes, bytes] | str:
-    """In a pool's worker: what the cache keeps of a seed file's briefing (see `entry`), or why
-    it cannot be converted. The worker pickles the briefing to hand it back anyway: handing
-    back the cache's bytes instead spares the parent unpickling the whole briefing and
-    pickling and compressing it again (0.6 s of its CPU at 1,000 seeds, while both cores
-    convert)."""
+def converted_entry(job: tuple[Path, tuple]) -> tuple[bytes, bytes, bytes] | str:
+    """In a pool's worker: what the cache keeps of a seed file's briefing (see `entry`), and
+    the shingles its summary leaves out (the duplicate pass of a run that converts many seeds
+    compares many), or why it cannot be converted. The worker pickles the briefing to hand it
+    back anyway: handing back the cache's bytes instead spares the parent unpickling the whole
+    briefing and pickling and compressing it again (0.6 s of its CPU at 1,000 seeds, while
+    both cores convert)."""
     result = convert_file(job)
-    return entry(result) if isinstance(result, Briefing) else result
+    return (*entry(result), fingerprint_of(result).shingles) if isinstance(result, Briefing) else result
 
 
 def entry(briefing: Briefing) -> tuple[bytes, bytes]:
@@ -126,10 +127,13 @@ def convert_in_processes(jobs: list[tuple[Path, tuple]]):
 
 
 def without_text(briefing: Briefing) -> Briefing:
-    """The briefing without its text (paragraphs, seed text, entities, events): what the first
-    pass of a conversion needs of every seed (report fields, title, duplicate fingerprint)."""
+    """The briefing without its text (paragraphs, seed text, entities, events) and its
+    fingerprint without its shingles: what the first pass of a conversion needs of every seed
+    (report fields, title, the duplicate pass's hashes and sketch). The shingles, five sixths of
+    a summary's bytes, are compared only for the few seeds whose sketch makes them a candidate:
+    `SeedCache.shingles` reads those."""
     return replace(briefing, paragraphs=[], seed_text="", entities=[], events=[],
-                   fingerprint=fingerprint_of(briefing))
+                   fingerprint=replace(fingerprint_of(briefing), shingles=None))
 
 
 class SeedCache:
@@ -199,9 +203,14 @@ class SeedCache:
                 continue
             if index in missing:
                 result = next(converted)
-                if isinstance(result, tuple):  # the cache's entry, from a worker
-                    self.store_entry(key, *result)
-                    result = pickle.loads(zlib.decompress(result[0]) if whole else result[1])
+                if isinstance(result, tuple):  # the cache's entry, from a worker, and the shingles
+                    value, summary, shingles = result
+                    self.store_entry(key, value, summary)
+                    if whole:
+                        result = pickle.loads(zlib.decompress(value))
+                    else:
+                        result = pickle.loads(summary)
+                        result.fingerprint.shingles = shingles
                 elif isinstance(result, Briefing):
                     self.store(key, result)
             else:
@@ -259,6 +268,10 @@ class SeedCache:
             pass
         briefing = self.lookup(key)
         return None if briefing is None else without_text(briefing)
+
+    def shingles(self, key: str) -> bytes:
+        """The shingles of the briefing cached under `key` (a summary leaves them out)."""
+        return fingerprint_of(self.fetch(key)).shingles
 
     def fetch(self, key: str) -> Briefing:
         """A briefing convert_each gave in this run, read again (a new copy each time)."""
