@@ -157,8 +157,11 @@ def keep(kept, request: int, reply: int) -> int:
     os.write(reply, encoded({"ready": os.getpid()}))
     kept.remember_metadata()
     kept.content_files()  # found now, while nothing is asked: the first request finds them so
-    kept.prepare()  # the same
-    keeper_waiting.send(kept.generators[ArticlesGenerator].settings)
+    try:
+        kept.prepare()  # the same
+        keeper_waiting.send(kept.generators[ArticlesGenerator].settings)
+    except Exception:  # noqa: BLE001  (the first preview tries again, and says why it cannot)
+        kept.holders = None
     while True:
         message = decoded(read_line(request, None))
         if message is None:
