@@ -82,6 +82,8 @@ class Report:
     kept_edits: list[str] = field(default_factory=list)
     written: int = 0
     deleted: int = 0
+    touched: set[str] = field(default_factory=set)  # files written or deleted
+    files_as_read: dict[str, tuple[int, int]] = field(default_factory=dict)  # the others, as read
 
     @property
     def warning_count(self) -> int:
@@ -156,6 +158,7 @@ def convert_folder(seed_dir: Path, content_dir: Path, keep_edits: bool = False,
     outputs = {seed_copy(s) for s in summaries} | set(planned) | left_alone
     delete_stale(content_dir, generated, outputs, report)
     cache.save({"written": written, "slug": slug_memo, "duplicate": verdicts, "files": cache.files.now})
+    report.files_as_read = cache.files.sizes_and_times(report.touched)
     return report
 
 
@@ -232,6 +235,7 @@ class Writers:
         self.waiting: deque = deque()
 
     def write(self, path: Path, text: str) -> None:
+        self.report.touched.add(str(path))
         self.waiting.append(self.threads.submit(write_output, path, text))
         while len(self.waiting) > WRITES_AHEAD:
             self.report.written += self.waiting.popleft().result()
@@ -379,6 +383,7 @@ def delete_stale(content_dir: Path, generated: dict[str, str | None], outputs: s
                       if name.endswith(".txt") and f"{SOURCES_DIR}/{name}" not in outputs]
     for name in stale:
         (content_dir / name).unlink()
+        report.touched.add(str(content_dir / name))
         report.deleted += 1
 
 

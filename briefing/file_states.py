@@ -65,6 +65,16 @@ class FileStates:
             self.now[path] = state + result
         return result
 
+    def sizes_and_times(self, leaving_out: set[str]) -> dict[str, tuple[int, int]]:
+        """The size and modification time of each file this run found settled, as it found
+        it, but for the paths in `leaving_out` (written since)."""
+        found = {}
+        for path, kept in self.now.items():
+            if path not in leaving_out:
+                size, modified, _ = kept.split(" ", 2)
+                found[path] = int(size), int(modified)
+        return found
+
     @classmethod
     def load(cls, path: Path) -> FileStates:
         """The states kept in the JSON file `path` by `save` (none if it cannot be read)."""

@@ -76,7 +76,7 @@ def convert(args: argparse.Namespace) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 1
         lines, warnings = format_report(report), report.warning_count
-        stamp.record(lines, warnings)
+        stamp.record(lines, warnings, report.files_as_read)
         if not report.briefings and not report.skipped:
             print(f"warning: no seed files (*.txt) in {args.seed_dir}", file=sys.stderr)
     if args.quiet:  # a seed skipped is always named
